@@ -1,0 +1,79 @@
+"""Settings, read from environment variables (see the README's settings table)."""
+
+import os
+from dataclasses import dataclass
+
+
+def _env(name: str, default: str) -> str:
+    return os.environ.get(name) or default
+
+
+def _optional(name: str) -> str | None:
+    return os.environ.get(name) or None
+
+
+@dataclass(frozen=True)
+class Address:
+    host: str
+    port: int
+
+    @classmethod
+    def parse(cls, text: str) -> "Address":
+        """`host:port`; an empty host binds every interface; port 0 picks a free port."""
+        host, sep, port = text.rpartition(":")
+        if not sep or not port.isdigit():
+            raise ValueError(f"listen address {text!r} is not host:port")
+        return cls(host.strip("[]") or "0.0.0.0", int(port))
+
+    def __str__(self) -> str:
+        return f"[{self.host}]:{self.port}" if ":" in self.host else f"{self.host}:{self.port}"
+
+
+@dataclass(frozen=True)
+class RegistrySettings:
+    listen: Address
+    metrics_listen: Address
+    database_url: str
+    redis_url: str | None
+    redis_prefix: str
+    tokens_file: str
+    shutdown_grace_seconds: float
+
+    @classmethod
+    def from_env(cls) -> "RegistrySettings":
+        return cls(
+            listen=Address.parse(_env("URBAN_REGISTRY_LISTEN", "127.0.0.1:50051")),
+            metrics_listen=Address.parse(_env("URBAN_REGISTRY_METRICS_LISTEN", "127.0.0.1:9101")),
+            database_url=_env("URBAN_REGISTRY_DATABASE_URL", "sqlite:///var/registry.db"),
+            redis_url=_optional("URBAN_REDIS_URL"),
+            redis_prefix=_env("URBAN_REDIS_PREFIX", "urban"),
+            tokens_file=_env("URBAN_AUTH_TOKENS_FILE", "var/tokens.yaml"),
+            shutdown_grace_seconds=float(_env("URBAN_SHUTDOWN_GRACE_SECONDS", "10")),
+        )
+
+
+@dataclass(frozen=True)
+class RiskSettings:
+    listen: Address
+    metrics_listen: Address
+    database_url: str
+    redis_url: str | None
+    redis_prefix: str
+    registry_target: str
+    registry_token: str | None
+    tokens_file: str
+    shutdown_grace_seconds: float
+
+    @classmethod
+    def from_env(cls) -> "RiskSettings":
+        return cls(
+            listen=Address.parse(_env("URBAN_RISK_LISTEN", "127.0.0.1:50052")),
+            metrics_listen=Address.parse(_env("URBAN_RISK_METRICS_LISTEN", "127.0.0.1:9102")),
+            database_url=_env("URBAN_RISK_DATABASE_URL", "sqlite:///var/risk.db"),
+            redis_url=_optional("URBAN_REDIS_URL"),
+            redis_prefix=_env("URBAN_REDIS_PREFIX", "urban"),
+            registry_target=_env("URBAN_REGISTRY_TARGET", "127.0.0.1:50051"),
+            registry_token=_optional("URBAN_REGISTRY_TOKEN"),
+            tokens_file=_env("URBAN_AUTH_TOKENS_FILE", "var/tokens.yaml"),
+            shutdown_grace_seconds=float(_env("URBAN_SHUTDOWN_GRACE_SECONDS", "10")),
+        )
