@@ -171,7 +171,7 @@ class City(_message.Message):
     def __init__(self, name: _Optional[str] = ..., code: _Optional[str] = ..., display_name: _Optional[str] = ..., urban_population: _Optional[int] = ..., size_class: _Optional[_Union[CitySizeClass, str]] = ..., parent: _Optional[str] = ..., english_name: _Optional[str] = ..., etag: _Optional[str] = ..., update_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
 
 class Asset(_message.Message):
-    __slots__ = ("name", "display_name", "district_code", "external_id", "labels", "geojson", "etag", "create_time", "update_time", "revision", "old_compound", "urban_village", "old_block", "pipe_segment", "drainage_zone", "waterlogging_point")
+    __slots__ = ("name", "display_name", "district_code", "external_id", "labels", "geojson", "etag", "create_time", "update_time", "version", "old_compound", "urban_village", "old_block", "pipe_segment", "drainage_zone", "waterlogging_point")
     class LabelsEntry(_message.Message):
         __slots__ = ("key", "value")
         KEY_FIELD_NUMBER: _ClassVar[int]
@@ -188,7 +188,7 @@ class Asset(_message.Message):
     ETAG_FIELD_NUMBER: _ClassVar[int]
     CREATE_TIME_FIELD_NUMBER: _ClassVar[int]
     UPDATE_TIME_FIELD_NUMBER: _ClassVar[int]
-    REVISION_FIELD_NUMBER: _ClassVar[int]
+    VERSION_FIELD_NUMBER: _ClassVar[int]
     OLD_COMPOUND_FIELD_NUMBER: _ClassVar[int]
     URBAN_VILLAGE_FIELD_NUMBER: _ClassVar[int]
     OLD_BLOCK_FIELD_NUMBER: _ClassVar[int]
@@ -204,14 +204,14 @@ class Asset(_message.Message):
     etag: str
     create_time: _timestamp_pb2.Timestamp
     update_time: _timestamp_pb2.Timestamp
-    revision: int
+    version: int
     old_compound: OldCompound
     urban_village: UrbanVillage
     old_block: OldBlock
     pipe_segment: PipeSegment
     drainage_zone: DrainageZone
     waterlogging_point: WaterloggingPoint
-    def __init__(self, name: _Optional[str] = ..., display_name: _Optional[str] = ..., district_code: _Optional[str] = ..., external_id: _Optional[str] = ..., labels: _Optional[_Mapping[str, str]] = ..., geojson: _Optional[str] = ..., etag: _Optional[str] = ..., create_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., update_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., revision: _Optional[int] = ..., old_compound: _Optional[_Union[OldCompound, _Mapping]] = ..., urban_village: _Optional[_Union[UrbanVillage, _Mapping]] = ..., old_block: _Optional[_Union[OldBlock, _Mapping]] = ..., pipe_segment: _Optional[_Union[PipeSegment, _Mapping]] = ..., drainage_zone: _Optional[_Union[DrainageZone, _Mapping]] = ..., waterlogging_point: _Optional[_Union[WaterloggingPoint, _Mapping]] = ...) -> None: ...
+    def __init__(self, name: _Optional[str] = ..., display_name: _Optional[str] = ..., district_code: _Optional[str] = ..., external_id: _Optional[str] = ..., labels: _Optional[_Mapping[str, str]] = ..., geojson: _Optional[str] = ..., etag: _Optional[str] = ..., create_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., update_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., version: _Optional[int] = ..., old_compound: _Optional[_Union[OldCompound, _Mapping]] = ..., urban_village: _Optional[_Union[UrbanVillage, _Mapping]] = ..., old_block: _Optional[_Union[OldBlock, _Mapping]] = ..., pipe_segment: _Optional[_Union[PipeSegment, _Mapping]] = ..., drainage_zone: _Optional[_Union[DrainageZone, _Mapping]] = ..., waterlogging_point: _Optional[_Union[WaterloggingPoint, _Mapping]] = ...) -> None: ...
 
 class OldCompound(_message.Message):
     __slots__ = ("build_year", "households", "buildings", "floor_area_m2", "category", "status", "plan_year", "start_date", "completion_date", "investment_cny")
@@ -324,7 +324,7 @@ class WaterloggingPoint(_message.Message):
     def __init__(self, status: _Optional[_Union[WaterloggingStatus, str]] = ..., identified_date: _Optional[_Union[_date_pb2.Date, _Mapping]] = ..., remediation_date: _Optional[_Union[_date_pb2.Date, _Mapping]] = ..., deadline: _Optional[_Union[_date_pb2.Date, _Mapping]] = ..., cause: _Optional[str] = ..., responsible_unit: _Optional[str] = ...) -> None: ...
 
 class AssetChange(_message.Message):
-    __slots__ = ("revision", "event_id", "type", "asset_name", "before", "after", "commit_time", "actor", "request_id")
+    __slots__ = ("revision", "event_id", "type", "asset_name", "before", "after", "commit_time", "actor", "request_id", "asset_version")
     REVISION_FIELD_NUMBER: _ClassVar[int]
     EVENT_ID_FIELD_NUMBER: _ClassVar[int]
     TYPE_FIELD_NUMBER: _ClassVar[int]
@@ -334,6 +334,7 @@ class AssetChange(_message.Message):
     COMMIT_TIME_FIELD_NUMBER: _ClassVar[int]
     ACTOR_FIELD_NUMBER: _ClassVar[int]
     REQUEST_ID_FIELD_NUMBER: _ClassVar[int]
+    ASSET_VERSION_FIELD_NUMBER: _ClassVar[int]
     revision: int
     event_id: str
     type: ChangeType
@@ -343,4 +344,5 @@ class AssetChange(_message.Message):
     commit_time: _timestamp_pb2.Timestamp
     actor: str
     request_id: str
-    def __init__(self, revision: _Optional[int] = ..., event_id: _Optional[str] = ..., type: _Optional[_Union[ChangeType, str]] = ..., asset_name: _Optional[str] = ..., before: _Optional[_Union[Asset, _Mapping]] = ..., after: _Optional[_Union[Asset, _Mapping]] = ..., commit_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., actor: _Optional[str] = ..., request_id: _Optional[str] = ...) -> None: ...
+    asset_version: int
+    def __init__(self, revision: _Optional[int] = ..., event_id: _Optional[str] = ..., type: _Optional[_Union[ChangeType, str]] = ..., asset_name: _Optional[str] = ..., before: _Optional[_Union[Asset, _Mapping]] = ..., after: _Optional[_Union[Asset, _Mapping]] = ..., commit_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., actor: _Optional[str] = ..., request_id: _Optional[str] = ..., asset_version: _Optional[int] = ...) -> None: ...

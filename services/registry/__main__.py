@@ -1,0 +1,17 @@
+"""The registry service: `python -m services.registry` (settings in the README)."""
+
+from services.common.config import RegistrySettings
+from services.common.logging_setup import configure_logging
+from services.registry.wiring import Registry
+
+
+def main() -> None:
+    configure_logging("registry")
+    registry = Registry(RegistrySettings.from_env())
+    registry.start()
+    registry.serve_until_signalled()
+    registry.storage.close()
+
+
+if __name__ == "__main__":
+    main()

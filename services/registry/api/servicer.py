@@ -1,0 +1,92 @@
+"""RegistryService over gRPC: authorises each call, then hands it to the use cases."""
+
+import grpc
+
+from services.common.auth import current_principal
+from services.registry.api.convert import city_changes, city_message
+from services.registry.app import listing, paging
+from services.registry.app.assets import AssetUseCases
+from services.registry.app.cities import CityDirectory
+from services.registry.app.feed import ChangeFeed
+from services.registry.domain import names
+from urban.registry.v1 import registry_service_pb2 as api
+from urban.registry.v1 import registry_service_pb2_grpc
+
+
+class RegistryServicer(registry_service_pb2_grpc.RegistryServiceServicer):
+    def __init__(self, assets: AssetUseCases, cities: CityDirectory, feed: ChangeFeed):
+        self._assets = assets
+        self._cities = cities
+        self._feed = feed
+
+    def CreateAsset(self, request, context):
+        principal = current_principal()
+        principal.require_write(names.parse_city_name(request.parent, "parent"))
+        return self._assets.create(request, principal.name)
+
+    def GetAsset(self, request, context):
+        current_principal().require_read(names.parse_asset_name(request.name)[0])
+        return self._assets.get(request.name)
+
+    def UpdateAsset(self, request, context):
+        principal = current_principal()
+        principal.require_write(names.parse_asset_name(request.asset.name, "asset.name")[0])
+        return self._assets.update(request, principal.name)
+
+    def DeleteAsset(self, request, context):
+        principal = current_principal()
+        principal.require_write(names.parse_asset_name(request.name)[0])
+        return self._assets.delete(request, principal.name)
+
+    def ListAssets(self, request, context):
+        current_principal().require_read(names.parse_parent(request.parent))
+        return listing.list_assets(self._assets.storage, request)
+
+    def BatchUpsertAssets(self, request, context):
+        principal = current_principal()
+        for city_code in _cities_written(request):
+            principal.require_write(city_code)
+        return self._assets.batch_upsert(request, principal.name)
+
+    def WatchChanges(self, request, context: grpc.ServicerContext):
+        city_code = _watched_city(request.parent)
+        current_principal().require_read(city_code)
+        yield from self._feed.watch(request.start_revision, city_code, context.is_active)
+
+    def ListChanges(self, request, context):
+        current_principal().require_read(_watched_city(request.parent))
+        return listing.list_changes(self._feed, request)
+
+    def GetCity(self, request, context):
+        code = names.parse_city_name(request.name)
+        return city_message(*self._cities.entry(code))
+
+    def ListCities(self, request, context):
+        size = paging.page_size(request.page_size, default=100)
+        after = paging.decode(request.page_token, "cities")
+        entries = [entry for entry in self._cities.entries() if entry[0].code > after]
+        more = len(entries) > size
+        return api.ListCitiesResponse(
+            cities=[city_message(*entry) for entry in entries[:size]],
+            next_page_token=paging.encode(entries[size - 1][0].code, "cities") if more else "",
+        )
+
+    def UpdateCity(self, request, context):
+        current_principal().require_scope("cities.write")
+        code = names.parse_city_name(request.city.name, "city.name")
+        changes = city_changes(request.city, list(request.update_mask.paths))
+        return city_message(*self._cities.update(code, changes, request.city.etag))
+
+
+def _watched_city(parent: str) -> str | None:
+    return names.parse_parent(parent) if parent else None
+
+
+def _cities_written(request: api.BatchUpsertAssetsRequest) -> set[str]:
+    parent = names.parse_parent(request.parent)
+    if parent is not None:
+        return {parent}
+    return {
+        names.parse_asset_name(asset.name, f"assets[{index}].name")[0]
+        for index, asset in enumerate(request.assets)
+    }

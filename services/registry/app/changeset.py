@@ -1,0 +1,108 @@
+"""The changes one write transaction makes: staged, then versioned and written together."""
+
+from collections import Counter
+from dataclasses import dataclass
+
+from services.common.errors import Aborted
+from services.registry.app.clock import utc_now
+from services.registry.app.stamping import content_of, etag_matches, same_content, stamped
+from services.registry.storage import WriteSession, records
+from services.registry.storage.records import NewChange, StoredAsset
+from urban.registry.v1 import resources_pb2
+
+CREATED = resources_pb2.CHANGE_TYPE_CREATED
+UPDATED = resources_pb2.CHANGE_TYPE_UPDATED
+DELETED = resources_pb2.CHANGE_TYPE_DELETED
+
+
+@dataclass
+class _Staged:
+    name: str
+    content: resources_pb2.Asset | None  # None: delete
+    before: resources_pb2.Asset | None
+    result: resources_pb2.Asset | None = None
+
+
+class ChangeSet:
+    def __init__(self, session: WriteSession, actor: str, request_id: str):
+        self._session = session
+        self._actor = actor
+        self._request_id = request_id
+        self._now = utc_now()
+        self._stored: dict[str, StoredAsset | None] = {}
+        self._staged: list[_Staged] = []
+        self._counts: Counter = Counter()
+
+    def load(self, names: list[str]) -> None:
+        """Locks the stored rows of `names` for the rest of the transaction."""
+        wanted = [name for name in names if name not in self._stored]
+        found = self._session.lock_assets(wanted) if wanted else {}
+        self._stored.update({name: found.get(name) for name in wanted})
+
+    def exists(self, name: str) -> bool:
+        return self.current(name) is not None
+
+    def current(self, name: str) -> resources_pb2.Asset | None:
+        self.load([name])
+        stored = self._stored[name]
+        return None if stored is None or stored.deleted else stored.asset
+
+    def check_etag(self, name: str, etag: str) -> None:
+        if not etag_matches(etag, self.current(name)):
+            raise Aborted(
+                f"asset {name} changed since etag {etag} was read", "ETAG_MISMATCH", {"name": name}
+            )
+
+    def stage_put(self, content: resources_pb2.Asset) -> None:
+        before = self.current(content.name)
+        if before is not None and same_content(before, content):
+            self._counts["unchanged_count"] += 1
+            self._staged.append(_Staged(content.name, content, before, result=before))
+            return
+        self._counts["updated_count" if before else "created_count"] += 1
+        self._staged.append(_Staged(content.name, content_of(content), before))
+
+    def stage_delete(self, name: str) -> None:
+        self._staged.append(_Staged(name, None, self.current(name)))
+
+    def counts(self) -> dict[str, int]:
+        return dict(self._counts)
+
+    def write(self, persist: bool = True) -> list[resources_pb2.Asset | None]:
+        """Versions every staged change and, if `persist`, writes assets and the change log."""
+        pending = [staged for staged in self._staged if staged.result is None]
+        versions = self._session.next_versions(len(pending)) if persist and pending else None
+        for index, staged in enumerate(pending):
+            staged.result = self._result(staged, versions[index] if versions else 0)
+        if persist and pending:
+            self._persist(pending)
+        return [staged.result if staged.content is not None else None for staged in self._staged]
+
+    def _result(self, staged: _Staged, version: int) -> resources_pb2.Asset:
+        if staged.content is None:
+            return stamped(
+                staged.before, version, records.moment(staged.before.create_time), self._now
+            )
+        created = records.moment(staged.before.create_time) if staged.before else self._now
+        result = stamped(staged.content, version, created, self._now)
+        if not version:
+            result.ClearField("etag")
+        return result
+
+    def _persist(self, pending: list[_Staged]) -> None:
+        rows = [records.asset_row(s.result, deleted=s.content is None) for s in pending]
+        self._session.insert_assets([r for r in rows if self._stored.get(r["name"]) is None])
+        self._session.update_assets([r for r in rows if self._stored.get(r["name"]) is not None])
+        self._session.append_changes([self._change(staged) for staged in pending])
+
+    def _change(self, staged: _Staged) -> NewChange:
+        deleted = staged.content is None
+        return NewChange(
+            type=DELETED if deleted else (UPDATED if staged.before else CREATED),
+            before=staged.before,
+            after=None if deleted else staged.result,
+            asset_version=staged.result.version,
+            commit_time=self._now,
+            actor=self._actor,
+            request_id=self._request_id,
+        )

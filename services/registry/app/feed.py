@@ -1,0 +1,94 @@
+"""The change feed: numbers committed changes in commit order and wakes the watchers."""
+
+import logging
+import threading
+from collections.abc import Callable, Iterator
+
+from services.common.errors import Unavailable
+from services.registry.storage import RegistryStorage, reads
+from services.registry.storage.sequencer import sequence_pending
+from urban.registry.v1 import resources_pb2
+
+log = logging.getLogger(__name__)
+WATCH_PAGE = 500
+
+
+class ChangeFeed:
+    def __init__(self, storage: RegistryStorage, poll_seconds: float = 0.5):
+        self._storage = storage
+        self._poll_seconds = poll_seconds
+        self._wake = threading.Event()
+        self._stopping = threading.Event()
+        self._moved = threading.Condition()
+        self._head = 0
+        self._thread = threading.Thread(target=self._run, name="change-sequencer", daemon=True)
+
+    def start(self) -> None:
+        self._sequence()
+        self._thread.start()
+
+    def committed(self) -> None:
+        """Called after every commit that appended changes."""
+        self._wake.set()
+
+    def stop(self) -> None:
+        self._stopping.set()
+        self._wake.set()
+        if self._thread.is_alive():
+            self._thread.join()
+        self._sequence()
+        with self._moved:
+            self._moved.notify_all()
+
+    def head(self) -> int:
+        return self._head
+
+    def sequence_now(self) -> int:
+        """Numbers what is pending right away; returns the head revision."""
+        self._sequence()
+        return self._head
+
+    def watch(
+        self, start_revision: int, city_code: str | None, active: Callable[[], bool]
+    ) -> Iterator[resources_pb2.AssetChange]:
+        """Changes from `start_revision` on, then live ones, while `active()` holds."""
+        next_revision = max(start_revision, 1)
+        while active():
+            if self._stopping.is_set():
+                raise Unavailable("the registry is shutting down; watch again", "SHUTTING_DOWN")
+            head = self._head
+            page = self.changes(next_revision, city_code, WATCH_PAGE, up_to=head)
+            yield from page
+            full = len(page) == WATCH_PAGE
+            next_revision = page[-1].revision + 1 if full else max(next_revision, head + 1)
+            if not full:
+                self._wait_beyond(head, timeout=1.0)
+
+    def changes(
+        self, start: int, city_code: str | None, limit: int, up_to: int | None = None
+    ) -> list[resources_pb2.AssetChange]:
+        with self._storage.reading() as connection:
+            return reads.list_changes(connection, start, city_code, limit, up_to)
+
+    def _wait_beyond(self, revision: int, timeout: float) -> None:
+        with self._moved:
+            self._moved.wait_for(
+                lambda: self._head > revision or self._stopping.is_set(), timeout=timeout
+            )
+
+    def _run(self) -> None:
+        while not self._stopping.is_set():
+            self._wake.wait(self._poll_seconds)
+            self._wake.clear()
+            self._sequence()
+
+    def _sequence(self) -> None:
+        try:
+            head = sequence_pending(self._storage.engine)
+        except Exception:  # the database may be down: keep trying
+            log.exception("could not sequence changes; retrying")
+            return
+        if head != self._head:
+            with self._moved:
+                self._head = head
+                self._moved.notify_all()

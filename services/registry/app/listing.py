@@ -1,0 +1,54 @@
+"""ListAssets and ListChanges: pages in a stable order, each item exactly once."""
+
+from services.common.errors import FieldViolation, invalid
+from services.registry.app import paging
+from services.registry.app.feed import ChangeFeed
+from services.registry.domain.filters import parse_filter
+from services.registry.domain.names import parse_parent
+from services.registry.storage import RegistryStorage, reads
+from urban.registry.v1 import registry_service_pb2 as api
+
+MAX_CHANGES_PAGE = 5000
+
+
+def list_assets(storage: RegistryStorage, request: api.ListAssetsRequest) -> api.ListAssetsResponse:
+    city_code = parse_parent(request.parent)
+    wanted = parse_filter(request.filter)
+    size = paging.page_size(request.page_size)
+    query_key = f"{request.parent}|{request.filter}"
+    after = paging.decode(request.page_token, query_key)
+    query = reads.AssetQuery(
+        city_code=city_code,
+        kind=wanted.kind,
+        status=wanted.status,
+        district_code=wanted.district_code,
+        external_id=wanted.external_id,
+        labels=wanted.labels,
+        after=after,
+        limit=size + 1,
+    )
+    with storage.reading() as connection:
+        revision = reads.head_revision(connection)
+        assets = reads.list_assets(connection, query)
+    more = len(assets) > size
+    return api.ListAssetsResponse(
+        assets=assets[:size],
+        next_page_token=paging.encode(assets[size - 1].name, query_key) if more else "",
+        revision=revision,
+    )
+
+
+def list_changes(feed: ChangeFeed, request: api.ListChangesRequest) -> api.ListChangesResponse:
+    city_code = parse_parent(request.parent) if request.parent else None
+    if request.start_revision < 0:
+        raise invalid([FieldViolation("start_revision", "must not be negative")])
+    size = paging.page_size(request.page_size, default=1000, maximum=MAX_CHANGES_PAGE)
+    start = max(request.start_revision, 1)
+    head = feed.sequence_now()
+    page = feed.changes(start, city_code, size, up_to=head)
+    full = len(page) == size
+    return api.ListChangesResponse(
+        changes=page,
+        next_revision=page[-1].revision + 1 if full else max(start, head + 1),
+        head_revision=head,
+    )

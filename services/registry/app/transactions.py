@@ -1,0 +1,79 @@
+"""Running a write: in one transaction, retried on conflicts, once per request id."""
+
+from collections.abc import Callable
+from typing import TypeVar
+
+from google.protobuf.message import Message
+
+from services.common.errors import Aborted, FieldViolation, invalid
+from services.registry.storage import RegistryStorage, WriteSession, reads
+from services.registry.storage.writes import DuplicateRequest, WriteConflict
+
+Response = TypeVar("Response", bound=Message)
+MAX_ATTEMPTS = 8
+
+
+class Transactions:
+    """Runs write plans; calls `on_commit` after each commit so the change log moves on."""
+
+    def __init__(self, storage: RegistryStorage, on_commit: Callable[[], None]):
+        self._storage = storage
+        self._on_commit = on_commit
+
+    def run(
+        self,
+        plan: Callable[[WriteSession], Response],
+        *,
+        actor: str,
+        request_id: str,
+        method: str,
+        response_type: type[Response],
+        validate_only: bool = False,
+    ) -> Response:
+        if validate_only:
+            return self._validate(plan)
+        if request_id:
+            earlier = self._remembered(actor, request_id, method, response_type)
+            if earlier is not None:
+                return earlier
+        for _ in range(MAX_ATTEMPTS):
+            try:
+                return self._attempt(plan, actor, request_id, method)
+            except WriteConflict:
+                continue
+            except DuplicateRequest:
+                return self._remembered(actor, request_id, method, response_type)
+        raise Aborted("the write lost too many races with concurrent writers; retry", "CONTENTION")
+
+    def _attempt(self, plan, actor: str, request_id: str, method: str) -> Message:
+        with self._storage.writing() as session:
+            response = plan(session)
+            if request_id:
+                session.remember_response(actor, request_id, method, response.SerializeToString())
+        self._on_commit()
+        return response
+
+    def _validate(self, plan) -> Message:
+        try:
+            with self._storage.writing() as session:
+                raise ValidateOnly(plan(session))
+        except ValidateOnly as rollback:
+            return rollback.response
+
+    def _remembered(self, actor, request_id, method, response_type):
+        with self._storage.reading() as connection:
+            earlier = reads.remembered_response(connection, actor, request_id)
+        if earlier is None:
+            return None
+        if earlier.method != method:
+            description = f"request id {request_id!r} was already used for {earlier.method}"
+            raise invalid([FieldViolation("request_id", description)])
+        return response_type.FromString(earlier.response)
+
+
+class ValidateOnly(Exception):
+    """Raised by a plan to roll back after validating: carries the response it would give."""
+
+    def __init__(self, response: Message):
+        super().__init__("validate only")
+        self.response = response

@@ -1,0 +1,43 @@
+"""The registry's storage: SQLAlchemy Core over SQLite or PostgreSQL."""
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+import sqlalchemy as sa
+
+from services.registry.storage import cities_store
+from services.registry.storage.engine import create_engine, transaction
+from services.registry.storage.migrate import upgrade
+from services.registry.storage.writes import WriteConflict, WriteSession
+
+# PostgreSQL SQLSTATEs after which the whole transaction can simply run again.
+_RETRYABLE_STATES = {"40001", "40P01"}  # serialization failure, deadlock detected
+
+
+class RegistryStorage:
+    def __init__(self, url: str):
+        self.engine = create_engine(url)
+
+    def prepare(self) -> None:
+        """Migrates the schema and seeds the reference cities."""
+        upgrade(self.engine)
+        with transaction(self.engine, write=True) as connection:
+            cities_store.seed_reference_cities(connection)
+
+    @contextmanager
+    def writing(self) -> Iterator[WriteSession]:
+        try:
+            with transaction(self.engine, write=True) as connection:
+                yield WriteSession(connection)
+        except sa.exc.DBAPIError as error:
+            if getattr(error.orig, "sqlstate", None) in _RETRYABLE_STATES:
+                raise WriteConflict(str(error.orig)) from error
+            raise
+
+    @contextmanager
+    def reading(self) -> Iterator[sa.Connection]:
+        with transaction(self.engine, write=False) as connection:
+            yield connection
+
+    def close(self) -> None:
+        self.engine.dispose()

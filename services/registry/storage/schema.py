@@ -1,0 +1,99 @@
+"""The registry's tables. Alembic migrations create them; queries are written with Core."""
+
+import sqlalchemy as sa
+from sqlalchemy.dialects.postgresql import JSONB
+
+metadata = sa.MetaData()
+
+Labels = sa.JSON().with_variant(JSONB(), "postgresql")
+Moment = sa.DateTime(timezone=True)
+
+cities = sa.Table(
+    "cities",
+    metadata,
+    sa.Column("code", sa.String(6), primary_key=True),
+    sa.Column("display_name", sa.String(100), nullable=False),
+    sa.Column("english_name", sa.String(100), nullable=False),
+    sa.Column("urban_population", sa.BigInteger, nullable=False),
+    sa.Column("parent_code", sa.String(6)),
+    sa.Column("version", sa.Integer, nullable=False),
+    sa.Column("update_time", Moment, nullable=False),
+)
+
+# One row per asset name ever used. A deleted asset stays as a tombstone, so that re-creating
+# the name locks the same row and its versions keep increasing.
+assets = sa.Table(
+    "assets",
+    metadata,
+    sa.Column("name", sa.String(200), primary_key=True),
+    sa.Column("city_code", sa.String(6), nullable=False),
+    sa.Column("kind", sa.String(32), nullable=False),
+    sa.Column("status", sa.String(32)),
+    sa.Column("district_code", sa.String(6)),
+    sa.Column("external_id", sa.String(200)),
+    sa.Column("labels", Labels, nullable=False),
+    sa.Column("version", sa.BigInteger, nullable=False),
+    sa.Column("deleted", sa.Boolean, nullable=False),
+    sa.Column("create_time", Moment, nullable=False),
+    sa.Column("update_time", Moment, nullable=False),
+    sa.Column("body", sa.LargeBinary, nullable=False),
+    sa.Index("assets_by_city", "city_code", "name"),
+    sa.Index("assets_by_kind_status", "kind", "status"),
+)
+
+# The change log and outbox. Writers append rows with no revision; the sequencer numbers them
+# in the order they became visible, which is commit order.
+changes = sa.Table(
+    "changes",
+    metadata,
+    sa.Column("id", sa.BigInteger().with_variant(sa.Integer, "sqlite"), primary_key=True),
+    sa.Column("revision", sa.BigInteger, unique=True),
+    sa.Column("event_id", sa.String(36), nullable=False),
+    sa.Column("type", sa.String(8), nullable=False),
+    sa.Column("asset_name", sa.String(200), nullable=False),
+    sa.Column("city_code", sa.String(6), nullable=False),
+    sa.Column("asset_version", sa.BigInteger, nullable=False),
+    sa.Column("before", sa.LargeBinary),
+    sa.Column("after", sa.LargeBinary),
+    sa.Column("commit_time", Moment, nullable=False),
+    sa.Column("actor", sa.String(200), nullable=False),
+    sa.Column("request_id", sa.String(200)),
+    sa.Index(
+        "changes_unsequenced",
+        "id",
+        postgresql_where=sa.text("revision IS NULL"),
+        sqlite_where=sa.text("revision IS NULL"),
+    ),
+    sa.Index("changes_by_city", "city_code", "revision"),
+)
+
+# Single-row counters: `revision` (last revision given by the sequencer; its row lock serialises
+# sequencers) and, on SQLite, `asset_version` (PostgreSQL uses the asset_version sequence).
+counters = sa.Table(
+    "counters",
+    metadata,
+    sa.Column("name", sa.String(32), primary_key=True),
+    sa.Column("value", sa.BigInteger, nullable=False),
+)
+
+# Idempotency: the first response to each (actor, request_id).
+requests = sa.Table(
+    "requests",
+    metadata,
+    sa.Column("actor", sa.String(200), primary_key=True),
+    sa.Column("request_id", sa.String(200), primary_key=True),
+    sa.Column("method", sa.String(64), nullable=False),
+    sa.Column("response", sa.LargeBinary, nullable=False),
+    sa.Column("create_time", Moment, nullable=False),
+)
+
+# Per-consumer checkpoints, e.g. the Redis relay's last published revision.
+checkpoints = sa.Table(
+    "checkpoints",
+    metadata,
+    sa.Column("name", sa.String(64), primary_key=True),
+    sa.Column("revision", sa.BigInteger, nullable=False),
+    sa.Column("update_time", Moment, nullable=False),
+)
+
+asset_version_sequence = sa.Sequence("asset_version", metadata=metadata)
