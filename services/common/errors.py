@@ -56,6 +56,10 @@ class PermissionDenied(DomainError):
     pass
 
 
+class DeadlineExceeded(DomainError):
+    """The caller's deadline passed before the work committed; nothing was changed."""
+
+
 class Unavailable(DomainError):
     """A dependency (the database, Redis) is down; the client may retry."""
 

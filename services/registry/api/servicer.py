@@ -22,7 +22,7 @@ class RegistryServicer(registry_service_pb2_grpc.RegistryServiceServicer):
     def CreateAsset(self, request, context):
         principal = current_principal()
         principal.require_write(names.parse_city_name(request.parent, "parent"))
-        return self._assets.create(request, principal.name)
+        return self._assets.create(request, principal.name, alive=_alive(context))
 
     def GetAsset(self, request, context):
         current_principal().require_read(names.parse_asset_name(request.name)[0])
@@ -31,12 +31,12 @@ class RegistryServicer(registry_service_pb2_grpc.RegistryServiceServicer):
     def UpdateAsset(self, request, context):
         principal = current_principal()
         principal.require_write(names.parse_asset_name(request.asset.name, "asset.name")[0])
-        return self._assets.update(request, principal.name)
+        return self._assets.update(request, principal.name, alive=_alive(context))
 
     def DeleteAsset(self, request, context):
         principal = current_principal()
         principal.require_write(names.parse_asset_name(request.name)[0])
-        return self._assets.delete(request, principal.name)
+        return self._assets.delete(request, principal.name, alive=_alive(context))
 
     def ListAssets(self, request, context):
         current_principal().require_read(names.parse_parent(request.parent))
@@ -46,7 +46,7 @@ class RegistryServicer(registry_service_pb2_grpc.RegistryServiceServicer):
         principal = current_principal()
         for city_code in _cities_written(request):
             principal.require_write(city_code)
-        return self._assets.batch_upsert(request, principal.name)
+        return self._assets.batch_upsert(request, principal.name, alive=_alive(context))
 
     def WatchChanges(self, request, context: grpc.ServicerContext):
         city_code = _watched_city(request.parent)
@@ -76,6 +76,16 @@ class RegistryServicer(registry_service_pb2_grpc.RegistryServiceServicer):
         code = names.parse_city_name(request.city.name, "city.name")
         changes = city_changes(request.city, list(request.update_mask.paths))
         return city_message(*self._cities.update(code, changes, request.city.etag))
+
+
+def _alive(context: grpc.ServicerContext):
+    """True while the caller still waits: not cancelled and within its deadline."""
+
+    def alive() -> bool:
+        remaining = context.time_remaining()
+        return context.is_active() and (remaining is None or remaining > 0)
+
+    return alive
 
 
 def _watched_city(parent: str) -> str | None:

@@ -5,7 +5,7 @@ from typing import TypeVar
 
 from google.protobuf.message import Message
 
-from services.common.errors import Aborted, FieldViolation, invalid
+from services.common.errors import Aborted, DeadlineExceeded, FieldViolation, invalid
 from services.registry.storage import RegistryStorage, WriteSession, reads
 from services.registry.storage.writes import DuplicateRequest, WriteConflict
 
@@ -29,6 +29,7 @@ class Transactions:
         method: str,
         response_type: type[Response],
         validate_only: bool = False,
+        alive: Callable[[], bool] = lambda: True,
     ) -> Response:
         if validate_only:
             return self._validate(plan)
@@ -38,18 +39,20 @@ class Transactions:
                 return earlier
         for _ in range(MAX_ATTEMPTS):
             try:
-                return self._attempt(plan, actor, request_id, method)
+                return self._attempt(plan, actor, request_id, method, alive)
             except WriteConflict:
                 continue
             except DuplicateRequest:
                 return self._remembered(actor, request_id, method, response_type)
         raise Aborted("the write lost too many races with concurrent writers; retry", "CONTENTION")
 
-    def _attempt(self, plan, actor: str, request_id: str, method: str) -> Message:
+    def _attempt(self, plan, actor: str, request_id: str, method: str, alive) -> Message:
         with self._storage.writing() as session:
             response = plan(session)
             if request_id:
                 session.remember_response(actor, request_id, method, response.SerializeToString())
+            if not alive():
+                raise DeadlineExceeded("the deadline passed before the change committed")
         self._on_commit()
         return response
 

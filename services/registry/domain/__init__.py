@@ -1,0 +1,1 @@
+"""The registry's domain: resource names, reference cities, asset validation, filters, masks."""

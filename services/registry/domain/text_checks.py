@@ -1,0 +1,72 @@
+"""Limits on the asset's text: lengths, labels, and no NUL characters anywhere."""
+
+import re
+from collections.abc import Iterator
+
+from google.protobuf.descriptor import FieldDescriptor
+
+from services.common.errors import FieldViolation
+from services.registry.domain.fields import set_scalars
+from urban.registry.v1 import resources_pb2
+
+MAX_LENGTHS = {
+    "display_name": 200,
+    "external_id": 200,
+    "waterlogging_point.cause": 2000,
+    "waterlogging_point.responsible_unit": 200,
+}
+MAX_LABELS = 64
+MAX_LABEL_VALUE_LENGTH = 256
+NUL = "\0"
+LABEL_KEY_PATTERN = r"^[a-z][a-z0-9_.-]{0,62}$"
+
+_LABEL_KEY = re.compile(LABEL_KEY_PATTERN)
+
+
+def check_text(asset: resources_pb2.Asset) -> list[FieldViolation]:
+    return [*_check_lengths(asset), *_check_labels(asset.labels), *_check_no_nul(asset)]
+
+
+def _strings(asset: resources_pb2.Asset) -> Iterator[tuple[str, str]]:
+    for path, field, value in set_scalars(asset):
+        if field.type == FieldDescriptor.TYPE_STRING:
+            yield path, value
+
+
+def _check_lengths(asset: resources_pb2.Asset) -> Iterator[FieldViolation]:
+    for path, value in _strings(asset):
+        limit = MAX_LENGTHS.get(path)
+        if limit is not None and len(value) > limit:
+            yield FieldViolation(
+                path, f"{path} must be at most {limit} characters; got {len(value)}"
+            )
+
+
+def _check_labels(labels) -> Iterator[FieldViolation]:
+    if len(labels) > MAX_LABELS:
+        yield FieldViolation("labels", f"at most {MAX_LABELS} labels allowed; got {len(labels)}")
+    for key in sorted(labels):
+        if _LABEL_KEY.fullmatch(key) is None:
+            yield FieldViolation(
+                "labels",
+                f"label key {key!r} must start with a lower-case letter and contain at most 63 "
+                "lower-case letters, digits, '_', '.' or '-'",
+            )
+        if len(labels[key]) > MAX_LABEL_VALUE_LENGTH:
+            yield FieldViolation(
+                "labels",
+                f"value of label {key!r} must be at most {MAX_LABEL_VALUE_LENGTH} characters; "
+                f"got {len(labels[key])}",
+            )
+
+
+def _check_no_nul(asset: resources_pb2.Asset) -> Iterator[FieldViolation]:
+    for path, value in _strings(asset):
+        if NUL in value:
+            position = value.index(NUL)
+            yield FieldViolation(
+                path, f"{path} must not contain NUL characters; found one at position {position}"
+            )
+    for key, value in asset.labels.items():
+        if NUL in key or NUL in value:
+            yield FieldViolation("labels", f"label {key!r} must not contain NUL characters")

@@ -1,0 +1,55 @@
+"""Validation of an asset before it is stored: every violation, with paths relative to the asset.
+
+Callers prefix the paths for their request (`asset.`, `assets[17].`) with FieldViolation.under.
+"""
+
+import datetime
+
+from services.common.errors import FieldViolation
+from services.registry.domain.cities import City, district_belongs_to
+from services.registry.domain.date_checks import check_dates
+from services.registry.domain.geometry import check_geojson
+from services.registry.domain.kinds import KINDS, kind_of, spec_of
+from services.registry.domain.spec_checks import check_spec
+from services.registry.domain.text_checks import check_text
+from urban.registry.v1 import resources_pb2
+
+
+def validate_asset(
+    asset: resources_pb2.Asset, city: City, *, today: datetime.date
+) -> list[FieldViolation]:
+    """Every rule the asset breaks; an empty list means it is valid."""
+    kind = kind_of(asset)
+    return [
+        *_check_kind(kind),
+        *_check_district(asset.district_code, city),
+        *check_text(asset),
+        *check_geojson(asset.geojson, kind),
+        *_check_spec(asset, kind, today),
+    ]
+
+
+def _check_kind(kind: str | None) -> list[FieldViolation]:
+    if kind is not None:
+        return []
+    return [FieldViolation("spec", f"exactly one kind must be set: one of {', '.join(KINDS)}")]
+
+
+def _check_district(district_code: str, city: City) -> list[FieldViolation]:
+    if not district_code or district_belongs_to(district_code, city):
+        return []
+    description = (
+        f"district_code {district_code!r} is not a six-digit code of a district of "
+        f"city {city.code} ({city.english_name})"
+    )
+    return [FieldViolation("district_code", description)]
+
+
+def _check_spec(
+    asset: resources_pb2.Asset, kind: str | None, today: datetime.date
+) -> list[FieldViolation]:
+    if kind is None:
+        return []
+    spec = spec_of(asset)
+    violations = [*check_spec(kind, spec, today), *check_dates(kind, spec, today)]
+    return [violation.under(kind) for violation in violations]

@@ -1,0 +1,124 @@
+import pytest
+
+from services.common.errors import InvalidArgument
+from services.registry.domain.filters import AssetFilter, parse_filter
+from urban.registry.v1 import resources_pb2 as r
+
+from .assets import make_asset
+
+
+def rejected(text: str) -> str:
+    with pytest.raises(InvalidArgument) as error:
+        parse_filter(text)
+    [violation] = error.value.violations
+    assert violation.field == "filter"
+    return violation.description
+
+
+@pytest.mark.parametrize("text", ["", "   ", "\n"])
+def test_empty_text_is_an_empty_filter(text):
+    assert parse_filter(text) == AssetFilter()
+
+
+def test_the_documented_example():
+    parsed = parse_filter(
+        'kind = "pipe_segment" AND status = "in_service" AND labels.source = "gis"'
+    )
+    assert parsed == AssetFilter(
+        kind="pipe_segment", status="in_service", labels=(("source", "gis"),)
+    )
+
+
+def test_every_field_with_bare_and_quoted_values():
+    parsed = parse_filter(
+        "kind=old_compound AND status=started AND district_code = 330105 "
+        'AND external_id = "HZ 0001" AND labels.sync.run = "2025-06"'
+    )
+    assert parsed == AssetFilter(
+        kind="old_compound",
+        status="started",
+        district_code="330105",
+        external_id="HZ 0001",
+        labels=(("sync.run", "2025-06"),),
+    )
+
+
+def test_quoted_values_may_hold_escapes_and_keywords():
+    parsed = parse_filter(r'external_id = "say \"AND\" = x"')
+    assert parsed.external_id == 'say "AND" = x'
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["in_service", "IN_SERVICE", "In_Service", "PIPE_STATUS_IN_SERVICE", "pipe_status_in_service"],
+)
+def test_status_is_normalised_to_the_short_lower_case_label(text):
+    assert parse_filter(f'kind = pipe_segment AND status = "{text}"').status == "in_service"
+
+
+def test_status_without_kind_may_be_any_kind_of_status():
+    assert parse_filter("status = WATERLOGGING_STATUS_CLOSED").status == "closed"
+    assert parse_filter("status = planned").status == "planned"
+
+
+def test_status_may_come_before_kind():
+    assert parse_filter("status = renovated AND kind = pipe_segment").status == "renovated"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("kind = tunnel", "unknown kind 'tunnel'; use one of old_compound"),
+        ("kind = PIPE_SEGMENT", "unknown kind 'PIPE_SEGMENT'"),
+        ("status = bogus", "unknown status 'bogus'; use one of closed, completed"),
+        ("kind = pipe_segment AND status = started", "unknown status of pipe_segment 'started'"),
+        ("kind = pipe_segment AND status = RENOVATION_STATUS_PLANNED", "unknown status"),
+        ("status = unspecified", "unknown status"),
+        ("kind = drainage_zone AND status = compliant", "drainage_zone has no status"),
+        ("owner = me", "unknown filter field 'owner'"),
+        ("labels = x", "unknown filter field 'labels'"),
+        ("labels.Bad = x", "'Bad' in 'labels.Bad' is not a valid label key"),
+        ("kind = old_block AND kind = old_block", "each field may appear only once"),
+        ("kind", "expected a comparison"),
+        ("kind =", "expected a comparison"),
+        ("= pipe_segment", "expected a comparison"),
+        ("kind = old_block AND", "expected a comparison"),
+        ("AND kind = old_block", "expected a comparison"),
+        ("kind = old_block and status = planned", "expected a comparison"),
+        ("kind = old_block status = planned", "expected a comparison"),
+        ("kind = old_block OR kind = old_compound", "expected a comparison"),
+        ("kind = = old_block", "expected a comparison"),
+        ('kind = "old_block', "a quoted value must end with a double quote"),
+        (r'external_id = "\q"', "bad escape"),
+    ],
+)
+def test_malformed_filters_are_rejected_on_filter(text, expected):
+    assert expected in rejected(text)
+
+
+def test_matches_every_condition():
+    asset = make_asset("pipe_segment", status=r.PIPE_STATUS_IN_SERVICE)
+    assert parse_filter("").matches(asset)
+    assert parse_filter(
+        "kind = pipe_segment AND status = in_service AND district_code = 330105 "
+        "AND external_id = HZ-0001 AND labels.source = gis"
+    ).matches(asset)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "kind = old_compound",
+        "status = retired",
+        "district_code = 330106",
+        "external_id = HZ-0002",
+        "labels.source = survey",
+        "labels.owner = gis",
+    ],
+)
+def test_does_not_match_when_one_condition_fails(text):
+    assert not parse_filter(text).matches(make_asset("pipe_segment"))
+
+
+def test_a_drainage_zone_matches_no_status():
+    assert not parse_filter("status = planned").matches(make_asset("drainage_zone"))

@@ -1,0 +1,163 @@
+import datetime
+
+import pytest
+from google.type import date_pb2
+
+from services.registry.domain.date_checks import years_after
+from urban.registry.v1 import resources_pb2 as r
+
+from .assets import TODAY, date, make_asset, violated_fields, violations
+
+STARTED = r.RENOVATION_STATUS_STARTED
+COMPLETED = r.RENOVATION_STATUS_COMPLETED
+RENOVATION_KINDS = ("old_compound", "urban_village", "old_block")
+
+
+def as_date(day: datetime.date) -> date_pb2.Date:
+    return date(day.year, day.month, day.day)
+
+
+@pytest.mark.parametrize("day", [date(2024, 2, 29), date(2024, 12, 31), date(1900, 1, 1)])
+def test_real_calendar_dates_are_valid(day):
+    assert violations(make_asset("old_compound", start_date=day)) == []
+
+
+@pytest.mark.parametrize(
+    "day",
+    [
+        date(2023, 2, 29),
+        date(2024, 2, 30),
+        date(2024, 13, 1),
+        date(2024, 4, 31),
+        date(2024, 5, 0),
+        date(0, 5, 1),
+        date(2024, 0, 0),
+    ],
+)
+def test_impossible_or_partial_dates_are_rejected(day):
+    [violation] = violations(make_asset("old_compound", start_date=day))
+    assert violation.field == "old_compound.start_date"
+    assert "not a complete, real calendar date" in violation.description
+
+
+def test_an_all_zero_date_counts_as_unset():
+    assert violations(make_asset("old_compound", start_date=date_pb2.Date())) == []
+    asset = make_asset("old_compound", status=STARTED, start_date=date_pb2.Date())
+    assert violated_fields(asset) == ["old_compound.start_date"]
+
+
+def test_a_date_before_1900_is_rejected():
+    [violation] = violations(make_asset("old_compound", start_date=date(1899, 12, 31)))
+    assert violation.field == "old_compound.start_date"
+    assert "1899-12-31 is before 1900-01-01" in violation.description
+
+
+def test_a_date_exactly_a_year_ahead_is_valid_and_a_day_later_is_not():
+    a_year_ahead = years_after(TODAY, 1)
+    assert violations(make_asset("old_compound", start_date=as_date(a_year_ahead))) == []
+    too_late = as_date(a_year_ahead + datetime.timedelta(days=1))
+    [violation] = violations(make_asset("old_compound", start_date=too_late))
+    assert violation.field == "old_compound.start_date"
+    assert "future" in violation.description
+
+
+def test_a_deadline_may_lie_ten_years_ahead_but_no_further():
+    ten_years_ahead = years_after(TODAY, 10)
+    assert violations(make_asset("waterlogging_point", deadline=as_date(ten_years_ahead))) == []
+    too_late = as_date(ten_years_ahead + datetime.timedelta(days=1))
+    assert violated_fields(make_asset("waterlogging_point", deadline=too_late)) == [
+        "waterlogging_point.deadline"
+    ]
+
+
+def test_an_assessment_dated_two_years_ahead_is_rejected():
+    asset = make_asset("drainage_zone", assessment_date=date(TODAY.year + 2, 1, 1))
+    assert violated_fields(asset) == ["drainage_zone.assessment_date"]
+
+
+@pytest.mark.parametrize("kind", RENOVATION_KINDS)
+def test_completion_on_the_start_day_is_valid(kind):
+    asset = make_asset(
+        kind, status=COMPLETED, start_date=date(2024, 3, 1), completion_date=date(2024, 3, 1)
+    )
+    assert violations(asset) == []
+
+
+@pytest.mark.parametrize("kind", RENOVATION_KINDS)
+def test_completion_before_start_is_rejected(kind):
+    asset = make_asset(
+        kind, status=COMPLETED, start_date=date(2024, 3, 1), completion_date=date(2024, 2, 29)
+    )
+    [violation] = violations(asset)
+    assert violation.field == f"{kind}.completion_date"
+    assert "2024-02-29 is before start_date 2024-03-01" in violation.description
+
+
+@pytest.mark.parametrize("kind", RENOVATION_KINDS)
+def test_started_needs_a_start_date(kind):
+    assert violations(make_asset(kind, status=STARTED, start_date=date(2024, 4, 1))) == []
+    [violation] = violations(make_asset(kind, status=STARTED))
+    assert violation.field == f"{kind}.start_date"
+    assert violation.description == "start_date is required when status is started"
+
+
+@pytest.mark.parametrize("kind", RENOVATION_KINDS)
+def test_completed_needs_a_completion_date(kind):
+    assert violations(make_asset(kind, status=COMPLETED, completion_date=date(2024, 9, 1))) == []
+    assert violated_fields(make_asset(kind, status=COMPLETED)) == [f"{kind}.completion_date"]
+
+
+def test_renovated_pipe_needs_its_renovation_completion_date():
+    renovated = r.PIPE_STATUS_RENOVATED
+    done = date(2024, 10, 8)
+    assert (
+        violations(make_asset("pipe_segment", status=renovated, renovation_completion_date=done))
+        == []
+    )
+    assert violated_fields(make_asset("pipe_segment", status=renovated)) == [
+        "pipe_segment.renovation_completion_date"
+    ]
+
+
+@pytest.mark.parametrize("status", [r.WATERLOGGING_STATUS_REMEDIATED, r.WATERLOGGING_STATUS_CLOSED])
+def test_remediated_or_closed_point_needs_a_remediation_date(status):
+    done = date(2024, 9, 1)
+    assert violations(make_asset("waterlogging_point", status=status, remediation_date=done)) == []
+    assert violated_fields(make_asset("waterlogging_point", status=status)) == [
+        "waterlogging_point.remediation_date"
+    ]
+
+
+def test_remediation_before_identification_is_rejected():
+    asset = make_asset("waterlogging_point", remediation_date=date(2024, 6, 30))
+    [violation] = violations(asset)
+    assert violation.field == "waterlogging_point.remediation_date"
+    assert "before identified_date 2024-07-01" in violation.description
+
+
+def test_remediation_on_the_identification_day_is_valid():
+    assert violations(make_asset("waterlogging_point", remediation_date=date(2024, 7, 1))) == []
+
+
+def test_statuses_without_a_date_rule_need_no_date():
+    assert violations(make_asset("pipe_segment", status=r.PIPE_STATUS_UNDER_RENOVATION)) == []
+    assert (
+        violations(make_asset("waterlogging_point", status=r.WATERLOGGING_STATUS_REMEDIATING)) == []
+    )
+
+
+def test_an_impossible_date_is_not_also_reported_as_missing():
+    asset = make_asset("old_compound", status=STARTED, start_date=date(2024, 2, 30))
+    assert violated_fields(asset) == ["old_compound.start_date"]
+
+
+@pytest.mark.parametrize(
+    ("day", "years", "expected"),
+    [
+        (datetime.date(2025, 6, 15), 1, datetime.date(2026, 6, 15)),
+        (datetime.date(2024, 2, 29), 1, datetime.date(2025, 2, 28)),
+        (datetime.date(2024, 2, 29), 4, datetime.date(2028, 2, 29)),
+    ],
+)
+def test_years_after(day, years, expected):
+    assert years_after(day, years) == expected
