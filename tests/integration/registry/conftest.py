@@ -30,8 +30,7 @@ def tokens(tokens_file) -> dict[str, str]:
     return {name: add_token(tokens_file, name, scopes) for name, scopes in TOKEN_SCOPES.items()}
 
 
-@pytest.fixture
-def registry_settings(database_url, tokens_file, tokens) -> RegistrySettings:
+def settings_for(database_url: str, tokens_file: str) -> RegistrySettings:
     return RegistrySettings(
         listen=Address("127.0.0.1", 0),
         metrics_listen=Address("127.0.0.1", 0),
@@ -41,6 +40,11 @@ def registry_settings(database_url, tokens_file, tokens) -> RegistrySettings:
         tokens_file=tokens_file,
         shutdown_grace_seconds=5,
     )
+
+
+@pytest.fixture
+def registry_settings(database_url, tokens_file, tokens) -> RegistrySettings:
+    return settings_for(database_url, tokens_file)
 
 
 @pytest.fixture

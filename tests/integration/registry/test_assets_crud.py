@@ -124,7 +124,9 @@ def _create_request():
 
 def _length_update(length: float, etag: str = "") -> api.UpdateAssetRequest:
     patch = r.Asset(name=NAME, etag=etag, pipe_segment=r.PipeSegment(length_m=length))
-    return api.UpdateAssetRequest(asset=patch, update_mask=FieldMask(paths=["pipe_segment.length_m"]))
+    return api.UpdateAssetRequest(
+        asset=patch, update_mask=FieldMask(paths=["pipe_segment.length_m"])
+    )
 
 
 def _set_length(client, length: float, etag: str = "") -> r.Asset:
