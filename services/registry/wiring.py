@@ -2,6 +2,7 @@
 
 import logging
 
+import redis
 import sqlalchemy as sa
 from prometheus_client import CollectorRegistry
 
@@ -14,6 +15,8 @@ from services.registry.app.assets import AssetUseCases
 from services.registry.app.cities import CityDirectory
 from services.registry.app.feed import ChangeFeed
 from services.registry.app.transactions import Transactions
+from services.registry.metrics import RegistryCollector
+from services.registry.relay import CHECKPOINT, RedisRelay
 from services.registry.storage import RegistryStorage
 from urban.registry.v1 import registry_service_pb2_grpc
 
@@ -43,12 +46,22 @@ class Registry:
         self.server.add_service(
             servicer, registry_service_pb2_grpc.add_RegistryServiceServicer_to_server, SERVICE_NAME
         )
+        self.relay = self._relay(settings)
+        self.metrics.register(RegistryCollector(self.storage, self.relay, CHECKPOINT))
         self.port = 0
         self.metrics_port = 0
+
+    def _relay(self, settings: RegistrySettings) -> RedisRelay | None:
+        if not settings.redis_url:
+            return None
+        client = redis.Redis.from_url(settings.redis_url)
+        return RedisRelay(self.storage, self.feed, client, settings.redis_prefix)
 
     def start(self, serve_metrics: bool = True) -> int:
         self.storage.prepare()
         self.feed.start()
+        if self.relay:
+            self.relay.start()
         self.port = self.server.start(self.settings.listen)
         if serve_metrics:
             self.metrics_port = start_metrics_server(self.settings.metrics_listen, self.metrics)
@@ -58,13 +71,24 @@ class Registry:
         return str(Address("127.0.0.1", self.port))
 
     def serve_until_signalled(self) -> None:
-        self.server.serve_until_signalled(
-            self.settings.shutdown_grace_seconds, self._shutdown_hooks()
-        )
+        grace = self.settings.shutdown_grace_seconds
+        self.server.serve_until_signalled(grace, self._background_stops())
+        self._finish_background_work()
 
     def stop(self, grace_seconds: float = 0.0) -> None:
-        self.server.stop(grace_seconds, self._shutdown_hooks())
+        self.server.stop(grace_seconds, self._background_stops())
+        self._finish_background_work()
         self.storage.close()
 
-    def _shutdown_hooks(self):
-        return [self.feed.stop]
+    def _background_stops(self) -> list:
+        return [self.relay.stop, self.feed.stop] if self.relay else [self.feed.stop]
+
+    def _finish_background_work(self) -> None:
+        """Numbers and publishes what committed during the grace period."""
+        self.feed.sequence_now()
+        if self.relay:
+            try:
+                while self.relay.publish_pending():
+                    pass
+            except Exception:  # the relay of the next start publishes it instead
+                log.exception("could not publish the last changes")

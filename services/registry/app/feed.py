@@ -62,7 +62,7 @@ class ChangeFeed:
             full = len(page) == WATCH_PAGE
             next_revision = page[-1].revision + 1 if full else max(next_revision, head + 1)
             if not full:
-                self._wait_beyond(head, timeout=1.0)
+                self.wait_beyond(head, timeout=1.0)
 
     def changes(
         self, start: int, city_code: str | None, limit: int, up_to: int | None = None
@@ -70,7 +70,8 @@ class ChangeFeed:
         with self._storage.reading() as connection:
             return reads.list_changes(connection, start, city_code, limit, up_to)
 
-    def _wait_beyond(self, revision: int, timeout: float) -> None:
+    def wait_beyond(self, revision: int, timeout: float) -> None:
+        """Returns when the head passes `revision`, the feed stops, or `timeout` runs out."""
         with self._moved:
             self._moved.wait_for(
                 lambda: self._head > revision or self._stopping.is_set(), timeout=timeout

@@ -1,0 +1,61 @@
+"""Wrapping the behaviour of a grpc.RpcMethodHandler, whatever its streaming kind."""
+
+from collections.abc import Callable
+
+import grpc
+
+Behavior = Callable[..., object]
+BehaviorWrapper = Callable[[Behavior], Behavior]
+
+_INFRASTRUCTURE_PREFIXES = ("/grpc.health.v1.Health/", "/grpc.reflection.")
+
+_FACTORIES = {
+    (False, False): (grpc.unary_unary_rpc_method_handler, "unary_unary"),
+    (False, True): (grpc.unary_stream_rpc_method_handler, "unary_stream"),
+    (True, False): (grpc.stream_unary_rpc_method_handler, "stream_unary"),
+    (True, True): (grpc.stream_stream_rpc_method_handler, "stream_stream"),
+}
+
+
+def is_infrastructure_method(method: str) -> bool:
+    """Health checks and reflection: open to everyone, and left as the libraries built them."""
+    return method.startswith(_INFRASTRUCTURE_PREFIXES)
+
+
+def short_method_name(method: str) -> str:
+    """`GetAsset` for `/urban.registry.v1.RegistryService/GetAsset`."""
+    return method.rpartition("/")[2]
+
+
+def rewrap(
+    handler: grpc.RpcMethodHandler | None,
+    wrap_unary_response: BehaviorWrapper,
+    wrap_stream_response: BehaviorWrapper,
+) -> grpc.RpcMethodHandler | None:
+    """A handler like `handler` whose behaviour is wrapped by the wrapper for its response kind."""
+    if handler is None:
+        return None
+    factory, attribute = _FACTORIES[(handler.request_streaming, handler.response_streaming)]
+    wrap = wrap_stream_response if handler.response_streaming else wrap_unary_response
+    return factory(
+        wrap(getattr(handler, attribute)),
+        request_deserializer=handler.request_deserializer,
+        response_serializer=handler.response_serializer,
+    )
+
+
+class ApplicationInterceptor(grpc.ServerInterceptor):
+    """Wraps every method except health checks and reflection."""
+
+    def intercept_service(self, continuation, handler_call_details):
+        handler = continuation(handler_call_details)
+        method = handler_call_details.method
+        if is_infrastructure_method(method):
+            return handler
+        return rewrap(handler, lambda b: self.unary(b, method), lambda b: self.stream(b, method))
+
+    def unary(self, behavior: Behavior, method: str) -> Behavior:
+        raise NotImplementedError
+
+    def stream(self, behavior: Behavior, method: str) -> Behavior:
+        raise NotImplementedError

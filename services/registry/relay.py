@@ -1,0 +1,127 @@
+"""The outbox relay: publishes the change log to a Redis stream, in revision order.
+
+Each entry's stream ID is `{revision}-1`, so a revision is in the stream at most once and a
+consumer can tell from the IDs whether it missed any. The checkpoint moves only after Redis has
+acknowledged the entries, so a crash in between publishes some changes twice, never loses one.
+"""
+
+import logging
+import threading
+import time
+
+import redis
+
+from services.registry.app.feed import ChangeFeed
+from services.registry.storage import RegistryStorage, checkpoints
+
+log = logging.getLogger(__name__)
+CHECKPOINT = "redis-relay"
+BATCH = 1000
+
+
+def stream_key(prefix: str) -> str:
+    return f"{prefix}:changes"
+
+
+def entry_id(revision: int) -> str:
+    return f"{revision}-1"
+
+
+def revision_of(entry_id: bytes | str) -> int:
+    text = entry_id.decode() if isinstance(entry_id, bytes) else entry_id
+    return int(text.split("-")[0])
+
+
+class RedisRelay:
+    def __init__(
+        self,
+        storage: RegistryStorage,
+        feed: ChangeFeed,
+        client: redis.Redis,
+        prefix: str,
+        max_length: int = 1_000_000,
+    ):
+        self._storage = storage
+        self._feed = feed
+        self._redis = client
+        self._stream = stream_key(prefix)
+        self._leader_key = f"{prefix}:relay-leader"
+        self._identity = f"relay-{id(self)}-{time.time_ns()}"
+        self._max_length = max_length
+        self._stopping = threading.Event()
+        self._thread = threading.Thread(target=self._run, name="redis-relay", daemon=True)
+        self.published_total = 0
+
+    def start(self) -> None:
+        self._thread.start()
+
+    def stop(self) -> None:
+        self._stopping.set()
+        if self._thread.is_alive():
+            self._thread.join()
+
+    def publish_pending(self) -> int:
+        """Publishes what the stream lacks, up to BATCH changes; returns how many."""
+        published_up_to = self._resume_point()
+        changes = self._feed.changes(published_up_to + 1, None, BATCH, up_to=self._feed.head())
+        if not changes:
+            return 0
+        pipeline = self._redis.pipeline(transaction=False)
+        for change in changes:
+            pipeline.xadd(
+                self._stream,
+                {"change": change.SerializeToString()},
+                id=entry_id(change.revision),
+                maxlen=self._max_length,
+                approximate=True,
+            )
+        results = pipeline.execute(raise_on_error=False)
+        self._check_results(results)
+        self._save_checkpoint(changes[-1].revision)
+        self.published_total += len(changes)
+        return len(changes)
+
+    def _resume_point(self) -> int:
+        """The checkpoint, pulled back to the stream's end if Redis lost entries (a restart)."""
+        with self._storage.reading() as connection:
+            checkpoint = checkpoints.get(connection, CHECKPOINT)
+        last = self._last_in_stream()
+        if last < checkpoint:
+            log.warning(
+                "the stream ends at %d but %d was published; republishing", last, checkpoint
+            )
+            return max(last, checkpoint - self._max_length)
+        return checkpoint
+
+    def _last_in_stream(self) -> int:
+        newest = self._redis.xrevrange(self._stream, count=1)
+        return revision_of(newest[0][0]) if newest else 0
+
+    def _check_results(self, results: list) -> None:
+        for result in results:
+            if isinstance(result, redis.ResponseError) and "equal or smaller" not in str(result):
+                raise result  # anything but "already published" is a real failure
+
+    def _save_checkpoint(self, revision: int) -> None:
+        with self._storage.writing() as session:
+            checkpoints.advance(session.connection, CHECKPOINT, revision)
+
+    def _run(self) -> None:
+        while not self._stopping.is_set():
+            try:
+                busy = self._lead() and self.publish_pending() == BATCH
+            except Exception:  # Redis or the database is down: try again shortly
+                log.exception("relay failed; retrying")
+                busy = False
+            if not busy:
+                self._feed.wait_beyond(self._feed.head(), timeout=0.5)
+
+    def _lead(self) -> bool:
+        """One relay publishes at a time: the one holding the leader key."""
+        held = self._redis.set(self._leader_key, self._identity, nx=True, px=5000)
+        if held:
+            return True
+        if self._redis.get(self._leader_key) == self._identity.encode():
+            self._redis.pexpire(self._leader_key, 5000)
+            return True
+        return False

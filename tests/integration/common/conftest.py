@@ -1,0 +1,74 @@
+from dataclasses import dataclass
+
+import grpc
+import pytest
+import yaml
+from prometheus_client import CollectorRegistry
+
+from services.common.auth import TokenStore
+from services.common.config import Address
+from services.common.grpc_server import GrpcServer
+from services.common.token_file import hash_token
+from tests.integration.common.fake_registry import DatabaseDown, FakeRegistryServicer
+from urban.registry.v1 import registry_service_pb2_grpc
+
+REGISTRY_SERVICE = "urban.registry.v1.RegistryService"
+TOKENS = {
+    "dev-admin": ("urt_admin", ["admin"]),
+    "hangzhou-reader": ("urt_reader", ["assets.read:330100"]),
+    "retired": ("urt_retired", ["admin"]),
+}
+
+
+@dataclass
+class RunningServer:
+    server: GrpcServer
+    port: int
+    metrics: CollectorRegistry
+
+    @property
+    def target(self) -> str:
+        return f"127.0.0.1:{self.port}"
+
+
+@pytest.fixture
+def tokens_path(tmp_path):
+    path = tmp_path / "tokens.yaml"
+    entries = [
+        {"name": name, "sha256": hash_token(token), "scopes": scopes}
+        for name, (token, scopes) in TOKENS.items()
+    ]
+    entries[-1]["revoked"] = True
+    path.write_text(yaml.safe_dump({"tokens": entries}))
+    return path
+
+
+@pytest.fixture
+def running(tokens_path):
+    metrics = CollectorRegistry()
+    server = GrpcServer(
+        "registry",
+        token_store=TokenStore(tokens_path),
+        metrics_registry=metrics,
+        workers=8,
+        unavailable_errors=(DatabaseDown,),
+    )
+    server.add_service(
+        FakeRegistryServicer(),
+        registry_service_pb2_grpc.add_RegistryServiceServicer_to_server,
+        REGISTRY_SERVICE,
+    )
+    port = server.start(Address.parse("127.0.0.1:0"))
+    yield RunningServer(server, port, metrics)
+    server.stop(0)
+
+
+@pytest.fixture
+def channel(running):
+    with grpc.insecure_channel(running.target) as channel:
+        yield channel
+
+
+@pytest.fixture
+def stub(channel):
+    return registry_service_pb2_grpc.RegistryServiceStub(channel)

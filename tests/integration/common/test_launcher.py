@@ -1,0 +1,179 @@
+import os
+import re
+import signal
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+import grpc
+import pytest
+import yaml
+from grpc_health.v1 import health_pb2, health_pb2_grpc
+
+from services.common.token_file import hash_token
+
+REPO_ROOT = Path(__file__).resolve().parents[3]
+STARTUP_SECONDS = 30
+BANNER_END = "Ctrl-C stops both."
+
+
+class Launched:
+    """The launcher running in a subprocess, its output collected line by line."""
+
+    def __init__(self, cwd: Path, *args: str) -> None:
+        env = {key: value for key, value in os.environ.items() if not key.startswith("URBAN_")}
+        env.update(
+            PYTHONPATH=str(REPO_ROOT),
+            URBAN_REGISTRY_LISTEN="127.0.0.1:0",
+            URBAN_REGISTRY_METRICS_LISTEN="127.0.0.1:0",
+            URBAN_RISK_LISTEN="127.0.0.1:0",
+            URBAN_RISK_METRICS_LISTEN="127.0.0.1:0",
+            URBAN_SHUTDOWN_GRACE_SECONDS="1",
+        )
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "tests.integration.common.launch_standins", *args],
+            cwd=cwd, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+        )
+        self.lines: list[str] = []
+        self._finished = threading.Event()
+        threading.Thread(target=self._collect, daemon=True).start()
+
+    def wait_for(self, pattern: str, timeout: float = STARTUP_SECONDS) -> re.Match:
+        """The first match in any line printed so far or until the timeout."""
+        deadline = time.monotonic() + timeout
+        while True:
+            finished = self._finished.is_set()
+            if match := re.search(pattern, self.output):
+                return match
+            if finished or time.monotonic() > deadline:
+                raise AssertionError(f"no line matching {pattern!r} in:\n{self.output}")
+            time.sleep(0.05)
+
+    def stop(self, signum: int = signal.SIGTERM) -> int:
+        self.process.send_signal(signum)
+        return self.exit_code()
+
+    def exit_code(self) -> int:
+        code = self.process.wait(timeout=20)
+        self._finished.wait(timeout=5)
+        return code
+
+    @property
+    def output(self) -> str:
+        return "".join(self.lines)
+
+    def _collect(self) -> None:
+        for line in self.process.stdout:
+            self.lines.append(line)
+        self._finished.set()
+
+    def kill(self) -> None:
+        if self.process.poll() is None:
+            self.process.kill()
+            self.process.wait()
+
+
+@pytest.fixture
+def launch(tmp_path):
+    started = []
+
+    def start(*args: str) -> Launched:
+        started.append(Launched(tmp_path, *args))
+        return started[-1]
+
+    yield start
+    for launched in started:
+        launched.kill()
+
+
+def pid_of(launched: Launched, name: str) -> int:
+    return int(launched.wait_for(rf"stand-in {name} pid (\d+)").group(1))
+
+
+def is_gone(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return True
+    return False
+
+
+def health_of(target: str) -> int:
+    with grpc.insecure_channel(target) as channel:
+        request = health_pb2.HealthCheckRequest()
+        return health_pb2_grpc.HealthStub(channel).Check(request, timeout=5).status
+
+
+def test_prints_where_everything_is_and_stops_children_on_sigterm(launch, tmp_path):
+    launched = launch()
+    pids = [pid_of(launched, "registry"), pid_of(launched, "risk")]
+    launched.wait_for(BANNER_END)
+    registry = re.search(r"registry\s+gRPC (127\.0\.0\.1:\d+)\s+metrics (http://\S+/metrics)",
+                         launched.output)
+    assert registry, launched.output
+    assert re.search(r"risk\s+gRPC 127\.0\.0\.1:\d+\s+metrics http://127\.0\.0\.1:\d+/metrics",
+                     launched.output)
+    assert health_of(registry.group(1)) == health_pb2.HealthCheckResponse.SERVING
+
+    credentials = yaml.safe_load((tmp_path / "var" / "dev-credentials.yaml").read_text())
+    admin_token = credentials["tokens"]["dev-admin"]
+    assert f"admin token  {admin_token}" in launched.output
+    assert f"Bearer {admin_token}" in launched.output
+    tokens_file = (tmp_path / "var" / "tokens.yaml").read_text()
+    assert hash_token(admin_token) in tokens_file and admin_token not in tokens_file
+
+    assert "registry-token yes" in launched.wait_for(r"stand-in risk pid.*").group(0)
+    assert "registry-token no" in launched.wait_for(r"stand-in registry pid.*").group(0)
+    assert f"stand-in risk registry target {registry.group(1)}" in launched.output
+    assert "risk     | " in launched.output
+
+    assert launched.stop() == 0
+    assert "stand-in registry stopped" in launched.output
+    assert "stand-in risk stopped" in launched.output
+    assert all(is_gone(pid) for pid in pids)
+    assert "stand-in registry stopped" in (tmp_path / "var" / "registry.log").read_text()
+
+
+def test_sigint_is_forwarded_too(launch):
+    launched = launch()
+    launched.wait_for(BANNER_END)
+    assert launched.stop(signal.SIGINT) == 0
+    assert "stand-in risk stopped" in launched.output
+
+
+def test_a_service_that_cannot_start_is_named_with_its_log(launch, tmp_path):
+    launched = launch("--risk-fails")
+    registry_pid = pid_of(launched, "registry")
+    assert launched.exit_code() == 1
+    assert re.search(r"risk exited with code 3; see its log in var/risk\.log", launched.output)
+    assert "risk cannot start" in (tmp_path / "var" / "risk.log").read_text()
+    assert is_gone(registry_pid)
+
+
+def test_when_a_child_dies_the_other_is_stopped(launch):
+    launched = launch()
+    registry_pid, risk_pid = pid_of(launched, "registry"), pid_of(launched, "risk")
+    launched.wait_for(BANNER_END)
+    os.kill(registry_pid, signal.SIGKILL)
+    assert launched.exit_code() == 1
+    assert "registry exited with code -9" in launched.output
+    assert "stand-in risk stopped" in launched.output
+    assert is_gone(risk_pid)
+
+
+def test_demo_runs_once_both_are_up(launch):
+    launched = launch("--demo")
+    launched.wait_for(BANNER_END)
+    demo = launched.wait_for(r"stand-in demo: registry 127\.0\.0\.1:\d+, risk 127\.0\.0\.1:\d+, "
+                             r"token yes")
+    assert demo
+    launched.wait_for("The demo finished with code 0")
+    assert launched.stop() == 0
+
+
+def test_a_missing_demo_is_reported(launch):
+    launched = launch("--demo", "--demo-module", "tests.integration.common.no_such_demo")
+    launched.wait_for("The demo is not available")
+    assert launched.stop() == 0

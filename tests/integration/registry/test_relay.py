@@ -1,0 +1,79 @@
+"""The outbox relay: the change log reaches the Redis stream once per revision, in order."""
+
+import dataclasses
+
+import pytest
+from prometheus_client import CollectorRegistry
+
+from services.registry.relay import stream_key
+from services.registry.wiring import Registry
+from tests.integration.registry.assets import pipe
+from tests.waiting import wait_until
+from urban.registry.v1 import registry_service_pb2 as api
+from urban.registry.v1 import resources_pb2 as r
+
+
+@pytest.fixture
+def relaying_registry(registry_settings, redis_prefix):
+    settings = dataclasses.replace(
+        registry_settings, redis_url="redis://127.0.0.1:6379/0", redis_prefix=redis_prefix
+    )
+    service = Registry(settings, CollectorRegistry())
+    service.start(serve_metrics=False)
+    yield service
+    service.stop()
+
+
+def write(registry, count: int, prefix: str = "p"):
+    for start in range(0, count, 1000):
+        names = [
+            f"cities/330100/assets/{prefix}-{i}" for i in range(start, min(count, start + 1000))
+        ]
+        request = api.BatchUpsertAssetsRequest(
+            parent="cities/330100", assets=[pipe(n) for n in names]
+        )
+        registry.assets.batch_upsert(request, "test")
+
+
+def stream_revisions(redis_client, prefix) -> list[int]:
+    entries = redis_client.xrange(stream_key(prefix))
+    return [int(entry_id.decode().split("-")[0]) for entry_id, _ in entries]
+
+
+def published(redis_client, prefix, count: int) -> list[int]:
+    """The stream's revisions once it holds `count` entries."""
+    return wait_until(lambda: _when_length(stream_revisions(redis_client, prefix), count))
+
+
+def _when_length(revisions: list[int], count: int) -> list[int] | None:
+    return revisions if len(revisions) == count else None
+
+
+def test_every_change_is_published_once_in_revision_order(
+    relaying_registry, redis_client, redis_prefix
+):
+    write(relaying_registry, 2500)
+    assert published(redis_client, redis_prefix, 2500) == list(range(1, 2501))
+    _, fields = redis_client.xrange(stream_key(redis_prefix), count=1)[0]
+    change = r.AssetChange.FromString(fields[b"change"])
+    assert change.revision == 1 and change.after.name.startswith("cities/330100/assets/p-")
+    metrics = relaying_registry.metrics
+    wait_until(lambda: metrics.get_sample_value("urban_registry_outbox_backlog") == 0)
+    assert metrics.get_sample_value("urban_registry_head_revision") == 2500
+
+
+def test_after_redis_loses_the_stream_the_relay_publishes_again(
+    relaying_registry, redis_client, redis_prefix
+):
+    write(relaying_registry, 300)
+    published(redis_client, redis_prefix, 300)
+    redis_client.delete(stream_key(redis_prefix))
+    write(relaying_registry, 10, prefix="q")
+    assert published(redis_client, redis_prefix, 310) == list(range(1, 311))
+
+
+def test_a_second_pass_publishes_nothing_twice(relaying_registry, redis_client, redis_prefix):
+    write(relaying_registry, 50)
+    published(redis_client, redis_prefix, 50)
+    relaying_registry.relay.publish_pending()
+    assert stream_revisions(redis_client, redis_prefix) == list(range(1, 51))
