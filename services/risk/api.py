@@ -1,0 +1,121 @@
+"""RiskService: plan progress, renovation candidates and read-model verification over gRPC."""
+
+import re
+from collections.abc import Callable
+from dataclasses import replace
+from datetime import date
+
+from services.common import auth
+from services.common.enums import enum_label
+from services.common.errors import FieldViolation, invalid
+from services.risk import page_token
+from services.risk.api_messages import candidate_message, target_message, to_proto_date
+from services.risk.domain.progress import plan_progress
+from services.risk.metrics import FeedHealth
+from services.risk.storage.candidates import CandidateQuery
+from services.risk.storage.read_model import ReadModel
+from urban.registry.v1 import resources_pb2 as registry_pb
+from urban.risk.v1 import risk_service_pb2 as pb
+from urban.risk.v1 import risk_service_pb2_grpc
+
+DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE = 100, 1000
+_CITY_NAME = re.compile(r"cities/(\d{6})")
+
+
+def _authorise_read(city: str | None) -> None:
+    """`None` asks for every city: province-wide figures."""
+    auth.current_principal().require_read(city)
+
+
+def _authorise_verify() -> None:
+    auth.current_principal().require_scope("admin")
+
+
+class RiskServicer(risk_service_pb2_grpc.RiskServiceServicer):
+    def __init__(
+        self,
+        read_model: ReadModel,
+        health: FeedHealth | None = None,
+        clock: Callable[[], date] = date.today,
+    ):
+        self.read_model, self.health, self.clock = read_model, health, clock
+
+    def GetPlanProgress(self, request: pb.GetPlanProgressRequest, context) -> pb.PlanProgress:
+        _authorise_read(None)
+        as_of = _as_of(request) or self.clock()
+        view, plan = self.read_model.view(), self.read_model.plan
+        return pb.PlanProgress(
+            plan_version=plan.version,
+            period_start=to_proto_date(plan.period.start),
+            period_end=to_proto_date(plan.period.end),
+            targets=[
+                target_message(p) for p in plan_progress(plan, view.rollups, view.cities, as_of)
+            ],
+            applied_revision=view.state.applied_revision,
+            rules_version=self.read_model.rules.version,
+        )
+
+    def ListRenovationCandidates(
+        self, request: pb.ListRenovationCandidatesRequest, context
+    ) -> pb.ListRenovationCandidatesResponse:
+        query = _candidate_query(request)
+        _authorise_read(query.city)
+        fingerprint = f"{query.city}|{query.network}|{query.min_level}|{query.must_renovate_only}"
+        query = replace(query, after=page_token.decode(request.page_token, fingerprint))
+        page = self.read_model.candidates(query)
+        return pb.ListRenovationCandidatesResponse(
+            candidates=[candidate_message(c) for c in page.candidates],
+            next_page_token=page_token.encode(page.next_after, fingerprint),
+            rules_version=self.read_model.rules.version,
+        )
+
+    def VerifyReadModel(self, request, context) -> pb.VerifyReadModelResponse:
+        _authorise_verify()
+        report = self.read_model.recompute()
+        if self.health is not None:
+            self.health.record_verify(report)
+        return pb.VerifyReadModelResponse(
+            consistent=report.consistent,
+            rollups_checked=report.rollups_checked,
+            assets_checked=report.assets_checked,
+            differences=[
+                pb.RollupDifference(key=key, stored=stored, recomputed=recomputed)
+                for key, stored, recomputed in report.differences
+            ],
+        )
+
+
+def _as_of(request: pb.GetPlanProgressRequest) -> date | None:
+    if not request.HasField("as_of"):
+        return None
+    given = request.as_of
+    try:
+        return date(given.year, given.month, given.day)
+    except ValueError as error:
+        raise invalid([FieldViolation("as_of", f"not a full calendar date: {error}")]) from None
+
+
+def _candidate_query(request: pb.ListRenovationCandidatesRequest) -> CandidateQuery:
+    city = _CITY_NAME.fullmatch(request.parent)
+    violations = [] if city else [FieldViolation("parent", "must be cities/{six-digit code}")]
+    if request.page_size < 0:
+        violations.append(FieldViolation("page_size", "must not be negative"))
+    if violations:
+        raise invalid(violations)
+    return CandidateQuery(
+        city=city.group(1),
+        network=_enum_filter(registry_pb.PipeNetwork, request.network, "network"),
+        min_level=_enum_filter(pb.RiskLevel, request.min_level, "min_level"),
+        must_renovate_only=request.must_renovate_only,
+        page_size=min(request.page_size or DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE),
+    )
+
+
+def _enum_filter(enum_type, value: int, field: str) -> str | None:
+    """None for the unspecified zero (no filter), the value's label otherwise."""
+    if not value:
+        return None
+    try:
+        return enum_label(enum_type, value)
+    except ValueError:
+        raise invalid([FieldViolation(field, f"{value} is not a known value")]) from None

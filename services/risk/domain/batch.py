@@ -1,0 +1,69 @@
+"""Applying a batch of changes to per-asset versions, guarded by each asset's version."""
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+
+from services.risk.domain.facts import AssetFacts, Change
+from services.risk.domain.rollups import RollupKey, add_into
+from services.risk.domain.scoring import Scoring
+
+
+@dataclass(frozen=True)
+class AssetVersion:
+    """What the read model holds for an asset: its facts at `version`, None once deleted.
+
+    `revision` is that of the last change applied to it (0 when it came from a listing), or, for
+    an asset a full listing no longer held, the listing's: anything older is history.
+    """
+
+    name: str
+    version: int
+    facts: AssetFacts | None
+    revision: int = 0
+
+    def supersedes(self, change: Change) -> bool:
+        """The change is a duplicate or older than what is held."""
+        return 0 < change.version <= self.version or change.revision <= self.revision
+
+
+@dataclass
+class BatchOutcome:
+    written: dict[str, AssetVersion] = field(default_factory=dict)
+    deltas: dict[RollupKey, float] = field(default_factory=dict)
+    last_change: dict[str, float] = field(default_factory=dict)
+    applied: int = 0
+    skipped: int = 0
+    newest_commit_time: float = 0.0
+
+
+def apply_batch(
+    scoring: Scoring, stored: Mapping[str, AssetVersion], changes: Iterable[Change]
+) -> BatchOutcome:
+    """Changes at or below an asset's version change nothing, whatever order they come in.
+
+    What is subtracted is what the stored version contributed, not the change's `before`: after
+    a skipped or reordered event the two can differ, and only the stored one was ever added.
+    """
+    outcome = BatchOutcome()
+    for change in sorted(changes, key=lambda c: c.revision):
+        current = outcome.written.get(change.asset_name) or stored.get(change.asset_name)
+        if current is not None and current.supersedes(change):
+            outcome.skipped += 1
+            continue
+        _apply_one(scoring, outcome, current, change)
+    return outcome
+
+
+def _apply_one(
+    scoring: Scoring, outcome: BatchOutcome, current: AssetVersion | None, change: Change
+) -> None:
+    previous = current.facts if current else None
+    add_into(outcome.deltas, scoring.contribution(previous), -1.0)
+    add_into(outcome.deltas, scoring.contribution(change.after))
+    outcome.written[change.asset_name] = AssetVersion(
+        change.asset_name, change.version, change.after, change.revision
+    )
+    outcome.applied += 1
+    if change.commit_time > outcome.last_change.get(change.city, 0.0):
+        outcome.last_change[change.city] = change.commit_time
+    outcome.newest_commit_time = max(outcome.newest_commit_time, change.commit_time)

@@ -1,0 +1,157 @@
+"""The national old-pipe criteria and the 5×5 risk matrix, read from pipe_criteria.yaml."""
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from services.risk.domain.facts import AssetFacts
+
+DEFAULT_PATH = Path(__file__).resolve().parent.parent / "rules" / "pipe_criteria.yaml"
+LEVELS = ("low", "moderate", "significant", "major")
+
+
+def level_rank(level: str) -> int:
+    """1 for low up to 4 for major."""
+    return LEVELS.index(level) + 1
+
+
+@dataclass(frozen=True)
+class Finding:
+    rule_id: str
+    description: str
+    mandatory: bool
+
+
+@dataclass(frozen=True)
+class PipeAssessment:
+    must_renovate: bool
+    findings: tuple[Finding, ...]
+    likelihood: int
+    consequence: int
+    score: int
+    level: str
+
+
+@dataclass(frozen=True)
+class Criterion:
+    rule_id: str
+    description: str
+    mandatory: bool
+    networks: frozenset[str]
+    when: dict[str, Any]
+
+    def matches(self, pipe: AssetFacts, year: int) -> bool:
+        return pipe.network in self.networks and all(
+            _condition_holds(pipe, year, key, wanted) for key, wanted in self.when.items()
+        )
+
+    def finding(self) -> Finding:
+        return Finding(self.rule_id, self.description, self.mandatory)
+
+
+def _condition_holds(pipe: AssetFacts, year: int, key: str, wanted: Any) -> bool:
+    if key == "material":
+        return pipe.material in wanted
+    if key == "min_age":
+        age = pipe.age_in(year)
+        return age is not None and age >= wanted
+    if key == "min_failures":
+        return pipe.recorded_failures >= wanted
+    return getattr(pipe, key) == wanted
+
+
+def _band_points(value: float, bands: list[dict], key: str) -> int:
+    """Points of the last band whose lower bound `key` the value reaches; 0 if none."""
+    reached = [band["points"] for band in bands if value >= band[key]]
+    return reached[-1] if reached else 0
+
+
+def _clamp(points: int) -> int:
+    return max(1, min(5, points))
+
+
+@dataclass(frozen=True)
+class PipeRules:
+    version: str
+    criteria: tuple[Criterion, ...]
+    likelihood_table: dict[str, Any]
+    consequence_table: dict[str, Any]
+    matrix: tuple[tuple[str, ...], ...]
+    must_renovate_min_level: str
+    _by_network: dict[str, tuple[Criterion, ...]] = field(init=False, repr=False)
+
+    def __post_init__(self):
+        networks = {network for c in self.criteria for network in c.networks}
+        by_network = {n: tuple(c for c in self.criteria if n in c.networks) for n in networks}
+        object.__setattr__(self, "_by_network", by_network)
+
+    def evaluate(self, pipe: AssetFacts, year: int) -> PipeAssessment:
+        criteria = self._by_network.get(pipe.network, ())
+        findings = tuple(c.finding() for c in criteria if c.matches(pipe, year))
+        must_renovate = pipe.awaiting_renovation and any(f.mandatory for f in findings)
+        likelihood, consequence = self.likelihood(pipe, year), self.consequence(pipe)
+        level = self.matrix[likelihood - 1][consequence - 1]
+        if must_renovate and level_rank(level) < level_rank(self.must_renovate_min_level):
+            level = self.must_renovate_min_level
+        return PipeAssessment(
+            must_renovate, findings, likelihood, consequence, likelihood * consequence, level
+        )
+
+    def likelihood(self, pipe: AssetFacts, year: int) -> int:
+        table = self.likelihood_table
+        points = self._age_points(pipe, year)
+        points += table["material_points"].get(pipe.material, 0)
+        points += table["hazard_assessed_points"] if pipe.hazard_assessed else 0
+        points += table["occupied_by_structure_points"] if pipe.occupied_by_structure else 0
+        points += table["cross_connected_points"] if pipe.cross_connected else 0
+        points += _band_points(pipe.recorded_failures, table["failure_points"], "min")
+        return _clamp(points)
+
+    def _age_points(self, pipe: AssetFacts, year: int) -> int:
+        age = pipe.age_in(year)
+        threshold = self.likelihood_table["age_threshold_years"].get(pipe.network)
+        if age is None or not threshold:
+            return self.likelihood_table["unknown_age_points"]
+        ratio = age / threshold
+        below = [
+            b["points"] for b in self.likelihood_table["age_ratio_points"] if ratio < b["below"]
+        ]
+        return below[0] if below else 5
+
+    def consequence(self, pipe: AssetFacts) -> int:
+        table = self.consequence_table
+        points = table["network_base"].get(pipe.network, 1)
+        points += _band_points(pipe.diameter_mm, table["diameter_points"], "min_mm")
+        points += table["near_crowded_place_points"] if pipe.near_crowded_place else 0
+        return _clamp(points)
+
+
+def _criterion(entry: dict) -> Criterion:
+    return Criterion(
+        rule_id=entry["rule_id"],
+        description=entry["description"],
+        mandatory=bool(entry["mandatory"]),
+        networks=frozenset(entry["networks"]),
+        when=dict(entry.get("when") or {}),
+    )
+
+
+def pipe_rules_from_dict(data: dict) -> PipeRules:
+    matrix = tuple(tuple(row) for row in data["matrix"])
+    if len(matrix) != 5 or any(len(row) != 5 or set(row) - set(LEVELS) for row in matrix):
+        raise ValueError("the risk matrix must be 5×5 and use only " + ", ".join(LEVELS))
+    return PipeRules(
+        version=data["version"],
+        criteria=tuple(_criterion(entry) for entry in data["criteria"]),
+        likelihood_table=data["likelihood"],
+        consequence_table=data["consequence"],
+        matrix=matrix,
+        must_renovate_min_level=data["must_renovate_min_level"],
+    )
+
+
+def load_pipe_rules(path: Path | str = DEFAULT_PATH) -> PipeRules:
+    with open(path, encoding="utf-8") as file:
+        return pipe_rules_from_dict(yaml.safe_load(file))

@@ -1,0 +1,119 @@
+"""Prometheus metrics: CONTRACT's gauges from rollups, and the risk service's own health."""
+
+import math
+import time
+from collections.abc import Callable, Iterator
+from datetime import date
+
+from prometheus_client import REGISTRY, CollectorRegistry, Counter, Gauge
+from prometheus_client.core import GaugeMetricFamily
+from prometheus_client.registry import Collector
+
+from services.risk.domain.samples import CONTRACT_METRICS, metric_samples
+from services.risk.storage.read_model import ApplyResult, ReadModel, ReadModelView
+from services.risk.storage.rebuild import VerifyReport
+
+
+class ReadModelCollector(Collector):
+    """Computes every CONTRACT metric at scrape time from rollups, cities and feed state only.
+
+    A scrape reads a bounded number of rows whatever the number of assets.
+    """
+
+    def __init__(self, read_model: ReadModel, clock: Callable[[], date] = date.today):
+        self.read_model, self.clock = read_model, clock
+
+    def describe(self) -> Iterator[GaugeMetricFamily]:
+        yield from self._contract_families()
+        yield from self._state_families(None)
+
+    def collect(self) -> Iterator[GaugeMetricFamily]:
+        view = self.read_model.view()
+        families = {family.name: family for family in self._contract_families()}
+        samples = metric_samples(
+            self.read_model.plan, view.rollups, view.cities, view.last_change, self.clock()
+        )
+        for sample in samples:
+            families[sample.name].add_metric(sample.labels, sample.value)
+        yield from families.values()
+        yield from self._state_families(view)
+
+    @staticmethod
+    def _contract_families() -> Iterator[GaugeMetricFamily]:
+        for spec in CONTRACT_METRICS:
+            yield GaugeMetricFamily(spec.name, spec.help, labels=spec.labels)
+
+    def _state_families(self, view: ReadModelView | None) -> Iterator[GaugeMetricFamily]:
+        revision = GaugeMetricFamily(
+            "urban_risk_applied_revision", "Newest registry revision applied to the read model."
+        )
+        rules = GaugeMetricFamily(
+            "urban_risk_rules_info",
+            "Versions of the pipe rules and plan targets in force.",
+            labels=("rules_version", "plan_version"),
+        )
+        if view is not None:
+            revision.add_metric((), view.state.applied_revision)
+            rules.add_metric((self.read_model.rules.version, self.read_model.plan.version), 1)
+        yield revision
+        yield rules
+
+
+class FeedHealth:
+    """What the feed consumer and the verify command report about themselves."""
+
+    def __init__(
+        self, registry: CollectorRegistry = REGISTRY, now: Callable[[], float] = time.time
+    ):
+        self.now = now
+        self.events_applied = Counter(
+            "urban_risk_events_applied", "Changes applied to the read model.", registry=registry
+        )
+        self.events_skipped = Counter(
+            "urban_risk_events_skipped",
+            "Changes skipped as duplicates or older than the stored version.",
+            registry=registry,
+        )
+        self.relists = Counter(
+            "urban_risk_relists",
+            "Rebuilds of the read model from a full listing.",
+            registry=registry,
+        )
+        self.feed_lag = Gauge(
+            "urban_risk_feed_lag_seconds",
+            "Time between the commit of the newest applied change and its application.",
+            registry=registry,
+        )
+        self._add_verify_metrics(registry)
+
+    def _add_verify_metrics(self, registry: CollectorRegistry) -> None:
+        self.consistent = Gauge(
+            "urban_risk_read_model_consistent",
+            "1 if the last verify found the rollups equal to a recount, 0 if not, NaN before one.",
+            registry=registry,
+        )
+        self.consistent.set(math.nan)
+        self.differences = Gauge(
+            "urban_risk_read_model_differences",
+            "Rollups that differed from a recount at the last verify.",
+            registry=registry,
+        )
+        self.last_verify = Gauge(
+            "urban_risk_last_verify_timestamp_seconds",
+            "When the read model was last verified.",
+            registry=registry,
+        )
+
+    def record_batch(self, result: ApplyResult) -> None:
+        self.events_applied.inc(result.applied)
+        self.events_skipped.inc(result.skipped)
+        if result.newest_commit_time > 0:
+            self.feed_lag.set(max(0.0, self.now() - result.newest_commit_time))
+
+    def record_relist(self) -> None:
+        self.relists.inc()
+
+    def record_verify(self, report: VerifyReport) -> None:
+        self.consistent.set(1 if report.consistent else 0)
+        self.differences.set(len(report.differences))
+        self.last_verify.set(self.now())

@@ -1,0 +1,1 @@
+"""The read model in the risk service's own database (SQLAlchemy Core)."""

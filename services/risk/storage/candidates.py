@@ -1,0 +1,90 @@
+"""Renovation candidates: pipes awaiting renovation, ranked by level, score, length, then name."""
+
+from dataclasses import dataclass
+
+import sqlalchemy as sa
+
+from services.risk.domain.facts import AssetFacts
+from services.risk.domain.pipe_rules import PipeAssessment, level_rank
+from services.risk.domain.scoring import Scoring
+from services.risk.storage import codec
+from services.risk.storage.schema import CANDIDATE_ORDER, assets
+
+# (level rank, score, length in metres, name): where the previous page stopped.
+RankKey = tuple[int, int, float, str]
+
+
+@dataclass(frozen=True)
+class CandidateQuery:
+    city: str
+    network: str | None = None
+    min_level: str | None = None
+    must_renovate_only: bool = False
+    page_size: int = 100
+    after: RankKey | None = None
+
+
+@dataclass(frozen=True)
+class Candidate:
+    facts: AssetFacts
+    assessment: PipeAssessment
+    age_years: int | None
+
+
+@dataclass(frozen=True)
+class CandidatePage:
+    candidates: list[Candidate]
+    next_after: RankKey | None
+
+
+def _filters(query: CandidateQuery) -> list:
+    conditions = [assets.c.city == query.city, assets.c.level_rank.is_not(None)]
+    if query.network:
+        conditions.append(assets.c.network == query.network)
+    if query.min_level:
+        conditions.append(assets.c.level_rank >= level_rank(query.min_level))
+    if query.must_renovate_only:
+        conditions.append(assets.c.must_renovate.is_(True))
+    if query.after is not None:
+        conditions.append(_after(query.after))
+    return conditions
+
+
+def _after(key: RankKey):
+    """Rows that rank below `key`: descending on the first three, ascending on the name."""
+    rank, score, length, name = key
+    c = assets.c
+    return sa.or_(
+        c.level_rank < rank,
+        sa.and_(c.level_rank == rank, c.score < score),
+        sa.and_(c.level_rank == rank, c.score == score, c.length_m < length),
+        sa.and_(c.level_rank == rank, c.score == score, c.length_m == length, c.name > name),
+    )
+
+
+def find_candidates(
+    connection: sa.Connection, query: CandidateQuery, scoring: Scoring
+) -> CandidatePage:
+    columns = (
+        assets.c.level_rank,
+        assets.c.score,
+        assets.c.length_m,
+        assets.c.name,
+        assets.c.facts,
+    )
+    statement = (
+        sa.select(*columns)
+        .where(*_filters(query))
+        .order_by(*CANDIDATE_ORDER)
+        .limit(query.page_size + 1)
+    )
+    rows = connection.execute(statement).all()
+    page = rows[: query.page_size]
+    more = len(rows) > query.page_size
+    next_after = tuple(page[-1][:4]) if more and page else None
+    return CandidatePage([_candidate(row.facts, scoring) for row in page], next_after)
+
+
+def _candidate(text: str, scoring: Scoring) -> Candidate:
+    facts = codec.decode(text)
+    return Candidate(facts, scoring.assess(facts), facts.age_in(scoring.year))

@@ -1,0 +1,152 @@
+"""The risk service's read model: one row per asset, rollups beside them, kept in one database."""
+
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, replace
+from datetime import date
+
+import sqlalchemy as sa
+
+from services.risk.domain.batch import apply_batch
+from services.risk.domain.facts import Change, CityFacts, Snapshot
+from services.risk.domain.pipe_rules import PipeRules, load_pipe_rules
+from services.risk.domain.plan import Plan, load_plan
+from services.risk.domain.scoring import Scoring
+from services.risk.storage import engine as db
+from services.risk.storage import rebuild, rows
+from services.risk.storage.candidates import CandidatePage, CandidateQuery, find_candidates
+from services.risk.storage.rebuild import VerifyReport
+from services.risk.storage.state import (
+    FeedState,
+    read_cities,
+    read_state,
+    replace_cities,
+    write_state,
+)
+
+
+@dataclass(frozen=True)
+class ApplyResult:
+    applied: int
+    skipped: int
+    applied_revision: int
+    newest_commit_time: float
+
+
+@dataclass(frozen=True)
+class ReadModelView:
+    """What /metrics and GetPlanProgress read, from one snapshot: never the per-asset rows."""
+
+    rollups: dict[str, float]
+    cities: dict[str, CityFacts]
+    last_change: dict[str, float]
+    state: FeedState
+
+
+class ReadModel:
+    def __init__(self, engine: sa.Engine, rules: PipeRules, plan: Plan, clock: Callable[[], date]):
+        self.engine, self.rules, self.plan, self.clock = engine, rules, plan, clock
+
+    @classmethod
+    def open(
+        cls,
+        url: str,
+        rules: PipeRules | None = None,
+        plan: Plan | None = None,
+        clock: Callable[[], date] = date.today,
+    ) -> "ReadModel":
+        """Connects, migrates the schema, and rescores if the rules, plan or year changed."""
+        engine = db.create_engine(url)
+        db.migrate(engine)
+        model = cls(engine, rules or load_pipe_rules(), plan or load_plan(), clock)
+        model.rescore_if_stale()
+        return model
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+    def scoring(self, year: int | None = None) -> Scoring:
+        return Scoring(self.rules, self.plan, year or self.clock().year)
+
+    def apply(self, changes: Sequence[Change]) -> ApplyResult:
+        """One transaction per batch; a change at or below its asset's version is skipped."""
+        with db.writing(self.engine) as connection:
+            state = self._rescored_state(connection)
+            scoring = self.scoring(state.scored_year)
+            stored = rows.load_assets(connection, (c.asset_name for c in changes))
+            outcome = apply_batch(scoring, stored, changes)
+            rebuild.write_versions(connection, scoring, outcome.written.values())
+            rows.add_to_rollups(connection, outcome.deltas)
+            rows.advance_city_changes(connection, outcome.last_change)
+            revision = max([state.applied_revision, *(c.revision for c in changes)])
+            write_state(connection, replace(state, applied_revision=revision))
+        return ApplyResult(outcome.applied, outcome.skipped, revision, outcome.newest_commit_time)
+
+    def replace_all(self, snapshots: Iterable[Snapshot], revision: int) -> int:
+        """Rebuilds from a full listing taken at `revision`; returns how many assets it listed."""
+        scoring = self.scoring()
+        with db.writing(self.engine) as connection:
+            listed = rebuild.rebuild_from_listing(connection, scoring, snapshots, revision)
+            write_state(connection, self._state_for(scoring, revision))
+        return listed
+
+    def rescore_if_stale(self) -> bool:
+        """Rescores when the rules version, plan version or current year differ from the stored."""
+        with db.writing(self.engine) as connection:
+            before = read_state(connection)
+            return self._rescored_state(connection) != before
+
+    def rescore(self) -> int:
+        with db.writing(self.engine) as connection:
+            return self._rescore(connection, self.scoring())
+
+    def recompute(self) -> VerifyReport:
+        with db.reading(self.engine) as connection:
+            return rebuild.recompute(connection, self.scoring(read_state(connection).scored_year))
+
+    def view(self) -> ReadModelView:
+        with db.reading(self.engine) as connection:
+            return ReadModelView(
+                rows.read_rollups(connection),
+                read_cities(connection),
+                rows.read_city_changes(connection),
+                read_state(connection),
+            )
+
+    def rollups(self) -> dict[str, float]:
+        return self.view().rollups
+
+    def cities(self) -> dict[str, CityFacts]:
+        return self.view().cities
+
+    def set_cities(self, cities: Iterable[CityFacts]) -> None:
+        """Replaces the city reference data; population scopes follow at the next read."""
+        with db.writing(self.engine) as connection:
+            replace_cities(connection, cities)
+
+    def state(self) -> FeedState:
+        with db.reading(self.engine) as connection:
+            return read_state(connection)
+
+    def applied_revision(self) -> int:
+        return self.state().applied_revision
+
+    def candidates(self, query: CandidateQuery) -> CandidatePage:
+        with db.reading(self.engine) as connection:
+            scoring = self.scoring(read_state(connection).scored_year)
+            return find_candidates(connection, query, scoring)
+
+    def _rescored_state(self, connection: sa.Connection) -> FeedState:
+        state, scoring = read_state(connection), self.scoring()
+        if not scoring.is_current(state.rules_version, state.plan_version, state.scored_year):
+            self._rescore(connection, scoring)
+            state = read_state(connection)
+        return state
+
+    def _rescore(self, connection: sa.Connection, scoring: Scoring) -> int:
+        rescored = rebuild.rescore_all(connection, scoring)
+        applied_revision = read_state(connection).applied_revision
+        write_state(connection, self._state_for(scoring, applied_revision))
+        return rescored
+
+    def _state_for(self, scoring: Scoring, revision: int) -> FeedState:
+        return FeedState(revision, self.rules.version, self.plan.version, scoring.year)

@@ -1,0 +1,68 @@
+"""Tables of the read model. Migrations under migrations/ create them; keep both in step."""
+
+import sqlalchemy as sa
+
+metadata = sa.MetaData()
+
+# One row per asset ever seen. A deleted asset stays as a tombstone carrying the version and
+# revision that deleted it, so a late, older event cannot bring it back. `version` is the
+# registry's per-asset version; `revision` the change-log revision last applied (see AssetVersion).
+assets = sa.Table(
+    "risk_assets",
+    metadata,
+    sa.Column("name", sa.String(200), primary_key=True),
+    sa.Column("city", sa.String(12), nullable=False),
+    sa.Column("kind", sa.String(32), nullable=False),
+    sa.Column("version", sa.BigInteger, nullable=False),
+    sa.Column("revision", sa.BigInteger, nullable=False),
+    sa.Column("deleted", sa.Boolean, nullable=False),
+    sa.Column("facts", sa.Text, nullable=True),
+    sa.Column("network", sa.String(32), nullable=True),
+    sa.Column("length_m", sa.Double, nullable=True),
+    # Set only for pipes awaiting renovation: 1 low .. 4 major.
+    sa.Column("level_rank", sa.SmallInteger, nullable=True),
+    sa.Column("score", sa.SmallInteger, nullable=True),
+    sa.Column("must_renovate", sa.Boolean, nullable=False),
+)
+CANDIDATE_ORDER = (
+    assets.c.level_rank.desc(),
+    assets.c.score.desc(),
+    assets.c.length_m.desc(),
+    assets.c.name.asc(),
+)
+sa.Index("ix_risk_assets_city_rank", assets.c.city, *CANDIDATE_ORDER)
+sa.Index("ix_risk_assets_city_network_rank", assets.c.city, assets.c.network, *CANDIDATE_ORDER)
+
+rollups = sa.Table(
+    "risk_rollups",
+    metadata,
+    sa.Column("key", sa.String(200), primary_key=True),
+    sa.Column("value", sa.Double, nullable=False),
+)
+
+city_changes = sa.Table(
+    "risk_city_changes",
+    metadata,
+    sa.Column("city", sa.String(12), primary_key=True),
+    sa.Column("last_change_time", sa.Double, nullable=False),
+)
+
+cities = sa.Table(
+    "risk_cities",
+    metadata,
+    sa.Column("code", sa.String(12), primary_key=True),
+    sa.Column("display_name", sa.String(100), nullable=False),
+    sa.Column("urban_population", sa.BigInteger, nullable=False),
+    sa.Column("parent", sa.String(12), nullable=False),
+)
+
+# A single row (id 1): how far the feed got and what the per-asset scores were computed with.
+feed_state = sa.Table(
+    "risk_feed_state",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=False),
+    sa.Column("applied_revision", sa.BigInteger, nullable=False),
+    sa.Column("rules_version", sa.String(100), nullable=False),
+    sa.Column("plan_version", sa.String(100), nullable=False),
+    sa.Column("scored_year", sa.Integer, nullable=False),
+)

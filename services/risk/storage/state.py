@@ -1,0 +1,65 @@
+"""The feed state row and the city reference data."""
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+import sqlalchemy as sa
+
+from services.risk.domain.facts import CityFacts
+from services.risk.storage.rows import chunks
+from services.risk.storage.schema import cities, feed_state
+
+STATE_ID = 1
+
+
+@dataclass(frozen=True)
+class FeedState:
+    """How far the feed got, and the rules, plan and year every stored score was computed with."""
+
+    applied_revision: int = 0
+    rules_version: str = ""
+    plan_version: str = ""
+    scored_year: int = 0
+
+
+def read_state(connection: sa.Connection) -> FeedState:
+    row = connection.execute(sa.select(feed_state).where(feed_state.c.id == STATE_ID)).first()
+    if row is None:
+        return FeedState()
+    return FeedState(row.applied_revision, row.rules_version, row.plan_version, row.scored_year)
+
+
+def write_state(connection: sa.Connection, state: FeedState) -> None:
+    values = {
+        "applied_revision": state.applied_revision,
+        "rules_version": state.rules_version,
+        "plan_version": state.plan_version,
+        "scored_year": state.scored_year,
+    }
+    updated = connection.execute(
+        sa.update(feed_state).where(feed_state.c.id == STATE_ID).values(values)
+    )
+    if updated.rowcount == 0:
+        connection.execute(sa.insert(feed_state).values(id=STATE_ID, **values))
+
+
+def replace_cities(connection: sa.Connection, reference: Iterable[CityFacts]) -> None:
+    connection.execute(sa.delete(cities))
+    rows = [
+        {
+            "code": city.code,
+            "display_name": city.display_name,
+            "urban_population": city.urban_population,
+            "parent": city.parent,
+        }
+        for city in reference
+    ]
+    for chunk in chunks(rows):
+        connection.execute(sa.insert(cities), chunk)
+
+
+def read_cities(connection: sa.Connection) -> dict[str, CityFacts]:
+    return {
+        row.code: CityFacts(row.code, row.urban_population, row.display_name, row.parent)
+        for row in connection.execute(sa.select(cities))
+    }

@@ -1,0 +1,66 @@
+"""RiskService through a real gRPC server with the shared interceptors on 127.0.0.1:0."""
+
+import grpc
+import pytest
+import yaml
+from prometheus_client import CollectorRegistry
+
+from services.common.auth import TokenStore
+from services.common.config import Address
+from services.common.grpc_server import GrpcServer
+from services.common.interceptors import client_auth_metadata
+from services.common.token_file import hash_token
+from tests.unit.risk.builders import HANGZHOU
+from urban.risk.v1 import risk_service_pb2 as pb
+from urban.risk.v1 import risk_service_pb2_grpc
+
+
+@pytest.fixture
+def stub(servicer, tmp_path):
+    tokens = tmp_path / "tokens.yaml"
+    entries = [
+        {"name": "ops", "sha256": hash_token("urt_ops"), "scopes": ["admin"]},
+        {"name": "hz", "sha256": hash_token("urt_hz"), "scopes": [f"assets.read:{HANGZHOU}"]},
+    ]
+    tokens.write_text(yaml.safe_dump({"tokens": entries}))
+    server = GrpcServer(
+        "risk", token_store=TokenStore(tokens), metrics_registry=CollectorRegistry()
+    )
+    server.add_service(
+        servicer,
+        risk_service_pb2_grpc.add_RiskServiceServicer_to_server,
+        "urban.risk.v1.RiskService",
+    )
+    port = server.start(Address.parse("127.0.0.1:0"))
+    with grpc.insecure_channel(f"127.0.0.1:{port}") as channel:
+        yield risk_service_pb2_grpc.RiskServiceStub(channel)
+    server.stop(0)
+
+
+def test_through_a_grpc_server(stub):
+    admin, reader = client_auth_metadata("urt_ops"), client_auth_metadata("urt_hz")
+    progress = stub.GetPlanProgress(pb.GetPlanProgressRequest(), metadata=admin, timeout=10)
+    assert len(progress.targets) == 6
+    listed = stub.ListRenovationCandidates(
+        pb.ListRenovationCandidatesRequest(parent=f"cities/{HANGZHOU}"), metadata=reader, timeout=10
+    )
+    assert len(listed.candidates) == 3
+    assert stub.VerifyReadModel(pb.VerifyReadModelRequest(), metadata=admin, timeout=10).consistent
+    for call, request, metadata, code in [
+        (stub.GetPlanProgress, pb.GetPlanProgressRequest(), (), grpc.StatusCode.UNAUTHENTICATED),
+        (
+            stub.GetPlanProgress,
+            pb.GetPlanProgressRequest(),
+            reader,
+            grpc.StatusCode.PERMISSION_DENIED,
+        ),
+        (
+            stub.ListRenovationCandidates,
+            pb.ListRenovationCandidatesRequest(parent="x"),
+            admin,
+            grpc.StatusCode.INVALID_ARGUMENT,
+        ),
+    ]:
+        with pytest.raises(grpc.RpcError) as raised:
+            call(request, metadata=metadata, timeout=10)
+        assert raised.value.code() == code

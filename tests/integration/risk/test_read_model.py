@@ -1,0 +1,183 @@
+"""The read model on SQLite and PostgreSQL: apply, guard, rebuild, rescore, verify."""
+
+import random
+import threading
+from datetime import date
+
+import sqlalchemy as sa
+
+from services.risk.domain.facts import Change, CityFacts, Snapshot
+from services.risk.domain.rollups import total
+from services.risk.storage.schema import assets, rollups
+from tests.unit.risk.builders import (
+    HANGZHOU,
+    NINGBO,
+    created,
+    deleted,
+    pipe,
+    point,
+    renovation,
+    updated,
+    zone,
+)
+
+
+def recount(read_model, facts) -> dict[str, float]:
+    scoring = read_model.scoring()
+    return {k: v for k, v in total(scoring.contribution(f) for f in facts).items() if v}
+
+
+def nonzero(values: dict[str, float]) -> dict[str, float]:
+    return {key: value for key, value in values.items() if abs(value) > 1e-9}
+
+
+def a_history() -> tuple[list[Change], list]:
+    """Creations, updates and deletions across cities and kinds, in revision order."""
+    old_gas = pipe("g1", material="gray_cast_iron", commissioned_year=1990, length_m=120.0)
+    water = pipe("w1", network="water_supply", material="cement", length_m=60.0)
+    renovated = pipe(
+        "g1", status="renovated", length_m=120.0, renovation_completion_date=date(2025, 3, 1)
+    )
+    compound = renovation("old_compound", "c1", status="planned")
+    started = renovation("old_compound", "c1", status="started", start_date=date(2025, 4, 1))
+    sewer = pipe("s1", NINGBO, network="sewage", material="plain_concrete", length_m=40.0)
+    changes = [
+        created(1, old_gas),
+        created(2, water),
+        created(3, compound),
+        created(4, sewer),
+        created(5, zone("z1", area=2.0, assessed=50)),
+        updated(6, old_gas, renovated),
+        updated(7, compound, started),
+        deleted(8, water),
+        created(9, point("p1", status="remediated")),
+    ]
+    final = [
+        renovated,
+        started,
+        sewer,
+        zone("z1", area=2.0, assessed=50),
+        point("p1", status="remediated"),
+    ]
+    return changes, final
+
+
+def test_applied_changes_add_up_to_a_recount(read_model):
+    changes, final = a_history()
+    result = read_model.apply(changes)
+    assert (result.applied, result.skipped, result.applied_revision) == (9, 0, 9)
+    assert nonzero(read_model.rollups()) == recount(read_model, final)
+    assert read_model.recompute().consistent
+    assert read_model.applied_revision() == 9
+
+
+def test_duplicated_and_reordered_deliveries_change_nothing(read_model):
+    changes, final = a_history()
+    delivered = changes * 2
+    random.Random(7).shuffle(delivered)
+    for start in range(0, len(delivered), 3):
+        read_model.apply(delivered[start : start + 3])
+    settled = read_model.rollups()
+    assert nonzero(settled) == recount(read_model, final)
+    again = read_model.apply(changes)
+    assert (again.applied, again.skipped) == (0, len(changes))
+    assert read_model.rollups() == settled
+    assert read_model.recompute().consistent
+
+
+def test_a_tombstone_keeps_a_late_older_event_from_resurrecting_an_asset(read_model):
+    facts = pipe("g1", length_m=70.0)
+    read_model.apply([created(1, facts), deleted(2, facts)])
+    late = read_model.apply([created(1, facts), updated(2, facts, facts)])
+    assert late.skipped == 2
+    assert nonzero(read_model.rollups()) == {}
+    read_model.apply([created(5, facts)])
+    assert read_model.rollups()[f"pipe_length_m|{HANGZHOU}|gas|in_service"] == 70.0
+
+
+def test_last_change_times_are_kept_per_city(read_model):
+    read_model.apply([created(1, pipe("a"), 1000.0), created(2, pipe("b", NINGBO), 2000.0)])
+    read_model.apply([created(3, pipe("c"), 1500.0)])
+    assert read_model.view().last_change == {HANGZHOU: 1500.0, NINGBO: 2000.0}
+
+
+def test_a_rebuild_replaces_everything_and_tombstones_what_was_not_listed(read_model):
+    changes, _ = a_history()
+    read_model.apply(changes)
+    kept = pipe("s1", NINGBO, network="sewage", material="pvc", length_m=10.0)
+    listed = [Snapshot(kept, version=30, update_time=3000.0)]
+    assert read_model.replace_all(iter(listed), revision=40) == 1
+    assert nonzero(read_model.rollups()) == recount(read_model, [kept])
+    assert read_model.applied_revision() == 40
+    gone = pipe("g1", length_m=1.0)
+    history = read_model.apply([created(35, gone), updated(29, kept, pipe("s1", NINGBO))])
+    assert history.skipped == 2
+    recreated = read_model.apply([created(41, gone)])
+    assert recreated.applied == 1
+    assert read_model.recompute().consistent
+
+
+def test_verify_finds_a_tampered_rollup_and_a_missing_one(read_model):
+    read_model.apply(a_history()[0])
+    key = f"pipe_length_m|{HANGZHOU}|gas|renovated"
+    with read_model.engine.begin() as connection:
+        connection.execute(sa.update(rollups).where(rollups.c.key == key).values(value=999.0))
+        connection.execute(sa.delete(rollups).where(rollups.c.key.like("drainage_area_km2|%")))
+    report = read_model.recompute()
+    assert not report.consistent
+    assert report.assets_checked == 5
+    assert report.differences == [
+        (f"drainage_area_km2|{HANGZHOU}|0|50", 0.0, 2.0),
+        (key, 999.0, 120.0),
+    ]
+
+
+def test_verify_finds_per_asset_rows_that_disagree_with_the_rollups(read_model):
+    facts = pipe("g1", length_m=10.0)
+    read_model.apply([created(1, facts)])
+    with read_model.engine.begin() as connection:
+        connection.execute(sa.update(assets).values(deleted=True))
+    differences = read_model.recompute().differences
+    assert (f"pipe_length_m|{HANGZHOU}|gas|in_service", 10.0, 0.0) in differences
+
+
+def test_a_new_year_rescores_every_pipe(read_model, clock):
+    sewer = pipe("s1", network="sewage", material="pvc", commissioned_year=1976, length_m=40.0)
+    read_model.apply([created(1, sewer)])
+    must = f"pipe_must_renovate_m|{HANGZHOU}|sewage"
+    assert read_model.rollups().get(must, 0.0) == 0.0  # age 49 in 2025, 50 in 2026
+    clock.today = date(2026, 1, 2)
+    read_model.apply([created(2, pipe("other"))])
+    assert read_model.state().scored_year == 2026
+    assert read_model.rollups()[must] == 40.0
+    assert read_model.recompute().consistent
+
+
+def test_rescore_if_stale_runs_only_when_something_changed(read_model, clock):
+    assert not read_model.rescore_if_stale()
+    clock.today = date(2027, 1, 1)
+    assert read_model.rescore_if_stale()
+    assert not read_model.rescore_if_stale()
+
+
+def test_cities_are_replaced_whole(read_model):
+    read_model.set_cities([CityFacts(HANGZHOU, 10_000_000, "杭州市")])
+    assert read_model.cities() == {HANGZHOU: CityFacts(HANGZHOU, 10_000_000, "杭州市")}
+
+
+def test_concurrent_writers_keep_the_rollups_consistent(read_model):
+    pipes = [pipe(f"p{i}", length_m=float(i + 1)) for i in range(60)]
+    changes = [created(i + 1, facts) for i, facts in enumerate(pipes)]
+    halves = [changes[::2] + changes[:10], changes[1::2] + changes[:10]]
+
+    def write(batch):
+        for start in range(0, len(batch), 5):
+            read_model.apply(batch[start : start + 5])
+
+    threads = [threading.Thread(target=write, args=(half,)) for half in halves]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert read_model.rollups()[f"pipe_length_m|{HANGZHOU}|gas|in_service"] == sum(range(1, 61))
+    assert read_model.recompute().consistent

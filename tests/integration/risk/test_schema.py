@@ -1,0 +1,32 @@
+"""The migrations build exactly the tables the code queries, on both databases."""
+
+import sqlalchemy as sa
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+
+from services.risk.storage import engine as db
+from services.risk.storage.schema import metadata
+
+
+def test_migrations_match_the_schema_the_code_uses(database_url):
+    engine = db.create_engine(database_url)
+    db.migrate(engine)
+    db.migrate(engine)  # a second start finds nothing to do
+    with engine.connect() as connection:
+        context = MigrationContext.configure(
+            connection, opts={"version_table": "risk_alembic_version"}
+        )
+        differences = compare_metadata(context, metadata)
+        names = {index["name"] for index in sa.inspect(connection).get_indexes("risk_assets")}
+    engine.dispose()
+    assert differences == []
+    assert names == {"ix_risk_assets_city_rank", "ix_risk_assets_city_network_rank"}
+
+
+def test_sqlite_runs_in_wal_mode_with_normal_sync(sqlite_url):
+    engine = db.create_engine(sqlite_url)
+    with engine.connect() as connection:
+        journal = connection.exec_driver_sql("PRAGMA journal_mode").scalar()
+        synchronous = connection.exec_driver_sql("PRAGMA synchronous").scalar()
+    engine.dispose()
+    assert (journal, synchronous) == ("wal", 1)

@@ -1,0 +1,132 @@
+from datetime import date
+
+import pytest
+from google.protobuf.timestamp_pb2 import Timestamp
+from google.type.date_pb2 import Date
+
+from services.common.errors import InvalidArgument
+from services.risk import page_token
+from services.risk.domain.facts import AssetFacts
+from services.risk.translate import asset_facts, change, city_facts, short_name, snapshot
+from urban.registry.v1 import resources_pb2 as pb
+
+PIPE_NAME = "cities/330100/assets/gas-0001"
+
+
+def pipe_asset(**spec) -> pb.Asset:
+    return pb.Asset(
+        name=PIPE_NAME,
+        version=42,
+        update_time=Timestamp(seconds=1_750_000_000, nanos=500_000_000),
+        pipe_segment=pb.PipeSegment(
+            network=pb.PIPE_NETWORK_WATER_SUPPLY,
+            material=pb.PIPE_MATERIAL_GRAY_CAST_IRON,
+            diameter_mm=300,
+            length_m=125.5,
+            commissioned_year=1988,
+            hazard_assessed=True,
+            status=pb.PIPE_STATUS_RENOVATED,
+            renovation_completion_date=Date(year=2025, month=3, day=31),
+            recorded_failures=2,
+            **spec,
+        ),
+    )
+
+
+def test_a_pipe_segment_becomes_facts_with_short_enum_names():
+    assert asset_facts(pipe_asset(lined=True)) == AssetFacts(
+        name=PIPE_NAME,
+        city="330100",
+        kind="pipe_segment",
+        status="renovated",
+        network="water_supply",
+        material="gray_cast_iron",
+        length_m=125.5,
+        diameter_mm=300,
+        commissioned_year=1988,
+        lined=True,
+        hazard_assessed=True,
+        recorded_failures=2,
+        renovation_completion_date=date(2025, 3, 31),
+    )
+
+
+def test_unset_dates_and_unknown_enum_values_are_read_as_absent():
+    compound = pb.Asset(
+        name="cities/330200/assets/c1",
+        old_compound=pb.OldCompound(status=pb.RENOVATION_STATUS_PLANNED, build_year=1995),
+    )
+    facts = asset_facts(compound)
+    assert (facts.kind, facts.status, facts.start_date, facts.build_year) == (
+        "old_compound",
+        "planned",
+        None,
+        1995,
+    )
+    assert short_name(pb.PipeNetwork, 99) == "unspecified"
+
+
+def test_a_drainage_zone_keeps_an_inherited_required_period_as_zero():
+    zone = pb.Asset(
+        name="cities/330100/assets/z1",
+        drainage_zone=pb.DrainageZone(area_km2=2.5, assessed_return_period_years=30),
+    )
+    facts = asset_facts(zone)
+    assert (facts.kind, facts.status, facts.area_km2) == ("drainage_zone", "", 2.5)
+    assert (facts.required_return_period_years, facts.assessed_return_period_years) == (0, 30)
+
+
+def test_an_asset_without_a_spec_is_refused():
+    with pytest.raises(ValueError, match="no kind spec"):
+        asset_facts(pb.Asset(name=PIPE_NAME))
+
+
+def test_a_listed_asset_carries_its_revision_and_update_time():
+    listed = snapshot(pipe_asset())
+    assert (listed.version, listed.update_time) == (42, 1_750_000_000.5)
+
+
+def test_changes_translate_their_snapshots_and_a_deletion_has_no_after():
+    created = change(
+        pb.AssetChange(
+            revision=7,
+            asset_version=70,
+            type=pb.CHANGE_TYPE_CREATED,
+            asset_name=PIPE_NAME,
+            after=pipe_asset(),
+            commit_time=Timestamp(seconds=100),
+        )
+    )
+    assert (created.revision, created.version, created.before) == (7, 70, None)
+    assert created.after.length_m == 125.5
+    assert (created.commit_time, created.city) == (100.0, "330100")
+    removed = change(
+        pb.AssetChange(
+            revision=8, type=pb.CHANGE_TYPE_DELETED, asset_name=PIPE_NAME, before=pipe_asset()
+        )
+    )
+    assert removed.after is None and removed.before.network == "water_supply"
+
+
+def test_cities():
+    city = pb.City(
+        name="cities/330782",
+        code="330782",
+        urban_population=1_184_000,
+        display_name="义乌市",
+        parent="cities/330700",
+    )
+    facts = city_facts(city)
+    assert (facts.code, facts.urban_population, facts.parent) == ("330782", 1_184_000, "330700")
+    assert facts.size_class == "large_ii"
+
+
+def test_page_tokens_round_trip_and_refuse_other_filters_or_garbage():
+    token = page_token.encode((4, 20, 125.5, PIPE_NAME), "330100|gas|None|False")
+    assert page_token.decode(token, "330100|gas|None|False") == (4, 20, 125.5, PIPE_NAME)
+    assert page_token.encode(None, "anything") == ""
+    assert page_token.decode("", "anything") is None
+    for bad, query in ((token, "330100|None|None|False"), ("not-a-token", "q")):
+        with pytest.raises(InvalidArgument) as raised:
+            page_token.decode(bad, query)
+        assert raised.value.violations[0].field == "page_token"
