@@ -63,6 +63,8 @@ class RiskSettings:
     registry_token: str | None
     tokens_file: str
     shutdown_grace_seconds: float
+    verify_interval_seconds: float = 600.0
+    city_refresh_seconds: float = 30.0
 
     @classmethod
     def from_env(cls) -> "RiskSettings":
@@ -76,4 +78,6 @@ class RiskSettings:
             registry_token=_optional("URBAN_REGISTRY_TOKEN"),
             tokens_file=_env("URBAN_AUTH_TOKENS_FILE", "var/tokens.yaml"),
             shutdown_grace_seconds=float(_env("URBAN_SHUTDOWN_GRACE_SECONDS", "10")),
+            verify_interval_seconds=float(_env("URBAN_RISK_VERIFY_INTERVAL_SECONDS", "600")),
+            city_refresh_seconds=float(_env("URBAN_RISK_CITY_REFRESH_SECONDS", "30")),
         )

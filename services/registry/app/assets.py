@@ -9,7 +9,7 @@ from services.common.errors import AlreadyExists, FieldViolation, NotFound, inva
 from services.registry.app.batches import valid_batch
 from services.registry.app.changeset import ChangeSet
 from services.registry.app.cities import CityDirectory
-from services.registry.app.clock import today_in_zhejiang
+from services.common.clock import today_in_zhejiang
 from services.registry.app.stamping import content_of
 from services.registry.app.transactions import Transactions
 from services.registry.domain import names

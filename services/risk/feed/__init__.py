@@ -1,0 +1,1 @@
+"""Following the registry: a full listing first, then every change, by gRPC or Redis."""

@@ -1,0 +1,116 @@
+"""Following the registry through its Redis stream, in a consumer group shared by replicas.
+
+Entries carry stream IDs `{revision}-1`. The follower first re-reads its own pending entries,
+acknowledges only after the read model has committed, claims entries a dead consumer left
+idle, and parks an entry that keeps failing in a dead-letter stream. When the stream no longer
+holds changes the group has not seen (trimmed, or lost with a Redis restart), it relists.
+"""
+
+import logging
+import os
+import socket
+import threading
+
+import redis
+
+from services.common.config import RiskSettings
+from services.risk.feed.registry_client import RegistryClient
+from services.risk.feed.relist import relist
+from services.risk.feed.stream_entries import StreamEntries
+from services.risk.metrics import FeedHealth
+from services.risk.storage.read_model import ReadModel
+
+log = logging.getLogger(__name__)
+GROUP = "risk"
+READ_COUNT = 1000
+
+
+def stream_key(prefix: str) -> str:
+    return f"{prefix}:changes"
+
+
+def group_start_id(revision: int) -> str:
+    """The group ID after which revision + 1 is delivered."""
+    return f"{revision}-1"
+
+
+class StreamFollower:
+    def __init__(
+        self,
+        read_model: ReadModel,
+        registry: RegistryClient,
+        health: FeedHealth,
+        entries: StreamEntries,
+    ):
+        self._read_model = read_model
+        self._registry = registry
+        self._health = health
+        self._entries = entries
+        self._stopping = threading.Event()
+
+    @classmethod
+    def connect(cls, read_model, registry, health, settings: RiskSettings) -> "StreamFollower":
+        client = redis.Redis.from_url(settings.redis_url)
+        consumer = f"{socket.gethostname()}-{os.getpid()}"
+        entries = StreamEntries(client, stream_key(settings.redis_prefix), GROUP, consumer)
+        return cls(read_model, registry, health, entries)
+
+    def run(self) -> None:
+        """Follows until stop(); after an error waits a growing pause and starts over."""
+        pause = 0.2
+        while not self._stopping.is_set():
+            try:
+                self._follow()
+                pause = 0.2
+            except redis.RedisError as error:
+                log.warning("Redis feed interrupted (%s); reconnecting", error)
+            except Exception:  # the registry or the read model's database may be down
+                log.exception("following the Redis stream failed; retrying")
+            self._stopping.wait(pause)
+            pause = min(pause * 2, 5.0)
+
+    def stop(self) -> None:
+        self._stopping.set()
+
+    def _follow(self) -> None:
+        self._join_group()
+        self._process(self._entries.own_pending())
+        while not self._stopping.is_set():
+            if self._entries.missed_some():
+                self._relist()
+            self._process(self._entries.claim_idle())
+            self._process(self._entries.read_new(READ_COUNT, block_ms=1000))
+
+    def _join_group(self) -> None:
+        if self._read_model.applied_revision() == 0:
+            self._relist()
+        else:
+            self._entries.ensure_group(group_start_id(self._read_model.applied_revision()))
+
+    def _relist(self) -> None:
+        revision = relist(self._read_model, self._registry, self._health)
+        self._entries.reset_group(group_start_id(revision))
+
+    def _process(self, entries: list) -> None:
+        for unreadable in [entry for entry in entries if entry.change is None]:
+            self._entries.park_if_hopeless(unreadable, ValueError("not an AssetChange"))
+        entries = [entry for entry in entries if entry.change is not None]
+        if not entries:
+            return
+        try:
+            self._apply(entries)
+        except Exception:
+            log.exception("a batch of %d changes failed; applying them one by one", len(entries))
+            for entry in entries:
+                self._apply_alone(entry)
+
+    def _apply(self, entries: list) -> None:
+        result = self._read_model.apply([entry.change for entry in entries])
+        self._entries.acknowledge([entry.entry_id for entry in entries])
+        self._health.record_batch(result)
+
+    def _apply_alone(self, entry) -> None:
+        try:
+            self._apply([entry])
+        except Exception as error:
+            self._entries.park_if_hopeless(entry, error)

@@ -1,0 +1,53 @@
+"""The registry as the risk service sees it: listings, the change log and cities."""
+
+from collections.abc import Iterator
+
+import grpc
+
+from services.common.interceptors import client_auth_metadata
+from urban.registry.v1 import registry_service_pb2 as api
+from urban.registry.v1 import registry_service_pb2_grpc, resources_pb2
+
+LIST_PAGE = 1000
+CHANGES_PAGE = 5000
+
+
+class RegistryClient:
+    def __init__(self, target: str, token: str | None, timeout: float = 60.0):
+        self._channel = grpc.insecure_channel(target)
+        self._stub = registry_service_pb2_grpc.RegistryServiceStub(self._channel)
+        self._metadata = client_auth_metadata(token) if token else ()
+        self._timeout = timeout
+
+    def close(self) -> None:
+        self._channel.close()
+
+    def list_assets(self) -> tuple[int, Iterator[resources_pb2.Asset]]:
+        """The log revision before the listing, and every asset, page by page."""
+        first = self._list_page("")
+        return first.revision, self._all_assets(first)
+
+    def _all_assets(self, page: api.ListAssetsResponse) -> Iterator[resources_pb2.Asset]:
+        while True:
+            yield from page.assets
+            if not page.next_page_token:
+                return
+            page = self._list_page(page.next_page_token)
+
+    def _list_page(self, token: str) -> api.ListAssetsResponse:
+        request = api.ListAssetsRequest(parent="cities/-", page_size=LIST_PAGE, page_token=token)
+        return self._stub.ListAssets(request, metadata=self._metadata, timeout=self._timeout)
+
+    def changes_page(self, start_revision: int) -> api.ListChangesResponse:
+        request = api.ListChangesRequest(start_revision=start_revision, page_size=CHANGES_PAGE)
+        return self._stub.ListChanges(request, metadata=self._metadata, timeout=self._timeout)
+
+    def watch(self, start_revision: int):
+        """A live stream of changes; `.cancel()` on the returned call ends it."""
+        request = api.WatchChangesRequest(start_revision=start_revision)
+        return self._stub.WatchChanges(request, metadata=self._metadata)
+
+    def cities(self) -> list[resources_pb2.City]:
+        request = api.ListCitiesRequest(page_size=1000)
+        response = self._stub.ListCities(request, metadata=self._metadata, timeout=self._timeout)
+        return list(response.cities)

@@ -1,0 +1,23 @@
+"""Rebuilding the read model from a full listing of the registry (list, then watch)."""
+
+import logging
+
+from services.risk import translate
+from services.risk.feed.registry_client import RegistryClient
+from services.risk.metrics import FeedHealth
+from services.risk.storage.read_model import ReadModel
+
+log = logging.getLogger(__name__)
+
+
+def relist(read_model: ReadModel, registry: RegistryClient, health: FeedHealth) -> int:
+    """Replaces every per-asset row from a listing; returns the revision to follow on from."""
+    revision, assets = registry.list_assets()
+    count = read_model.replace_all((translate.snapshot(asset) for asset in assets), revision)
+    health.record_relist()
+    log.info("rebuilt the read model from %d assets at revision %d", count, revision)
+    return revision
+
+
+def refresh_cities(read_model: ReadModel, registry: RegistryClient) -> None:
+    read_model.set_cities(translate.city_facts(city) for city in registry.cities())

@@ -1,0 +1,120 @@
+"""The Redis side of the stream follower: the group, reads, claims, acks and dead letters."""
+
+import logging
+from dataclasses import dataclass
+
+import redis
+
+from services.risk import translate
+from services.risk.domain.facts import Change
+from urban.registry.v1 import resources_pb2
+
+log = logging.getLogger(__name__)
+CLAIM_IDLE_MS = 30_000
+MAX_DELIVERIES = 5
+
+
+@dataclass(frozen=True)
+class Entry:
+    entry_id: bytes
+    change: Change | None
+    fields: dict
+
+
+def revision_of(entry_id) -> int:
+    text = entry_id.decode() if isinstance(entry_id, bytes) else str(entry_id)
+    return int(text.split("-")[0])
+
+
+class StreamEntries:
+    def __init__(self, client: redis.Redis, stream: str, group: str, consumer: str):
+        self._redis = client
+        self._stream = stream
+        self._group = group
+        self._consumer = consumer
+        self.dead_letters = f"{stream}:dead"
+
+    def ensure_group(self, start_id: str) -> None:
+        """Creates the group (and the stream) at `start_id` unless it exists."""
+        try:
+            self._redis.xgroup_create(self._stream, self._group, id=start_id, mkstream=True)
+        except redis.ResponseError as error:
+            if "BUSYGROUP" not in str(error):
+                raise
+
+    def reset_group(self, start_id: str) -> None:
+        self.ensure_group(start_id)
+        self._redis.xgroup_setid(self._stream, self._group, id=start_id)
+
+    def own_pending(self) -> list[Entry]:
+        """Entries delivered to this consumer and never acknowledged (it crashed)."""
+        return self._read("0", count=10_000, block_ms=None)
+
+    def read_new(self, count: int, block_ms: int) -> list[Entry]:
+        return self._read(">", count=count, block_ms=block_ms)
+
+    def claim_idle(self) -> list[Entry]:
+        """Takes over entries another consumer left unacknowledged for CLAIM_IDLE_MS."""
+        _, claimed, _ = self._redis.xautoclaim(
+            self._stream, self._group, self._consumer, CLAIM_IDLE_MS, start_id="0-0", count=1000
+        )
+        return [self._entry(entry_id, fields) for entry_id, fields in claimed if fields]
+
+    def acknowledge(self, entry_ids: list[bytes]) -> None:
+        if entry_ids:
+            self._redis.xack(self._stream, self._group, *entry_ids)
+
+    def missed_some(self) -> bool:
+        """True when entries the group never saw are gone from the stream."""
+        try:
+            first = self._redis.xrange(self._stream, count=1)
+            groups = self._redis.xinfo_groups(self._stream)
+        except redis.ResponseError:
+            return False  # no stream yet: nothing to miss
+        ours = next((g for g in groups if _text(g["name"]) == self._group), None)
+        if not first or ours is None:
+            return False
+        return revision_of(first[0][0]) > revision_of(ours["last-delivered-id"]) + 1
+
+    def park_if_hopeless(self, entry: Entry, error: Exception) -> None:
+        """Moves an entry delivered MAX_DELIVERIES times to the dead-letter stream."""
+        deliveries = self._deliveries(entry.entry_id)
+        if entry.change is not None and deliveries < MAX_DELIVERIES:
+            return
+        log.error("parking change %s after %d deliveries: %s", entry.entry_id, deliveries, error)
+        fields = {**entry.fields, b"error": str(error)[:1000], b"entry_id": entry.entry_id}
+        self._redis.xadd(self.dead_letters, fields)
+        self.acknowledge([entry.entry_id])
+
+    def _deliveries(self, entry_id: bytes) -> int:
+        pending = self._redis.xpending_range(
+            self._stream, self._group, min=entry_id, max=entry_id, count=1
+        )
+        return pending[0]["times_delivered"] if pending else MAX_DELIVERIES
+
+    def _read(self, start: str, count: int, block_ms: int | None) -> list[Entry]:
+        try:
+            response = self._redis.xreadgroup(
+                self._group, self._consumer, {self._stream: start}, count=count, block=block_ms
+            )
+        except redis.ResponseError as error:
+            if "NOGROUP" in str(error):
+                raise GroupLost(str(error)) from error
+            raise
+        return [self._entry(i, f) for _, messages in response or [] for i, f in messages if f]
+
+    def _entry(self, entry_id: bytes, fields: dict) -> Entry:
+        try:
+            change = translate.change(resources_pb2.AssetChange.FromString(fields[b"change"]))
+        except Exception:  # unreadable: it will be parked on its first failure
+            log.exception("entry %s of %s is not a change", entry_id, self._stream)
+            change = None
+        return Entry(entry_id, change, fields)
+
+
+class GroupLost(redis.RedisError):
+    """The consumer group is gone (Redis restarted or was flushed)."""
+
+
+def _text(value) -> str:
+    return value.decode() if isinstance(value, bytes) else value

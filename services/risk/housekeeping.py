@@ -1,0 +1,53 @@
+"""Periodic work beside the feed: city data, the yearly rescore, and verifying the read model."""
+
+import logging
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class Chore:
+    name: str
+    interval_seconds: float
+    run: Callable[[], object]
+    due: float = 0.0  # monotonic time; 0 runs it at once
+
+
+class Housekeeping:
+    """Runs each chore every `interval_seconds` on one thread; a failing chore is retried later."""
+
+    def __init__(self, chores: list[Chore], tick_seconds: float = 1.0):
+        self._chores = chores
+        self._tick = tick_seconds
+        self._stopping = threading.Event()
+        self._thread = threading.Thread(target=self._run, name="risk-housekeeping", daemon=True)
+
+    def start(self) -> None:
+        self._thread.start()
+
+    def stop(self) -> None:
+        self._stopping.set()
+        if self._thread.is_alive():
+            self._thread.join()
+
+    def run_due(self) -> None:
+        for chore in self._chores:
+            if time.monotonic() >= chore.due:
+                self._run_chore(chore)
+
+    def _run_chore(self, chore: Chore) -> None:
+        try:
+            chore.run()
+            chore.due = time.monotonic() + chore.interval_seconds
+        except Exception:
+            log.exception("%s failed; trying again shortly", chore.name)
+            chore.due = time.monotonic() + min(chore.interval_seconds, 5.0)
+
+    def _run(self) -> None:
+        while not self._stopping.is_set():
+            self.run_due()
+            self._stopping.wait(self._tick)

@@ -1,0 +1,103 @@
+"""The risk service's composition root: read model, registry feed, metrics, gRPC server."""
+
+import logging
+import threading
+
+import sqlalchemy as sa
+from prometheus_client import CollectorRegistry
+
+from services.common.auth import TokenStore
+from services.common.clock import today_in_zhejiang
+from services.common.config import Address, RiskSettings
+from services.common.grpc_server import GrpcServer
+from services.common.metrics_http import start_metrics_server
+from services.risk.api import RiskServicer
+from services.risk.feed.redis_stream import StreamFollower
+from services.risk.feed.registry_client import RegistryClient
+from services.risk.feed.relist import refresh_cities
+from services.risk.feed.watch import WatchFollower
+from services.risk.housekeeping import Chore, Housekeeping
+from services.risk.metrics import FeedHealth, ReadModelCollector
+from services.risk.storage.read_model import ReadModel
+from urban.risk.v1 import risk_service_pb2_grpc
+
+log = logging.getLogger(__name__)
+SERVICE_NAME = "urban.risk.v1.RiskService"
+
+
+class Risk:
+    """One risk-service process; `start` returns the bound gRPC port."""
+
+    def __init__(self, settings: RiskSettings, metrics: CollectorRegistry | None = None):
+        self.settings = settings
+        self.metrics = metrics or CollectorRegistry()
+        self.read_model = ReadModel.open(settings.database_url, clock=today_in_zhejiang)
+        self.health = FeedHealth(self.metrics)
+        self.metrics.register(ReadModelCollector(self.read_model, today_in_zhejiang))
+        self.registry = RegistryClient(settings.registry_target, settings.registry_token)
+        self.follower = self._follower(settings)
+        self.housekeeping = Housekeeping(self._chores(settings))
+        self.server = GrpcServer(
+            "risk",
+            token_store=TokenStore(settings.tokens_file),
+            metrics_registry=self.metrics,
+            unavailable_errors=(sa.exc.OperationalError, sa.exc.InterfaceError),
+        )
+        servicer = RiskServicer(self.read_model, self.health, today_in_zhejiang)
+        self.server.add_service(
+            servicer, risk_service_pb2_grpc.add_RiskServiceServicer_to_server, SERVICE_NAME
+        )
+        self._feed_thread = threading.Thread(
+            target=self.follower.run, name="risk-feed", daemon=True
+        )
+        self.port = 0
+        self.metrics_port = 0
+
+    def _follower(self, settings: RiskSettings):
+        if settings.redis_url:
+            return StreamFollower.connect(self.read_model, self.registry, self.health, settings)
+        return WatchFollower(self.read_model, self.registry, self.health)
+
+    def _chores(self, settings: RiskSettings) -> list[Chore]:
+        return [
+            Chore("refresh cities", settings.city_refresh_seconds, self.refresh_cities),
+            Chore("rescore for a new year or rules", 3600, self.read_model.rescore_if_stale),
+            Chore("verify the read model", settings.verify_interval_seconds, self.verify),
+        ]
+
+    def refresh_cities(self) -> None:
+        refresh_cities(self.read_model, self.registry)
+
+    def verify(self):
+        report = self.read_model.recompute()
+        self.health.record_verify(report)
+        if not report.consistent:
+            log.error(
+                "the read model differs from a recount in %d rollups", len(report.differences)
+            )
+        return report
+
+    def start(self, serve_metrics: bool = True) -> int:
+        self.port = self.server.start(self.settings.listen)
+        if serve_metrics:
+            self.metrics_port = start_metrics_server(self.settings.metrics_listen, self.metrics)
+        self.housekeeping.start()
+        self._feed_thread.start()
+        return self.port
+
+    def address(self) -> str:
+        return str(Address("127.0.0.1", self.port))
+
+    def serve_until_signalled(self) -> None:
+        self.server.serve_until_signalled(self.settings.shutdown_grace_seconds, self._stops())
+
+    def stop(self, grace_seconds: float = 0.0) -> None:
+        self.server.stop(grace_seconds, self._stops())
+        self.read_model.close()
+
+    def _stops(self) -> list:
+        return [self.follower.stop, self._join_feed, self.housekeeping.stop, self.registry.close]
+
+    def _join_feed(self) -> None:
+        if self._feed_thread.is_alive():
+            self._feed_thread.join(timeout=10)

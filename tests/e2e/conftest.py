@@ -1,0 +1,106 @@
+"""A registry and a risk service running together in this process, on free ports."""
+
+import dataclasses
+
+import grpc
+import pytest
+from prometheus_client import CollectorRegistry
+
+from services.common.config import Address, RiskSettings
+from services.common.tokens import add_token
+from services.registry.wiring import Registry
+from services.risk.wiring import Risk
+from tests.integration.registry.conftest import Client, settings_for
+from urban.registry.v1 import registry_service_pb2_grpc
+from urban.risk.v1 import risk_service_pb2_grpc
+
+
+@dataclasses.dataclass
+class System:
+    registry: Registry
+    risk: Risk
+    admin_token: str
+
+    @property
+    def registry_client(self) -> Client:
+        channel = grpc.insecure_channel(self.registry.address())
+        return Client(registry_service_pb2_grpc.RegistryServiceStub(channel), self.admin_token)
+
+    @property
+    def risk_client(self) -> Client:
+        channel = grpc.insecure_channel(self.risk.address())
+        return Client(risk_service_pb2_grpc.RiskServiceStub(channel), self.admin_token)
+
+    def metric(self, name: str, **labels) -> float | None:
+        return self.risk.metrics.get_sample_value(name, labels)
+
+
+def start_system(tmp_path, registry_url, risk_url, redis_url=None, redis_prefix="unused"):
+    tokens_file = str(tmp_path / "tokens.yaml")
+    admin = add_token(tokens_file, "admin", ["admin"])
+    risk_token = add_token(tokens_file, "risk-service", ["assets.read:*"])
+    registry_settings = dataclasses.replace(
+        settings_for(registry_url, tokens_file), redis_url=redis_url, redis_prefix=redis_prefix
+    )
+    registry = Registry(registry_settings, CollectorRegistry())
+    registry.start(serve_metrics=False)
+    risk = Risk(risk_settings(risk_url, tokens_file, registry, risk_token, redis_url, redis_prefix))
+    risk.start(serve_metrics=False)
+    return System(registry, risk, admin)
+
+
+def risk_settings(url, tokens_file, registry, token, redis_url, redis_prefix) -> RiskSettings:
+    return RiskSettings(
+        listen=Address("127.0.0.1", 0),
+        metrics_listen=Address("127.0.0.1", 0),
+        database_url=url,
+        redis_url=redis_url,
+        redis_prefix=redis_prefix,
+        registry_target=registry.address(),
+        registry_token=token,
+        tokens_file=tokens_file,
+        shutdown_grace_seconds=2,
+        verify_interval_seconds=3600,
+        city_refresh_seconds=0.5,
+    )
+
+
+@pytest.fixture
+def watch_system(tmp_path):
+    """The embedded default: SQLite everywhere, the risk service on WatchChanges."""
+    system = start_system(
+        tmp_path, f"sqlite:///{tmp_path / 'registry.db'}", f"sqlite:///{tmp_path / 'risk.db'}"
+    )
+    yield system
+    system.risk.stop()
+    system.registry.stop()
+
+
+@pytest.fixture
+def redis_system(tmp_path, postgres_server, redis_client, redis_prefix, request):
+    """Production's shape: PostgreSQL for both, changes through a Redis stream."""
+    registry_url = request.getfixturevalue("postgres_url")
+    risk_url = _second_database(postgres_server, request)
+    system = start_system(
+        tmp_path, registry_url, risk_url, "redis://127.0.0.1:6379/0", redis_prefix
+    )
+    yield system
+    system.risk.stop()
+    system.registry.stop()
+
+
+def _second_database(postgres_server, request) -> str:
+    import uuid
+
+    import sqlalchemy as sa
+
+    name = f"urban_test_{uuid.uuid4().hex[:12]}"
+    with postgres_server.connect() as connection:
+        connection.execute(sa.text(f'create database "{name}"'))
+
+    def drop():
+        with postgres_server.connect() as connection:
+            connection.execute(sa.text(f'drop database if exists "{name}" with (force)'))
+
+    request.addfinalizer(drop)
+    return postgres_server.url.set(database=name).render_as_string(hide_password=False)
