@@ -10,6 +10,7 @@ import sys
 import grpc
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
 
+from services.common.config import RiskSettings
 from services.demo.dataset import generate
 from urban.registry.v1 import registry_service_pb2 as api
 from urban.registry.v1 import registry_service_pb2_grpc
@@ -36,6 +37,8 @@ def main(argv: list[str] | None = None) -> int:
         )
         return 1
     print(f"demo: {pushed} assets in the registry at {target}")
+    risk_metrics = RiskSettings.from_env().metrics_listen
+    print(f"demo: plan progress and risk figures at http://{risk_metrics}/metrics")
     return 0
 
 

@@ -43,11 +43,17 @@ class Housekeeping:
         try:
             chore.run()
             chore.due = time.monotonic() + chore.interval_seconds
-        except Exception:
-            log.exception("%s failed; trying again shortly", chore.name)
+        except Exception as error:  # e.g. the registry is not up yet
+            log.warning("%s failed (%s); trying again shortly", chore.name, _first_line(error))
+            log.debug("%s failed", chore.name, exc_info=True)
             chore.due = time.monotonic() + min(chore.interval_seconds, 5.0)
 
     def _run(self) -> None:
         while not self._stopping.is_set():
             self.run_due()
             self._stopping.wait(self._tick)
+
+
+def _first_line(error: Exception) -> str:
+    text = str(error).strip().splitlines()
+    return text[0] if text else type(error).__name__
