@@ -20,7 +20,10 @@ def services_required() -> bool:
 
 
 def service_absent(what: str, error: Exception) -> None:
-    message = f"{what} is not reachable ({error}); set up the service or unset URBAN_TEST_REQUIRE_SERVICES"
+    message = (
+        f"{what} is not reachable ({error}); start the service, "
+        "or unset URBAN_TEST_REQUIRE_SERVICES to skip these tests"
+    )
     if services_required():
         pytest.fail(message, pytrace=False)
     pytest.skip(message)

@@ -11,25 +11,13 @@ import time
 
 import redis
 
+from services.common.change_stream import entry_id, revision_of, stream_key
 from services.registry.app.feed import ChangeFeed
 from services.registry.storage import RegistryStorage, checkpoints
 
 log = logging.getLogger(__name__)
 CHECKPOINT = "redis-relay"
 BATCH = 1000
-
-
-def stream_key(prefix: str) -> str:
-    return f"{prefix}:changes"
-
-
-def entry_id(revision: int) -> str:
-    return f"{revision}-1"
-
-
-def revision_of(entry_id: bytes | str) -> int:
-    text = entry_id.decode() if isinstance(entry_id, bytes) else entry_id
-    return int(text.split("-")[0])
 
 
 class RedisRelay:

@@ -10,6 +10,7 @@ from services.common.auth import TokenStore
 from services.common.config import Address, RegistrySettings
 from services.common.grpc_server import GrpcServer
 from services.common.metrics_http import start_metrics_server
+from services.common.redis_buckets import rate_limiter_for
 from services.registry.api.servicer import RegistryServicer
 from services.registry.app.assets import AssetUseCases
 from services.registry.app.cities import CityDirectory
@@ -41,6 +42,11 @@ class Registry:
             token_store=TokenStore(settings.tokens_file),
             metrics_registry=self.metrics,
             unavailable_errors=(sa.exc.OperationalError, sa.exc.InterfaceError),
+            tls=settings.tls,
+            health_listen=settings.health_listen,
+            rate_limiter=rate_limiter_for(
+                settings.rate_limit, settings.redis_url, settings.redis_prefix
+            ),
         )
         servicer = RegistryServicer(self.assets, self.cities, self.feed)
         self.server.add_service(

@@ -11,6 +11,7 @@ from services.common.clock import today_in_zhejiang
 from services.common.config import Address, RiskSettings
 from services.common.grpc_server import GrpcServer
 from services.common.metrics_http import start_metrics_server
+from services.common.redis_buckets import rate_limiter_for
 from services.risk.api import RiskServicer
 from services.risk.feed.redis_stream import StreamFollower
 from services.risk.feed.registry_client import RegistryClient
@@ -34,7 +35,9 @@ class Risk:
         self.read_model = ReadModel.open(settings.database_url, clock=today_in_zhejiang)
         self.health = FeedHealth(self.metrics)
         self.metrics.register(ReadModelCollector(self.read_model, today_in_zhejiang))
-        self.registry = RegistryClient(settings.registry_target, settings.registry_token)
+        self.registry = RegistryClient(
+            settings.registry_target, settings.registry_token, settings.registry_tls
+        )
         self.follower = self._follower(settings)
         self.housekeeping = Housekeeping(self._chores(settings))
         self.server = GrpcServer(
@@ -42,6 +45,11 @@ class Risk:
             token_store=TokenStore(settings.tokens_file),
             metrics_registry=self.metrics,
             unavailable_errors=(sa.exc.OperationalError, sa.exc.InterfaceError),
+            tls=settings.tls,
+            health_listen=settings.health_listen,
+            rate_limiter=rate_limiter_for(
+                settings.rate_limit, settings.redis_url, settings.redis_prefix
+            ),
         )
         servicer = RiskServicer(self.read_model, self.health, today_in_zhejiang)
         self.server.add_service(

@@ -2,9 +2,10 @@
 
 import grpc
 
+from services.common import page_tokens
 from services.common.auth import current_principal
 from services.registry.api.convert import city_changes, city_message
-from services.registry.app import listing, paging
+from services.registry.app import listing
 from services.registry.app.assets import AssetUseCases
 from services.registry.app.cities import CityDirectory
 from services.registry.app.feed import ChangeFeed
@@ -62,13 +63,13 @@ class RegistryServicer(registry_service_pb2_grpc.RegistryServiceServicer):
         return city_message(*self._cities.entry(code))
 
     def ListCities(self, request, context):
-        size = paging.page_size(request.page_size, default=100)
-        after = paging.decode(request.page_token, "cities")
+        size = page_tokens.page_size(request.page_size, default=100)
+        after = page_tokens.decode(request.page_token, "cities") or ""
         entries = [entry for entry in self._cities.entries() if entry[0].code > after]
         more = len(entries) > size
         return api.ListCitiesResponse(
             cities=[city_message(*entry) for entry in entries[:size]],
-            next_page_token=paging.encode(entries[size - 1][0].code, "cities") if more else "",
+            next_page_token=page_tokens.encode(entries[size - 1][0].code, "cities") if more else "",
         )
 
     def UpdateCity(self, request, context):

@@ -5,11 +5,11 @@ from collections.abc import Callable
 from google.protobuf import empty_pb2
 from google.protobuf.message import Message
 
+from services.common.clock import today_in_zhejiang
 from services.common.errors import AlreadyExists, FieldViolation, NotFound, invalid
 from services.registry.app.batches import valid_batch
 from services.registry.app.changeset import ChangeSet
 from services.registry.app.cities import CityDirectory
-from services.common.clock import today_in_zhejiang
 from services.registry.app.stamping import content_of
 from services.registry.app.transactions import Transactions
 from services.registry.domain import names

@@ -3,8 +3,8 @@
 from collections import Counter
 from dataclasses import dataclass
 
-from services.common.errors import Aborted
 from services.common.clock import utc_now
+from services.common.errors import Aborted
 from services.registry.app.stamping import content_of, etag_matches, same_content, stamped
 from services.registry.storage import WriteSession, records
 from services.registry.storage.records import NewChange, StoredAsset

@@ -1,7 +1,7 @@
 """ListAssets and ListChanges: pages in a stable order, each item exactly once."""
 
+from services.common import page_tokens
 from services.common.errors import FieldViolation, invalid
-from services.registry.app import paging
 from services.registry.app.feed import ChangeFeed
 from services.registry.domain.filters import parse_filter
 from services.registry.domain.names import parse_parent
@@ -14,9 +14,9 @@ MAX_CHANGES_PAGE = 5000
 def list_assets(storage: RegistryStorage, request: api.ListAssetsRequest) -> api.ListAssetsResponse:
     city_code = parse_parent(request.parent)
     wanted = parse_filter(request.filter)
-    size = paging.page_size(request.page_size)
+    size = page_tokens.page_size(request.page_size)
     query_key = f"{request.parent}|{request.filter}"
-    after = paging.decode(request.page_token, query_key)
+    after = page_tokens.decode(request.page_token, query_key) or ""
     query = reads.AssetQuery(
         city_code=city_code,
         kind=wanted.kind,
@@ -33,7 +33,7 @@ def list_assets(storage: RegistryStorage, request: api.ListAssetsRequest) -> api
     more = len(assets) > size
     return api.ListAssetsResponse(
         assets=assets[:size],
-        next_page_token=paging.encode(assets[size - 1].name, query_key) if more else "",
+        next_page_token=page_tokens.encode(assets[size - 1].name, query_key) if more else "",
         revision=revision,
     )
 
@@ -42,7 +42,7 @@ def list_changes(feed: ChangeFeed, request: api.ListChangesRequest) -> api.ListC
     city_code = parse_parent(request.parent) if request.parent else None
     if request.start_revision < 0:
         raise invalid([FieldViolation("start_revision", "must not be negative")])
-    size = paging.page_size(request.page_size, default=1000, maximum=MAX_CHANGES_PAGE)
+    size = page_tokens.page_size(request.page_size, default=1000, maximum=MAX_CHANGES_PAGE)
     start = max(request.start_revision, 1)
     head = feed.sequence_now()
     page = feed.changes(start, city_code, size, up_to=head)

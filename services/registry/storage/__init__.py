@@ -1,14 +1,17 @@
 """The registry's storage: SQLAlchemy Core over SQLite or PostgreSQL."""
 
+import pathlib
 from collections.abc import Iterator
 from contextlib import contextmanager
 
 import sqlalchemy as sa
 
+from services.common.sql import create_engine, transaction, upgrade
 from services.registry.storage import cities_store
-from services.registry.storage.engine import create_engine, transaction
-from services.registry.storage.migrate import upgrade
 from services.registry.storage.writes import WriteConflict, WriteSession
+
+MIGRATIONS = pathlib.Path(__file__).parent / "migrations"
+MIGRATION_LOCK = 0x75726261  # any number shared by every registry replica
 
 # PostgreSQL SQLSTATEs after which the whole transaction can simply run again.
 _RETRYABLE_STATES = {"40001", "40P01"}  # serialization failure, deadlock detected
@@ -20,7 +23,7 @@ class RegistryStorage:
 
     def prepare(self) -> None:
         """Migrates the schema and seeds the reference cities."""
-        upgrade(self.engine)
+        upgrade(self.engine, MIGRATIONS, MIGRATION_LOCK)
         with transaction(self.engine, write=True) as connection:
             cities_store.seed_reference_cities(connection)
 

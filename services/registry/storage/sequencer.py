@@ -8,7 +8,7 @@ by insertion id, which for one asset follows its commit order (writers hold the 
 
 import sqlalchemy as sa
 
-from services.registry.storage.engine import transaction
+from services.common.sql import transaction
 from services.registry.storage.schema import counters
 
 _NUMBER = sa.text(

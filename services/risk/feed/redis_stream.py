@@ -13,6 +13,7 @@ import threading
 
 import redis
 
+from services.common.change_stream import entry_id, stream_key
 from services.common.config import RiskSettings
 from services.risk.feed.registry_client import RegistryClient
 from services.risk.feed.relist import relist
@@ -23,15 +24,6 @@ from services.risk.storage.read_model import ReadModel
 log = logging.getLogger(__name__)
 GROUP = "risk"
 READ_COUNT = 1000
-
-
-def stream_key(prefix: str) -> str:
-    return f"{prefix}:changes"
-
-
-def group_start_id(revision: int) -> str:
-    """The group ID after which revision + 1 is delivered."""
-    return f"{revision}-1"
 
 
 class StreamFollower:
@@ -85,11 +77,11 @@ class StreamFollower:
         if self._read_model.applied_revision() == 0:
             self._relist()
         else:
-            self._entries.ensure_group(group_start_id(self._read_model.applied_revision()))
+            self._entries.ensure_group(entry_id(self._read_model.applied_revision()))
 
     def _relist(self) -> None:
         revision = relist(self._read_model, self._registry, self._health)
-        self._entries.reset_group(group_start_id(revision))
+        self._entries.reset_group(entry_id(revision))
 
     def _process(self, entries: list) -> None:
         for unreadable in [entry for entry in entries if entry.change is None]:

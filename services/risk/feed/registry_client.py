@@ -2,9 +2,8 @@
 
 from collections.abc import Iterator
 
-import grpc
-
 from services.common.interceptors import client_auth_metadata
+from services.common.tls import ClientTls, secure_or_insecure_channel
 from urban.registry.v1 import registry_service_pb2 as api
 from urban.registry.v1 import registry_service_pb2_grpc, resources_pb2
 
@@ -13,8 +12,10 @@ CHANGES_PAGE = 5000
 
 
 class RegistryClient:
-    def __init__(self, target: str, token: str | None, timeout: float = 60.0):
-        self._channel = grpc.insecure_channel(target)
+    def __init__(
+        self, target: str, token: str | None, tls: ClientTls | None = None, timeout: float = 60.0
+    ):
+        self._channel = secure_or_insecure_channel(target, tls)
         self._stub = registry_service_pb2_grpc.RegistryServiceStub(self._channel)
         self._metadata = client_auth_metadata(token) if token else ()
         self._timeout = timeout

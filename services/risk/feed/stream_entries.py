@@ -5,6 +5,7 @@ from dataclasses import dataclass
 
 import redis
 
+from services.common.change_stream import revision_of
 from services.risk import translate
 from services.risk.domain.facts import Change
 from urban.registry.v1 import resources_pb2
@@ -19,11 +20,6 @@ class Entry:
     entry_id: bytes
     change: Change | None
     fields: dict
-
-
-def revision_of(entry_id) -> int:
-    text = entry_id.decode() if isinstance(entry_id, bytes) else str(entry_id)
-    return int(text.split("-")[0])
 
 
 class StreamEntries:

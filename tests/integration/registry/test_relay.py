@@ -5,7 +5,7 @@ import dataclasses
 import pytest
 from prometheus_client import CollectorRegistry
 
-from services.registry.relay import stream_key
+from services.common.change_stream import stream_key
 from services.registry.wiring import Registry
 from tests.integration.registry.assets import pipe
 from tests.waiting import wait_until

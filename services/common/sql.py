@@ -1,10 +1,13 @@
-"""Engines for SQLite (WAL, one writer at a time) and PostgreSQL (READ COMMITTED, pooled)."""
+"""SQLAlchemy engines for SQLite (WAL, one writer at a time) and PostgreSQL, transactions,
+and Alembic migrations that are safe when replicas start together."""
 
 import pathlib
 from collections.abc import Iterator
 from contextlib import contextmanager
 
 import sqlalchemy as sa
+from alembic import command
+from alembic.config import Config
 
 WRITE = "urban_write"
 
@@ -43,9 +46,31 @@ def _begin_sqlite_transaction(connection: sa.Connection) -> None:
 
 
 @contextmanager
-def transaction(engine: sa.Engine, *, write: bool) -> Iterator[sa.Connection]:
-    """One transaction: committed when the block ends normally, rolled back otherwise."""
+def transaction(
+    engine: sa.Engine, *, write: bool, snapshot: bool = False
+) -> Iterator[sa.Connection]:
+    """One transaction, committed when the block ends normally and rolled back otherwise.
+    `snapshot` makes every statement of a PostgreSQL transaction see the same snapshot."""
     with engine.connect() as connection:
         connection.execution_options(**{WRITE: write})
+        if snapshot and engine.dialect.name == "postgresql":
+            connection.execution_options(isolation_level="REPEATABLE READ")
         with connection.begin():
             yield connection
+
+
+def lock_for_transaction(connection: sa.Connection, key: int) -> None:
+    """On PostgreSQL, waits for a lock on `key` held until the transaction ends (SQLite's
+    write transactions are exclusive already)."""
+    if connection.dialect.name == "postgresql":
+        connection.execute(sa.select(sa.func.pg_advisory_xact_lock(key)))
+
+
+def upgrade(engine: sa.Engine, migrations: pathlib.Path, lock_key: int) -> None:
+    """Migrates to the newest schema, one process at a time."""
+    with transaction(engine, write=True) as connection:
+        lock_for_transaction(connection, lock_key)
+        config = Config()
+        config.set_main_option("script_location", str(migrations))
+        config.attributes["connection"] = connection
+        command.upgrade(config, "head")
