@@ -1,0 +1,1 @@
+"""The registry's benchmarks: `python -m bench [name ...]` (see docs/benchmarks.md)."""

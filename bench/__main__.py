@@ -1,0 +1,81 @@
+"""`python -m bench [name ...]`: prints the machine, then runs each benchmark on each database.
+
+Each run gets a fresh database and its own registry process on free ports.
+"""
+
+import argparse
+import sys
+import tempfile
+from pathlib import Path
+
+from bench import batch_upsert, databases, machine, update_latency
+from bench.registry_process import RegistryProcess
+
+BENCHMARKS = {module.NAME: module for module in (batch_upsert, update_latency)}
+
+
+def main(argv: list[str]) -> int:
+    options = parse_options(argv)
+    print(machine.describe(databases.POSTGRES_ADMIN_URL), flush=True)
+    passed = True
+    for name in options.benchmarks or list(BENCHMARKS):
+        for database in options.databases:
+            passed &= run_one(BENCHMARKS[name], database, options)
+    return 0 if passed else 1
+
+
+def parse_options(argv: list[str]) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
+    parser.add_argument(
+        "benchmarks",
+        nargs="*",
+        metavar="name",
+        help=f"benchmarks to run (default: all): {', '.join(BENCHMARKS)}",
+    )
+    parser.add_argument(
+        "--databases",
+        type=_database_list,
+        default=list(databases.KINDS),
+        help="comma-separated: sqlite,postgres (default: both)",
+    )
+    parser.add_argument(
+        "--profile", metavar="DIR", help="record the registry with py-spy into DIR while measuring"
+    )
+    for module in BENCHMARKS.values():
+        module.add_options(parser)
+    options = parser.parse_args(argv)
+    unknown = [name for name in options.benchmarks if name not in BENCHMARKS]
+    if unknown:
+        parser.error(f"unknown benchmark {', '.join(unknown)}; choose from {', '.join(BENCHMARKS)}")
+    return options
+
+
+def run_one(benchmark, database: str, options) -> bool:
+    """Runs one benchmark on one database; a failure is reported and the others still run."""
+    try:
+        return run_isolated(benchmark, database, options)
+    except Exception as error:  # noqa: BLE001 - report any failure and go on with the rest
+        print(f"{benchmark.NAME} {database}: FAILED: {type(error).__name__}: {error}", flush=True)
+        return False
+
+
+def run_isolated(benchmark, database: str, options) -> bool:
+    with (
+        tempfile.TemporaryDirectory(prefix="urban-bench-") as workdir,
+        databases.fresh_database(database, Path(workdir)) as url,
+        RegistryProcess(url, Path(workdir)) as registry,
+    ):
+        print(f"{benchmark.NAME} {database}: {machine.load_average()} at start", flush=True)
+        return benchmark.run(registry, database, options)
+
+
+def _database_list(text: str) -> list[str]:
+    chosen = [part.strip() for part in text.split(",") if part.strip()]
+    unknown = set(chosen) - set(databases.KINDS)
+    if unknown or not chosen:
+        raise argparse.ArgumentTypeError(f"choose from {', '.join(databases.KINDS)}")
+    return chosen
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

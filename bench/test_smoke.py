@@ -1,0 +1,42 @@
+"""A tiny run of every benchmark on SQLite: `.venv/bin/pytest bench` (not part of `make test`)."""
+
+import datetime
+import subprocess
+import sys
+
+from bench.figures import percentile
+from bench.pipes import pipe_segments
+from bench.registry_process import REPOSITORY_ROOT
+from services.registry.domain.cities import REFERENCE_CITIES
+from services.registry.domain.validation import validate_asset
+
+TINY_RUN = [
+    "--databases", "sqlite", "--count", "1500", "--duration", "1", "--warmup", "0.5",
+    "--concurrency", "4", "--client-processes", "2", "--assets", "16",
+]  # fmt: skip
+
+
+def test_generated_pipes_are_valid():
+    hangzhou = next(city for city in REFERENCE_CITIES if city.code == "330100")
+    today = datetime.date.today()
+    assert all(not validate_asset(pipe, hangzhou, today=today) for pipe in pipe_segments(500))
+
+
+def test_percentile_is_nearest_rank():
+    values = [float(n) for n in range(1, 101)]
+    assert (percentile(values, 0.5), percentile(values, 0.99), percentile([], 0.5)) == (50, 99, 0)
+
+
+def test_every_benchmark_runs_and_prints_its_figures():
+    run = subprocess.run(
+        [sys.executable, "-m", "bench", *TINY_RUN],
+        cwd=REPOSITORY_ROOT,
+        capture_output=True,
+        text=True,
+        timeout=240,
+    )
+    assert run.returncode == 0, run.stdout + run.stderr
+    assert run.stdout.startswith("machine: ")
+    assert "batch_upsert sqlite: 1500 assets in " in run.stdout
+    assert "batch_upsert resend sqlite: check ok" in run.stdout
+    assert "update_latency sqlite: goal " in run.stdout
