@@ -23,11 +23,21 @@ class Entry:
 
 
 class StreamEntries:
-    def __init__(self, client: redis.Redis, stream: str, group: str, consumer: str):
+    def __init__(
+        self,
+        client: redis.Redis,
+        stream: str,
+        group: str,
+        consumer: str,
+        claim_idle_ms: int = CLAIM_IDLE_MS,
+        max_deliveries: int = MAX_DELIVERIES,
+    ):
         self._redis = client
         self._stream = stream
         self._group = group
         self._consumer = consumer
+        self._claim_idle_ms = claim_idle_ms
+        self._max_deliveries = max_deliveries
         self.dead_letters = f"{stream}:dead"
 
     def ensure_group(self, start_id: str) -> None:
@@ -50,9 +60,14 @@ class StreamEntries:
         return self._read(">", count=count, block_ms=block_ms)
 
     def claim_idle(self) -> list[Entry]:
-        """Takes over entries another consumer left unacknowledged for CLAIM_IDLE_MS."""
+        """Takes over entries another consumer left unacknowledged for a while."""
         _, claimed, _ = self._redis.xautoclaim(
-            self._stream, self._group, self._consumer, CLAIM_IDLE_MS, start_id="0-0", count=1000
+            self._stream,
+            self._group,
+            self._consumer,
+            self._claim_idle_ms,
+            start_id="0-0",
+            count=1000,
         )
         return [self._entry(entry_id, fields) for entry_id, fields in claimed if fields]
 
@@ -73,9 +88,9 @@ class StreamEntries:
         return revision_of(first[0][0]) > revision_of(ours["last-delivered-id"]) + 1
 
     def park_if_hopeless(self, entry: Entry, error: Exception) -> None:
-        """Moves an entry delivered MAX_DELIVERIES times to the dead-letter stream."""
+        """Moves an unreadable entry, or one delivered too often, to the dead-letter stream."""
         deliveries = self._deliveries(entry.entry_id)
-        if entry.change is not None and deliveries < MAX_DELIVERIES:
+        if entry.change is not None and deliveries < self._max_deliveries:
             return
         log.error("parking change %s after %d deliveries: %s", entry.entry_id, deliveries, error)
         fields = {**entry.fields, b"error": str(error)[:1000], b"entry_id": entry.entry_id}
@@ -86,7 +101,7 @@ class StreamEntries:
         pending = self._redis.xpending_range(
             self._stream, self._group, min=entry_id, max=entry_id, count=1
         )
-        return pending[0]["times_delivered"] if pending else MAX_DELIVERIES
+        return pending[0]["times_delivered"] if pending else self._max_deliveries
 
     def _read(self, start: str, count: int, block_ms: int | None) -> list[Entry]:
         try:
