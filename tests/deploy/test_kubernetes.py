@@ -1,0 +1,227 @@
+"""The Kubernetes manifests, rendered by kustomize and checked against the Kubernetes API's
+schemas (the kubernetes-validate package, strict: unknown fields fail). The Prometheus
+Operator's ServiceMonitor and PrometheusRule are custom resources with no schema offline: their
+required fields and their references to the Services are checked here instead."""
+
+import base64
+import json
+
+import kubernetes_validate
+import pytest
+import yaml
+
+from services.common.auth import TokenStore
+from tests.deploy.contract import COMMANDS, GRPC_PORTS, JOBS, METRICS_PORTS, settings_from
+from tests.deploy.kustomize import SECRET_FILES, SECRETS, render
+from tests.deploy.paths import DEPLOY, dashboard_files
+from tests.deploy.promql_names import rule_documents
+
+URBAN_SERVICES = ("registry", "risk")
+KUBERNETES_VERSIONS = ("1.29.0", kubernetes_validate.latest_version())
+CUSTOM_KINDS = {"ServiceMonitor", "PrometheusRule"}
+API_SERVICES = {
+    "registry": "urban.registry.v1.RegistryService",
+    "risk": "urban.risk.v1.RiskService",
+}
+
+
+@pytest.fixture(scope="module")
+def objects(tmp_path_factory) -> list[dict]:
+    return render(tmp_path_factory.mktemp("kustomize"))
+
+
+def find(objects, kind: str, name: str | None = None) -> dict:
+    matches = [o for o in objects if o["kind"] == kind and name in (None, o["metadata"]["name"])]
+    assert len(matches) == 1, f"{len(matches)} {kind} named {name}"
+    return matches[0]
+
+
+def by_prefix(objects, kind: str, prefix: str) -> dict:
+    """A generated object, whose name kustomize suffixed with a hash of its content."""
+    matches = [
+        o for o in objects if o["kind"] == kind and o["metadata"]["name"].startswith(prefix + "-")
+    ]
+    assert len(matches) == 1, f"{len(matches)} {kind} named {prefix}-…"
+    return matches[0]
+
+
+def deployment(objects, service: str) -> dict:
+    return find(objects, "Deployment", JOBS[service])
+
+
+def container(objects, service: str) -> dict:
+    (only,) = deployment(objects, service)["spec"]["template"]["spec"]["containers"]
+    return only
+
+
+def pod_labels(objects, service: str) -> dict:
+    return deployment(objects, service)["spec"]["template"]["metadata"]["labels"]
+
+
+def selects(selector: dict, labels: dict) -> bool:
+    return selector.items() <= labels.items()
+
+
+def secret_data(secret: dict) -> dict[str, str]:
+    return {key: base64.b64decode(value).decode() for key, value in secret["data"].items()}
+
+
+def environment(objects, service: str) -> dict[str, str]:
+    """The container's environment as the kubelet would build it from envFrom and env."""
+    spec = container(objects, service)
+    values: dict[str, str] = {}
+    for source in spec.get("envFrom", []):
+        if "configMapRef" in source:
+            values |= find(objects, "ConfigMap", source["configMapRef"]["name"])["data"]
+        else:
+            values |= secret_data(find(objects, "Secret", source["secretRef"]["name"]))
+    values |= {variable["name"]: variable["value"] for variable in spec.get("env", [])}
+    return values
+
+
+def test_every_object_is_valid_for_the_kubernetes_api(objects):
+    for version in KUBERNETES_VERSIONS:
+        for resource in objects:
+            if resource["kind"] not in CUSTOM_KINDS:
+                kubernetes_validate.validate(resource, version, strict=True)
+
+
+def test_everything_lives_in_one_namespace(objects):
+    namespace = find(objects, "Namespace")["metadata"]["name"]
+    for resource in objects:
+        if resource["kind"] != "Namespace":
+            assert resource["metadata"]["namespace"] == namespace, resource["metadata"]["name"]
+
+
+@pytest.mark.parametrize("service", URBAN_SERVICES)
+def test_the_settings_follow_the_contract(objects, service):
+    settings, _ = settings_from(service, environment(objects, service))
+    assert settings.listen.host == "0.0.0.0" and settings.listen.port == GRPC_PORTS[service]
+    assert settings.metrics_listen.port == METRICS_PORTS[service]
+    ports = {port["name"]: port["containerPort"] for port in container(objects, service)["ports"]}
+    assert ports == {"grpc": GRPC_PORTS[service], "metrics": METRICS_PORTS[service]}
+    assert settings.database_url.startswith("postgresql+psycopg://")
+    assert settings.redis_url.startswith("redis://")
+    assert container(objects, service)["command"] == COMMANDS[service]
+
+
+def test_every_variable_given_is_one_a_service_reads(objects):
+    """The ConfigMap is shared, so a variable may be for the other service."""
+    given, read = set(), set()
+    for service in URBAN_SERVICES:
+        values = environment(objects, service)
+        given |= {name for name in values if name.startswith("URBAN_")}
+        read |= settings_from(service, values)[1]
+    assert given - read == set()
+
+
+@pytest.mark.parametrize("service", URBAN_SERVICES)
+def test_the_tokens_file_comes_from_a_secret_mounted_where_the_setting_points(objects, service):
+    settings, _ = settings_from(service, environment(objects, service))
+    pod = deployment(objects, service)["spec"]["template"]["spec"]
+    mount = next(
+        m
+        for m in container(objects, service)["volumeMounts"]
+        if settings.tokens_file.startswith(m["mountPath"] + "/")
+    )
+    assert mount["readOnly"] is True
+    volume = next(v for v in pod["volumes"] if v["name"] == mount["name"])
+    secret = find(objects, "Secret", volume["secret"]["secretName"])
+    assert settings.tokens_file.removeprefix(mount["mountPath"] + "/") in secret["data"]
+
+
+def test_the_risk_service_reaches_the_registry_service_with_a_read_only_token(objects, tmp_path):
+    settings, _ = settings_from("risk", environment(objects, "risk"))
+    host, port = settings.registry_target.rsplit(":", 1)
+    registry = find(objects, "Service", host)
+    assert int(port) in {p["port"] for p in registry["spec"]["ports"] if p["name"] == "grpc"}
+    tokens_file = tmp_path / "tokens.yaml"
+    tokens = secret_data(by_prefix(objects, "Secret", "urban-tokens"))["tokens.yaml"]
+    tokens_file.write_text(tokens, encoding="utf-8")
+    principal = TokenStore(tokens_file).authenticate(settings.registry_token)
+    assert principal.can_read("330100") and not principal.can_write("330100")
+
+
+@pytest.mark.parametrize("service", URBAN_SERVICES)
+def test_probes_use_the_native_grpc_health_check(objects, service):
+    spec = container(objects, service)
+    for probe in ("startupProbe", "readinessProbe", "livenessProbe"):
+        assert spec[probe]["grpc"]["port"] == GRPC_PORTS[service], probe
+    assert spec["readinessProbe"]["grpc"]["service"] == API_SERVICES[service]
+
+
+@pytest.mark.parametrize("service", URBAN_SERVICES)
+def test_containers_are_non_root_read_only_and_bounded(objects, service):
+    pod = deployment(objects, service)["spec"]["template"]["spec"]
+    spec = container(objects, service)
+    assert pod["securityContext"]["runAsNonRoot"] is True
+    assert pod["securityContext"]["runAsUser"] != 0
+    assert spec["securityContext"]["readOnlyRootFilesystem"] is True
+    assert spec["securityContext"]["allowPrivilegeEscalation"] is False
+    assert spec["securityContext"]["capabilities"]["drop"] == ["ALL"]
+    for bound in ("requests", "limits"):
+        assert {"cpu", "memory"} <= set(spec["resources"][bound]), bound
+    tmp = next(m for m in spec["volumeMounts"] if m["mountPath"] == "/tmp")
+    assert "emptyDir" in next(v for v in pod["volumes"] if v["name"] == tmp["name"])
+
+
+@pytest.mark.parametrize("service", URBAN_SERVICES)
+def test_each_service_routes_to_its_pods_on_the_contract_ports(objects, service):
+    routed = find(objects, "Service", JOBS[service])
+    assert selects(routed["spec"]["selector"], pod_labels(objects, service))
+    assert {(p["name"], p["port"], p["targetPort"]) for p in routed["spec"]["ports"]} == {
+        ("grpc", GRPC_PORTS[service], "grpc"),
+        ("metrics", METRICS_PORTS[service], "metrics"),
+    }
+
+
+def test_the_registry_runs_several_replicas_under_an_autoscaler(objects):
+    autoscaler = find(objects, "HorizontalPodAutoscaler", JOBS["registry"])
+    target = autoscaler["spec"]["scaleTargetRef"]
+    assert (target["kind"], target["name"]) == ("Deployment", JOBS["registry"])
+    assert 2 <= autoscaler["spec"]["minReplicas"] < autoscaler["spec"]["maxReplicas"]
+    assert "replicas" not in deployment(objects, "registry")["spec"], "the autoscaler owns it"
+    assert deployment(objects, "risk")["spec"]["replicas"] >= 2
+
+
+@pytest.mark.parametrize("service", URBAN_SERVICES)
+def test_a_disruption_budget_keeps_each_service_available(objects, service):
+    budget = find(objects, "PodDisruptionBudget", JOBS[service])["spec"]
+    assert selects(budget["selector"]["matchLabels"], pod_labels(objects, service))
+    assert budget.get("maxUnavailable") == 1 or budget.get("minAvailable", 0) >= 1
+
+
+def test_the_service_monitor_scrapes_both_services_metrics_ports(objects):
+    monitor = find(objects, "ServiceMonitor")
+    assert monitor["apiVersion"] == "monitoring.coreos.com/v1"
+    selector = monitor["spec"]["selector"]["matchLabels"]
+    selected = [
+        s for s in objects if s["kind"] == "Service" and selects(selector, s["metadata"]["labels"])
+    ]
+    assert {s["metadata"]["name"] for s in selected} == set(JOBS.values())
+    (endpoint,) = monitor["spec"]["endpoints"]
+    for service in selected:
+        assert endpoint["port"] in {port["name"] for port in service["spec"]["ports"]}
+    # The RPC metrics carry a `service` label, which the Operator's target labels would rename.
+    assert endpoint["honorLabels"] is True
+
+
+def test_the_prometheus_rule_holds_exactly_the_rule_files(objects):
+    rule = find(objects, "PrometheusRule")
+    assert rule["apiVersion"] == "monitoring.coreos.com/v1"
+    groups = [g for document in rule_documents().values() for g in document["groups"]]
+    assert rule["spec"]["groups"] == groups
+
+
+def test_grafana_finds_the_dashboards_in_a_labelled_config_map(objects):
+    dashboards = by_prefix(objects, "ConfigMap", "urban-grafana-dashboards")
+    assert dashboards["metadata"]["labels"]["grafana_dashboard"] == "1"
+    assert set(dashboards["data"]) == {path.name for path in dashboard_files()}
+    for path in dashboard_files():
+        assert json.loads(dashboards["data"][path.name]) == json.loads(path.read_text())
+
+
+def test_the_secrets_are_not_in_the_repository():
+    ignored = (DEPLOY / SECRETS / ".gitignore").read_text(encoding="utf-8").split()
+    assert set(SECRET_FILES) <= set(ignored)
+    assert yaml.safe_load((DEPLOY / "kustomization.yaml").read_text())["secretGenerator"]
