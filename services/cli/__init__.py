@@ -1,0 +1,1 @@
+"""`urban`: the command line for the registry and the risk service."""

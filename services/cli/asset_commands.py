@@ -1,0 +1,85 @@
+"""`urban get`, `urban list`, `urban delete` and `urban cities`."""
+
+import itertools
+import json
+
+from google.protobuf import json_format
+from rich.table import Table
+
+from services.cli import listing
+from services.cli.connection import Connection
+from services.cli.exported_rows import cells_from_asset
+from services.cli.failures import UsageError
+from services.cli.options import asset_name
+from services.cli.output import say, stdout_console, warn
+from services.common.enums import enum_label
+from services.registry.domain.kinds import kind_of, status_of
+from urban.registry.v1 import registry_service_pb2 as api
+from urban.registry.v1 import resources_pb2
+
+
+def run_get(args, connection: Connection) -> int:
+    name = asset_name(args.name, args.city)
+    asset = connection.registry.GetAsset(api.GetAssetRequest(name=name))
+    if args.json:
+        say(as_json(asset))
+        return 0
+    table = Table("field", "value", show_header=False)
+    for field, value in _shown_fields(asset):
+        table.add_row(field, value)
+    stdout_console().print(table)
+    return 0
+
+
+def _shown_fields(asset: resources_pb2.Asset):
+    for field, value in cells_from_asset(asset).items():
+        if value:
+            yield field, value
+    yield "etag", asset.etag
+    yield "version", str(asset.version)
+    yield "create_time", asset.create_time.ToJsonString()
+    yield "update_time", asset.update_time.ToJsonString()
+
+
+def run_list(args, connection: Connection) -> int:
+    text, _ = listing.filter_text(args.kind, args.filter)
+    page_size = min(args.limit + 1, listing.MAX_PAGE_SIZE)
+    found = listing.assets(connection.registry, listing.parent_of(args.city), text, page_size)
+    shown = list(itertools.islice(found, args.limit + 1))
+    table = Table("name", "kind", "display_name", "status", "district_code", "update_time")
+    for asset in shown[: args.limit]:
+        table.add_row(asset.name, kind_of(asset), asset.display_name, status_of(asset) or "",
+                      asset.district_code, asset.update_time.ToJsonString())
+    stdout_console().print(table)
+    if len(shown) > args.limit:
+        warn(f"showing the first {args.limit}; more match (raise --limit, or use urban export)")
+    return 0
+
+
+def run_delete(args, connection: Connection) -> int:
+    if args.etag and len(args.names) > 1:
+        raise UsageError("--etag applies to one asset; name only one")
+    for text in args.names:
+        name = asset_name(text, args.city)
+        request = api.DeleteAssetRequest(name=name, etag=args.etag or "",
+                                         allow_missing=args.allow_missing)
+        connection.registry.DeleteAsset(request)
+        say(f"deleted {name}")
+    return 0
+
+
+def run_cities(args, connection: Connection) -> int:
+    response = connection.registry.ListCities(api.ListCitiesRequest(page_size=1000))
+    table = Table("code", "display_name", "english_name", "urban_population", "size_class",
+                  "parent")
+    for city in response.cities:
+        size = enum_label(resources_pb2.CitySizeClass, city.size_class)
+        table.add_row(city.code, city.display_name, city.english_name,
+                      f"{city.urban_population:,}", size, city.parent.removeprefix("cities/"))
+    stdout_console().print(table)
+    return 0
+
+
+def as_json(message) -> str:
+    document = json_format.MessageToDict(message, preserving_proto_field_name=True)
+    return json.dumps(document, ensure_ascii=False, indent=2)

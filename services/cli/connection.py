@@ -1,0 +1,114 @@
+"""Channels to the registry and the risk service, with the token on every call."""
+
+import json
+from dataclasses import dataclass
+from functools import cached_property
+
+import grpc
+
+from services.cli.failures import RpcFailure, UsageError
+from services.common.interceptors import client_auth_metadata
+from services.registry.domain.cities import City
+from urban.registry.v1 import registry_service_pb2 as api
+from urban.registry.v1 import registry_service_pb2_grpc
+from urban.risk.v1 import risk_service_pb2_grpc
+
+MAX_MESSAGE_BYTES = 64 * 1024 * 1024
+# A batch carries a request id, so resending it after a transient failure is safe.
+_SERVICE_CONFIG = {
+    "methodConfig": [{
+        "name": [{"service": "urban.registry.v1.RegistryService", "method": "BatchUpsertAssets"}],
+        "retryPolicy": {
+            "maxAttempts": 4,
+            "initialBackoff": "0.5s",
+            "maxBackoff": "5s",
+            "backoffMultiplier": 2,
+            "retryableStatusCodes": ["UNAVAILABLE", "ABORTED", "RESOURCE_EXHAUSTED"],
+        },
+    }]
+}
+_CHANNEL_OPTIONS = [
+    ("grpc.max_send_message_length", MAX_MESSAGE_BYTES),
+    ("grpc.max_receive_message_length", MAX_MESSAGE_BYTES),
+    ("grpc.service_config", json.dumps(_SERVICE_CONFIG)),
+    # A call is retried only while its request fits this buffer (256 KiB by default).
+    ("grpc.per_rpc_retry_buffer_size", MAX_MESSAGE_BYTES),
+]
+
+
+@dataclass(frozen=True)
+class Settings:
+    registry_target: str
+    risk_target: str
+    token: str | None
+    timeout_seconds: float
+
+
+class Service:
+    """A stub whose calls carry the token and a deadline, and fail as RpcFailure."""
+
+    def __init__(self, stub, name: str, target: str, token: str, timeout: float):
+        self._stub, self._name, self._target = stub, name, target
+        self._metadata, self._timeout = client_auth_metadata(token), timeout
+
+    def __getattr__(self, method: str):
+        rpc = getattr(self._stub, method)
+
+        def call(request):
+            try:
+                return rpc(request, metadata=self._metadata, timeout=self._timeout)
+            except grpc.RpcError as error:
+                raise RpcFailure(error, self._name, self._target) from None
+
+        return call
+
+
+class Connection:
+    def __init__(self, settings: Settings):
+        self.settings = settings
+        self._channels: list[grpc.Channel] = []
+        self._cities: dict[str, City] | None = None
+
+    @cached_property
+    def registry(self) -> Service:
+        stub = registry_service_pb2_grpc.RegistryServiceStub(
+            self._channel(self.settings.registry_target))
+        return self._service(stub, "registry", self.settings.registry_target)
+
+    @cached_property
+    def risk(self) -> Service:
+        stub = risk_service_pb2_grpc.RiskServiceStub(self._channel(self.settings.risk_target))
+        return self._service(stub, "risk service", self.settings.risk_target)
+
+    def cities(self) -> dict[str, City]:
+        """The registry's cities by code, as the validation rules need them; asked for once."""
+        if self._cities is None:
+            self._cities = self._list_cities()
+        return self._cities
+
+    def _list_cities(self) -> dict[str, City]:
+        cities, token = {}, ""
+        while True:
+            page = self.registry.ListCities(api.ListCitiesRequest(page_size=1000, page_token=token))
+            cities.update({city.code: _domain_city(city) for city in page.cities})
+            if not (token := page.next_page_token):
+                return cities
+
+    def close(self) -> None:
+        for channel in self._channels:
+            channel.close()
+
+    def _channel(self, target: str) -> grpc.Channel:
+        channel = grpc.insecure_channel(target, options=_CHANNEL_OPTIONS)
+        self._channels.append(channel)
+        return channel
+
+    def _service(self, stub, name: str, target: str) -> Service:
+        if not self.settings.token:
+            raise UsageError("no token: pass --token or set URBAN_TOKEN")
+        return Service(stub, name, target, self.settings.token, self.settings.timeout_seconds)
+
+
+def _domain_city(city) -> City:
+    parent = city.parent.removeprefix("cities/") or None
+    return City(city.code, city.display_name, city.english_name, city.urban_population, parent)

@@ -1,0 +1,25 @@
+"""Option values checked before anything is sent."""
+
+from services.cli.failures import UsageError
+from services.common.errors import InvalidArgument
+from services.registry.domain import names
+
+
+def city_code(text: str) -> str:
+    """`330100` or `cities/330100` as the six-digit code."""
+    try:
+        return names.parse_city_name(f"cities/{text.strip().removeprefix('cities/')}")
+    except InvalidArgument:
+        raise UsageError(f"{text!r} is not a city: give its six-digit code, e.g. 330100") from None
+
+
+def asset_name(text: str, city: str | None) -> str:
+    """A full asset name, or an asset id completed with `--city`."""
+    text = text.strip()
+    if "/" not in text and city is not None:
+        text = names.asset_name(city_code(city), text)
+    try:
+        names.parse_asset_name(text)
+    except InvalidArgument as error:
+        raise UsageError(f"{text!r}: {error.violations[0].description}") from None
+    return text

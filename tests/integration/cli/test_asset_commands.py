@@ -1,0 +1,75 @@
+"""`urban get`, `urban list`, `urban delete` and `urban cities`."""
+
+import json
+
+import pytest
+
+from tests.integration.cli.files import pipes_csv
+from tests.integration.cli.registry_state import stored
+
+HANGZHOU_PIPES = ("--city", "330100", "--kind", "pipe_segment", "--quiet")
+FIRST = "cities/330100/assets/gas-000000"
+
+
+@pytest.fixture
+def three_pipes(urban, tmp_path):
+    assert urban("import", str(pipes_csv(tmp_path / "pipes.csv", 3)), *HANGZHOU_PIPES).code == 0
+
+
+def test_get_shows_the_fields_under_their_column_names(urban, three_pipes):
+    outcome = urban("get", FIRST)
+    assert outcome.code == 0
+    assert "gray_cast_iron" in outcome.out and "│ length_m" in outcome.out
+    assert "etag" in outcome.out
+
+
+def test_get_by_id_and_city_as_json(urban, three_pipes):
+    outcome = urban("get", "gas-000001", "--city", "330100", "--json")
+    asset = json.loads(outcome.out)
+    assert asset["name"] == "cities/330100/assets/gas-000001"
+    assert asset["pipe_segment"]["material"] == "PIPE_MATERIAL_GRAY_CAST_IRON"
+
+
+def test_get_of_a_missing_asset_fails_with_one_line(urban, three_pipes):
+    outcome = urban("get", "cities/330100/assets/nothing-here")
+    assert outcome.code == 1
+    assert outcome.err_lines == ["urban: asset cities/330100/assets/nothing-here does not exist"]
+
+
+def test_a_malformed_name_is_a_usage_error(urban):
+    outcome = urban("get", "cities/330100/assets/Not_An_Id")
+    assert outcome.code == 2 and len(outcome.err_lines) == 1
+
+
+def test_list_shows_a_table_and_says_when_there_is_more(urban, three_pipes):
+    outcome = urban("list", "--kind", "pipe_segment", "--limit", "2")
+    assert outcome.code == 0
+    assert "gas-000000" in outcome.out and "gas-000001" in outcome.out
+    assert "gas-000002" not in outcome.out
+    assert outcome.err_lines == [
+        "showing the first 2; more match (raise --limit, or use urban export)"
+    ]
+    assert "gas-000002" in urban("list", "--filter", 'status = "in_service"').out
+
+
+def test_delete_removes_assets_and_a_second_delete_fails(urban, admin, three_pipes):
+    outcome = urban("delete", FIRST, "gas-000001", "--city", "330100")
+    assert outcome.code == 0
+    assert outcome.out.splitlines() == [
+        f"deleted {FIRST}", "deleted cities/330100/assets/gas-000001"
+    ]
+    assert [a.name for a in stored(admin)] == ["cities/330100/assets/gas-000002"]
+    assert urban("delete", FIRST).code == 1
+    assert urban("delete", FIRST, "--allow-missing").code == 0
+
+
+def test_delete_with_a_stale_etag_changes_nothing(urban, admin, three_pipes):
+    outcome = urban("delete", FIRST, "--etag", '"999"')
+    assert outcome.code == 1 and len(outcome.err_lines) == 1
+    assert len(stored(admin)) == 3
+
+
+def test_cities_lists_the_reference_cities(urban):
+    outcome = urban("cities")
+    assert outcome.code == 0
+    assert "杭州市" in outcome.out and "330782" in outcome.out

@@ -1,0 +1,59 @@
+"""A batch the registry aborts, or cannot take for a moment, is sent again with the same id."""
+
+import threading
+from concurrent import futures
+
+import grpc
+import pytest
+
+from services.cli.main import main
+from services.registry.domain.cities import REFERENCE_CITIES
+from tests.integration.cli.files import pipes_csv
+from urban.registry.v1 import registry_service_pb2 as api
+from urban.registry.v1 import registry_service_pb2_grpc, resources_pb2
+
+
+class FlakyRegistry(registry_service_pb2_grpc.RegistryServiceServicer):
+    """Knows the reference cities; refuses each batch's first two attempts."""
+
+    def __init__(self):
+        self.attempts: dict[str, int] = {}
+        self.lock = threading.Lock()
+
+    def ListCities(self, request, context):
+        return api.ListCitiesResponse(cities=[
+            resources_pb2.City(name=f"cities/{city.code}", code=city.code,
+                               urban_population=city.urban_population)
+            for city in REFERENCE_CITIES
+        ])
+
+    def BatchUpsertAssets(self, request, context):
+        with self.lock:
+            attempt = self.attempts[request.request_id] = self.attempts.get(
+                request.request_id, 0) + 1
+        if attempt == 1:
+            context.abort(grpc.StatusCode.ABORTED, "lost a race; retry")
+        if attempt == 2:
+            context.abort(grpc.StatusCode.UNAVAILABLE, "database restarting")
+        return api.BatchUpsertAssetsResponse(created_count=len(request.assets))
+
+
+@pytest.fixture
+def flaky():
+    servicer = FlakyRegistry()
+    server = grpc.server(futures.ThreadPoolExecutor(4))
+    registry_service_pb2_grpc.add_RegistryServiceServicer_to_server(servicer, server)
+    port = server.add_insecure_port("127.0.0.1:0")
+    server.start()
+    yield servicer, f"127.0.0.1:{port}"
+    server.stop(None)
+
+
+def test_refused_batches_are_retried_with_the_same_request_id(flaky, tmp_path, capsys):
+    servicer, target = flaky
+    path = pipes_csv(tmp_path / "pipes.csv", 2500)
+    code = main(["--registry", target, "--token", "any", "import", str(path), "--city", "330100",
+                 "--kind", "pipe_segment", "--quiet"])
+    assert code == 0, capsys.readouterr().err
+    assert "2500 created" in capsys.readouterr().out
+    assert sorted(servicer.attempts.values()) == [3, 3, 3]
