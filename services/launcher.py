@@ -1,6 +1,6 @@
 """Runs the registry and the risk service together for development (`make run`).
 
-    python -m services.launcher [--demo]
+python -m services.launcher [--demo]
 """
 
 import argparse
@@ -125,8 +125,14 @@ def _child_environment(name: str, launch: Launch) -> dict[str, str]:
     return env
 
 
-def _run(children, launch: Launch, stop: StopSignals, demo: bool, demo_module: str,
-         health_timeout_seconds: float) -> int:
+def _run(
+    children,
+    launch: Launch,
+    stop: StopSignals,
+    demo: bool,
+    demo_module: str,
+    health_timeout_seconds: float,
+) -> int:
     for child in children.values():
         child.start()
     targets = {name: _target(launch, name) for name in children}
@@ -155,9 +161,12 @@ def _run_demo(module: str, children, launch: Launch, stop: StopSignals) -> None:
     if importlib.util.find_spec(module) is None:
         say(f"The demo is not available: there is no module {module}.")
         return
-    env = dict(os.environ, URBAN_REGISTRY_TARGET=_target(launch, "registry"),
-               URBAN_RISK_TARGET=_target(launch, "risk"),
-               URBAN_TOKEN=launch.credentials.get("dev-admin", ""))
+    env = dict(
+        os.environ,
+        URBAN_REGISTRY_TARGET=_target(launch, "registry"),
+        URBAN_RISK_TARGET=_target(launch, "risk"),
+        URBAN_TOKEN=launch.credentials.get("dev-admin", ""),
+    )
     demo = subprocess.Popen([sys.executable, "-m", module], env=env, process_group=0)
     while demo.poll() is None and not stop.wait(0.2) and not first_exit_problem(children):
         pass
@@ -171,20 +180,22 @@ def _banner(launch: Launch) -> str:
     token = launch.credentials.get("dev-admin")
     shown_token = token or "<token>"
     where = f"from {CREDENTIALS_FILE}, development only" if token else f"none in {CREDENTIALS_FILE}"
-    return "\n".join([
-        "",
-        f"  registry  gRPC {registry.grpc_target:<22} metrics {registry.metrics_url}",
-        f"  risk      gRPC {risk.grpc_target:<22} metrics {risk.metrics_url}",
-        f"  admin token  {shown_token}  ({where})",
-        "  Try it:",
-        "    import grpc; from urban.registry.v1 import registry_service_pb2 as api, "
-        "registry_service_pb2_grpc as rpc",
-        f"    print(rpc.RegistryServiceStub(grpc.insecure_channel({registry.grpc_target!r}))"
-        f".GetCity(api.GetCityRequest(name='cities/330100'), "
-        f"metadata=[('authorization', 'Bearer {shown_token}')]))",
-        "  Logs in var/registry.log and var/risk.log. Ctrl-C stops both.",
-        "",
-    ])
+    return "\n".join(
+        [
+            "",
+            f"  registry  gRPC {registry.grpc_target:<22} metrics {registry.metrics_url}",
+            f"  risk      gRPC {risk.grpc_target:<22} metrics {risk.metrics_url}",
+            f"  admin token  {shown_token}  ({where})",
+            "  Try it:",
+            "    import grpc; from urban.registry.v1 import registry_service_pb2 as api, "
+            "registry_service_pb2_grpc as rpc",
+            f"    print(rpc.RegistryServiceStub(grpc.insecure_channel({registry.grpc_target!r}))"
+            f".GetCity(api.GetCityRequest(name='cities/330100'), "
+            f"metadata=[('authorization', 'Bearer {shown_token}')]))",
+            "  Logs in var/registry.log and var/risk.log. Ctrl-C stops both.",
+            "",
+        ]
+    )
 
 
 def _target(launch: Launch, name: str) -> str:

@@ -28,6 +28,7 @@ EVERY_CITY = "*"
 class Principal:
     name: str
     scopes: frozenset[str]
+    rate_limit_per_second: float | None = None  # None: the server's default
 
     @property
     def is_admin(self) -> bool:
@@ -115,7 +116,7 @@ class TokenStore:
             raise Unauthenticated("token revoked", reason="TOKEN_REVOKED")
         if entry.is_expired(datetime.now(UTC)):
             raise Unauthenticated("token expired", reason="TOKEN_EXPIRED")
-        return Principal(entry.name, entry.scopes)
+        return Principal(entry.name, entry.scopes, entry.rate_limit_per_second)
 
     def _find(self, digest: str) -> TokenEntry | None:
         self._reload_if_changed()

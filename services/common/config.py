@@ -1,7 +1,10 @@
 """Settings, read from environment variables (see the README's settings table)."""
 
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+
+from services.common.rate_limit import RateLimitSettings
+from services.common.tls import ClientTls, ServerTls
 
 
 def _env(name: str, default: str) -> str:
@@ -10,6 +13,11 @@ def _env(name: str, default: str) -> str:
 
 def _optional(name: str) -> str | None:
     return os.environ.get(name) or None
+
+
+def _optional_address(name: str) -> "Address | None":
+    text = _optional(name)
+    return Address.parse(text) if text else None
 
 
 @dataclass(frozen=True)
@@ -38,6 +46,9 @@ class RegistrySettings:
     redis_prefix: str
     tokens_file: str
     shutdown_grace_seconds: float
+    tls: ServerTls | None = None
+    health_listen: Address | None = None  # a plain-text port answering health checks only
+    rate_limit: RateLimitSettings = field(default_factory=RateLimitSettings)
 
     @classmethod
     def from_env(cls) -> "RegistrySettings":
@@ -49,6 +60,9 @@ class RegistrySettings:
             redis_prefix=_env("URBAN_REDIS_PREFIX", "urban"),
             tokens_file=_env("URBAN_AUTH_TOKENS_FILE", "var/tokens.yaml"),
             shutdown_grace_seconds=float(_env("URBAN_SHUTDOWN_GRACE_SECONDS", "10")),
+            tls=ServerTls.from_env(),
+            health_listen=_optional_address("URBAN_REGISTRY_HEALTH_LISTEN"),
+            rate_limit=RateLimitSettings.from_env(),
         )
 
 
@@ -65,6 +79,11 @@ class RiskSettings:
     shutdown_grace_seconds: float
     verify_interval_seconds: float = 600.0
     city_refresh_seconds: float = 30.0
+    claim_idle_seconds: float = 30.0  # a consumer's unacknowledged entries idle this long are taken
+    tls: ServerTls | None = None
+    health_listen: Address | None = None
+    rate_limit: RateLimitSettings = field(default_factory=RateLimitSettings)
+    registry_tls: ClientTls | None = None  # how to reach a registry that serves TLS
 
     @classmethod
     def from_env(cls) -> "RiskSettings":
@@ -80,4 +99,9 @@ class RiskSettings:
             shutdown_grace_seconds=float(_env("URBAN_SHUTDOWN_GRACE_SECONDS", "10")),
             verify_interval_seconds=float(_env("URBAN_RISK_VERIFY_INTERVAL_SECONDS", "600")),
             city_refresh_seconds=float(_env("URBAN_RISK_CITY_REFRESH_SECONDS", "30")),
+            claim_idle_seconds=float(_env("URBAN_RISK_CLAIM_IDLE_SECONDS", "30")),
+            tls=ServerTls.from_env(),
+            health_listen=_optional_address("URBAN_RISK_HEALTH_LISTEN"),
+            rate_limit=RateLimitSettings.from_env(),
+            registry_tls=ClientTls.from_env("URBAN_REGISTRY_TLS"),
         )

@@ -1,5 +1,6 @@
-"""A gRPC server with authentication, rich errors, RPC metrics, health, reflection and a
-graceful shutdown on SIGTERM or SIGINT."""
+"""A gRPC server with authentication, rate limits, rich errors, RPC metrics, health, reflection,
+optional TLS (and a plain-text port for health probes) and a graceful shutdown on SIGTERM or
+SIGINT."""
 
 import logging
 import signal
@@ -14,8 +15,15 @@ from prometheus_client import CollectorRegistry
 
 from services.common.auth import TokenStore
 from services.common.config import Address
-from services.common.interceptors import AuthInterceptor, ErrorInterceptor, MetricsInterceptor
+from services.common.interceptors import (
+    AuthInterceptor,
+    ErrorInterceptor,
+    MetricsInterceptor,
+    RateLimitInterceptor,
+)
+from services.common.rate_limit import LocalTokenBuckets, RateLimiter, RateLimitSettings
 from services.common.rich_status import DEFAULT_DOMAIN
+from services.common.tls import ServerTls
 
 _LOG = logging.getLogger(__name__)
 MAX_MESSAGE_BYTES = 64 * 1024 * 1024
@@ -32,25 +40,36 @@ class GrpcServer:
         workers: int = 32,
         unavailable_errors: tuple[type[BaseException], ...] = (),
         domain: str = DEFAULT_DOMAIN,
+        tls: ServerTls | None = None,
+        health_listen: Address | None = None,
+        rate_limiter: RateLimiter | None = None,
     ) -> None:
-        """`service` labels metrics and logs ("registry", "risk")."""
+        """`service` labels metrics and logs ("registry", "risk"). With `tls` the API is served
+        over TLS only; `health_listen` adds a plain-text port that answers health checks alone
+        (for Kubernetes' gRPC probes, which speak plain text)."""
         self._service = service
         self._service_names: list[str] = []
+        self._tls = tls
         self._health = health.HealthServicer()
+        limiter = rate_limiter or RateLimiter(RateLimitSettings(), LocalTokenBuckets())
         self._server = grpc.server(
             futures.ThreadPoolExecutor(max_workers=workers, thread_name_prefix=f"{service}-rpc"),
             interceptors=[
                 MetricsInterceptor(metrics_registry, service),
                 AuthInterceptor(token_store, domain),
+                RateLimitInterceptor(limiter, domain),
                 ErrorInterceptor(domain, unavailable_errors),
             ],
             options=[
                 ("grpc.max_send_message_length", MAX_MESSAGE_BYTES),
                 ("grpc.max_receive_message_length", MAX_MESSAGE_BYTES),
-                ("grpc.so_reuseport", 0),  # a port in use is an error, not a shared port
+                *_PORT_OPTIONS,
             ],
         )
         health_pb2_grpc.add_HealthServicer_to_server(self._health, self._server)
+        self._health_listen = health_listen
+        self._health_server = _health_only_server(self._health) if health_listen else None
+        self.health_port = 0
 
     def add_service(
         self, servicer: object, add_to_server: Callable[[object, grpc.Server], None], name: str
@@ -65,12 +84,22 @@ class GrpcServer:
         reflection.enable_server_reflection(
             (*self._service_names, health.SERVICE_NAME, reflection.SERVICE_NAME), self._server
         )
-        port = _bind(self._server, address)
+        port = _bind(self._server, address, self._tls)
         self._server.start()
         for name in ("", *self._service_names):
             self._health.set(name, health_pb2.HealthCheckResponse.SERVING)
-        _LOG.info("%s gRPC listening on %s", self._service, Address(address.host, port))
+        listening = Address(address.host, port)
+        _LOG.info("%s gRPC listening on %s (%s)", self._service, listening, _describe(self._tls))
+        self._start_health_server()
         return port
+
+    def _start_health_server(self) -> None:
+        if self._health_server is None or self._health_listen is None:
+            return
+        self.health_port = _bind(self._health_server, self._health_listen, None)
+        self._health_server.start()
+        listening = Address(self._health_listen.host, self.health_port)
+        _LOG.info("%s health checks on %s (plain text)", self._service, listening)
 
     def serve_until_signalled(
         self, grace_seconds: float, on_shutdown: Sequence[ShutdownHook] = ()
@@ -93,15 +122,36 @@ class GrpcServer:
         for hook in on_shutdown:
             _run_hook(hook)
         self._server.stop(grace_seconds).wait()
+        if self._health_server is not None:
+            self._health_server.stop(0).wait()
         _LOG.info("%s gRPC stopped", self._service)
 
 
 _STOP_SIGNALS = (signal.SIGTERM, signal.SIGINT)
+_PORT_OPTIONS = [("grpc.so_reuseport", 0)]  # a port in use is an error, not a shared port
 
 
-def _bind(server: grpc.Server, address: Address) -> int:
+def _health_only_server(servicer: health.HealthServicer) -> grpc.Server:
+    server = grpc.server(
+        futures.ThreadPoolExecutor(max_workers=2, thread_name_prefix="health"),
+        options=_PORT_OPTIONS,
+    )
+    health_pb2_grpc.add_HealthServicer_to_server(servicer, server)
+    return server
+
+
+def _describe(tls: ServerTls | None) -> str:
+    if tls is None:
+        return "plain text"
+    return "mutual TLS" if tls.requires_client_certificate else "TLS"
+
+
+def _bind(server: grpc.Server, address: Address, tls: ServerTls | None) -> int:
     try:
-        port = server.add_insecure_port(str(address))
+        if tls is None:
+            port = server.add_insecure_port(str(address))
+        else:
+            port = server.add_secure_port(str(address), tls.credentials())
     except RuntimeError as error:
         raise OSError(f"cannot listen on {address}: {error}") from error
     if not port:

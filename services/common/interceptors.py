@@ -1,6 +1,7 @@
-"""Server interceptors: RPC metrics (outermost), authentication, then domain errors to statuses.
+"""Server interceptors: RPC metrics (outermost), authentication, rate limits, then domain errors
+to statuses.
 
-Health checks and reflection pass through all three untouched.
+Health checks and reflection pass through all of them untouched.
 """
 
 import logging
@@ -9,12 +10,25 @@ from collections.abc import Iterator
 import grpc
 
 from services.common.auth import Principal, TokenStore, use_principal
-from services.common.errors import DomainError, Unauthenticated, Unavailable
-from services.common.method_handlers import ApplicationInterceptor
+from services.common.errors import (
+    DomainError,
+    FieldViolation,
+    Unauthenticated,
+    Unavailable,
+    invalid,
+)
+from services.common.method_handlers import ApplicationInterceptor, Deserializer
+from services.common.rate_limit import RateLimitInterceptor
 from services.common.rich_status import DEFAULT_DOMAIN, Internal, abort_with_error
 from services.common.rpc_metrics import MetricsInterceptor
 
-__all__ = ["AuthInterceptor", "ErrorInterceptor", "MetricsInterceptor", "client_auth_metadata"]
+__all__ = [
+    "AuthInterceptor",
+    "ErrorInterceptor",
+    "MetricsInterceptor",
+    "RateLimitInterceptor",
+    "client_auth_metadata",
+]
 _LOG = logging.getLogger(__name__)
 
 
@@ -73,6 +87,28 @@ def _each_step_as(principal: Principal, responses: Iterator) -> Iterator:
         yield response
 
 
+class MalformedRequest:
+    """Stands in for a request whose bytes are not the method's message."""
+
+    def __init__(self, error: Exception) -> None:
+        self.error = error
+
+
+def _tolerant(deserializer: Deserializer) -> Deserializer:
+    def deserialize(data: bytes):
+        try:
+            return deserializer(data)
+        except Exception as error:  # grpc would answer INTERNAL; the caller sent bad bytes
+            return MalformedRequest(error)
+
+    return deserialize
+
+
+def _reject_if_malformed(request) -> None:
+    if isinstance(request, MalformedRequest):
+        raise invalid([FieldViolation("", "the request is not a valid protobuf message")])
+
+
 class ErrorInterceptor(ApplicationInterceptor):
     """Turns exceptions into statuses; `unavailable_errors` (e.g. a driver's) become UNAVAILABLE."""
 
@@ -84,9 +120,13 @@ class ErrorInterceptor(ApplicationInterceptor):
         self._domain = domain
         self._unavailable_errors = unavailable_errors
 
+    def request_deserializer(self, deserializer: Deserializer | None) -> Deserializer | None:
+        return _tolerant(deserializer) if deserializer else deserializer
+
     def unary(self, behavior, method):
         def translated(request, context):
             try:
+                _reject_if_malformed(request)
                 return behavior(request, context)
             except Exception as error:
                 self._abort(context, method, error)
@@ -96,6 +136,7 @@ class ErrorInterceptor(ApplicationInterceptor):
     def stream(self, behavior, method):
         def translated(request, context):
             try:
+                _reject_if_malformed(request)
                 yield from behavior(request, context)
             except Exception as error:
                 self._abort(context, method, error)
@@ -113,7 +154,9 @@ class ErrorInterceptor(ApplicationInterceptor):
             return error
         if isinstance(error, self._unavailable_errors):
             _LOG.warning("%s: a dependency is unavailable", method, exc_info=error)
-            return Unavailable("a dependency is temporarily unavailable; retry later",
-                               reason="DEPENDENCY_UNAVAILABLE")
+            return Unavailable(
+                "a dependency is temporarily unavailable; retry later",
+                reason="DEPENDENCY_UNAVAILABLE",
+            )
         _LOG.error("%s failed", method, exc_info=error)
         return Internal("internal error", reason="INTERNAL")

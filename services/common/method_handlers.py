@@ -27,19 +27,28 @@ def short_method_name(method: str) -> str:
     return method.rpartition("/")[2]
 
 
+Deserializer = Callable[[bytes], object]
+
+
+def _unchanged(deserializer: Deserializer | None) -> Deserializer | None:
+    return deserializer
+
+
 def rewrap(
     handler: grpc.RpcMethodHandler | None,
     wrap_unary_response: BehaviorWrapper,
     wrap_stream_response: BehaviorWrapper,
+    wrap_deserializer: Callable[[Deserializer | None], Deserializer | None] = _unchanged,
 ) -> grpc.RpcMethodHandler | None:
-    """A handler like `handler` whose behaviour is wrapped by the wrapper for its response kind."""
+    """A handler like `handler` whose behaviour is wrapped by the wrapper for its response kind
+    (and its request deserializer by `wrap_deserializer`)."""
     if handler is None:
         return None
     factory, attribute = _FACTORIES[(handler.request_streaming, handler.response_streaming)]
     wrap = wrap_stream_response if handler.response_streaming else wrap_unary_response
     return factory(
         wrap(getattr(handler, attribute)),
-        request_deserializer=handler.request_deserializer,
+        request_deserializer=wrap_deserializer(handler.request_deserializer),
         response_serializer=handler.response_serializer,
     )
 
@@ -52,7 +61,15 @@ class ApplicationInterceptor(grpc.ServerInterceptor):
         method = handler_call_details.method
         if is_infrastructure_method(method):
             return handler
-        return rewrap(handler, lambda b: self.unary(b, method), lambda b: self.stream(b, method))
+        return rewrap(
+            handler,
+            lambda b: self.unary(b, method),
+            lambda b: self.stream(b, method),
+            self.request_deserializer,
+        )
+
+    def request_deserializer(self, deserializer: Deserializer | None) -> Deserializer | None:
+        return deserializer
 
     def unary(self, behavior: Behavior, method: str) -> Behavior:
         raise NotImplementedError

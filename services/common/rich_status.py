@@ -23,8 +23,11 @@ from services.common.errors import (
 )
 
 DEFAULT_DOMAIN = "urban.zj.gov.cn"
-# Details travel in trailing metadata, which clients cap at 8 KiB by default.
-_BAD_REQUEST_BUDGET_BYTES = 4096
+# Details travel in trailing metadata, which clients cap at 8 KiB by default: every part that
+# may echo a request (a huge name, say) is clipped, so a refusal always reaches the client.
+_BAD_REQUEST_BUDGET_BYTES = 3072
+_MESSAGE_BYTES = 300
+_PART_BYTES = 200
 _GENERIC_REASON = "ERROR"
 
 
@@ -57,17 +60,20 @@ def status_code_of(error: DomainError) -> grpc.StatusCode:
 
 def to_grpc_status(error: DomainError, domain: str = DEFAULT_DOMAIN) -> grpc.Status:
     code = status_code_of(error)
-    status = status_pb2.Status(code=code.value[0], message=str(error))
-    metadata = {key: str(value) for key, value in error.metadata.items()}
+    status = status_pb2.Status(code=code.value[0], message=_clipped(str(error), _MESSAGE_BYTES))
+    metadata = {
+        _clipped(key, _PART_BYTES): _clipped(str(value), _PART_BYTES)
+        for key, value in error.metadata.items()
+    }
     if isinstance(error, InvalidArgument) and error.violations:
         bad_request, included = _bad_request(error.violations)
         if included < len(error.violations):
             metadata["violation_count"] = str(len(error.violations))
         status.details.append(_packed(bad_request))
     reason = code.name if error.reason == _GENERIC_REASON else error.reason
-    status.details.insert(0, _packed(error_details_pb2.ErrorInfo(
-        reason=reason, domain=domain, metadata=metadata
-    )))
+    status.details.insert(
+        0, _packed(error_details_pb2.ErrorInfo(reason=reason, domain=domain, metadata=metadata))
+    )
     if code in _RETRYABLE:
         status.details.append(_packed(_retry_info(error)))
     return rpc_status.to_status(status)
@@ -84,10 +90,21 @@ def _bad_request(violations: list[FieldViolation]) -> tuple[error_details_pb2.Ba
     """As many violations as fit the budget, in order, and how many that is."""
     bad_request = error_details_pb2.BadRequest()
     for violation in violations:
-        if bad_request.ByteSize() >= _BAD_REQUEST_BUDGET_BYTES:
+        field, description = _clipped(violation.field, _PART_BYTES), _clipped(
+            violation.description, _PART_BYTES
+        )
+        if bad_request.ByteSize() + len(field) + len(description) > _BAD_REQUEST_BUDGET_BYTES:
             break
-        bad_request.field_violations.add(field=violation.field, description=violation.description)
+        bad_request.field_violations.add(field=field, description=description)
     return bad_request, len(bad_request.field_violations)
+
+
+def _clipped(text: str, max_bytes: int) -> str:
+    """`text` cut to at most `max_bytes` of UTF-8, marked with an ellipsis where cut."""
+    encoded = text.encode("utf-8")
+    if len(encoded) <= max_bytes:
+        return text
+    return encoded[: max_bytes - 3].decode("utf-8", errors="ignore") + "…"
 
 
 def _retry_info(error: DomainError) -> error_details_pb2.RetryInfo:

@@ -14,12 +14,17 @@ class MetricsInterceptor(ApplicationInterceptor):
     def __init__(self, registry: CollectorRegistry, service: str) -> None:
         self._service = service
         self._requests = Counter(
-            "urban_rpc_requests", "RPCs finished, by method and final status code.",
-            ["service", "method", "code"], registry=registry,
+            "urban_rpc_requests",
+            "RPCs finished, by method and final status code.",
+            ["service", "method", "code"],
+            registry=registry,
         )
         self._duration = Histogram(
-            "urban_rpc_duration_seconds", "Time from the start of an RPC to its end.",
-            ["service", "method"], buckets=DURATION_BUCKETS, registry=registry,
+            "urban_rpc_duration_seconds",
+            "Time from the start of an RPC to its end.",
+            ["service", "method"],
+            buckets=DURATION_BUCKETS,
+            registry=registry,
         )
 
     def unary(self, behavior, method):

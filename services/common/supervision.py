@@ -37,8 +37,15 @@ class ChildProcess:
         log = self.log_path.open("w", encoding="utf-8")
         # Its own process group: terminal signals reach it only through the launcher.
         self._process = subprocess.Popen(
-            self._command, env=self._env, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
-            stderr=subprocess.STDOUT, text=True, errors="replace", bufsize=1, process_group=0,
+            self._command,
+            env=self._env,
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+            errors="replace",
+            bufsize=1,
+            process_group=0,
         )
         self._copier = threading.Thread(
             target=self._copy_output, args=(log,), name=f"{self.name}-output", daemon=True
@@ -122,8 +129,10 @@ def wait_until_serving(
                 if problem := first_exit_problem(children):
                     return problem
                 if time.monotonic() > deadline:
-                    return (f"{name} did not report SERVING on {targets[name]} within "
-                            f"{timeout_seconds:g} s; see its log in {child.log_path}")
+                    return (
+                        f"{name} did not report SERVING on {targets[name]} within "
+                        f"{timeout_seconds:g} s; see its log in {child.log_path}"
+                    )
                 stop.wait(0.2)
     return None
 

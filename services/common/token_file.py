@@ -1,6 +1,8 @@
-"""The tokens file: `tokens: [{name, sha256, scopes, expires?, revoked?}]`, holding hashes only."""
+"""The tokens file: `tokens: [{name, sha256, scopes, expires?, revoked?, rate_limit_per_second?}]`,
+holding hashes only."""
 
 import hashlib
+import math
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -26,6 +28,7 @@ class TokenEntry:
     scopes: frozenset[str]
     expires: datetime | None = None
     revoked: bool = False
+    rate_limit_per_second: float | None = None
 
     def is_expired(self, now: datetime) -> bool:
         return self.expires is not None and now >= self.expires
@@ -83,6 +86,7 @@ def _parse_entry(raw: object, where: str) -> TokenEntry:
             scopes=_parse_scopes(raw.get("scopes")),
             expires=_parse_expires(raw.get("expires")),
             revoked=_parse_revoked(raw.get("revoked", False)),
+            rate_limit_per_second=_parse_rate_limit(raw.get("rate_limit_per_second")),
         )
     except TokensFileError as error:
         raise TokensFileError(f"{where} ({raw.get('name', '?')}): {error}") from None
@@ -127,6 +131,15 @@ def _parse_revoked(value: object) -> bool:
     if not isinstance(value, bool):
         raise TokensFileError("revoked must be true or false")
     return value
+
+
+def _parse_rate_limit(value: object) -> float | None:
+    """Calls a second for this token (0: unlimited); absent means the server's default."""
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int | float) or not 0 <= value < math.inf:
+        raise TokensFileError("rate_limit_per_second must be a number >= 0")
+    return float(value)
 
 
 def _reject_duplicates(path: Path, entries: tuple[TokenEntry, ...]) -> None:

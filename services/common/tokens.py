@@ -1,6 +1,6 @@
 """Issuing tokens: the tokens file keeps only hashes; the clear token is shown once.
 
-    python -m services.common.tokens add hangzhou-gis-sync assets.write:330100 assets.read:*
+python -m services.common.tokens add hangzhou-gis-sync assets.write:330100 assets.read:*
 """
 
 import argparse

@@ -12,6 +12,7 @@ import socket
 import threading
 
 import redis
+import sqlalchemy as sa
 
 from services.common.change_stream import entry_id, stream_key
 from services.common.config import RiskSettings
@@ -24,6 +25,8 @@ from services.risk.storage.read_model import ReadModel
 log = logging.getLogger(__name__)
 GROUP = "risk"
 READ_COUNT = 1000
+# The read model's database is down: no entry is to blame, so none may be parked for it.
+_DATABASE_DOWN = (sa.exc.OperationalError, sa.exc.InterfaceError)
 
 
 class StreamFollower:
@@ -44,7 +47,10 @@ class StreamFollower:
     def connect(cls, read_model, registry, health, settings: RiskSettings) -> "StreamFollower":
         client = redis.Redis.from_url(settings.redis_url)
         consumer = f"{socket.gethostname()}-{os.getpid()}"
-        entries = StreamEntries(client, stream_key(settings.redis_prefix), GROUP, consumer)
+        entries = StreamEntries(
+            client, stream_key(settings.redis_prefix), GROUP, consumer,
+            claim_idle_ms=int(settings.claim_idle_seconds * 1000),
+        )
         return cls(read_model, registry, health, entries)
 
     def run(self) -> None:
@@ -91,6 +97,8 @@ class StreamFollower:
             return
         try:
             self._apply(entries)
+        except _DATABASE_DOWN:
+            raise  # run() starts over, re-reading this consumer's pending entries first
         except Exception:
             log.exception("a batch of %d changes failed; applying them one by one", len(entries))
             for entry in entries:
@@ -104,5 +112,7 @@ class StreamFollower:
     def _apply_alone(self, entry) -> None:
         try:
             self._apply([entry])
+        except _DATABASE_DOWN:
+            raise
         except Exception as error:
             self._entries.park_if_hopeless(entry, error)

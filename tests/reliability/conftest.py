@@ -1,0 +1,87 @@
+"""Fixtures for the fault tests: tokens, a private PostgreSQL cluster and Redis server that
+a test may stop and restart, and clients that carry a token."""
+
+import shutil
+import uuid
+
+import grpc
+import pytest
+import sqlalchemy as sa
+
+from services.common.tokens import add_token
+from tests.conftest import service_absent
+from tests.integration.registry.conftest import Client
+from tests.reliability.private_postgres import BINARIES, PrivatePostgres
+from tests.reliability.private_redis import PrivateRedis
+from urban.registry.v1 import registry_service_pb2_grpc
+
+TOKEN_SCOPES = {
+    "admin": ["admin"],
+    "risk-service": ["assets.read:*"],
+}
+
+
+@pytest.fixture
+def tokens_file(tmp_path) -> str:
+    return str(tmp_path / "tokens.yaml")
+
+
+@pytest.fixture
+def tokens(tokens_file) -> dict[str, str]:
+    return {name: add_token(tokens_file, name, scopes) for name, scopes in TOKEN_SCOPES.items()}
+
+
+def registry_client(address: str, token: str) -> Client:
+    channel = grpc.insecure_channel(address)
+    return Client(registry_service_pb2_grpc.RegistryServiceStub(channel), token)
+
+
+@pytest.fixture
+def private_postgres():
+    if not (BINARIES / "initdb").exists():
+        service_absent("PostgreSQL's binaries", FileNotFoundError(str(BINARIES / "initdb")))
+    cluster = PrivatePostgres()
+    try:
+        cluster.start()
+        yield cluster
+    finally:
+        cluster.remove()
+
+
+@pytest.fixture
+def private_redis():
+    if shutil.which("redis-server") is None:
+        service_absent("redis-server", FileNotFoundError("redis-server"))
+    server = PrivateRedis()
+    try:
+        server.start()
+        yield server
+    finally:
+        server.remove()
+
+
+@pytest.fixture
+def second_postgres_url(postgres_server, request) -> str:
+    """Another fresh database on the shared server (for the risk read model); dropped after."""
+    name = f"urban_test_{uuid.uuid4().hex[:12]}"
+    with postgres_server.connect() as connection:
+        connection.execute(sa.text(f'create database "{name}"'))
+    yield postgres_server.url.set(database=name).render_as_string(hide_password=False)
+    with postgres_server.connect() as connection:
+        connection.execute(sa.text(f'drop database if exists "{name}" with (force)'))
+
+
+def pytest_terminal_summary(terminalreporter):
+    from tests.reliability.hostile import CASES_RUN
+
+    if not CASES_RUN:
+        return
+    by_code: dict[str, int] = {}
+    for (_, code), count in CASES_RUN.items():
+        by_code[code] = by_code.get(code, 0) + count
+    terminalreporter.write_sep("-", "hostile input")
+    terminalreporter.write_line(
+        f"{sum(CASES_RUN.values())} hostile requests over "
+        f"{len({method for method, _ in CASES_RUN})} RPCs; answers: "
+        + ", ".join(f"{code} {count}" for code, count in sorted(by_code.items()))
+    )
