@@ -81,7 +81,7 @@ class FeedHealth:
         )
         self.feed_lag = Gauge(
             "urban_risk_feed_lag_seconds",
-            "Time between the commit of the newest applied change and its application.",
+            "Longest time, in the newest batch applied, from a change's commit to its application.",
             registry=registry,
         )
         self._add_verify_metrics(registry)
@@ -107,8 +107,8 @@ class FeedHealth:
     def record_batch(self, result: ApplyResult) -> None:
         self.events_applied.inc(result.applied)
         self.events_skipped.inc(result.skipped)
-        if result.newest_commit_time > 0:
-            self.feed_lag.set(max(0.0, self.now() - result.newest_commit_time))
+        if result.oldest_commit_time > 0:
+            self.feed_lag.set(max(0.0, self.now() - result.oldest_commit_time))
 
     def record_relist(self) -> None:
         self.relists.inc()

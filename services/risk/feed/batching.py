@@ -2,14 +2,16 @@
 
 import queue
 import threading
+import time
 from collections.abc import Iterable, Iterator
 
 _END = object()
 
 
 def batches(items: Iterable, max_size: int = 1000, max_wait: float = 0.05) -> Iterator[list]:
-    """Batches of what `items` yields; a batch closes when full or when `max_wait` passes
-    without a new item. Reads `items` on a thread; its errors are raised here."""
+    """Batches of what `items` yields; a batch closes when full or `max_wait` after its first
+    item, so no item waits longer than that. Reads `items` on a thread; its errors are raised
+    here."""
     pending: queue.Queue = queue.Queue(maxsize=max_size * 4)
     threading.Thread(target=_pump, args=(items, pending), daemon=True).start()
     while True:
@@ -34,12 +36,16 @@ def _pump(items: Iterable, pending: queue.Queue) -> None:
 def _collect(pending: queue.Queue, max_size: int, max_wait: float):
     """(batch, None) while the stream goes on; (batch, _END or the error) when it ends."""
     batch = [pending.get()]
-    while len(batch) < max_size:
+    closes_at = time.monotonic() + max_wait
+    while len(batch) < max_size and not _is_end(batch[-1]):
         try:
-            batch.append(pending.get(timeout=max_wait))
+            batch.append(pending.get(timeout=max(0.0, closes_at - time.monotonic())))
         except queue.Empty:
             break
-    last = batch[-1]
-    if last is _END or isinstance(last, BaseException):
-        return batch[:-1], last
+    if _is_end(batch[-1]):
+        return batch[:-1], batch[-1]
     return batch, None
+
+
+def _is_end(item) -> bool:
+    return item is _END or isinstance(item, BaseException)

@@ -30,6 +30,7 @@ class ApplyResult:
     skipped: int
     applied_revision: int
     newest_commit_time: float
+    oldest_commit_time: float = 0.0
 
 
 @dataclass(frozen=True)
@@ -79,7 +80,10 @@ class ReadModel:
             rows.advance_city_changes(connection, outcome.last_change)
             revision = max([state.applied_revision, *(c.revision for c in changes)])
             write_state(connection, replace(state, applied_revision=revision))
-        return ApplyResult(outcome.applied, outcome.skipped, revision, outcome.newest_commit_time)
+        oldest = min((c.commit_time for c in changes if c.commit_time), default=0.0)
+        return ApplyResult(
+            outcome.applied, outcome.skipped, revision, outcome.newest_commit_time, oldest
+        )
 
     def replace_all(self, snapshots: Iterable[Snapshot], revision: int) -> int:
         """Rebuilds from a full listing taken at `revision`; returns how many assets it listed."""

@@ -32,7 +32,7 @@ def scraped(read_model):
     registry = CollectorRegistry()
     registry.register(ReadModelCollector(read_model, clock=lambda: TODAY))
     health = FeedHealth(registry, now=lambda: 1_750_000_010.0)
-    health.record_batch(ApplyResult(7, 2, 7, 1_750_000_000.0))
+    health.record_batch(ApplyResult(7, 2, 7, 1_750_000_004.0, oldest_commit_time=1_750_000_000.0))
     return registry, health
 
 
