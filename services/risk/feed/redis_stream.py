@@ -18,6 +18,7 @@ from services.common.change_stream import entry_id, stream_key
 from services.common.config import RiskSettings
 from services.risk.feed.registry_client import RegistryClient
 from services.risk.feed.relist import relist
+from services.risk.feed.retrying import follow_until_stopped
 from services.risk.feed.stream_entries import StreamEntries
 from services.risk.metrics import FeedHealth
 from services.risk.storage.read_model import ReadModel
@@ -48,24 +49,17 @@ class StreamFollower:
         client = redis.Redis.from_url(settings.redis_url)
         consumer = f"{socket.gethostname()}-{os.getpid()}"
         entries = StreamEntries(
-            client, stream_key(settings.redis_prefix), GROUP, consumer,
+            client,
+            stream_key(settings.redis_prefix),
+            GROUP,
+            consumer,
             claim_idle_ms=int(settings.claim_idle_seconds * 1000),
         )
         return cls(read_model, registry, health, entries)
 
     def run(self) -> None:
         """Follows until stop(); after an error waits a growing pause and starts over."""
-        pause = 0.2
-        while not self._stopping.is_set():
-            try:
-                self._follow()
-                pause = 0.2
-            except redis.RedisError as error:
-                log.warning("Redis feed interrupted (%s); reconnecting", error)
-            except Exception:  # the registry or the read model's database may be down
-                log.exception("following the Redis stream failed; retrying")
-            self._stopping.wait(pause)
-            pause = min(pause * 2, 5.0)
+        follow_until_stopped(self._follow, self._stopping, (redis.RedisError,), "the Redis feed")
 
     def stop(self) -> None:
         self._stopping.set()

@@ -9,6 +9,7 @@ from services.risk import translate
 from services.risk.feed.batching import batches
 from services.risk.feed.registry_client import CHANGES_PAGE, RegistryClient
 from services.risk.feed.relist import relist
+from services.risk.feed.retrying import follow_until_stopped
 from services.risk.metrics import FeedHealth
 from services.risk.storage.read_model import ReadModel
 
@@ -25,19 +26,7 @@ class WatchFollower:
 
     def run(self) -> None:
         """Follows until stop(); reconnects after errors with a growing pause."""
-        pause = 0.2
-        while not self._stopping.is_set():
-            try:
-                self._follow()
-                pause = 0.2
-            except grpc.RpcError as error:
-                if self._stopping.is_set():
-                    return
-                log.warning("registry feed interrupted (%s); reconnecting", error.code().name)
-            except Exception:  # the read model's database may be down: retry
-                log.exception("applying changes failed; retrying")
-            self._stopping.wait(pause)
-            pause = min(pause * 2, 5.0)
+        follow_until_stopped(self._follow, self._stopping, (grpc.RpcError,), "the registry feed")
 
     def stop(self) -> None:
         self._stopping.set()
