@@ -2,20 +2,34 @@
 and Alembic migrations that are safe when replicas start together."""
 
 import pathlib
+import threading
+import weakref
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 
 import sqlalchemy as sa
 from alembic import command
 from alembic.config import Config
 
 WRITE = "urban_write"
+RECYCLE_SECONDS = 1800
+
+# SQLite admits one writer at a time. Writers of one process queue on this lock instead of
+# polling in SQLite's busy handler, whose growing sleeps starve unlucky writers for seconds;
+# busy_timeout still covers writers in other processes.
+_sqlite_write_locks: "weakref.WeakKeyDictionary[sa.Engine, threading.RLock]" = (
+    weakref.WeakKeyDictionary()
+)
 
 
-def create_engine(url: str) -> sa.Engine:
+def create_engine(url: str, *, pre_ping: bool = True) -> sa.Engine:
+    """`pre_ping=False` saves a round trip per checkout; a dead connection then fails the
+    statement that uses it (callers map that to UNAVAILABLE) and the pool reconnects."""
     if url.startswith("sqlite"):
         return _sqlite_engine(url)
-    return sa.create_engine(url, pool_size=16, max_overflow=48, pool_pre_ping=True)
+    return sa.create_engine(
+        url, pool_size=16, max_overflow=48, pool_pre_ping=pre_ping, pool_recycle=RECYCLE_SECONDS
+    )
 
 
 def _sqlite_engine(url: str) -> sa.Engine:
@@ -29,7 +43,10 @@ def _sqlite_engine(url: str) -> sa.Engine:
         connect_args={"check_same_thread": False, "timeout": 30},
     )
     sa.event.listen(engine, "connect", _configure_sqlite_connection)
-    sa.event.listen(engine, "begin", _begin_sqlite_transaction)
+    # Not a "begin" event: any connection event makes SQLAlchemy dispatch events around every
+    # statement, which costs more than the statements of a small write.
+    engine.dialect.do_begin = _begin_sqlite_transaction
+    _sqlite_write_locks[engine] = threading.RLock()
     return engine
 
 
@@ -39,10 +56,10 @@ def _configure_sqlite_connection(dbapi_connection, _record) -> None:
         dbapi_connection.execute(f"PRAGMA {pragma}")
 
 
-def _begin_sqlite_transaction(connection: sa.Connection) -> None:
+def _begin_sqlite_transaction(pooled_connection) -> None:
     # A writer takes the write lock up front, so two writers never deadlock upgrading read locks.
-    immediate = connection.get_execution_options().get(WRITE, False)
-    connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+    immediate = pooled_connection.info.pop(WRITE, False)
+    pooled_connection.execute("BEGIN IMMEDIATE" if immediate else "BEGIN")
 
 
 @contextmanager
@@ -51,8 +68,10 @@ def transaction(
 ) -> Iterator[sa.Connection]:
     """One transaction, committed when the block ends normally and rolled back otherwise.
     `snapshot` makes every statement of a PostgreSQL transaction see the same snapshot."""
-    with engine.connect() as connection:
-        connection.execution_options(**{WRITE: write})
+    write_lock = _sqlite_write_locks.get(engine) if write else None
+    with write_lock or nullcontext(), engine.connect() as connection:
+        if write_lock is not None:
+            connection.connection.info[WRITE] = True
         if snapshot and engine.dialect.name == "postgresql":
             connection.execution_options(isolation_level="REPEATABLE READ")
         with connection.begin():

@@ -5,7 +5,13 @@ from dataclasses import dataclass
 
 from services.common.clock import utc_now
 from services.common.errors import Aborted
-from services.registry.app.stamping import content_of, etag_matches, same_content, stamped
+from services.registry.app.stamping import (
+    clear_output_fields,
+    content_of,
+    etag_matches,
+    same_content,
+    stamp,
+)
 from services.registry.storage import WriteSession, records
 from services.registry.storage.records import NewChange, StoredAsset
 from urban.registry.v1 import resources_pb2
@@ -19,7 +25,7 @@ DELETED = resources_pb2.CHANGE_TYPE_DELETED
 class _Staged:
     name: str
     content: resources_pb2.Asset | None  # None: delete
-    before: resources_pb2.Asset | None
+    before: StoredAsset | None  # None: absent or deleted
     result: resources_pb2.Asset | None = None
 
 
@@ -40,12 +46,16 @@ class ChangeSet:
         self._stored.update({name: found.get(name) for name in wanted})
 
     def exists(self, name: str) -> bool:
-        return self.current(name) is not None
+        return self._live(name) is not None
 
     def current(self, name: str) -> resources_pb2.Asset | None:
+        live = self._live(name)
+        return None if live is None else live.asset
+
+    def _live(self, name: str) -> StoredAsset | None:
         self.load([name])
         stored = self._stored[name]
-        return None if stored is None or stored.deleted else stored.asset
+        return None if stored is None or stored.deleted else stored
 
     def check_etag(self, name: str, etag: str) -> None:
         if not etag_matches(etag, self.current(name)):
@@ -54,16 +64,18 @@ class ChangeSet:
             )
 
     def stage_put(self, content: resources_pb2.Asset) -> None:
-        before = self.current(content.name)
-        if before is not None and same_content(before, content):
+        """Stages `content` as its asset's new content; the change set takes the message over."""
+        clear_output_fields(content)
+        before = self._live(content.name)
+        if before is not None and same_content(content, before.asset):
             self._counts["unchanged_count"] += 1
-            self._staged.append(_Staged(content.name, content, before, result=before))
+            self._staged.append(_Staged(content.name, content, before, result=before.asset))
             return
         self._counts["updated_count" if before else "created_count"] += 1
-        self._staged.append(_Staged(content.name, content_of(content), before))
+        self._staged.append(_Staged(content.name, content, before))
 
     def stage_delete(self, name: str) -> None:
-        self._staged.append(_Staged(name, None, self.current(name)))
+        self._staged.append(_Staged(name, None, self._live(name)))
 
     def counts(self) -> dict[str, int]:
         return dict(self._counts)
@@ -71,36 +83,41 @@ class ChangeSet:
     def write(self, persist: bool = True) -> list[resources_pb2.Asset | None]:
         """Versions every staged change and, if `persist`, writes assets and the change log."""
         pending = [staged for staged in self._staged if staged.result is None]
-        versions = self._session.next_versions(len(pending)) if persist and pending else None
-        for index, staged in enumerate(pending):
-            staged.result = self._result(staged, versions[index] if versions else 0)
+        versions = self._new_versions(pending) if persist else [0] * len(pending)
+        for staged, version in zip(pending, versions, strict=True):
+            staged.result = self._result(staged, version)
         if persist and pending:
             self._persist(pending)
         return [staged.result if staged.content is not None else None for staged in self._staged]
 
+    def _new_versions(self, pending: list[_Staged]) -> list[int]:
+        return self._session.new_versions([staged.name for staged in pending]) if pending else []
+
     def _result(self, staged: _Staged, version: int) -> resources_pb2.Asset:
-        if staged.content is None:
-            return stamped(
-                staged.before, version, records.moment(staged.before.create_time), self._now
-            )
-        created = records.moment(staged.before.create_time) if staged.before else self._now
-        result = stamped(staged.content, version, created, self._now)
+        deleted = staged.content is None
+        result = content_of(staged.before.asset) if deleted else staged.content
+        created = staged.before.asset.create_time if staged.before else None
+        stamp(result, version, created, self._now)
         if not version:
             result.ClearField("etag")
         return result
 
     def _persist(self, pending: list[_Staged]) -> None:
         rows = [records.asset_row(s.result, deleted=s.content is None) for s in pending]
-        self._session.insert_assets([r for r in rows if self._stored.get(r["name"]) is None])
-        self._session.update_assets([r for r in rows if self._stored.get(r["name"]) is not None])
-        self._session.append_changes([self._change(staged) for staged in pending])
+        new_changes = [self._change(s, row["body"]) for s, row in zip(pending, rows, strict=True)]
+        self._session.save(
+            created=[row for row in rows if self._stored.get(row["name"]) is None],
+            updated=[row for row in rows if self._stored.get(row["name"]) is not None],
+            new_changes=new_changes,
+        )
 
-    def _change(self, staged: _Staged) -> NewChange:
+    def _change(self, staged: _Staged, body: bytes) -> NewChange:
         deleted = staged.content is None
         return NewChange(
             type=DELETED if deleted else (UPDATED if staged.before else CREATED),
-            before=staged.before,
-            after=None if deleted else staged.result,
+            asset_name=staged.name,
+            before=staged.before.body if staged.before else None,
+            after=None if deleted else body,
             asset_version=staged.result.version,
             commit_time=self._now,
             actor=self._actor,

@@ -2,7 +2,8 @@
 
 import datetime as dt
 
-from services.registry.storage import records
+from google.protobuf.timestamp_pb2 import Timestamp
+
 from urban.registry.v1 import resources_pb2
 
 OUTPUT_FIELDS = ("etag", "create_time", "update_time", "version")
@@ -12,26 +13,33 @@ def content_of(asset: resources_pb2.Asset) -> resources_pb2.Asset:
     """A copy without output fields: what a client may set."""
     copy = resources_pb2.Asset()
     copy.CopyFrom(asset)
-    for field in OUTPUT_FIELDS:
-        copy.ClearField(field)
+    clear_output_fields(copy)
     return copy
 
 
-def same_content(left: resources_pb2.Asset, right: resources_pb2.Asset) -> bool:
-    return content_of(left).SerializeToString(deterministic=True) == content_of(
-        right
-    ).SerializeToString(deterministic=True)
+def clear_output_fields(asset: resources_pb2.Asset) -> None:
+    for field in OUTPUT_FIELDS:
+        asset.ClearField(field)
 
 
-def stamped(
-    content: resources_pb2.Asset, version: int, created: dt.datetime, now: dt.datetime
-) -> resources_pb2.Asset:
-    asset = content_of(content)
+def same_content(content: resources_pb2.Asset, stored: resources_pb2.Asset) -> bool:
+    """Whether `content`, which has no output fields, is what `stored` holds."""
+    return content.SerializeToString(deterministic=True) == content_of(stored).SerializeToString(
+        deterministic=True
+    )
+
+
+def stamp(
+    asset: resources_pb2.Asset, version: int, created: Timestamp | None, now: dt.datetime
+) -> None:
+    """Sets the output fields of `asset`; `created` None means it is created `now`."""
     asset.version = version
     asset.etag = etag_of(version)
-    asset.create_time.CopyFrom(records.timestamp(created))
-    asset.update_time.CopyFrom(records.timestamp(now))
-    return asset
+    asset.update_time.FromDatetime(now)
+    if created is None:
+        asset.create_time.CopyFrom(asset.update_time)
+    else:
+        asset.create_time.CopyFrom(created)
 
 
 def etag_of(version: int) -> str:

@@ -33,21 +33,23 @@ class Transactions:
     ) -> Response:
         if validate_only:
             return self._validate(plan)
-        if request_id:
-            earlier = self._remembered(actor, request_id, method, response_type)
-            if earlier is not None:
-                return earlier
         for _ in range(MAX_ATTEMPTS):
             try:
-                return self._attempt(plan, actor, request_id, method, alive)
+                return self._attempt(plan, actor, request_id, method, response_type, alive)
             except WriteConflict:
                 continue
             except DuplicateRequest:
                 return self._remembered(actor, request_id, method, response_type)
         raise Aborted("the write lost too many races with concurrent writers; retry", "CONTENTION")
 
-    def _attempt(self, plan, actor: str, request_id: str, method: str, alive) -> Message:
+    def _attempt(self, plan, actor: str, request_id: str, method: str, response_type, alive):
         with self._storage.writing() as session:
+            if request_id:
+                earlier = _earlier_response(
+                    session.connection, actor, request_id, method, response_type
+                )
+                if earlier is not None:
+                    return earlier
             response = plan(session)
             if request_id:
                 session.remember_response(actor, request_id, method, response.SerializeToString())
@@ -65,13 +67,18 @@ class Transactions:
 
     def _remembered(self, actor, request_id, method, response_type):
         with self._storage.reading() as connection:
-            earlier = reads.remembered_response(connection, actor, request_id)
-        if earlier is None:
-            return None
-        if earlier.method != method:
-            description = f"request id {request_id!r} was already used for {earlier.method}"
-            raise invalid([FieldViolation("request_id", description)])
-        return response_type.FromString(earlier.response)
+            return _earlier_response(connection, actor, request_id, method, response_type)
+
+
+def _earlier_response(connection, actor: str, request_id: str, method: str, response_type):
+    """The response of the first call with this request id, or None if there was none."""
+    earlier = reads.remembered_response(connection, actor, request_id)
+    if earlier is None:
+        return None
+    if earlier.method != method:
+        description = f"request id {request_id!r} was already used for {earlier.method}"
+        raise invalid([FieldViolation("request_id", description)])
+    return response_type.FromString(earlier.response)
 
 
 class ValidateOnly(Exception):

@@ -106,14 +106,12 @@ def _many(part_check):
 
 
 def _is_position(value: Any) -> bool:
-    return (
-        isinstance(value, list) and len(value) in (2, 3) and all(_is_number(part) for part in value)
-    )
+    return isinstance(value, list) and len(value) in (2, 3) and all(map(_is_number, value))
 
 
 def _is_number(value: Any) -> bool:
-    is_numeric = isinstance(value, int | float) and not isinstance(value, bool)
-    return is_numeric and math.isfinite(value)
+    # JSON gives exactly int, float or bool, and bool is an int to isinstance
+    return type(value) in (int, float) and math.isfinite(value)
 
 
 def _span(bounds: tuple[float, float]) -> str:

@@ -44,11 +44,14 @@ def status_of(asset: resources_pb2.Asset) -> str | None:
     return spec_status(kind, spec_of(asset)) if kind else None
 
 
+# kind → status number → label, for every defined status but the UNSPECIFIED zero.
+_STATUS_LABELS: dict[str, dict[int, str]] = {
+    kind: {value.number: enum_label(enum, value.number) for value in enum.values if value.number}
+    for kind, enum in STATUS_ENUMS.items()
+}
+
+
 def spec_status(kind: str, spec: Message) -> str | None:
     """The status label of a `kind` spec, as status_of."""
-    if kind not in STATUS_ENUMS:
-        return None
-    value = spec.status
-    if value == 0 or value not in STATUS_ENUMS[kind].values_by_number:
-        return None
-    return enum_label(STATUS_ENUMS[kind], value)
+    labels = _STATUS_LABELS.get(kind)
+    return None if labels is None else labels.get(spec.status)

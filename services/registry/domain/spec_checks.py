@@ -1,6 +1,7 @@
 """Per-kind rules on a spec's numbers and enums: required fields, ranges, defined values."""
 
 import datetime
+import functools
 import math
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -41,7 +42,11 @@ class Limit:
 
 
 def limits(kind: str, today: datetime.date) -> tuple[Limit, ...]:
-    year = today.year
+    return _limits_in(kind, today.year)
+
+
+@functools.lru_cache(maxsize=64)
+def _limits_in(kind: str, year: int) -> tuple[Limit, ...]:
     return {
         "old_compound": (
             Limit("build_year", 1900, year, required=True),
@@ -69,22 +74,23 @@ def limits(kind: str, today: datetime.date) -> tuple[Limit, ...]:
 
 def check_spec(kind: str, spec: Message, today: datetime.date) -> list[FieldViolation]:
     """Violations with paths relative to the spec (`length_m`); the caller prefixes the kind."""
+    scalars = set_scalars(spec)
     return [
-        *_check_finite(spec),
-        *_check_defined_enums(spec),
+        *_check_finite(scalars),
+        *_check_defined_enums(scalars),
         *_check_required_enums(spec, REQUIRED_ENUMS.get(kind, ())),
         *(violation for limit in limits(kind, today) for violation in _check_limit(spec, limit)),
     ]
 
 
-def _check_finite(spec: Message) -> Iterator[FieldViolation]:
-    for path, field, value in set_scalars(spec):
+def _check_finite(scalars: list) -> Iterator[FieldViolation]:
+    for path, field, value in scalars:
         if field.cpp_type in _FLOATS and not math.isfinite(value):
             yield FieldViolation(path, f"{path} must be a finite number; got {value}")
 
 
-def _check_defined_enums(spec: Message) -> Iterator[FieldViolation]:
-    for path, field, value in set_scalars(spec):
+def _check_defined_enums(scalars: list) -> Iterator[FieldViolation]:
+    for path, field, value in scalars:
         if field.enum_type is not None and value not in field.enum_type.values_by_number:
             yield FieldViolation(
                 path,

@@ -24,7 +24,9 @@ _LABEL_KEY = re.compile(LABEL_KEY_PATTERN)
 
 
 def check_text(asset: resources_pb2.Asset) -> list[FieldViolation]:
-    return [*_check_lengths(asset), *_check_labels(asset.labels), *_check_no_nul(asset)]
+    strings = list(_strings(asset))
+    labels = asset.labels
+    return [*_check_lengths(strings), *_check_labels(labels), *_check_no_nul(strings, labels)]
 
 
 def _strings(asset: resources_pb2.Asset) -> Iterator[tuple[str, str]]:
@@ -33,8 +35,8 @@ def _strings(asset: resources_pb2.Asset) -> Iterator[tuple[str, str]]:
             yield path, value
 
 
-def _check_lengths(asset: resources_pb2.Asset) -> Iterator[FieldViolation]:
-    for path, value in _strings(asset):
+def _check_lengths(strings: list[tuple[str, str]]) -> Iterator[FieldViolation]:
+    for path, value in strings:
         limit = MAX_LENGTHS.get(path)
         if limit is not None and len(value) > limit:
             yield FieldViolation(
@@ -60,13 +62,13 @@ def _check_labels(labels) -> Iterator[FieldViolation]:
             )
 
 
-def _check_no_nul(asset: resources_pb2.Asset) -> Iterator[FieldViolation]:
-    for path, value in _strings(asset):
+def _check_no_nul(strings: list[tuple[str, str]], labels) -> Iterator[FieldViolation]:
+    for path, value in strings:
         if NUL in value:
             position = value.index(NUL)
             yield FieldViolation(
                 path, f"{path} must not contain NUL characters; found one at position {position}"
             )
-    for key, value in asset.labels.items():
+    for key, value in labels.items():
         if NUL in key or NUL in value:
             yield FieldViolation("labels", f"label {key!r} must not contain NUL characters")

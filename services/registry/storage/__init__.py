@@ -19,7 +19,7 @@ _RETRYABLE_STATES = {"40001", "40P01"}  # serialization failure, deadlock detect
 
 class RegistryStorage:
     def __init__(self, url: str):
-        self.engine = create_engine(url)
+        self.engine = create_engine(url, pre_ping=False)
 
     def prepare(self) -> None:
         """Migrates the schema and seeds the reference cities."""

@@ -23,9 +23,17 @@ class AssetQuery:
     limit: int = 100
 
 
+_LIVE_ASSET_BODY = sa.select(assets.c.body).where(
+    assets.c.name == sa.bindparam("name"), assets.c.deleted.is_(False)
+)
+_HEAD_REVISION = sa.select(counters.c.value).where(counters.c.name == "revision")
+_REMEMBERED_RESPONSE = sa.select(requests.c.method, requests.c.response).where(
+    requests.c.actor == sa.bindparam("actor"), requests.c.request_id == sa.bindparam("request_id")
+)
+
+
 def get_asset(connection: sa.Connection, name: str) -> resources_pb2.Asset | None:
-    query = sa.select(assets.c.body).where(assets.c.name == name, assets.c.deleted.is_(False))
-    body = connection.scalar(query)
+    body = connection.scalar(_LIVE_ASSET_BODY, {"name": name})
     return None if body is None else resources_pb2.Asset.FromString(body)
 
 
@@ -51,6 +59,24 @@ def _conditions(query: AssetQuery) -> list:
     return conditions + [assets.c.labels[key].as_string() == value for key, value in query.labels]
 
 
+def _changes_page(by_city: bool, bounded: bool) -> sa.Select:
+    statement = (
+        sa.select(changes)
+        .where(changes.c.revision >= sa.bindparam("start"))
+        .order_by(changes.c.revision)
+        .limit(sa.bindparam("limit"))
+    )
+    if bounded:
+        statement = statement.where(changes.c.revision <= sa.bindparam("up_to"))
+    if by_city:
+        statement = statement.where(changes.c.city_code == sa.bindparam("city_code"))
+    return statement
+
+
+# (by city, bounded above) → the page query
+_CHANGES_PAGES = {(c, b): _changes_page(c, b) for c in (False, True) for b in (False, True)}
+
+
 def list_changes(
     connection: sa.Connection,
     start_revision: int,
@@ -58,26 +84,16 @@ def list_changes(
     limit: int,
     up_to: int | None = None,
 ) -> list[resources_pb2.AssetChange]:
-    statement = (
-        sa.select(changes)
-        .where(changes.c.revision >= start_revision)
-        .order_by(changes.c.revision)
-        .limit(limit)
-    )
-    if up_to is not None:
-        statement = statement.where(changes.c.revision <= up_to)
-    if city_code is not None:
-        statement = statement.where(changes.c.city_code == city_code)
-    return [records.asset_change(row) for row in connection.execute(statement)]
+    statement = _CHANGES_PAGES[(city_code is not None, up_to is not None)]
+    parameters = {"start": start_revision, "limit": limit, "up_to": up_to, "city_code": city_code}
+    return [records.asset_change(row) for row in connection.execute(statement, parameters)]
 
 
 def head_revision(connection: sa.Connection) -> int:
-    return connection.scalar(sa.select(counters.c.value).where(counters.c.name == "revision"))
+    return connection.scalar(_HEAD_REVISION)
 
 
 def remembered_response(connection: sa.Connection, actor: str, request_id: str):
     """(method, response bytes) of the first call with this request id, or None."""
-    query = sa.select(requests.c.method, requests.c.response).where(
-        requests.c.actor == actor, requests.c.request_id == request_id
-    )
-    return connection.execute(query).first()
+    parameters = {"actor": actor, "request_id": request_id}
+    return connection.execute(_REMEMBERED_RESPONSE, parameters).first()

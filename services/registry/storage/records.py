@@ -7,7 +7,6 @@ from dataclasses import dataclass
 from google.protobuf.timestamp_pb2 import Timestamp
 
 from services.registry.domain.kinds import kind_of, status_of
-from services.registry.domain.names import parse_asset_name
 from urban.registry.v1 import resources_pb2
 
 CHANGE_TYPES = {
@@ -22,27 +21,30 @@ CHANGE_TYPE_OF = {label: value for value, label in CHANGE_TYPES.items()}
 class StoredAsset:
     asset: resources_pb2.Asset
     deleted: bool
+    body: bytes  # `asset` as stored, serialized
 
 
 @dataclass(frozen=True)
 class NewChange:
-    """A change to append to the log; the sequencer gives it its revision after commit."""
+    """A change to append to the log; the sequencer gives it its revision after commit.
+    `before` and `after` are serialized assets, None where there is no asset."""
 
     type: int
-    before: resources_pb2.Asset | None
-    after: resources_pb2.Asset | None
+    asset_name: str
+    before: bytes | None
+    after: bytes | None
     asset_version: int
     commit_time: dt.datetime
     actor: str
     request_id: str
 
-    @property
-    def asset_name(self) -> str:
-        return (self.after or self.before).name
+
+_EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
 
 
 def moment(timestamp: Timestamp) -> dt.datetime:
-    return timestamp.ToDatetime(tzinfo=dt.UTC)
+    """Timestamp.ToDatetime(tzinfo=UTC), without its time-zone conversion."""
+    return _EPOCH + dt.timedelta(seconds=timestamp.seconds, microseconds=timestamp.nanos // 1000)
 
 
 def timestamp(moment_: dt.datetime) -> Timestamp:
@@ -52,10 +54,9 @@ def timestamp(moment_: dt.datetime) -> Timestamp:
 
 
 def asset_row(asset: resources_pb2.Asset, *, deleted: bool = False) -> dict:
-    city_code, _ = parse_asset_name(asset.name)
     return {
         "name": asset.name,
-        "city_code": city_code,
+        "city_code": _city_code(asset.name),
         "kind": kind_of(asset) or "",
         "status": status_of(asset),
         "district_code": asset.district_code or None,
@@ -70,19 +71,18 @@ def asset_row(asset: resources_pb2.Asset, *, deleted: bool = False) -> dict:
 
 
 def stored_asset(row) -> StoredAsset:
-    return StoredAsset(resources_pb2.Asset.FromString(row.body), row.deleted)
+    return StoredAsset(resources_pb2.Asset.FromString(row.body), row.deleted, row.body)
 
 
 def change_row(change: NewChange) -> dict:
-    city_code, _ = parse_asset_name(change.asset_name)
     return {
         "event_id": str(uuid.uuid4()),
         "type": CHANGE_TYPES[change.type],
         "asset_name": change.asset_name,
-        "city_code": city_code,
+        "city_code": _city_code(change.asset_name),
         "asset_version": change.asset_version,
-        "before": _serialized(change.before),
-        "after": _serialized(change.after),
+        "before": change.before,
+        "after": change.after,
         "commit_time": change.commit_time,
         "actor": change.actor,
         "request_id": change.request_id or None,
@@ -107,5 +107,6 @@ def asset_change(row) -> resources_pb2.AssetChange:
     return message
 
 
-def _serialized(asset: resources_pb2.Asset | None) -> bytes | None:
-    return None if asset is None else asset.SerializeToString(deterministic=True)
+def _city_code(asset_name: str) -> str:
+    """The code in `cities/{code}/assets/{asset_id}`, a name the API layer has checked."""
+    return asset_name.split("/", 2)[1]

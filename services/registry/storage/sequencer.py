@@ -4,6 +4,9 @@ Writers append change rows without a revision and commit concurrently. The seque
 the `revision` counter's row lock, numbers every row it can see; a row that commits later can
 only be numbered by a later pass, so it gets a higher revision. Within a pass rows are numbered
 by insertion id, which for one asset follows its commit order (writers hold the asset's lock).
+
+Taking the lock is a statement of its own: the numbering statement that follows starts after
+the lock is granted, so it sees every row that committed before.
 """
 
 import sqlalchemy as sa
@@ -11,14 +14,34 @@ import sqlalchemy as sa
 from services.common.sql import transaction
 from services.registry.storage.schema import counters
 
+_HEAD = counters.c.name == "revision"
+_LOCK_HEAD = sa.select(counters.c.value).where(_HEAD).with_for_update()
+_SET_HEAD = counters.update().where(_HEAD).values(value=sa.bindparam("head"))
+
+_UNSEQUENCED = """
+    SELECT id, :base + ROW_NUMBER() OVER (ORDER BY id) AS revision
+    FROM changes WHERE revision IS NULL ORDER BY id LIMIT :limit
+"""
 _NUMBER = sa.text(
-    """
+    f"""
     UPDATE changes SET revision = numbered.revision
-    FROM (
-        SELECT id, :base + ROW_NUMBER() OVER (ORDER BY id) AS revision
-        FROM changes WHERE revision IS NULL ORDER BY id LIMIT :limit
-    ) AS numbered
+    FROM ({_UNSEQUENCED}) AS numbered
     WHERE changes.id = numbered.id
+    """
+)
+# PostgreSQL numbers the rows and moves the head in one round trip; no row is written when
+# nothing was waiting.
+_NUMBER_AND_MOVE_HEAD = sa.text(
+    f"""
+    WITH numbered AS (
+        UPDATE changes SET revision = unsequenced.revision
+        FROM ({_UNSEQUENCED}) AS unsequenced
+        WHERE changes.id = unsequenced.id
+        RETURNING changes.revision
+    )
+    UPDATE counters SET value = (SELECT max(revision) FROM numbered)
+    WHERE name = 'revision' AND EXISTS (SELECT FROM numbered)
+    RETURNING value
     """
 )
 
@@ -26,12 +49,11 @@ _NUMBER = sa.text(
 def sequence_pending(engine: sa.Engine, limit: int = 20_000) -> int:
     """Gives revisions to up to `limit` unsequenced changes; returns the new head revision."""
     with transaction(engine, write=True) as connection:
-        base = connection.scalar(
-            sa.select(counters.c.value).where(counters.c.name == "revision").with_for_update()
-        )
-        numbered = connection.execute(_NUMBER, {"base": base, "limit": limit}).rowcount
+        base = connection.scalar(_LOCK_HEAD)
+        parameters = {"base": base, "limit": limit}
+        if connection.dialect.name == "postgresql":
+            return connection.scalar(_NUMBER_AND_MOVE_HEAD, parameters) or base
+        numbered = connection.execute(_NUMBER, parameters).rowcount
         if numbered:
-            connection.execute(
-                counters.update().where(counters.c.name == "revision").values(value=base + numbered)
-            )
+            connection.execute(_SET_HEAD, {"head": base + numbered})
         return base + numbered

@@ -1,12 +1,35 @@
-"""What one write transaction does to the registry's tables."""
+"""What one write transaction does to the registry's tables.
+
+Statements are built once; each call passes only parameters, so SQLAlchemy finds them compiled.
+"""
 
 import datetime as dt
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 import sqlalchemy as sa
 
 from services.registry.storage import records
+from services.registry.storage.copying import copy_rows
+from services.registry.storage.locking import AssetLocks
 from services.registry.storage.records import NewChange, StoredAsset
-from services.registry.storage.schema import assets, changes, counters, requests
+from services.registry.storage.schema import assets, changes, requests
+
+# Asset rows go in as parameters named `stored_<column>`, apart from a change row's parameters.
+_STORED = "stored_"
+_INSERT_ASSETS = assets.insert()
+_INSERT_ASSET = assets.insert().values({c.name: sa.bindparam(_STORED + c.name) for c in assets.c})
+_UPDATE_ASSET = (
+    assets.update()
+    .where(assets.c.name == sa.bindparam(_STORED + "name"))
+    .values({c.name: sa.bindparam(_STORED + c.name) for c in assets.c if c.name != "name"})
+)
+_APPEND_CHANGES = changes.insert()
+# PostgreSQL stores one asset and appends its change in a single round trip.
+_CREATE_ASSET_WITH_CHANGE = changes.insert().add_cte(_INSERT_ASSET.cte("asset_written"))
+_UPDATE_ASSET_WITH_CHANGE = changes.insert().add_cte(_UPDATE_ASSET.cte("asset_written"))
+_REMEMBER_RESPONSE = requests.insert()
+_COPY_FROM = 2  # rows from which COPY costs less than an INSERT per row (PostgreSQL)
 
 
 class DuplicateRequest(Exception):
@@ -23,48 +46,43 @@ class WriteSession:
     def __init__(self, connection: sa.Connection):
         self._connection = connection
         self._postgres = connection.dialect.name == "postgresql"
+        self._locks = AssetLocks(connection)
 
     def lock_assets(self, names: list[str]) -> dict[str, StoredAsset]:
         """Stored rows (tombstones included) for `names`, locked until the transaction ends."""
-        query = (
-            sa.select(assets.c.name, assets.c.body, assets.c.deleted)
-            .where(assets.c.name.in_(sorted(set(names))))
-            .order_by(assets.c.name)
-            .with_for_update()
-        )
-        return {row.name: records.stored_asset(row) for row in self._connection.execute(query)}
+        return self._locks.lock(names)
 
-    def next_versions(self, count: int) -> list[int]:
-        if self._postgres:
-            query = sa.text("SELECT nextval('asset_version') FROM generate_series(1, :n)")
-            return list(self._connection.scalars(query, {"n": count}))
-        last = self._connection.scalar(
-            counters.update()
-            .where(counters.c.name == "asset_version")
-            .values(value=counters.c.value + count)
-            .returning(counters.c.value)
-        )
-        return list(range(last - count + 1, last + 1))
+    def new_versions(self, names: list[str]) -> list[int]:
+        """A new version for each of `names`, higher than any version it had before."""
+        return self._locks.new_versions(names)
 
-    def insert_assets(self, rows: list[dict]) -> None:
+    def save(self, created: list[dict], updated: list[dict], new_changes: list[NewChange]) -> None:
+        """Stores asset rows, `created` ones under names that had no row, and appends changes."""
+        change_rows = [records.change_row(change) for change in new_changes]
+        if self._postgres and len(created) + len(updated) == 1 and len(change_rows) == 1:
+            self._save_one_with_change(created, updated, change_rows[0])
+            return
+        self._insert_assets(created)
+        if updated:
+            self._connection.execute(_UPDATE_ASSET, _one_or_many([_stored(r) for r in updated]))
+        if change_rows:
+            self._insert(_APPEND_CHANGES, change_rows)
+
+    def _insert(self, statement: sa.Insert, rows: list[dict]) -> None:
+        if self._postgres and len(rows) >= _COPY_FROM:
+            copy_rows(self._connection, statement.table, rows)
+        else:
+            self._connection.execute(statement, _one_or_many(rows))
+
+    def _save_one_with_change(self, created: list[dict], updated: list[dict], change: dict):
+        statement = _CREATE_ASSET_WITH_CHANGE if created else _UPDATE_ASSET_WITH_CHANGE
+        with _conflict_if_created_concurrently():
+            self._connection.execute(statement, {**_stored((created or updated)[0]), **change})
+
+    def _insert_assets(self, rows: list[dict]) -> None:
         if rows:
-            try:
-                self._connection.execute(assets.insert(), rows)
-            except sa.exc.IntegrityError as error:
-                raise WriteConflict("an asset was created concurrently") from error
-
-    def update_assets(self, rows: list[dict]) -> None:
-        if rows:
-            statement = (
-                assets.update()
-                .where(assets.c.name == sa.bindparam("key"))
-                .values({column: sa.bindparam(column) for column in rows[0] if column != "name"})
-            )
-            self._connection.execute(statement, [{**row, "key": row["name"]} for row in rows])
-
-    def append_changes(self, new_changes: list[NewChange]) -> None:
-        if new_changes:
-            self._connection.execute(changes.insert(), [records.change_row(c) for c in new_changes])
+            with _conflict_if_created_concurrently():
+                self._insert(_INSERT_ASSETS, rows)
 
     def remember_response(self, actor: str, request_id: str, method: str, response: bytes) -> None:
         row = {
@@ -75,10 +93,27 @@ class WriteSession:
             "create_time": dt.datetime.now(dt.UTC),
         }
         try:
-            self._connection.execute(requests.insert(), row)
+            self._connection.execute(_REMEMBER_RESPONSE, row)
         except sa.exc.IntegrityError as error:
             raise DuplicateRequest(request_id) from error
 
     @property
     def connection(self) -> sa.Connection:
         return self._connection
+
+
+def _stored(row: dict) -> dict:
+    return {_STORED + column: value for column, value in row.items()}
+
+
+@contextmanager
+def _conflict_if_created_concurrently() -> Iterator[None]:
+    try:
+        yield
+    except sa.exc.IntegrityError as error:
+        raise WriteConflict("an asset was created concurrently") from error
+
+
+def _one_or_many(rows: list[dict]) -> dict | list[dict]:
+    """One row runs as a plain statement, cheaper than an executemany of one."""
+    return rows[0] if len(rows) == 1 else rows

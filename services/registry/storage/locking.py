@@ -1,0 +1,69 @@
+"""Locking the asset rows a write transaction reads, and the new versions it gives them."""
+
+import sqlalchemy as sa
+from sqlalchemy.dialects.postgresql import ARRAY
+
+from services.registry.storage import records
+from services.registry.storage.records import StoredAsset
+from services.registry.storage.schema import asset_version_sequence, assets, counters
+
+_LOCK_ASSETS = (
+    sa.select(assets.c.name, assets.c.body, assets.c.deleted)
+    .where(assets.c.name.in_(sa.bindparam("names", expanding=True)))
+    .order_by(assets.c.name)
+    .with_for_update()
+)
+
+# PostgreSQL: every locked row also takes a new version in the same round trip. nextval is
+# evaluated above the locking subquery, so only once the row's lock is held: a writer that waited
+# for another gets a higher version than the one it waited for.
+_locked = (
+    sa.select(assets.c.name, assets.c.body, assets.c.deleted)
+    .where(assets.c.name == sa.any_(sa.bindparam("names", type_=ARRAY(sa.String))))
+    .order_by(assets.c.name)
+    .with_for_update()
+    .subquery("locked")
+)
+_LOCK_ASSETS_TAKING_VERSIONS = sa.select(
+    _locked, asset_version_sequence.next_value().label("next_version")
+)
+_TAKE_VERSIONS = sa.text("SELECT nextval('asset_version') FROM generate_series(1, :count)")
+_ADVANCE_VERSION_COUNTER = (
+    counters.update()
+    .where(counters.c.name == "asset_version")
+    .values(value=counters.c.value + sa.bindparam("count"))
+    .returning(counters.c.value)
+)
+
+
+class AssetLocks:
+    """The asset rows one write transaction holds, and versions for what it writes."""
+
+    def __init__(self, connection: sa.Connection):
+        self._connection = connection
+        self._postgres = connection.dialect.name == "postgresql"
+        self._taken_versions: dict[str, int] = {}
+
+    def lock(self, names: list[str]) -> dict[str, StoredAsset]:
+        """Stored rows (tombstones included) for `names`, locked until the transaction ends."""
+        wanted = sorted(set(names))
+        if not self._postgres:
+            rows = self._connection.execute(_LOCK_ASSETS, {"names": wanted})
+            return {row.name: records.stored_asset(row) for row in rows}
+        rows = self._connection.execute(_LOCK_ASSETS_TAKING_VERSIONS, {"names": wanted}).all()
+        self._taken_versions.update((row.name, row.next_version) for row in rows)
+        return {row.name: records.stored_asset(row) for row in rows}
+
+    def new_versions(self, names: list[str]) -> list[int]:
+        """A new version for each of `names`, higher than any version it had before."""
+        if not self._postgres:
+            return self._counted_versions(len(names))
+        missing = [name for name in names if name not in self._taken_versions]
+        if missing:
+            taken = self._connection.scalars(_TAKE_VERSIONS, {"count": len(missing)})
+            self._taken_versions.update(zip(missing, taken, strict=True))
+        return [self._taken_versions.pop(name) for name in names]
+
+    def _counted_versions(self, count: int) -> list[int]:
+        last = self._connection.scalar(_ADVANCE_VERSION_COUNTER, {"count": count})
+        return list(range(last - count + 1, last + 1))
