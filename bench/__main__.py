@@ -8,10 +8,21 @@ import sys
 import tempfile
 from pathlib import Path
 
-from bench import batch_upsert, databases, machine, update_latency
+from bench import (
+    batch_upsert,
+    bulk_load,
+    databases,
+    machine,
+    risk_delay,
+    risk_scrape,
+    update_latency,
+)
 from bench.registry_process import RegistryProcess
 
-BENCHMARKS = {module.NAME: module for module in (batch_upsert, update_latency)}
+BENCHMARKS = {
+    module.NAME: module
+    for module in (batch_upsert, update_latency, risk_scrape, risk_delay, bulk_load)
+}
 
 
 def main(argv: list[str]) -> int:

@@ -13,6 +13,9 @@ from services.registry.domain.validation import validate_asset
 TINY_RUN = [
     "--databases", "sqlite", "--count", "1500", "--duration", "1", "--warmup", "0.5",
     "--concurrency", "4", "--client-processes", "2", "--assets", "16",
+    "--scrape-assets", "3000", "--scrape-small-assets", "300", "--scrape-runs", "2",
+    "--query-runs", "1", "--delay-rate", "50", "--delay-duration", "1", "--delay-assets", "16",
+    "--delay-senders", "4", "--poll-interval", "0.02",
 ]  # fmt: skip
 
 
@@ -40,3 +43,5 @@ def test_every_benchmark_runs_and_prints_its_figures():
     assert "batch_upsert sqlite: 1500 assets in " in run.stdout
     assert "batch_upsert resend sqlite: check ok" in run.stdout
     assert "update_latency sqlite: goal " in run.stdout
+    assert "risk_scrape sqlite: 3000 assets: scrape " in run.stdout
+    assert "risk_delay sqlite: watch + SQLite: commit to metric over 50 revisions" in run.stdout

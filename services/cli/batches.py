@@ -1,4 +1,5 @@
-"""Sending assets as BatchUpsertAssets chunks, a few in flight at once.
+"""Assets in chunks, and sending them as BatchUpsertAssets calls, a few in flight at once (for
+registries without ImportAssets; see streaming.py).
 
 Each chunk's request id is derived from the file, the chunk's place and its content, so running
 the same import again repeats the ids and the registry does each chunk's work only once.
@@ -56,8 +57,10 @@ def chunks(rows: Iterable[tuple[str, resources_pb2.Asset]]) -> Iterator[Chunk]:
         yield Chunk(index, assets, locations)
 
 
-def request_id(file_digest: str, chunk: Chunk, salt: str = "") -> str:
-    digest = hashlib.sha256(f"{file_digest}|{salt}|{chunk.index}|".encode())
+def request_id(file_digest: str, chunk: Chunk, salt: str = "", method: str = "") -> str:
+    """`method` keeps the ids of one RPC apart from another's (the BatchUpsertAssets ids leave
+    it empty, as they always have)."""
+    digest = hashlib.sha256(f"{file_digest}|{salt}|{chunk.index}|{method}".encode())
     for asset in chunk.assets:
         digest.update(asset.SerializeToString(deterministic=True))
     return f"urban-import-{digest.hexdigest()[:48]}"
@@ -94,7 +97,7 @@ class ChunkSender:
         try:
             response = self._upsert(request)
         except RpcFailure as failure:
-            raise _rejected(failure, chunk) from None
+            raise rejected(failure, chunk) from None
         with self._lock:
             self.sent_rows += len(chunk.assets)
         self._on_sent(len(chunk.assets))
@@ -108,7 +111,7 @@ def _collect(pending: set[Future], totals: Totals, when: str) -> set[Future]:
     return still_pending
 
 
-def _rejected(failure: RpcFailure, chunk: Chunk) -> CliError:
+def rejected(failure: RpcFailure, chunk: Chunk) -> CliError:
     """The registry's violations on `assets[i]…` as the rows they came from."""
     violations = field_violations(failure.error)
     if not violations:

@@ -1,6 +1,7 @@
 """Channels to the registry and the risk service, with the token on every call."""
 
 import json
+import threading
 from dataclasses import dataclass
 from functools import cached_property
 
@@ -61,6 +62,60 @@ class Service:
                 raise RpcFailure(error, self._name, self._target) from None
 
         return call
+
+    def stream(self, method: str):
+        """A streaming method: requests from an iterator, answers as they come. The call fails
+        as RpcFailure, and as timed out when no answer comes for the timeout."""
+        rpc = getattr(self._stub, method)
+
+        def call(requests):
+            answers = rpc(requests, metadata=self._metadata)
+            watchdog = _Watchdog(answers.cancel, self._timeout)
+            try:
+                for answer in answers:
+                    watchdog.restart()
+                    yield answer
+            except grpc.RpcError as error:
+                cause = _TimedOut() if watchdog.fired else error
+                raise RpcFailure(cause, self._name, self._target) from None
+            finally:
+                watchdog.stop()
+
+        return call
+
+
+class _Watchdog:
+    """Calls `cancel` unless restarted within `seconds`."""
+
+    def __init__(self, cancel, seconds: float):
+        self._cancel, self._seconds = cancel, seconds
+        self._timer: threading.Timer | None = None
+        self.fired = False
+        self.restart()
+
+    def restart(self) -> None:
+        self.stop()
+        self._timer = threading.Timer(self._seconds, self._fire)
+        self._timer.daemon = True
+        self._timer.start()
+
+    def stop(self) -> None:
+        if self._timer is not None:
+            self._timer.cancel()
+
+    def _fire(self) -> None:
+        self.fired = True
+        self._cancel()
+
+
+class _TimedOut(grpc.RpcError):
+    """No answer within the timeout, as a deadline the client enforced itself."""
+
+    def code(self) -> grpc.StatusCode:
+        return grpc.StatusCode.DEADLINE_EXCEEDED
+
+    def details(self) -> str:
+        return ""
 
 
 class Connection:

@@ -1,4 +1,6 @@
-"""`urban import FILE`: check every row first, then send the valid ones in chunks."""
+"""`urban import FILE`: check every row first, then stream the valid ones to the registry in
+chunks (ImportAssets), or send them one BatchUpsertAssets call a chunk where the registry has no
+ImportAssets."""
 
 import hashlib
 import time
@@ -6,12 +8,13 @@ import uuid
 from dataclasses import dataclass
 from pathlib import Path
 
+import grpc
 from rich.progress import Progress
 
 from services.cli.batches import ChunkSender, Totals, chunks, request_id
 from services.cli.checking import CheckReport, RowReader, check_records
 from services.cli.connection import Connection
-from services.cli.failures import CliError, UsageError
+from services.cli.failures import CliError, RpcFailure, UsageError
 from services.cli.mapping import load_mapping
 from services.cli.options import city_code
 from services.cli.output import say, stderr_console, warn
@@ -19,6 +22,7 @@ from services.cli.progress_bar import rows_progress
 from services.cli.rows import RowDefaults
 from services.cli.sources import file_format, read_records, text_encoding
 from services.cli.spool import Spool, open_spool
+from services.cli.streaming import StreamSender
 from services.common.clock import today_in_zhejiang
 
 
@@ -73,11 +77,28 @@ class ImportRun:
     def _send(self, spool: Spool, bar: Progress) -> Totals:
         task = bar.add_task("importing", total=spool.count)
         digest, salt = self.source.digest(), uuid.uuid4().hex if self.args.resend else ""
+        sender = StreamSender(
+            self.connection.registry.stream("ImportAssets"),
+            lambda chunk: request_id(digest, chunk, salt, method="ImportAssets"),
+            in_flight=self.args.parallel,
+            on_sent=lambda rows: bar.advance(task, rows),
+        )
+        try:
+            return sender.send_all(chunks(spool))
+        except RpcFailure as failure:
+            if sender.sent_rows or failure.error.code() != grpc.StatusCode.UNIMPLEMENTED:
+                raise _with_resume_hint(failure, sender.sent_rows, spool.count) from None
+        except CliError as error:
+            raise _with_resume_hint(error, sender.sent_rows, spool.count) from None
+        return self._send_in_calls(spool, digest, salt, lambda rows: bar.advance(task, rows))
+
+    def _send_in_calls(self, spool: Spool, digest: str, salt: str, on_sent) -> Totals:
+        """For a registry without ImportAssets: one BatchUpsertAssets call a chunk."""
         sender = ChunkSender(
             self.connection.registry.BatchUpsertAssets,
             lambda chunk: request_id(digest, chunk, salt),
             in_flight=self.args.parallel,
-            on_sent=lambda rows: bar.advance(task, rows),
+            on_sent=on_sent,
         )
         try:
             return sender.send_all(chunks(spool))

@@ -7,8 +7,10 @@ from services.common.auth import current_principal
 from services.registry.api.convert import city_changes, city_message
 from services.registry.app import listing
 from services.registry.app.assets import AssetUseCases
+from services.registry.app.bulk.importer import AssetImport
 from services.registry.app.cities import CityDirectory
 from services.registry.app.feed import ChangeFeed
+from services.registry.app.transactions import Transactions
 from services.registry.domain import names
 from urban.registry.v1 import registry_service_pb2 as api
 from urban.registry.v1 import registry_service_pb2_grpc
@@ -19,6 +21,9 @@ class RegistryServicer(registry_service_pb2_grpc.RegistryServiceServicer):
         self._assets = assets
         self._cities = cities
         self._feed = feed
+        self._import = AssetImport(
+            assets.storage, cities, Transactions(assets.storage, feed.committed)
+        )
 
     def CreateAsset(self, request, context):
         principal = current_principal()
@@ -41,13 +46,17 @@ class RegistryServicer(registry_service_pb2_grpc.RegistryServiceServicer):
 
     def ListAssets(self, request, context):
         current_principal().require_read(names.parse_parent(request.parent))
-        return listing.list_assets(self._assets.storage, request)
+        return listing.list_assets(self._assets.storage, request, self._feed.sequence_now)
 
     def BatchUpsertAssets(self, request, context):
         principal = current_principal()
         for city_code in _cities_written(request):
             principal.require_write(city_code)
         return self._assets.batch_upsert(request, principal.name, alive=_alive(context))
+
+    def ImportAssets(self, request_iterator, context):
+        principal = current_principal()
+        yield from self._import.run(request_iterator, principal, alive=_alive(context))
 
     def WatchChanges(self, request, context: grpc.ServicerContext):
         city_code = _watched_city(request.parent)

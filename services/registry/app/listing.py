@@ -1,5 +1,7 @@
 """ListAssets and ListChanges: pages in a stable order, each item exactly once."""
 
+from collections.abc import Callable
+
 from services.common import page_tokens
 from services.common.errors import FieldViolation, invalid
 from services.registry.app.feed import ChangeFeed
@@ -11,7 +13,10 @@ from urban.registry.v1 import registry_service_pb2 as api
 MAX_CHANGES_PAGE = 5000
 
 
-def list_assets(storage: RegistryStorage, request: api.ListAssetsRequest) -> api.ListAssetsResponse:
+def list_assets(
+    storage: RegistryStorage, request: api.ListAssetsRequest, sequence_now: Callable[[], int]
+) -> api.ListAssetsResponse:
+    """One page; its `revision` counts every change committed before the page was read."""
     city_code = parse_parent(request.parent)
     wanted = parse_filter(request.filter)
     size = page_tokens.page_size(request.page_size)
@@ -27,8 +32,8 @@ def list_assets(storage: RegistryStorage, request: api.ListAssetsRequest) -> api
         after=after,
         limit=size + 1,
     )
+    revision = sequence_now()
     with storage.reading() as connection:
-        revision = reads.head_revision(connection)
         assets = reads.list_assets(connection, query)
     more = len(assets) > size
     return api.ListAssetsResponse(

@@ -103,6 +103,28 @@ class BatchUpsertAssetsResponse(_message.Message):
     unchanged_count: int
     def __init__(self, assets: _Optional[_Iterable[_Union[_resources_pb2.Asset, _Mapping]]] = ..., created_count: _Optional[int] = ..., updated_count: _Optional[int] = ..., unchanged_count: _Optional[int] = ...) -> None: ...
 
+class ImportAssetsRequest(_message.Message):
+    __slots__ = ("parent", "assets", "request_id")
+    PARENT_FIELD_NUMBER: _ClassVar[int]
+    ASSETS_FIELD_NUMBER: _ClassVar[int]
+    REQUEST_ID_FIELD_NUMBER: _ClassVar[int]
+    parent: str
+    assets: _containers.RepeatedCompositeFieldContainer[_resources_pb2.Asset]
+    request_id: str
+    def __init__(self, parent: _Optional[str] = ..., assets: _Optional[_Iterable[_Union[_resources_pb2.Asset, _Mapping]]] = ..., request_id: _Optional[str] = ...) -> None: ...
+
+class ImportAssetsResponse(_message.Message):
+    __slots__ = ("request_id", "created_count", "updated_count", "unchanged_count")
+    REQUEST_ID_FIELD_NUMBER: _ClassVar[int]
+    CREATED_COUNT_FIELD_NUMBER: _ClassVar[int]
+    UPDATED_COUNT_FIELD_NUMBER: _ClassVar[int]
+    UNCHANGED_COUNT_FIELD_NUMBER: _ClassVar[int]
+    request_id: str
+    created_count: int
+    updated_count: int
+    unchanged_count: int
+    def __init__(self, request_id: _Optional[str] = ..., created_count: _Optional[int] = ..., updated_count: _Optional[int] = ..., unchanged_count: _Optional[int] = ...) -> None: ...
+
 class WatchChangesRequest(_message.Message):
     __slots__ = ("start_revision", "parent")
     START_REVISION_FIELD_NUMBER: _ClassVar[int]

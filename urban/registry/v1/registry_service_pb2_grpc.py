@@ -67,6 +67,11 @@ class RegistryServiceStub:
                 request_serializer=urban_dot_registry_dot_v1_dot_registry__service__pb2.BatchUpsertAssetsRequest.SerializeToString,
                 response_deserializer=urban_dot_registry_dot_v1_dot_registry__service__pb2.BatchUpsertAssetsResponse.FromString,
                 _registered_method=True)
+        self.ImportAssets = channel.stream_stream(
+                '/urban.registry.v1.RegistryService/ImportAssets',
+                request_serializer=urban_dot_registry_dot_v1_dot_registry__service__pb2.ImportAssetsRequest.SerializeToString,
+                response_deserializer=urban_dot_registry_dot_v1_dot_registry__service__pb2.ImportAssetsResponse.FromString,
+                _registered_method=True)
         self.WatchChanges = channel.unary_stream(
                 '/urban.registry.v1.RegistryService/WatchChanges',
                 request_serializer=urban_dot_registry_dot_v1_dot_registry__service__pb2.WatchChangesRequest.SerializeToString,
@@ -140,6 +145,16 @@ class RegistryServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def ImportAssets(self, request_iterator, context):
+        """Loads many assets fast, for a city's first load and nightly resends: each request is one
+        batch, validated whole and created or replaced atomically on its own, with one change per
+        changed asset; each is answered with its counts, in order, once it has committed. The
+        stream stops at the first batch refused; the batches answered before it stay stored.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
     def WatchChanges(self, request, context):
         """Streams committed changes from `start_revision` on, then live changes as they commit.
         """
@@ -205,6 +220,11 @@ def add_RegistryServiceServicer_to_server(servicer, server):
                     servicer.BatchUpsertAssets,
                     request_deserializer=urban_dot_registry_dot_v1_dot_registry__service__pb2.BatchUpsertAssetsRequest.FromString,
                     response_serializer=urban_dot_registry_dot_v1_dot_registry__service__pb2.BatchUpsertAssetsResponse.SerializeToString,
+            ),
+            'ImportAssets': grpc.stream_stream_rpc_method_handler(
+                    servicer.ImportAssets,
+                    request_deserializer=urban_dot_registry_dot_v1_dot_registry__service__pb2.ImportAssetsRequest.FromString,
+                    response_serializer=urban_dot_registry_dot_v1_dot_registry__service__pb2.ImportAssetsResponse.SerializeToString,
             ),
             'WatchChanges': grpc.unary_stream_rpc_method_handler(
                     servicer.WatchChanges,
@@ -395,6 +415,33 @@ class RegistryService:
             '/urban.registry.v1.RegistryService/BatchUpsertAssets',
             urban_dot_registry_dot_v1_dot_registry__service__pb2.BatchUpsertAssetsRequest.SerializeToString,
             urban_dot_registry_dot_v1_dot_registry__service__pb2.BatchUpsertAssetsResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ImportAssets(request_iterator,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.stream_stream(
+            request_iterator,
+            target,
+            '/urban.registry.v1.RegistryService/ImportAssets',
+            urban_dot_registry_dot_v1_dot_registry__service__pb2.ImportAssetsRequest.SerializeToString,
+            urban_dot_registry_dot_v1_dot_registry__service__pb2.ImportAssetsResponse.FromString,
             options,
             channel_credentials,
             insecure,

@@ -1,0 +1,55 @@
+"""A batch's assets as columns: each field read once, with C-level loops where possible."""
+
+import re
+from dataclasses import dataclass
+from operator import attrgetter, methodcaller
+
+from urban.registry.v1 import resources_pb2
+
+# An asset name whose asset id is valid (services.registry.domain.names accepts exactly these).
+_ASSET_ID = r"[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?"
+ASSET_NAME = re.compile(rf"cities/([0-9]{{6}})/assets/{_ASSET_ID}")
+# Valid names, each followed by a newline: a whole batch of them checked in one call.
+_NAME_LINES = re.compile(rf"(?:cities/[0-9]{{6}}/assets/{_ASSET_ID}\n)*")
+_CITY_CODE = slice(len("cities/"), len("cities/") + 6)
+
+_kind = methodcaller("WhichOneof", "spec")
+
+
+@dataclass(frozen=True)
+class Columns:
+    names: list[str]
+    city_codes: list[str] | None  # None when a name is malformed
+    kinds: list[str | None]
+    district_codes: list[str]
+    external_ids: list[str]
+    geojsons: list[str]
+    labels: list  # the label maps
+    label_keys: list[str]  # repr of each label map: equal keys, equal labels
+
+    @classmethod
+    def of(cls, assets: list[resources_pb2.Asset]) -> "Columns":
+        names = _column(assets, "name")
+        labels = _column(assets, "labels")
+        return cls(
+            names=names,
+            city_codes=city_codes(names),
+            kinds=list(map(_kind, assets)),
+            district_codes=_column(assets, "district_code"),
+            external_ids=_column(assets, "external_id"),
+            geojsons=_column(assets, "geojson"),
+            labels=labels,
+            label_keys=list(map(repr, labels)),
+        )
+
+
+def city_codes(names: list[str]) -> list[str] | None:
+    """The city code of each name, or None when any name is malformed."""
+    lines = "\n".join(names) + "\n"
+    if lines.count("\n") != len(names) or _NAME_LINES.fullmatch(lines) is None:
+        return None
+    return [name[_CITY_CODE] for name in names]
+
+
+def _column(items: list, field: str) -> list:
+    return list(map(attrgetter(field), items))

@@ -1,0 +1,82 @@
+"""ImportAssets: a stream of batches, each checked whole, then committed on its own, in order,
+and answered once committed (see pipeline.py for how the work overlaps)."""
+
+from collections.abc import Callable, Iterable, Iterator
+
+from services.common.auth import Principal
+from services.common.clock import today_in_zhejiang
+from services.common.errors import FieldViolation, invalid
+from services.common.interceptors import MalformedRequest
+from services.registry.app.bulk.columns import ASSET_NAME
+from services.registry.app.bulk.pipeline import BatchPipeline
+from services.registry.app.bulk.plan import ImportPlan
+from services.registry.app.bulk.validation import checked_columns
+from services.registry.app.cities import CityDirectory
+from services.registry.app.transactions import Transactions
+from services.registry.domain import names
+from services.registry.storage import RegistryStorage, reads
+from urban.registry.v1 import registry_service_pb2 as api
+
+METHOD = "ImportAssets"
+Alive = Callable[[], bool]
+
+
+class AssetImport:
+    def __init__(self, storage: RegistryStorage, cities: CityDirectory, transactions: Transactions):
+        self._storage = storage
+        self._cities = cities
+        self._transactions = transactions
+
+    def run(
+        self, requests: Iterable, principal: Principal, alive: Alive
+    ) -> Iterator[api.ImportAssetsResponse]:
+        import os
+        pipeline = BatchPipeline(lambda request: self._prepared(request, principal, alive), ahead=int(os.environ.get("AHEAD", "2")))
+        return pipeline.run(requests)
+
+    def _prepared(self, request, principal: Principal, alive: Alive) -> Callable:
+        """What committing the batch takes: a function, run on the writer thread."""
+        if isinstance(request, MalformedRequest):
+            raise invalid([FieldViolation("", "the request is not a valid protobuf message")])
+        for city_code in _cities_written(request):
+            principal.require_write(city_code)
+        earlier = self._earlier_answer(principal.name, request.request_id)
+        if earlier is not None:
+            return lambda: earlier
+        columns = checked_columns(request, self._cities.get, today_in_zhejiang())
+        plan = ImportPlan(list(request.assets), columns, principal.name, request.request_id)
+        return lambda: self._transactions.run(
+            plan,
+            actor=principal.name,
+            request_id=request.request_id,
+            method=METHOD,
+            response_type=api.ImportAssetsResponse,
+            alive=alive,
+        )
+
+    def _earlier_answer(self, actor: str, request_id: str) -> api.ImportAssetsResponse | None:
+        """A batch sent before under the same id is answered before it is checked again."""
+        if not request_id:
+            return None
+        with self._storage.reading() as connection:
+            earlier = reads.remembered_response(connection, actor, request_id)
+        if earlier is None:
+            return None
+        if earlier.method != METHOD:
+            description = f"request id {request_id!r} was already used for {earlier.method}"
+            raise invalid([FieldViolation("request_id", description)])
+        return api.ImportAssetsResponse.FromString(earlier.response)
+
+
+def _cities_written(request: api.ImportAssetsRequest) -> set[str]:
+    parent = names.parse_parent(request.parent)
+    if parent is not None:
+        return {parent}
+    cities = set()
+    for index, asset in enumerate(request.assets):
+        match = ASSET_NAME.fullmatch(asset.name)
+        if match is None:  # malformed: the parser says why, naming the item
+            cities.add(names.parse_asset_name(asset.name, f"assets[{index}].name")[0])
+        else:
+            cities.add(match.group(1))
+    return cities

@@ -1,0 +1,140 @@
+"""What one import batch does inside its transaction: compare with what is stored, version and
+stamp what changed, and hand the rows to the database's bulk writer."""
+
+import json
+from itertools import compress, repeat
+from operator import attrgetter, itemgetter, methodcaller
+
+from google.protobuf.timestamp_pb2 import Timestamp
+
+from services.common.clock import utc_now
+from services.registry.app.bulk.columns import Columns
+from services.registry.app.bulk.stored_assets import parsed
+from services.registry.app.stamping import OUTPUT_FIELDS, etag_of
+from services.registry.domain.kinds import spec_status
+from services.registry.storage import WriteSession
+from services.registry.storage.bulk_writes import AssetRow, ChangeContext, bulk_writer
+from urban.registry.v1 import registry_service_pb2 as api
+from urban.registry.v1 import resources_pb2
+
+# A change to make, as (position in the batch, a row to update is stored, the stored body of
+# the live asset it replaces or None when it creates one): plain tuples, built in C-level loops.
+Change = tuple[int, bool, bytes | None]
+
+
+class ImportPlan:
+    """Callable once per attempt of the batch's transaction; each attempt starts afresh."""
+
+    def __init__(self, assets: list, columns: Columns, actor: str, request_id: str):
+        self._assets = assets
+        self._columns = columns
+        self._actor = actor
+        self._request_id = request_id
+        self._labels = _labels_json(columns)
+        clear_output_fields(assets)
+        self._stamped = False
+
+    def __call__(self, session: WriteSession) -> api.ImportAssetsResponse:
+        if self._stamped:
+            clear_output_fields(self._assets)
+        writer = bulk_writer(session.connection)
+        changes = self._changes(writer.stored(self._columns.names))
+        context = ChangeContext(utc_now(), self._actor, self._request_id or None)
+        if changes:
+            versions = writer.new_versions(len(changes))
+            writer.write(self._rows(changes, versions, context), context)
+        created = sum(1 for _, _, replaced in changes if replaced is None)
+        return api.ImportAssetsResponse(
+            request_id=self._request_id,
+            created_count=created,
+            updated_count=len(changes) - created,
+            unchanged_count=len(self._assets) - len(changes),
+        )
+
+    def _changes(self, stored: dict[str, tuple[bytes, bool]]) -> list[Change]:
+        """Every asset that is new, deleted before, or different from what is stored."""
+        count = len(self._assets)
+        if not stored:
+            return list(zip(range(count), repeat(False), repeat(None)))
+        rows = list(map(stored.get, self._columns.names))
+        changes: list[Change] = []
+        live = []
+        for position, row in enumerate(rows):
+            if row is None or row[1]:
+                changes.append((position, row is not None, None))
+            else:
+                live.append((position, row[0]))
+        changes += self._replacing(live)
+        changes.sort(key=itemgetter(0))
+        return changes
+
+    def _replacing(self, live: list[tuple[int, bytes]]) -> list[Change]:
+        stored_assets = parsed([body for _, body in live])
+        changes = []
+        for (position, body), before in zip(live, stored_assets, strict=True):
+            for field in OUTPUT_FIELDS:
+                before.ClearField(field)
+            if before != self._assets[position]:
+                changes.append((position, True, body))
+        return changes
+
+    def _rows(self, changes: list[Change], versions: list[int], context: ChangeContext):
+        now = Timestamp()
+        now.FromDatetime(context.commit_time)
+        self._stamped = True
+        return [
+            self._row(change, version, now)
+            for change, version in zip(changes, versions, strict=True)
+        ]
+
+    def _row(self, change: Change, version: int, now: Timestamp) -> AssetRow:
+        (position, row_exists, replaced), columns = change, self._columns
+        asset = self._assets[position]
+        _stamp(asset, version, _created(replaced) if replaced else now, now)
+        kind = columns.kinds[position]
+        return (
+            columns.names[position],
+            columns.city_codes[position],
+            kind,
+            spec_status(kind, getattr(asset, kind)),
+            columns.district_codes[position] or None,
+            columns.external_ids[position] or None,
+            self._labels[columns.label_keys[position]],
+            version,
+            asset.SerializeToString(deterministic=True),
+            replaced,
+            row_exists,
+        )
+
+
+def clear_output_fields(assets: list) -> None:
+    """What a client sends in output fields is ignored, as BatchUpsertAssets ignores it."""
+    sent = (
+        map(attrgetter("version"), assets),
+        map(attrgetter("etag"), assets),
+        map(methodcaller("HasField", "create_time"), assets),
+        map(methodcaller("HasField", "update_time"), assets),
+    )
+    positions = set()
+    for column in sent:
+        positions.update(compress(range(len(assets)), column))
+    for position in positions:
+        for field in OUTPUT_FIELDS:
+            assets[position].ClearField(field)
+
+
+def _created(stored_body: bytes) -> Timestamp:
+    return resources_pb2.Asset.FromString(stored_body).create_time
+
+
+def _stamp(asset, version: int, created: Timestamp, now: Timestamp) -> None:
+    asset.version = version
+    asset.etag = etag_of(version)
+    asset.create_time.CopyFrom(created)
+    asset.update_time.CopyFrom(now)
+
+
+def _labels_json(columns: Columns) -> dict[str, str]:
+    """Each distinct label set as JSON, computed once."""
+    first_of_each = dict(zip(columns.label_keys, columns.labels, strict=True))
+    return {key: json.dumps(dict(labels)) for key, labels in first_of_each.items()}

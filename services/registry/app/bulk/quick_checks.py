@@ -1,0 +1,101 @@
+"""validate_asset's rules applied to a whole batch at once, column by column.
+
+`batch_passes` answers True only when every asset of the batch is certainly valid: each rule is
+checked over a column (with C-level loops), and values that repeat, such as label sets and
+districts, are checked once through the domain's own functions. Anything unusual answers False,
+and the caller then runs the exact per-asset validation to name the violations.
+"""
+
+import datetime
+from collections.abc import Callable
+from operator import attrgetter
+
+from services.registry.app.bulk.columns import Columns
+from services.registry.app.bulk.quick_geometry import unchecked_geometries
+from services.registry.app.bulk.quick_specs import specs_pass
+from services.registry.domain.cities import City, district_belongs_to
+from services.registry.domain.geometry import check_geojson
+from services.registry.domain.text_checks import MAX_LENGTHS, NUL, check_text
+from urban.registry.v1 import resources_pb2
+
+CityLookup = Callable[[str], City | None]
+
+
+def batch_passes(
+    assets: list[resources_pb2.Asset],
+    columns: Columns,
+    parent_code: str | None,
+    city_of: CityLookup,
+    today: datetime.date,
+) -> bool:
+    return (
+        _names_pass(columns, parent_code, city_of)
+        and None not in set(columns.kinds)
+        and _districts_pass(columns, city_of)
+        and _texts_pass(assets, columns)
+        and _labels_pass(columns)
+        and _geometries_pass(columns)
+        and _specs_pass(assets, columns, today)
+    )
+
+
+def _names_pass(columns: Columns, parent_code: str | None, city_of: CityLookup) -> bool:
+    if columns.city_codes is None or len(set(columns.names)) != len(columns.names):
+        return False
+    cities = set(columns.city_codes)
+    if parent_code is not None and cities != {parent_code}:
+        return False
+    return all(city_of(code) is not None for code in cities)
+
+
+def _districts_pass(columns: Columns, city_of: CityLookup) -> bool:
+    pairs = set(zip(columns.district_codes, columns.city_codes, strict=True))
+    return all(
+        not district or district_belongs_to(district, city_of(city)) for district, city in pairs
+    )
+
+
+def _texts_pass(assets: list, columns: Columns) -> bool:
+    """Lengths and NUL characters of the asset's own strings (the spec's are checked with it)."""
+    strings = {
+        "display_name": list(map(attrgetter("display_name"), assets)),
+        "etag": list(map(attrgetter("etag"), assets)),
+        "district_code": columns.district_codes,
+        "external_id": columns.external_ids,
+        "geojson": columns.geojsons,
+    }
+    for path, values in strings.items():
+        longest = MAX_LENGTHS.get(path)
+        if longest is not None and max(map(len, values)) > longest:
+            return False
+        if NUL in "".join(values):
+            return False
+    return True
+
+
+def _labels_pass(columns: Columns) -> bool:
+    """Each distinct label set is checked once, by the domain's own text check."""
+    first_of_each = dict(zip(columns.label_keys, columns.labels, strict=True))
+    return all(
+        not labels or not check_text(resources_pb2.Asset(labels=labels))
+        for labels in first_of_each.values()
+    )
+
+
+def _geometries_pass(columns: Columns) -> bool:
+    """Texts the pattern cannot vouch for (other geometry types, say) are parsed one by one."""
+    unchecked = unchecked_geometries(columns.kinds, columns.geojsons)
+    return not any(check_geojson(columns.geojsons[p], columns.kinds[p]) for p in unchecked)
+
+
+def _specs_pass(assets: list, columns: Columns, today: datetime.date) -> bool:
+    kinds = set(columns.kinds)
+    if len(kinds) == 1:
+        kind = kinds.pop()
+        return specs_pass(kind, list(map(attrgetter(kind), assets)), today)
+    return all(specs_pass(kind, _specs_of(kind, assets, columns), today) for kind in kinds)
+
+
+def _specs_of(kind: str, assets: list, columns: Columns) -> list:
+    pairs = zip(assets, columns.kinds, strict=True)
+    return [getattr(asset, kind) for asset, asset_kind in pairs if asset_kind == kind]

@@ -1,0 +1,114 @@
+"""A batch of imported assets on PostgreSQL: one COPY into a temporary table, then a few
+statements that move the rows into `assets` and append their changes."""
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+import psycopg
+import sqlalchemy as sa
+from psycopg import errors
+
+from services.registry.storage.bulk_writes import (
+    NUMBER_PENDING,
+    AssetRow,
+    ChangeContext,
+)
+from services.registry.storage.writes import WriteConflict
+
+_CREATE_STAGE = """
+    CREATE TEMPORARY TABLE IF NOT EXISTS imported_assets (
+        position integer, name text, city_code text, kind text, status text,
+        district_code text, external_id text, labels text, version bigint, body bytea,
+        before bytea, row_exists boolean
+    ) ON COMMIT DELETE ROWS
+"""
+_COPY = "COPY imported_assets FROM STDIN (FORMAT BINARY)"
+_COPY_TYPES = ["int4", *["text"] * 7, "int8", "bytea", "bytea", "bool"]
+# Names travel as one text, one per line (a name holds no newline): far cheaper to send than
+# an array parameter of thousands of elements.
+_LOCK_STORED = """
+    SELECT name, body, deleted FROM assets WHERE name = ANY(string_to_array(%s, E'\\n'))
+    ORDER BY name FOR UPDATE
+"""
+_TAKE_VERSIONS = "SELECT nextval('asset_version') FROM generate_series(1, %s)"
+_INSERT_ASSETS = """
+    INSERT INTO assets (name, city_code, kind, status, district_code, external_id, labels,
+                        version, deleted, create_time, update_time, body)
+    SELECT name, city_code, kind, status, district_code, external_id, labels::jsonb,
+           version, false, %(now)s, %(now)s, body
+    FROM imported_assets WHERE NOT row_exists
+"""
+_UPDATE_ASSETS = """
+    UPDATE assets SET city_code = i.city_code, kind = i.kind, status = i.status,
+        district_code = i.district_code, external_id = i.external_id, labels = i.labels::jsonb,
+        version = i.version, deleted = false, update_time = %(now)s, body = i.body,
+        create_time = CASE WHEN assets.deleted THEN %(now)s ELSE assets.create_time END
+    FROM imported_assets AS i WHERE assets.name = i.name AND i.row_exists
+"""
+_LOCK_HEAD = "SELECT value FROM counters WHERE name = 'revision' FOR UPDATE"
+_APPEND_CHANGES = """
+    INSERT INTO changes (revision, event_id, type, asset_name, city_code, asset_version,
+                         before, after, commit_time, actor, request_id)
+    SELECT %(base)s + position, gen_random_uuid()::text,
+           CASE WHEN before IS NULL THEN 'created' ELSE 'updated' END,
+           name, city_code, version, before, body, %(now)s, %(actor)s, %(request_id)s
+    FROM imported_assets
+"""
+_SET_HEAD = "UPDATE counters SET value = %s WHERE name = 'revision'"
+_CONFLICTS = (errors.UniqueViolation, errors.SerializationFailure, errors.DeadlockDetected)
+
+
+class PostgresBulkWriter:
+    def __init__(self, connection: sa.Connection):
+        self._cursor = connection.connection.driver_connection.cursor()
+
+    def stored(self, names: list[str]) -> dict[str, tuple[bytes, bool]]:
+        with _translated_errors():
+            self._cursor.execute(_LOCK_STORED, ["\n".join(names)], binary=True)
+            return {name: (body, deleted) for name, body, deleted in self._cursor}
+
+    def new_versions(self, count: int) -> list[int]:
+        with _translated_errors():
+            self._cursor.execute(_TAKE_VERSIONS, [count])
+            return [version for (version,) in self._cursor]
+
+    def write(self, rows: list[AssetRow], context: ChangeContext) -> None:
+        with _translated_errors():
+            self._stage(rows)
+            now = {"now": context.commit_time}
+            self._cursor.execute(_INSERT_ASSETS, now)
+            self._cursor.execute(_UPDATE_ASSETS, now)
+            self._append_changes(len(rows), context)
+
+    def _stage(self, rows: list[AssetRow]) -> None:
+        self._cursor.execute(_CREATE_STAGE)
+        with self._cursor.copy(_COPY) as copy:
+            copy.set_types(_COPY_TYPES)
+            for position, row in enumerate(rows, start=1):
+                copy.write_row((position, *row))
+
+    def _append_changes(self, count: int, context: ChangeContext) -> None:
+        base = self._cursor.execute(_LOCK_HEAD).fetchone()[0]
+        base += self._cursor.execute(NUMBER_PENDING.format(base=int(base))).rowcount
+        self._cursor.execute(
+            _APPEND_CHANGES,
+            {
+                "base": base,
+                "now": context.commit_time,
+                "actor": context.actor,
+                "request_id": context.request_id,
+            },
+        )
+        self._cursor.execute(_SET_HEAD, [base + count])
+
+
+@contextmanager
+def _translated_errors() -> Iterator[None]:
+    """Driver errors as the rest of the registry sees them: a lost race is a WriteConflict to
+    run again, anything else the SQLAlchemy error that wraps it."""
+    try:
+        yield
+    except _CONFLICTS as error:
+        raise WriteConflict(str(error)) from error
+    except psycopg.Error as error:
+        raise sa.exc.DBAPIError.instance(None, None, error, psycopg.Error) from error

@@ -1,0 +1,98 @@
+"""A batch of imported assets on SQLite: prepared statements run over every row at once,
+inside the write transaction that SQLite lets one writer hold at a time."""
+
+import itertools
+import json
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+import sqlalchemy as sa
+
+from services.registry.storage.bulk_writes import (
+    BEFORE,
+    NUMBER_PENDING,
+    ROW_EXISTS,
+    AssetRow,
+    ChangeContext,
+    event_ids,
+)
+from services.registry.storage.schema import changes
+from services.registry.storage.writes import WriteConflict
+
+_STORED = """
+    SELECT name, body, deleted FROM assets WHERE name IN (SELECT value FROM json_each(?))
+"""
+_TAKE_VERSIONS = """
+    UPDATE counters SET value = value + ? WHERE name = 'asset_version' RETURNING value
+"""
+# Both take an AssetRow's first nine values, then the commit time.
+_INSERT_ASSET = """
+    INSERT INTO assets (name, city_code, kind, status, district_code, external_id, labels,
+                        version, body, deleted, create_time, update_time)
+    VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, 0, ?10, ?10)
+"""
+_UPDATE_ASSET = """
+    UPDATE assets SET city_code = ?2, kind = ?3, status = ?4, district_code = ?5,
+        external_id = ?6, labels = ?7, version = ?8, body = ?9, update_time = ?10,
+        create_time = CASE WHEN deleted THEN ?10 ELSE create_time END, deleted = 0
+    WHERE name = ?1
+"""
+_HEAD = "SELECT value FROM counters WHERE name = 'revision'"
+_APPEND_CHANGE = """
+    INSERT INTO changes (revision, event_id, type, asset_name, city_code, asset_version,
+                         before, after, commit_time, actor, request_id)
+    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+"""
+_SET_HEAD = "UPDATE counters SET value = ? WHERE name = 'revision'"
+
+
+class SqliteBulkWriter:
+    def __init__(self, connection: sa.Connection):
+        self._cursor = connection.connection.driver_connection.cursor()
+        # Times are stored as SQLAlchemy stores them, so that the ordinary reads understand them.
+        self._time_text = changes.c.commit_time.type._cached_bind_processor(connection.dialect)
+
+    def stored(self, names: list[str]) -> dict[str, tuple[bytes, bool]]:
+        with _translated_errors():
+            rows = self._cursor.execute(_STORED, [json.dumps(names)])
+            return {name: (body, bool(deleted)) for name, body, deleted in rows}
+
+    def new_versions(self, count: int) -> list[int]:
+        with _translated_errors():
+            (last,) = self._cursor.execute(_TAKE_VERSIONS, [count]).fetchone()
+        return list(range(last - count + 1, last + 1))
+
+    def write(self, rows: list[AssetRow], context: ChangeContext) -> None:
+        now = (self._time_text(context.commit_time),)
+        inserted = [row[:BEFORE] + now for row in rows if not row[ROW_EXISTS]]
+        updated = [row[:BEFORE] + now for row in rows if row[ROW_EXISTS]]
+        with _translated_errors():
+            self._cursor.executemany(_INSERT_ASSET, inserted)
+            self._cursor.executemany(_UPDATE_ASSET, updated)
+            self._append_changes(rows, context, now[0])
+
+    def _append_changes(self, rows: list[AssetRow], context: ChangeContext, now: str) -> None:
+        (base,) = self._cursor.execute(_HEAD).fetchone()
+        base += self._cursor.execute(NUMBER_PENDING.format(base=int(base))).rowcount
+        shared = (now, context.actor, context.request_id)
+        changes = [
+            (revision, event_id, "updated" if before else "created", name, city_code, version,
+             before, body, *shared)
+            for revision, event_id, (name, city_code, _, _, _, _, _, version, body, before, _)
+            in zip(itertools.count(base + 1), event_ids(len(rows)), rows)
+        ]  # fmt: skip
+        self._cursor.executemany(_APPEND_CHANGE, changes)
+        self._cursor.execute(_SET_HEAD, [base + len(rows)])
+
+
+@contextmanager
+def _translated_errors() -> Iterator[None]:
+    """A row inserted under us is a WriteConflict to run again; other driver errors become the
+    SQLAlchemy errors the rest of the registry handles."""
+    try:
+        yield
+    except sqlite3.IntegrityError as error:
+        raise WriteConflict(str(error)) from error
+    except sqlite3.Error as error:
+        raise sa.exc.DBAPIError.instance(None, None, error, sqlite3.Error) from error

@@ -1,0 +1,257 @@
+"""ImportAssets: batches streamed, each validated whole and committed on its own, in order, with
+one change per changed asset; request ids make reruns cheap and harmless."""
+
+from concurrent.futures import ThreadPoolExecutor
+
+import grpc
+import pytest
+
+from tests.integration.registry.assets import compound, pipe
+from tests.integration.registry.errors import error_info, violations
+from tests.integration.registry.test_watch import Watcher
+from urban.registry.v1 import registry_service_pb2 as api
+from urban.registry.v1 import resources_pb2 as r
+
+HANGZHOU = "cities/330100"
+
+
+def pipes(count: int, prefix: str = "p", city: str = "330100", **spec) -> list[r.Asset]:
+    return [pipe(f"cities/{city}/assets/{prefix}-{i:04d}", **spec) for i in range(count)]
+
+
+def batch(assets, request_id: str = "", parent: str = HANGZHOU) -> api.ImportAssetsRequest:
+    return api.ImportAssetsRequest(parent=parent, assets=assets, request_id=request_id)
+
+
+def counts(response: api.ImportAssetsResponse) -> tuple[int, int, int]:
+    return response.created_count, response.updated_count, response.unchanged_count
+
+
+def import_all(client, *batches) -> list[api.ImportAssetsResponse]:
+    return list(client.ImportAssets(iter(batches)))
+
+
+def import_until_refused(client, *batches) -> tuple[list, grpc.RpcError]:
+    """The answers received before the stream ended with an error, and that error."""
+    answers = []
+    with pytest.raises(grpc.RpcError) as refused:
+        for answer in client.ImportAssets(iter(batches)):
+            answers.append(answer)
+    return answers, refused.value
+
+
+def head(client) -> int:
+    return client.ListChanges(api.ListChangesRequest()).head_revision
+
+
+def all_changes(client) -> list[r.AssetChange]:
+    changes, start = [], 1
+    while page := client.ListChanges(api.ListChangesRequest(start_revision=start, page_size=5000)):
+        changes += page.changes
+        if not page.changes:
+            return changes
+        start = page.next_revision
+
+
+def stored_count(client) -> int:
+    listing = client.ListAssets(api.ListAssetsRequest(parent="cities/-", page_size=1000))
+    return len(listing.assets)
+
+
+def test_each_batch_is_answered_in_order_once_stored_with_one_change_per_asset(admin):
+    answers = import_all(
+        admin, batch(pipes(50, "a"), "first"), batch(pipes(30, "b"), "second"), batch(pipes(1, "c"))
+    )
+    assert [counts(answer) for answer in answers] == [(50, 0, 0), (30, 0, 0), (1, 0, 0)]
+    assert [answer.request_id for answer in answers] == ["first", "second", ""]
+    changes = all_changes(admin)
+    assert [change.revision for change in changes] == list(range(1, 82))
+    assert {change.type for change in changes} == {r.CHANGE_TYPE_CREATED}
+    assert [c.asset_name for c in changes[:2]] == [
+        f"{HANGZHOU}/assets/a-0000",
+        f"{HANGZHOU}/assets/a-0001",
+    ]
+    stored = admin.GetAsset(api.GetAssetRequest(name=f"{HANGZHOU}/assets/b-0007"))
+    assert stored == changes[57].after
+    assert (stored.etag, stored.pipe_segment.length_m) == (f'"{stored.version}"', 120.0)
+    assert stored.create_time == stored.update_time == changes[57].commit_time
+
+
+def test_an_invalid_item_refuses_its_batch_naming_it_and_the_batches_before_stay(admin):
+    invalid = pipes(20, "b")
+    invalid[7].pipe_segment.length_m = 0
+    invalid[12].geojson = '{"type":"Point","coordinates":[120.1,30.2]}'
+    answers, error = import_until_refused(
+        admin, batch(pipes(20, "a"), "a"), batch(invalid, "b"), batch(pipes(20, "c"), "c")
+    )
+    assert [counts(answer) for answer in answers] == [(20, 0, 0)]
+    assert error.code() == grpc.StatusCode.INVALID_ARGUMENT
+    assert set(violations(error)) == {"assets[7].pipe_segment.length_m", "assets[12].geojson"}
+    assert error_info(error).metadata["batch_index"] == "1"
+    assert error_info(error).metadata["request_id"] == "b"
+    assert stored_count(admin) == 20 and head(admin) == 20
+
+
+def test_items_outside_the_parent_repeated_or_too_many_are_named(admin):
+    assets = pipes(3) + [pipe("cities/330200/assets/x"), pipe(f"{HANGZHOU}/assets/p-0001")]
+    _, error = import_until_refused(admin, batch(assets))
+    assert {"assets[3].name", "assets[4].name"} <= set(violations(error))
+    _, error = import_until_refused(admin, batch(pipes(10_001)))
+    assert set(violations(error)) == {"assets"}
+    assert head(admin) == 0
+
+
+def test_a_batch_of_other_kinds_is_checked_by_the_same_rules(admin):
+    good = [compound(f"{HANGZHOU}/assets/c-{i}") for i in range(3)]
+    bad = [compound(f"{HANGZHOU}/assets/d-{i}") for i in range(3)]
+    bad[2].old_compound.ClearField("start_date")  # STARTED needs a start date
+    assert counts(import_all(admin, batch(good))[0]) == (3, 0, 0)
+    _, error = import_until_refused(admin, batch(bad))
+    assert set(violations(error)) == {"assets[2].old_compound.start_date"}
+
+
+def test_a_batch_sent_again_with_its_request_id_is_answered_as_first_and_changes_nothing(admin):
+    first = import_all(admin, batch(pipes(10), "nightly-1"))[0]
+    changed = pipes(10, length_m=99.0)
+    again = import_all(admin, batch(changed, "nightly-1"))[0]
+    assert again == first and counts(again) == (10, 0, 0)
+    assert head(admin) == 10
+    stored = admin.GetAsset(api.GetAssetRequest(name=f"{HANGZHOU}/assets/p-0003"))
+    assert stored.pipe_segment.length_m == 120.0
+
+
+def test_a_rerun_after_a_refused_batch_repeats_nothing_and_finishes_the_rest(admin):
+    broken = pipes(10, "b")
+    broken[4].pipe_segment.diameter_mm = 1
+    first_try = [
+        batch(pipes(10, "a"), "id-a"),
+        batch(broken, "id-b"),
+        batch(pipes(10, "c"), "id-c"),
+    ]
+    answers, _ = import_until_refused(admin, *first_try)
+    assert len(answers) == 1 and head(admin) == 10
+    rerun = [first_try[0], batch(pipes(10, "b"), "id-b"), first_try[2]]
+    answers = import_all(admin, *rerun)
+    assert [counts(answer) for answer in answers] == [(10, 0, 0), (10, 0, 0), (10, 0, 0)]
+    changes = all_changes(admin)
+    assert len(changes) == 30 and len({change.asset_name for change in changes}) == 30
+
+
+def test_a_request_id_used_by_another_method_is_refused(admin):
+    admin.BatchUpsertAssets(
+        api.BatchUpsertAssetsRequest(parent=HANGZHOU, assets=pipes(1), request_id="shared")
+    )
+    _, error = import_until_refused(admin, batch(pipes(2, "q"), "shared"))
+    assert error.code() == grpc.StatusCode.INVALID_ARGUMENT
+    assert set(violations(error)) == {"request_id"}
+
+
+def test_unchanged_assets_record_nothing_and_changed_ones_one_update_each(admin):
+    import_all(admin, batch(pipes(30)))
+    resent = import_all(admin, batch(pipes(30)))[0]
+    assert counts(resent) == (0, 0, 30) and head(admin) == 30
+    nightly = pipes(30)
+    nightly[3].pipe_segment.status = r.PIPE_STATUS_RENOVATION_PLANNED
+    nightly[9].labels["survey"] = "2025"
+    nightly[9].etag = '"999"'  # output fields sent along are ignored
+    answer = import_all(admin, batch(nightly + pipes(1, "new")))[0]
+    assert counts(answer) == (1, 2, 28)
+    updates = all_changes(admin)[30:]
+    assert [(c.type, c.asset_name) for c in updates] == [
+        (r.CHANGE_TYPE_UPDATED, f"{HANGZHOU}/assets/p-0003"),
+        (r.CHANGE_TYPE_UPDATED, f"{HANGZHOU}/assets/p-0009"),
+        (r.CHANGE_TYPE_CREATED, f"{HANGZHOU}/assets/new-0000"),
+    ]
+    first_version = all_changes(admin)[9].after
+    update = updates[1]
+    assert update.before == first_version
+    assert update.after.version > first_version.version
+    assert update.after.create_time == first_version.create_time
+    assert update.after.labels["survey"] == "2025"
+
+
+def test_a_deleted_asset_imported_again_is_created_anew_with_a_higher_version(admin):
+    import_all(admin, batch(pipes(2)))
+    name = f"{HANGZHOU}/assets/p-0001"
+    deleted = admin.GetAsset(api.GetAssetRequest(name=name))
+    admin.DeleteAsset(api.DeleteAssetRequest(name=name))
+    answer = import_all(admin, batch(pipes(2)))[0]
+    assert counts(answer) == (1, 0, 1)
+    recreated = admin.GetAsset(api.GetAssetRequest(name=name))
+    assert recreated.version > deleted.version + 1
+    last = all_changes(admin)[-1]
+    assert (last.type, last.HasField("before")) == (r.CHANGE_TYPE_CREATED, False)
+    assert recreated.create_time == last.commit_time
+
+
+def test_a_watcher_sees_every_change_in_revision_order(admin):
+    watcher = Watcher(admin, start_revision=0)
+    try:
+        import_all(admin, batch(pipes(200, "a")), batch(pipes(150, "b")))
+        admin.BatchUpsertAssets(api.BatchUpsertAssetsRequest(parent=HANGZHOU, assets=pipes(5, "c")))
+        import_all(admin, batch(pipes(200, "a", length_m=7.5) + pipes(45, "d")))
+        changes = watcher.take(600, timeout=60)
+    finally:
+        watcher.close()
+    assert [change.revision for change in changes] == list(range(1, 601))
+    assert [change.asset_name for change in changes[:3]] == [
+        f"{HANGZHOU}/assets/a-0000", f"{HANGZHOU}/assets/a-0001", f"{HANGZHOU}/assets/a-0002"
+    ]  # fmt: skip
+    assert (
+        changes[355].type == r.CHANGE_TYPE_UPDATED
+        and changes[355].after.pipe_segment.length_m == 7.5
+    )
+
+
+def test_imports_and_concurrent_updates_keep_revisions_in_commit_order(admin):
+    names = [f"{HANGZHOU}/assets/p-{i:04d}" for i in range(0, 400, 40)]
+    watcher = Watcher(admin, start_revision=0)
+
+    def update(round_: int) -> None:
+        for name in names:
+            asset = pipe(name, length_m=1000 + round_)
+            admin.UpdateAsset(api.UpdateAssetRequest(asset=asset, allow_missing=True))
+
+    def load(round_: int) -> None:
+        import_all(admin, batch(pipes(400, length_m=1 + round_)))
+
+    try:
+        with ThreadPoolExecutor(4) as pool:
+            list(
+                pool.map(
+                    lambda job: job[0](job[1]), [(load, 0), (update, 0), (load, 1), (update, 1)]
+                )
+            )
+        expected = head(admin)
+        changes = watcher.take(expected, timeout=60)
+    finally:
+        watcher.close()
+    assert [change.revision for change in changes] == list(range(1, expected + 1))
+    latest: dict[str, r.Asset] = {}
+    for change in changes:
+        before = latest.get(change.asset_name)
+        assert before is None or change.after.version > before.version
+        assert before is None or change.before == before
+        latest[change.asset_name] = change.after
+    for name in names:
+        assert admin.GetAsset(api.GetAssetRequest(name=name)) == latest[name]
+
+
+def test_writing_another_citys_batch_is_permission_denied_and_writes_nothing(clients):
+    hangzhou, admin = clients["hangzhou"], clients["admin"]
+    answers, error = import_until_refused(
+        hangzhou, batch(pipes(5), "mine"), batch(pipes(5, city="330200"), parent="cities/330200")
+    )
+    assert [counts(answer) for answer in answers] == [(5, 0, 0)]
+    assert error.code() == grpc.StatusCode.PERMISSION_DENIED
+    assert error_info(error).metadata["scope"] == "assets.write:330200"
+    spanning = pipes(3, "s") + pipes(1, "n", city="330200")
+    _, error = import_until_refused(hangzhou, batch(spanning, parent="cities/-"))
+    assert error.code() == grpc.StatusCode.PERMISSION_DENIED
+    assert head(admin) == 5 and stored_count(admin) == 5
+
+
+def test_a_read_only_token_cannot_import(clients):
+    _, error = import_until_refused(clients["reader"], batch(pipes(1)))
+    assert error.code() == grpc.StatusCode.PERMISSION_DENIED
+    assert head(clients["admin"]) == 0

@@ -1,0 +1,126 @@
+"""The column-wise check of an import batch vouches only for batches validate_asset accepts."""
+
+import json
+import math
+import random
+
+import pytest
+from google.protobuf.descriptor import FieldDescriptor
+from google.type import date_pb2
+
+from services.registry.app.bulk.columns import Columns
+from services.registry.app.bulk.quick_checks import batch_passes
+from services.registry.app.bulk.validation import item_violations
+from services.registry.domain.cities import REFERENCE_CITIES
+
+from .assets import SPECS, TODAY, make_asset
+
+CITIES = {city.code: city for city in REFERENCE_CITIES}
+LINE = [[120.15, 30.28], [120.16, 30.29]]
+NUMBERS = [0, -1, 1, 14, 15, 5000, 5001, 1899, 1900, 2025, 2026, 10_000, 10_000.5, 0.5, -0.0]
+NUMBERS += [math.nan, math.inf, 2**31 - 1]
+DATES = [(0, 0, 0), (2024, 2, 30), (2024, 2, 29), (1899, 12, 31), (1900, 1, 1), (2026, 6, 15)]
+DATES += [(2026, 6, 16), (2035, 6, 15), (2035, 6, 16), (2024, 13, 1), (-1, 1, 1), (0, 1, 1)]
+TEXTS = ["", "x", "a\0b", "x" * 201, "x" * 2001, "中文"]
+GEOMETRIES = [
+    "",
+    json.dumps({"type": "LineString", "coordinates": LINE}),
+    json.dumps({"type": "LineString", "coordinates": LINE}, separators=(",", ":")),
+    json.dumps({"type": "LineString", "coordinates": LINE[:1]}),
+    json.dumps({"type": "LineString", "coordinates": [[117.9, 30.2], [120.1, 30.2]]}),
+    json.dumps({"type": "LineString", "coordinates": [[123.5, 27], [118, 31.5]]}),
+    json.dumps({"type": "LineString", "coordinates": [[123.50001, 27], [118, 31.5]]}),
+    json.dumps({"type": "LineString", "coordinates": [[120.1, 30.2, 5], [120.2, 30.3]]}),
+    json.dumps({"type": "Point", "coordinates": [120.1, 30.2]}),
+    json.dumps({"type": "MultiLineString", "coordinates": [LINE]}),
+    '{"type":"LineString","coordinates":[[0120.1,30.2],[120.2,30.3]]}',
+    '{"type":"LineString","coordinates":[[120.,30.2],[120.2,30.3]]}',
+    '{"type":"LineString","coordinates":[[12e1,30.2],[1.202E+2,30.3]]}',
+    '{"type":"LineString","coordinates":[[Infinity,30.2],[120.2,30.3]]}',
+    '{"type":"LineString","coordinates":[[120.1,30.2],[120.2,1e999]]}',
+    '{"type":"LineString","coordinates":[[120.1,30.2],[120.2,30.3]]}x',
+    '{"type":"LineString","coordinates":[[120.1,30.2],[120.2,30.3]],"type":"Point"}',
+    ' {"coordinates" : [[120, 30], [121, 31]], "type": "LineString"}\n',
+]
+NAMES = ["cities/330100/assets/ok", "cities/330100/assets/-x", "cities/330200/assets/ok", "bad"]
+NAMES += ["cities/999999/assets/x", "cities/330100/assets/a\n", "cities/330100/assets/" + "a" * 64]
+DISTRICTS = ["", "330105", "330200", "330100", "33010", "x"]
+LABELS = [{}, {"source": "gis"}, {"Bad": "x"}, {"k": "v" * 257}, {"k": "a\0"}]
+LABELS += [{f"k{i}": "v" for i in range(65)}]
+
+
+def quick_and_exact(assets, parent_code="330100"):
+    quick = batch_passes(assets, Columns.of(assets), parent_code, CITIES.get, TODAY)
+    return quick, item_violations(assets, parent_code, CITIES.get, TODAY)
+
+
+@pytest.mark.parametrize("kind", list(SPECS))
+def test_ordinary_assets_of_every_kind_pass_without_the_exact_check(kind):
+    assets = [make_asset(kind) for _ in range(3)]
+    for number, asset in enumerate(assets):
+        asset.name = f"cities/330100/assets/a-{number}"
+    assert quick_and_exact(assets) == (True, [])
+
+
+def test_pipes_written_compactly_or_spaced_pass():
+    assets = [make_asset("pipe_segment") for _ in range(2)]
+    assets[0].geojson, assets[1].geojson = GEOMETRIES[1], GEOMETRIES[2]
+    assets[1].name = "cities/330100/assets/other"
+    assert quick_and_exact(assets) == (True, [])
+
+
+def test_the_check_never_vouches_for_a_batch_validate_asset_refuses():
+    generate = random.Random(2024)
+    vouched = 0
+    for trial in range(3000):
+        assets = [_broken(generate, trial, n) for n in range(generate.choice((1, 1, 2, 3)))]
+        quick, violations = quick_and_exact(assets, generate.choice(("330100", None)))
+        assert not (quick and violations), (violations, assets)
+        vouched += quick
+    assert vouched > 300  # the valid batches among them did pass
+
+
+def _broken(generate: random.Random, trial: int, number: int):
+    kind = generate.choice(list(SPECS))
+    asset = make_asset(kind)
+    asset.name = f"cities/330100/assets/a-{trial}-{number}"
+    for _ in range(generate.choice((0, 1, 1, 2, 3))):
+        _break_one_thing(generate, asset, kind)
+    return asset
+
+
+def _break_one_thing(generate: random.Random, asset, kind: str) -> None:
+    choice = generate.random()
+    if choice < 0.5:
+        _break_spec_field(generate, getattr(asset, kind))
+    elif choice < 0.6:
+        asset.geojson = generate.choice(GEOMETRIES)
+    elif choice < 0.7:
+        asset.name = generate.choice(NAMES)
+    elif choice < 0.78:
+        asset.district_code = generate.choice(DISTRICTS)
+    elif choice < 0.86:
+        asset.labels.clear()
+        asset.labels.update(generate.choice(LABELS))
+    elif choice < 0.94:
+        setattr(asset, generate.choice(("display_name", "external_id", "etag")), "")
+        setattr(asset, generate.choice(("display_name", "external_id")), generate.choice(TEXTS))
+    else:
+        asset.ClearField(kind)
+
+
+def _break_spec_field(generate: random.Random, spec) -> None:
+    field = generate.choice(spec.DESCRIPTOR.fields)
+    if field.message_type is not None:
+        year, month, day = generate.choice(DATES)
+        getattr(spec, field.name).CopyFrom(date_pb2.Date(year=year, month=month, day=day))
+    elif field.enum_type is not None:
+        setattr(spec, field.name, generate.choice((0, 1, 2, 3, 5, 7, 99)))
+    elif field.type == FieldDescriptor.TYPE_STRING:
+        setattr(spec, field.name, generate.choice(TEXTS))
+    elif field.type == FieldDescriptor.TYPE_BOOL:
+        setattr(spec, field.name, generate.random() < 0.5)
+    elif field.cpp_type in (FieldDescriptor.CPPTYPE_DOUBLE, FieldDescriptor.CPPTYPE_FLOAT):
+        setattr(spec, field.name, generate.choice(NUMBERS))
+    else:
+        setattr(spec, field.name, int(generate.choice([n for n in NUMBERS if math.isfinite(n)])))
