@@ -27,7 +27,7 @@ def valid_batch(
         raise invalid([FieldViolation("assets", description)])
     violations, contents, seen = [], [], set()
     for index, asset in enumerate(request.assets):
-        problems = _item_problems(asset, parent_code, seen, city_of, today)
+        problems = item_problems(asset, parent_code, seen, city_of, today)
         violations += [problem.under(f"assets[{index}]") for problem in problems]
         contents.append(content_of(asset))
     if violations:
@@ -35,7 +35,8 @@ def valid_batch(
     return contents
 
 
-def _item_problems(asset, parent_code, seen: set, city_of: CityLookup, today) -> list:
+def item_problems(asset, parent_code, seen: set, city_of: CityLookup, today) -> list:
+    """One item's violations, relative to the item; adds its name to `seen`."""
     try:
         city_code, _ = names.parse_asset_name(asset.name)
     except InvalidArgument as error:

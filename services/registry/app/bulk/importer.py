@@ -30,8 +30,7 @@ class AssetImport:
     def run(
         self, requests: Iterable, principal: Principal, alive: Alive
     ) -> Iterator[api.ImportAssetsResponse]:
-        import os
-        pipeline = BatchPipeline(lambda request: self._prepared(request, principal, alive), ahead=int(os.environ.get("AHEAD", "2")))
+        pipeline = BatchPipeline(lambda request: self._prepared(request, principal, alive))
         return pipeline.run(requests)
 
     def _prepared(self, request, principal: Principal, alive: Alive) -> Callable:

@@ -7,11 +7,11 @@ asset with validate_asset, which names the violations.
 
 import datetime
 
-from services.common.errors import FieldViolation, InvalidArgument, invalid
+from services.common.errors import FieldViolation, invalid
+from services.registry.app.batches import item_problems
 from services.registry.app.bulk.columns import Columns
 from services.registry.app.bulk.quick_checks import CityLookup, batch_passes
 from services.registry.domain import names
-from services.registry.domain.validation import validate_asset
 from urban.registry.v1 import registry_service_pb2 as api
 
 MAX_ASSETS = 10_000
@@ -42,22 +42,5 @@ def item_violations(assets: list, parent_code: str | None, city_of: CityLookup, 
     return [
         problem.under(f"assets[{index}]")
         for index, asset in enumerate(assets)
-        for problem in _item_problems(asset, parent_code, seen, city_of, today)
+        for problem in item_problems(asset, parent_code, seen, city_of, today)
     ]
-
-
-def _item_problems(asset, parent_code: str | None, seen: set, city_of: CityLookup, today):
-    try:
-        city_code, _ = names.parse_asset_name(asset.name)
-    except InvalidArgument as error:
-        return error.violations
-    problems = []
-    if parent_code is not None and city_code != parent_code:
-        problems.append(FieldViolation("name", f"asset is not in parent cities/{parent_code}"))
-    if asset.name in seen:
-        problems.append(FieldViolation("name", f"{asset.name} appears twice in the batch"))
-    seen.add(asset.name)
-    city = city_of(city_code)
-    if city is None:
-        return [*problems, FieldViolation("name", f"unknown city {city_code}")]
-    return problems + validate_asset(asset, city, today=today)
