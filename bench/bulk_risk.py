@@ -46,7 +46,7 @@ def after_following(system: DelaySystem, head: int, load_ended: float) -> CatchU
 
 def started_afterwards(registry: RegistryProcess, database: str, head: int) -> CatchUp:
     """How long a risk service started now, with an empty read model, took to apply `head`
-    (it lists every asset first)."""
+    (it replays the change log from its start)."""
     started = time.time()
     with delay_system(registry, database) as system:
         if not _reached(system, head):
@@ -55,7 +55,7 @@ def started_afterwards(registry: RegistryProcess, database: str, head: int) -> C
         return CatchUp(
             seconds,
             f"risk ({system.path}) started after the load: reached revision {head} "
-            f"{seconds:.1f} s after it started (it lists every asset first); {load_average()}",
+            f"{seconds:.1f} s after it started, from an empty read model; {load_average()}",
         )
 
 

@@ -54,9 +54,13 @@ def lay_buf_dependencies() -> None:
 def stale_files(generated: pathlib.Path) -> list[str]:
     fresh = {p.relative_to(generated) for p in generated.rglob("*") if p.is_file()}
     committed = {
-        p.relative_to(ROOT) for p in OUTPUT.rglob("*") if p.is_file() and "__pycache__" not in p.parts
+        p.relative_to(ROOT)
+        for p in OUTPUT.rglob("*")
+        if p.is_file() and "__pycache__" not in p.parts
     }
-    differing = {p for p in fresh & committed if not filecmp.cmp(generated / p, ROOT / p, shallow=False)}
+    differing = {
+        p for p in fresh & committed if not filecmp.cmp(generated / p, ROOT / p, shallow=False)
+    }
     return sorted(str(p) for p in (fresh ^ committed) | differing)
 
 

@@ -3,6 +3,7 @@
 The labels are what metrics, filters and error messages show, so both services share them.
 """
 
+import functools
 import re
 
 from google.protobuf.descriptor import EnumDescriptor
@@ -19,15 +20,27 @@ def enum_descriptor(enum_type: EnumType) -> EnumDescriptor:
 
 def enum_prefix(enum_type: EnumType) -> str:
     """The prefix every value carries, derived from the type name: PipeNetwork → PIPE_NETWORK_."""
-    return _WORD_START.sub("_", enum_descriptor(enum_type).name).upper() + "_"
+    return _prefix(enum_descriptor(enum_type))
+
+
+@functools.cache
+def _prefix(descriptor: EnumDescriptor) -> str:
+    return _WORD_START.sub("_", descriptor.name).upper() + "_"
 
 
 def enum_label(enum_type: EnumType, value: int) -> str:
     """The value's name without its type prefix, lower-case; ValueError if not defined."""
-    defined = enum_descriptor(enum_type).values_by_number.get(value)
-    if defined is None:
+    label = _labels(enum_descriptor(enum_type)).get(value)
+    if label is None:
         raise ValueError(f"{value} is not a value of {enum_descriptor(enum_type).full_name}")
-    return defined.name.removeprefix(enum_prefix(enum_type)).lower()
+    return label
+
+
+@functools.cache
+def _labels(descriptor: EnumDescriptor) -> dict[int, str]:
+    """Every defined number's label (computed once per enum: labels are read per asset)."""
+    prefix = _prefix(descriptor)
+    return {value.number: value.name.removeprefix(prefix).lower() for value in descriptor.values}
 
 
 def enum_labels(enum_type: EnumType) -> tuple[str, ...]:

@@ -78,6 +78,17 @@ def transaction(
             yield connection
 
 
+@contextmanager
+def driver_errors_as_sqlalchemy(connection: sa.Connection) -> Iterator[None]:
+    """For work done on the driver's own cursor: its errors become the SQLAlchemy errors
+    (OperationalError when the database is down, ...) that the rest of the code handles."""
+    base = connection.dialect.loaded_dbapi.Error
+    try:
+        yield
+    except base as error:
+        raise sa.exc.DBAPIError.instance(None, None, error, base) from error
+
+
 def lock_for_transaction(connection: sa.Connection, key: int) -> None:
     """On PostgreSQL, waits for a lock on `key` held until the transaction ends (SQLite's
     write transactions are exclusive already)."""

@@ -17,7 +17,7 @@ from services.registry.storage import RegistryStorage, checkpoints
 
 log = logging.getLogger(__name__)
 CHECKPOINT = "redis-relay"
-BATCH = 1000
+BATCH = 5000
 
 
 class RedisRelay:

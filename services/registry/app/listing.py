@@ -50,10 +50,8 @@ def list_changes(feed: ChangeFeed, request: api.ListChangesRequest) -> api.ListC
     size = page_tokens.page_size(request.page_size, default=1000, maximum=MAX_CHANGES_PAGE)
     start = max(request.start_revision, 1)
     head = feed.sequence_now()
-    page = feed.changes(start, city_code, size, up_to=head)
+    response = api.ListChangesResponse(head_revision=head)
+    page = feed.changes(start, city_code, size, up_to=head, into=response.changes)
     full = len(page) == size
-    return api.ListChangesResponse(
-        changes=page,
-        next_revision=page[-1].revision + 1 if full else max(start, head + 1),
-        head_revision=head,
-    )
+    response.next_revision = page[-1].revision + 1 if full else max(start, head + 1)
+    return response

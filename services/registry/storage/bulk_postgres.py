@@ -72,12 +72,15 @@ class PostgresBulkWriter:
             self._cursor.execute(_TAKE_VERSIONS, [count])
             return [version for (version,) in self._cursor]
 
-    def write(self, rows: list[AssetRow], context: ChangeContext) -> None:
+    def store(self, rows: list[AssetRow], context: ChangeContext) -> None:
         with _translated_errors():
             self._stage(rows)
             now = {"now": context.commit_time}
             self._cursor.execute(_INSERT_ASSETS, now)
             self._cursor.execute(_UPDATE_ASSETS, now)
+
+    def append_changes(self, rows: list[AssetRow], context: ChangeContext) -> None:
+        with _translated_errors():
             self._append_changes(len(rows), context)
 
     def _stage(self, rows: list[AssetRow]) -> None:

@@ -63,14 +63,17 @@ class SqliteBulkWriter:
             (last,) = self._cursor.execute(_TAKE_VERSIONS, [count]).fetchone()
         return list(range(last - count + 1, last + 1))
 
-    def write(self, rows: list[AssetRow], context: ChangeContext) -> None:
+    def store(self, rows: list[AssetRow], context: ChangeContext) -> None:
         now = (self._time_text(context.commit_time),)
         inserted = [row[:BEFORE] + now for row in rows if not row[ROW_EXISTS]]
         updated = [row[:BEFORE] + now for row in rows if row[ROW_EXISTS]]
         with _translated_errors():
             self._cursor.executemany(_INSERT_ASSET, inserted)
             self._cursor.executemany(_UPDATE_ASSET, updated)
-            self._append_changes(rows, context, now[0])
+
+    def append_changes(self, rows: list[AssetRow], context: ChangeContext) -> None:
+        with _translated_errors():
+            self._append_changes(rows, context, self._time_text(context.commit_time))
 
     def _append_changes(self, rows: list[AssetRow], context: ChangeContext, now: str) -> None:
         (base,) = self._cursor.execute(_HEAD).fetchone()

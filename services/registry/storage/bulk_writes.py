@@ -50,8 +50,12 @@ class BulkWriter(Protocol):
     def new_versions(self, count: int) -> list[int]:
         """Versions higher than any given before; call after `stored` locked the rows."""
 
-    def write(self, rows: list[AssetRow], context: ChangeContext) -> None:
-        """Stores the assets and appends one numbered change for each."""
+    def store(self, rows: list[AssetRow], context: ChangeContext) -> None:
+        """Stores the assets."""
+
+    def append_changes(self, rows: list[AssetRow], context: ChangeContext) -> None:
+        """Appends one numbered change for each stored asset: call last, just before commit,
+        since it holds the lock on the log's head until then."""
 
 
 def bulk_writer(connection: sa.Connection) -> BulkWriter:

@@ -83,10 +83,12 @@ def list_changes(
     city_code: str | None,
     limit: int,
     up_to: int | None = None,
+    into=None,
 ) -> list[resources_pb2.AssetChange]:
+    """Changes in revision order; see records.asset_changes for `into`."""
     statement = _CHANGES_PAGES[(city_code is not None, up_to is not None)]
     parameters = {"start": start_revision, "limit": limit, "up_to": up_to, "city_code": city_code}
-    return [records.asset_change(row) for row in connection.execute(statement, parameters)]
+    return records.asset_changes(connection.execute(statement, parameters), into)
 
 
 def head_revision(connection: sa.Connection) -> int:

@@ -89,17 +89,30 @@ def change_row(change: NewChange) -> dict:
     }
 
 
-def asset_change(row) -> resources_pb2.AssetChange:
-    message = resources_pb2.AssetChange(
-        revision=row.revision,
-        event_id=row.event_id,
-        type=CHANGE_TYPE_OF[row.type],
-        asset_name=row.asset_name,
-        commit_time=timestamp(row.commit_time),
-        actor=row.actor,
-        request_id=row.request_id or "",
-        asset_version=row.asset_version,
-    )
+def asset_changes(rows, into=None) -> list[resources_pb2.AssetChange]:
+    """The rows' changes, added to `into` (a repeated AssetChange field of a response: building
+    them in place spares copying them there) or to a new list. The changes of one commit share
+    its time, which is converted once."""
+    times: dict[dt.datetime, Timestamp] = {}
+    if into is None:
+        return [_filled(resources_pb2.AssetChange(), row, times) for row in rows]
+    for row in rows:
+        _filled(into.add(), row, times)
+    return into
+
+
+def _filled(message, row, times: dict[dt.datetime, Timestamp]) -> resources_pb2.AssetChange:
+    commit_time = times.get(row.commit_time)
+    if commit_time is None:
+        commit_time = times[row.commit_time] = timestamp(row.commit_time)
+    message.revision = row.revision
+    message.event_id = row.event_id
+    message.type = CHANGE_TYPE_OF[row.type]
+    message.asset_name = row.asset_name
+    message.commit_time.CopyFrom(commit_time)
+    message.actor = row.actor
+    message.request_id = row.request_id or ""
+    message.asset_version = row.asset_version
     if row.before is not None:
         message.before.ParseFromString(row.before)
     if row.after is not None:

@@ -1,5 +1,6 @@
 """The national old-pipe criteria and the 5×5 risk matrix, read from pipe_criteria.yaml."""
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -34,6 +35,10 @@ class PipeAssessment:
     level: str
 
 
+# A condition of a criterion, given the pipe and its age (None when unknown).
+Condition = Callable[[AssetFacts, int | None], bool]
+
+
 @dataclass(frozen=True)
 class Criterion:
     rule_id: str
@@ -41,25 +46,52 @@ class Criterion:
     mandatory: bool
     networks: frozenset[str]
     when: dict[str, Any]
+    _conditions: tuple[Condition, ...] = field(init=False, repr=False)
+    _finding: Finding = field(init=False, repr=False)
 
-    def matches(self, pipe: AssetFacts, year: int) -> bool:
-        return pipe.network in self.networks and all(
-            _condition_holds(pipe, year, key, wanted) for key, wanted in self.when.items()
+    def __post_init__(self):
+        conditions = tuple(_condition(key, wanted) for key, wanted in self.when.items())
+        object.__setattr__(self, "_conditions", conditions)
+        object.__setattr__(
+            self, "_finding", Finding(self.rule_id, self.description, self.mandatory)
         )
 
+    def matches(self, pipe: AssetFacts, year: int) -> bool:
+        return pipe.network in self.networks and self.holds(pipe, pipe.age_in(year))
+
+    def holds(self, pipe: AssetFacts, age: int | None) -> bool:
+        """Whether every condition holds, the network aside."""
+        return all(condition(pipe, age) for condition in self._conditions)
+
     def finding(self) -> Finding:
-        return Finding(self.rule_id, self.description, self.mandatory)
+        return self._finding
 
 
-def _condition_holds(pipe: AssetFacts, year: int, key: str, wanted: Any) -> bool:
+def _condition(key: str, wanted: Any) -> Condition:
     if key == "material":
-        return pipe.material in wanted
+        return lambda pipe, age: pipe.material in wanted
     if key == "min_age":
-        age = pipe.age_in(year)
-        return age is not None and age >= wanted
+        return lambda pipe, age: age is not None and age >= wanted
     if key == "min_failures":
-        return pipe.recorded_failures >= wanted
-    return getattr(pipe, key) == wanted
+        return lambda pipe, age: pipe.recorded_failures >= wanted
+    return lambda pipe, age: getattr(pipe, key) == wanted
+
+
+# The fields the likelihood and consequence tables read, and those each condition reads.
+_TABLE_INPUTS = frozenset(
+    {
+        "network",
+        "material",
+        "commissioned_year",
+        "hazard_assessed",
+        "occupied_by_structure",
+        "cross_connected",
+        "recorded_failures",
+        "diameter_mm",
+        "near_crowded_place",
+    }
+)
+_CONDITION_FIELDS = {"min_age": "commissioned_year", "min_failures": "recorded_failures"}
 
 
 def _band_points(value: float, bands: list[dict], key: str) -> int:
@@ -82,14 +114,25 @@ class PipeRules:
     must_renovate_min_level: str
     _by_network: dict[str, tuple[Criterion, ...]] = field(init=False, repr=False)
 
+    _inputs: tuple[str, ...] = field(init=False, repr=False)
+
     def __post_init__(self):
         networks = {network for c in self.criteria for network in c.networks}
         by_network = {n: tuple(c for c in self.criteria if n in c.networks) for n in networks}
         object.__setattr__(self, "_by_network", by_network)
+        read_by_criteria = {
+            _CONDITION_FIELDS.get(key, key) for c in self.criteria for key in c.when
+        }
+        object.__setattr__(self, "_inputs", tuple(sorted(_TABLE_INPUTS | read_by_criteria)))
+
+    def inputs(self, pipe: AssetFacts) -> tuple:
+        """Everything about the pipe that evaluate() reads: pipes equal in these are assessed
+        alike in any one year."""
+        return (pipe.awaiting_renovation, *map(pipe.__getattribute__, self._inputs))
 
     def evaluate(self, pipe: AssetFacts, year: int) -> PipeAssessment:
-        criteria = self._by_network.get(pipe.network, ())
-        findings = tuple(c.finding() for c in criteria if c.matches(pipe, year))
+        criteria, age = self._by_network.get(pipe.network, ()), pipe.age_in(year)
+        findings = tuple(c.finding() for c in criteria if c.holds(pipe, age))
         must_renovate = pipe.awaiting_renovation and any(f.mandatory for f in findings)
         likelihood, consequence = self.likelihood(pipe, year), self.consequence(pipe)
         level = self.matrix[likelihood - 1][consequence - 1]

@@ -7,6 +7,7 @@ are keyed by their own required and assessed return periods, and scopes by popul
 applied when the rollups are read, so a corrected population needs no recount.
 """
 
+import functools
 from collections.abc import Iterable, Mapping
 
 from services.risk.domain.facts import (
@@ -31,7 +32,7 @@ RENOVATED_IN_PLAN = "pipe_renovated_in_plan_m"  # |city|network
 
 
 def rollup_key(*parts: object) -> RollupKey:
-    return "|".join(str(part) for part in parts)
+    return "|".join(map(str, parts))
 
 
 def split_key(key: RollupKey) -> list[str]:
@@ -64,21 +65,35 @@ def _started_in_plan(facts: AssetFacts, plan: Plan) -> bool:
 def _pipe(
     pipe: AssetFacts, assessment: PipeAssessment | None, plan: Plan
 ) -> dict[RollupKey, float]:
-    city, network, length = pipe.city, pipe.network, pipe.length_m
-    counted = {
-        rollup_key(ASSETS, city, PIPE_SEGMENT, pipe.status): 1.0,
-        rollup_key(PIPE_LENGTH, city, network, pipe.status): length,
-    }
-    if assessment is not None and pipe.awaiting_renovation:
-        counted[rollup_key(PIPE_RISK, city, network, assessment.level)] = length
-        if assessment.must_renovate:
-            counted[rollup_key(PIPE_MUST_RENOVATE, city, network)] = length
-    if (
+    awaiting = assessment is not None and pipe.awaiting_renovation
+    counted_key, length_keys = _pipe_keys(
+        pipe.city,
+        pipe.network,
+        pipe.status,
+        assessment.level if awaiting else None,
+        awaiting and assessment.must_renovate,
         pipe.status in plan.renovated_pipe_statuses
-        and pipe.renovation_completion_date in plan.period
-    ):
-        counted[rollup_key(RENOVATED_IN_PLAN, city, network)] = length
+        and pipe.renovation_completion_date in plan.period,
+    )
+    counted = dict.fromkeys(length_keys, pipe.length_m)
+    counted[counted_key] = 1.0
     return counted
+
+
+@functools.lru_cache(maxsize=4096)
+def _pipe_keys(
+    city: str, network: str, status: str, level: str | None, must_renovate: bool, renovated: bool
+) -> tuple[RollupKey, tuple[RollupKey, ...]]:
+    """The key a pipe counts 1 under, and those its length counts under (shared by many pipes,
+    so built once)."""
+    length_keys = [rollup_key(PIPE_LENGTH, city, network, status)]
+    if level is not None:
+        length_keys.append(rollup_key(PIPE_RISK, city, network, level))
+    if must_renovate:
+        length_keys.append(rollup_key(PIPE_MUST_RENOVATE, city, network))
+    if renovated:
+        length_keys.append(rollup_key(RENOVATED_IN_PLAN, city, network))
+    return rollup_key(ASSETS, city, PIPE_SEGMENT, status), tuple(length_keys)
 
 
 def _drainage_zone(zone: AssetFacts) -> dict[RollupKey, float]:

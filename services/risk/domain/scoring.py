@@ -7,23 +7,27 @@ from services.risk.domain.pipe_rules import PipeAssessment, PipeRules
 from services.risk.domain.plan import Plan
 from services.risk.domain.rollups import RollupKey, contribution
 
+KNOWN_ASSESSMENTS = 100_000
+
 
 @dataclass(frozen=True, eq=False)
 class Scoring:
     rules: PipeRules
     plan: Plan
     year: int
-    # A batch assesses each pipe twice (its contribution, then its row); remember the last few.
-    _recent: dict = field(default_factory=dict, init=False, repr=False)
+    # Assessments by what the rules read of a pipe: a batch assesses each pipe twice (its
+    # contribution, then its row), and many pipes of a city share material, age and size.
+    _known: dict = field(default_factory=dict, init=False, repr=False)
 
     def assess(self, facts: AssetFacts | None) -> PipeAssessment | None:
         if facts is None or facts.kind != PIPE_SEGMENT:
             return None
-        assessment = self._recent.get(facts)
+        inputs = self.rules.inputs(facts)
+        assessment = self._known.get(inputs)
         if assessment is None:
-            if len(self._recent) >= 4096:
-                self._recent.clear()
-            assessment = self._recent[facts] = self.rules.evaluate(facts, self.year)
+            if len(self._known) >= KNOWN_ASSESSMENTS:
+                self._known.clear()
+            assessment = self._known[inputs] = self.rules.evaluate(facts, self.year)
         return assessment
 
     def contribution(self, facts: AssetFacts | None) -> dict[RollupKey, float]:

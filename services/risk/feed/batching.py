@@ -6,31 +6,48 @@ import time
 from collections.abc import Iterable, Iterator
 
 _END = object()
+MAX_BATCH = 1000
 
 
-def batches(items: Iterable, max_size: int = 1000, max_wait: float = 0.05) -> Iterator[list]:
+def batches(items: Iterable, max_size: int = MAX_BATCH, max_wait: float = 0.05) -> Iterator[list]:
     """Batches of what `items` yields; a batch closes when full or `max_wait` after its first
     item, so no item waits longer than that. Reads `items` on a thread; its errors are raised
-    here."""
+    here. Closing the generator early lets that thread end at its next item."""
     pending: queue.Queue = queue.Queue(maxsize=max_size * 4)
-    threading.Thread(target=_pump, args=(items, pending), daemon=True).start()
-    while True:
-        batch, finished = _collect(pending, max_size, max_wait)
-        if batch:
-            yield batch
-        if finished is not None:
-            if isinstance(finished, BaseException):
-                raise finished
-            return
+    closed = threading.Event()
+    threading.Thread(target=_pump, args=(items, pending, closed), daemon=True).start()
+    try:
+        while True:
+            batch, finished = _collect(pending, max_size, max_wait)
+            if batch:
+                yield batch
+            if finished is not None:
+                if isinstance(finished, BaseException):
+                    raise finished
+                return
+    finally:
+        closed.set()
 
 
-def _pump(items: Iterable, pending: queue.Queue) -> None:
+def _pump(items: Iterable, pending: queue.Queue, closed: threading.Event) -> None:
     try:
         for item in items:
-            pending.put(item)
-        pending.put(_END)
+            if not _handed(pending, item, closed):
+                return
+        _handed(pending, _END, closed)
     except BaseException as error:  # handed to the consumer, which raises it
-        pending.put(error)
+        _handed(pending, error, closed)
+
+
+def _handed(pending: queue.Queue, item, closed: threading.Event) -> bool:
+    """Puts the item, unless the consumer went away first."""
+    while not closed.is_set():
+        try:
+            pending.put(item, timeout=0.1)
+            return True
+        except queue.Full:
+            continue
+    return False
 
 
 def _collect(pending: queue.Queue, max_size: int, max_wait: float):

@@ -3,19 +3,22 @@
 Entries carry stream IDs `{revision}-1`. The follower first re-reads its own pending entries,
 acknowledges only after the read model has committed, claims entries a dead consumer left
 idle, and parks an entry that keeps failing in a dead-letter stream. When the stream no longer
-holds changes the group has not seen (trimmed, or lost with a Redis restart), it relists.
+holds changes the group has not seen (trimmed, or lost with a Redis restart), it relists; an
+empty read model reads the stream from its start, and relists only if that start is gone.
 """
 
 import logging
 import os
 import socket
 import threading
+from collections.abc import Iterator
 
 import redis
 import sqlalchemy as sa
 
 from services.common.change_stream import entry_id, stream_key
 from services.common.config import RiskSettings
+from services.risk.feed.prefetch import prefetched
 from services.risk.feed.registry_client import RegistryClient
 from services.risk.feed.relist import relist
 from services.risk.feed.retrying import follow_until_stopped
@@ -25,7 +28,7 @@ from services.risk.storage.read_model import ReadModel
 
 log = logging.getLogger(__name__)
 GROUP = "risk"
-READ_COUNT = 1000
+READ_COUNT = 20_000  # entries a transaction at most (see watch.CATCH_UP_BATCH)
 # The read model's database is down: no entry is to blame, so none may be parked for it.
 _DATABASE_DOWN = (sa.exc.OperationalError, sa.exc.InterfaceError)
 
@@ -65,28 +68,40 @@ class StreamFollower:
         self._stopping.set()
 
     def _follow(self) -> None:
+        """Own pending entries first, one batch at a time so that a failing entry is found and
+        parked; then new ones, overlapping (any failure starts over from the pending ones)."""
         self._join_group()
         self._process(self._entries.own_pending())
+        delivered = (self._readable(entries) for entries in prefetched(self._deliveries()))
+        for entries, result in self._read_model.apply_overlapping(delivered):
+            self._entries.acknowledge([entry.entry_id for entry in entries])
+            self._health.record_batch(result)
+
+    def _deliveries(self) -> Iterator[list]:
+        """What to apply next: entries claimed from idle consumers, then new ones. Read a batch
+        ahead, on another thread; a relist, when the stream lost entries the group never saw,
+        happens there too, before the read that would pass the gap."""
         while not self._stopping.is_set():
             if self._entries.missed_some():
                 self._relist()
-            self._process(self._entries.claim_idle())
-            self._process(self._entries.read_new(READ_COUNT, block_ms=1000))
+            yield self._entries.claim_idle() + self._entries.read_new(READ_COUNT, block_ms=1000)
 
     def _join_group(self) -> None:
-        if self._read_model.applied_revision() == 0:
-            self._relist()
-        else:
-            self._entries.ensure_group(entry_id(self._read_model.applied_revision()))
+        self._entries.ensure_group(entry_id(self._read_model.applied_revision()))
 
     def _relist(self) -> None:
         revision = relist(self._read_model, self._registry, self._health)
         self._entries.reset_group(entry_id(revision))
 
-    def _process(self, entries: list) -> None:
+    def _readable(self, entries: list) -> tuple[list, list]:
+        """(the readable entries, their changes); an unreadable one is parked at once."""
         for unreadable in [entry for entry in entries if entry.change is None]:
             self._entries.park_if_hopeless(unreadable, ValueError("not an AssetChange"))
-        entries = [entry for entry in entries if entry.change is not None]
+        readable = [entry for entry in entries if entry.change is not None]
+        return readable, [entry.change for entry in readable]
+
+    def _process(self, entries: list) -> None:
+        entries, _ = self._readable(entries)
         if not entries:
             return
         try:

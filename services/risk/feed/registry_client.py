@@ -39,6 +39,11 @@ class RegistryClient:
         request = api.ListAssetsRequest(parent="cities/-", page_size=LIST_PAGE, page_token=token)
         return self._stub.ListAssets(request, metadata=self._metadata, timeout=self._timeout)
 
+    def head_revision(self) -> int:
+        request = api.ListChangesRequest(start_revision=1, page_size=1)
+        response = self._stub.ListChanges(request, metadata=self._metadata, timeout=self._timeout)
+        return response.head_revision
+
     def changes_page(self, start_revision: int) -> api.ListChangesResponse:
         request = api.ListChangesRequest(start_revision=start_revision, page_size=CHANGES_PAGE)
         return self._stub.ListChanges(request, metadata=self._metadata, timeout=self._timeout)

@@ -1,26 +1,50 @@
-"""Following the registry over gRPC: catch up with ListChanges, then stay live on WatchChanges."""
+"""Following the registry over gRPC: catch up with ListChanges, then stay live on WatchChanges.
+
+The watch sends one message per change, which costs both sides far more than a page of
+thousands: when a burst arrives on the watch (a batch write or an import), the follower goes
+back to pages until it has caught up again.
+"""
 
 import logging
 import threading
+from collections.abc import Iterator
 
 import grpc
 
 from services.risk import translate
+from services.risk.domain.facts import Change
 from services.risk.feed.batching import batches
+from services.risk.feed.prefetch import prefetched
 from services.risk.feed.registry_client import CHANGES_PAGE, RegistryClient
 from services.risk.feed.relist import relist
 from services.risk.feed.retrying import follow_until_stopped
 from services.risk.metrics import FeedHealth
 from services.risk.storage.read_model import ReadModel
+from urban.registry.v1 import registry_service_pb2 as api
 
 log = logging.getLogger(__name__)
+# A batch this large from the watch (gathered within 50 ms) is a burst, which pages carry faster.
+BURST = 100
+# Changes applied in one transaction while catching up: the per-asset indexes cost each commit
+# the pages it touched, so larger transactions touch fewer pages a change.
+CATCH_UP_BATCH = 20_000
+# An empty read model replays a log up to this long from its start (no slower than listing as
+# many assets); a longer one has more history than assets, so it lists the assets instead.
+REPLAY_LIMIT = 1_000_000
 
 
 class WatchFollower:
-    def __init__(self, read_model: ReadModel, registry: RegistryClient, health: FeedHealth):
+    def __init__(
+        self,
+        read_model: ReadModel,
+        registry: RegistryClient,
+        health: FeedHealth,
+        replay_limit: int = REPLAY_LIMIT,
+    ):
         self._read_model = read_model
         self._registry = registry
         self._health = health
+        self._replay_limit = replay_limit
         self._stopping = threading.Event()
         self._call = None
 
@@ -34,26 +58,53 @@ class WatchFollower:
             self._call.cancel()
 
     def _follow(self) -> None:
-        if self._read_model.applied_revision() == 0:
+        if self._read_model.applied_revision() == 0 and self._log_too_long_to_replay():
             relist(self._read_model, self._registry, self._health)
-        self._catch_up()
+        while not self._stopping.is_set():
+            self._catch_up()
+            self._watch_until_behind()
+
+    def _log_too_long_to_replay(self) -> bool:
+        return self._registry.head_revision() > self._replay_limit
+
+    def _watch_until_behind(self) -> None:
+        """Applies the watch's batches until a burst comes (or the follower stops)."""
         self._call = self._registry.watch(self._read_model.applied_revision() + 1)
         try:
             for batch in batches(self._call):
                 self._apply(batch)
-                if self._stopping.is_set():
+                if self._stopping.is_set() or len(batch) >= BURST:
                     return
         finally:
             self._call.cancel()
 
     def _catch_up(self) -> None:
-        while not self._stopping.is_set():
-            page = self._registry.changes_page(self._read_model.applied_revision() + 1)
-            if page.changes:
-                self._apply(page.changes)
-            if len(page.changes) < CHANGES_PAGE:
+        """Pages through the log, several pages a transaction; the next ones are fetched (and
+        translated) on another thread while these are applied."""
+        groups = prefetched(self._page_groups(self._read_model.applied_revision() + 1))
+        applied = self._read_model.apply_overlapping((None, changes) for changes in groups)
+        for _, result in applied:
+            self._health.record_batch(result)
+            if self._stopping.is_set():
                 return
 
+    def _page_groups(self, start: int) -> Iterator[list[Change]]:
+        group: list[Change] = []
+        for page in self._pages(start):
+            group += map(translate.change, page.changes)
+            if len(group) >= CATCH_UP_BATCH:
+                yield group
+                group = []
+        yield group
+
+    def _pages(self, start: int) -> Iterator[api.ListChangesResponse]:
+        while not self._stopping.is_set():
+            page = self._registry.changes_page(start)
+            yield page
+            if len(page.changes) < CHANGES_PAGE:
+                return
+            start = page.changes[-1].revision + 1
+
     def _apply(self, messages) -> None:
-        result = self._read_model.apply([translate.change(message) for message in messages])
-        self._health.record_batch(result)
+        changes = [translate.change(message) for message in messages]
+        self._health.record_batch(self._read_model.apply(changes))

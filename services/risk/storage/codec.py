@@ -9,16 +9,15 @@ from services.risk.domain.facts import AssetFacts
 _FIELDS = fields(AssetFacts)
 _DATE_FIELDS = frozenset(f.name for f in _FIELDS if f.type == (date | None))
 _DEFAULTS = {f.name: f.default for f in _FIELDS}
+_ENCODER = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
 
 
 def encode(facts: AssetFacts) -> str:
     """Only the fields that differ from their defaults; dates as ISO 8601."""
-    kept = {}
-    for name, default in _DEFAULTS.items():
-        value = getattr(facts, name)
-        if value != default:
-            kept[name] = value.isoformat() if name in _DATE_FIELDS else value
-    return json.dumps(kept, ensure_ascii=False, separators=(",", ":"))
+    kept = {name: value for name, value in vars(facts).items() if value != _DEFAULTS[name]}
+    for name in _DATE_FIELDS & kept.keys():
+        kept[name] = kept[name].isoformat()
+    return _ENCODER.encode(kept)
 
 
 def decode(text: str) -> AssetFacts:

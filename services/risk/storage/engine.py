@@ -12,7 +12,20 @@ MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 # Serialises writers on PostgreSQL, where several replicas may share one database.
 WRITER_LOCK_ID = 0x5249534B  # "RISK"
 
-create_engine = sql.create_engine
+# Per connection, on SQLite: the per-asset table's indexes are written at random places, and a
+# catch-up of a million changes runs at about half the speed with SQLite's default of 2 MiB.
+SQLITE_CACHE_KIB = 65536
+
+
+def create_engine(url: str) -> sa.Engine:
+    engine = sql.create_engine(url)
+    if engine.dialect.name == "sqlite":
+        sa.event.listen(engine, "connect", _larger_page_cache)
+    return engine
+
+
+def _larger_page_cache(dbapi_connection, _record) -> None:
+    dbapi_connection.execute(f"PRAGMA cache_size = -{SQLITE_CACHE_KIB}")
 
 
 @contextmanager

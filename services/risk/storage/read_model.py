@@ -1,12 +1,14 @@
 """The risk service's read model: one row per asset, rollups beside them, kept in one database."""
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from datetime import date
+from typing import TypeVar
 
 import sqlalchemy as sa
 
-from services.risk.domain.batch import apply_batch
+from services.risk.domain.batch import AssetVersion, BatchOutcome, apply_batch
 from services.risk.domain.facts import Change, CityFacts, Snapshot
 from services.risk.domain.pipe_rules import PipeRules, load_pipe_rules
 from services.risk.domain.plan import Plan, load_plan
@@ -31,6 +33,29 @@ class ApplyResult:
     applied_revision: int
     newest_commit_time: float
     oldest_commit_time: float = 0.0
+
+
+@dataclass(frozen=True)
+class PreparedBatch:
+    """A batch's outcome and the rows it writes, computed from stored rows whose versions and
+    revisions were `basis`, with the scores of `year`."""
+
+    changes: Sequence[Change]
+    year: int
+    basis: dict[str, tuple[int, int]]
+    outcome: BatchOutcome
+    rows: list
+
+    @property
+    def written(self) -> dict[str, AssetVersion]:
+        return self.outcome.written
+
+
+def basis(stored: Mapping[str, AssetVersion]) -> dict[str, tuple[int, int]]:
+    return {name: (row.version, row.revision) for name, row in stored.items()}
+
+
+Tag = TypeVar("Tag")
 
 
 @dataclass(frozen=True)
@@ -71,15 +96,77 @@ class ReadModel:
     def apply(self, changes: Sequence[Change]) -> ApplyResult:
         """One transaction per batch; a change at or below its asset's version is skipped."""
         with db.writing(self.engine) as connection:
+            return self._apply_in(connection, self._rescored_state(connection), changes)
+
+    def apply_overlapping(self, batches: Iterable[tuple[Tag, Sequence[Change]]]):
+        """Applies each (tag, batch) as apply() does, in order, yielding (tag, result) once it
+        committed. On PostgreSQL the next batch's outcome is computed while the one before
+        commits on another thread: the database does its share meanwhile. A batch whose
+        stored rows changed between the two (another replica wrote them) is computed again
+        in its transaction. SQLite gains nothing (its writes hold Python's lock row by row)."""
+        if self.engine.dialect.name != "postgresql":
+            yield from ((tag, self.apply(changes)) for tag, changes in batches if changes)
+            return
+        with ThreadPoolExecutor(1, thread_name_prefix="read-model-commit") as committer:
+            pending = None  # (tag, the commit under way, what it writes)
+            for tag, changes in batches:
+                prepared = self.prepare(changes, pending[2] if pending else {}) if changes else None
+                if pending is not None:
+                    yield pending[0], pending[1].result()
+                    pending = None
+                if prepared is not None:
+                    pending = (tag, committer.submit(self.commit, prepared), prepared.written)
+            if pending is not None:
+                yield pending[0], pending[1].result()
+
+    def prepare(
+        self, changes: Sequence[Change], written_before: Mapping[str, AssetVersion]
+    ) -> PreparedBatch:
+        """A batch's outcome, computed outside any write transaction from what is stored, and
+        from `written_before` (what the batch committing meanwhile writes) where it applies."""
+        names = {change.asset_name for change in changes}
+        with db.reading(self.engine) as connection:
+            year = read_state(connection).scored_year
+            stored = rows.load_assets(connection, names)
+        stored.update((name, written_before[name]) for name in names & written_before.keys())
+        scoring = self.scoring(year)
+        outcome = apply_batch(scoring, stored, changes)
+        return PreparedBatch(
+            changes, year, basis(stored), outcome, rebuild.rows_of(scoring, outcome)
+        )
+
+    def commit(self, prepared: PreparedBatch) -> ApplyResult:
+        """Writes a prepared batch, or computes it again if what it assumed no longer holds."""
+        with db.writing(self.engine) as connection:
             state = self._rescored_state(connection)
-            scoring = self.scoring(state.scored_year)
-            stored = rows.load_assets(connection, (c.asset_name for c in changes))
-            outcome = apply_batch(scoring, stored, changes)
-            rebuild.write_versions(connection, scoring, outcome.written.values())
-            rows.add_to_rollups(connection, outcome.deltas)
-            rows.advance_city_changes(connection, outcome.last_change)
-            revision = max([state.applied_revision, *(c.revision for c in changes)])
-            write_state(connection, replace(state, applied_revision=revision))
+            names = {change.asset_name for change in prepared.changes}
+            if (
+                state.scored_year != prepared.year
+                or rows.load_versions(connection, names) != prepared.basis
+            ):
+                return self._apply_in(connection, state, prepared.changes)
+            return self._write(connection, state, prepared)
+
+    def _apply_in(
+        self, connection: sa.Connection, state: FeedState, changes: Sequence[Change]
+    ) -> ApplyResult:
+        scoring = self.scoring(state.scored_year)
+        stored = rows.load_assets(connection, (c.asset_name for c in changes))
+        outcome = apply_batch(scoring, stored, changes)
+        prepared = PreparedBatch(
+            changes, state.scored_year, basis(stored), outcome, rebuild.rows_of(scoring, outcome)
+        )
+        return self._write(connection, state, prepared)
+
+    def _write(
+        self, connection: sa.Connection, state: FeedState, prepared: PreparedBatch
+    ) -> ApplyResult:
+        changes, outcome = prepared.changes, prepared.outcome
+        rows.upsert_assets(connection, prepared.rows)
+        rows.add_to_rollups(connection, outcome.deltas)
+        rows.advance_city_changes(connection, outcome.last_change)
+        revision = max([state.applied_revision, *(c.revision for c in changes)])
+        write_state(connection, replace(state, applied_revision=revision))
         oldest = min((c.commit_time for c in changes if c.commit_time), default=0.0)
         return ApplyResult(
             outcome.applied, outcome.skipped, revision, outcome.newest_commit_time, oldest

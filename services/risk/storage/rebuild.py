@@ -5,7 +5,7 @@ from dataclasses import dataclass
 
 import sqlalchemy as sa
 
-from services.risk.domain.batch import AssetVersion
+from services.risk.domain.batch import AssetVersion, BatchOutcome
 from services.risk.domain.facts import Snapshot
 from services.risk.domain.rollups import add_into, differences
 from services.risk.domain.scoring import Scoring
@@ -25,6 +25,11 @@ def write_versions(
     connection: sa.Connection, scoring: Scoring, versions: Iterable[AssetVersion]
 ) -> None:
     rows.upsert_assets(connection, [rows.asset_row(v, scoring.assess(v.facts)) for v in versions])
+
+
+def rows_of(scoring: Scoring, outcome: BatchOutcome) -> list[rows.AssetRow]:
+    """The per-asset rows a batch's outcome writes."""
+    return [rows.asset_row(v, scoring.assess(v.facts)) for v in outcome.written.values()]
 
 
 def rebuild_from_listing(

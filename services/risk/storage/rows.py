@@ -1,10 +1,12 @@
 """Reading and writing per-asset rows, rollups and per-city change times."""
 
+import json
 from collections.abc import Iterable, Iterator, Mapping
 
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
 
+from services.common.sql import driver_errors_as_sqlalchemy
 from services.risk.domain.batch import AssetVersion
 from services.risk.domain.facts import PIPE_SEGMENT, city_of
 from services.risk.domain.pipe_rules import PipeAssessment, level_rank
@@ -45,41 +47,95 @@ def _stored(row) -> AssetVersion:
 
 
 def load_assets(connection: sa.Connection, names: Iterable[str]) -> dict[str, AssetVersion]:
-    found = {}
-    query = sa.select(*_STORED_COLUMNS)
-    for chunk in chunks(sorted(set(names))):
-        for row in connection.execute(query.where(assets.c.name.in_(chunk))):
-            found[row.name] = _stored(row)
-    return found
+    """The stored rows of `names`."""
+    return {row.name: _stored(row) for row in _rows_named(connection, names, _STORED_COLUMNS)}
 
 
-def asset_row(stored: AssetVersion, assessment: PipeAssessment | None) -> dict:
-    name, facts = stored.name, stored.facts
-    awaiting = facts is not None and facts.awaiting_renovation and assessment is not None
-    is_pipe = facts is not None and facts.kind == PIPE_SEGMENT
+def load_versions(connection: sa.Connection, names: Iterable[str]) -> dict[str, tuple[int, int]]:
+    """(version, revision) of the stored rows of `names`."""
+    columns = (assets.c.name, assets.c.version, assets.c.revision)
     return {
-        "name": name,
-        "city": facts.city if facts else city_of(name),
-        "kind": facts.kind if facts else "",
-        "version": stored.version,
-        "revision": stored.revision,
-        "deleted": facts is None,
-        "facts": codec.encode(facts) if facts else None,
-        "network": facts.network if is_pipe else None,
-        "length_m": facts.length_m if is_pipe else None,
-        "level_rank": level_rank(assessment.level) if awaiting else None,
-        "score": assessment.score if awaiting else None,
-        "must_renovate": bool(awaiting and assessment.must_renovate),
+        row.name: (row.version, row.revision) for row in _rows_named(connection, names, columns)
     }
 
 
-def upsert_assets(connection: sa.Connection, rows: list[dict]) -> None:
-    for chunk in chunks(rows):
-        statement = insert(connection, assets)
-        replaced = {c.name: statement.excluded[c.name] for c in assets.c if c.name != "name"}
-        connection.execute(
-            statement.on_conflict_do_update(index_elements=["name"], set_=replaced), chunk
-        )
+def _rows_named(connection: sa.Connection, names: Iterable[str], columns) -> sa.CursorResult:
+    """One statement however many names: they travel as one parameter, far cheaper than a
+    parameter each (on PostgreSQL a text, a name a line; on SQLite a JSON array)."""
+    wanted = sorted(set(names))
+    selected = f"SELECT {', '.join(c.name for c in columns)} FROM {assets.name}"
+    if connection.dialect.name == "postgresql":
+        where = "WHERE name = ANY(string_to_array(%s, E'\\n'))"
+        return connection.exec_driver_sql(f"{selected} {where}", ("\n".join(wanted),))
+    where = "WHERE name IN (SELECT value FROM json_each(?))"
+    return connection.exec_driver_sql(f"{selected} {where}", (json.dumps(wanted),))
+
+
+# A per-asset row as a tuple in the order of the table's columns (thousands are written a batch).
+AssetRow = tuple
+_COLUMNS = [column.name for column in assets.c]
+
+
+def asset_row(stored: AssetVersion, assessment: PipeAssessment | None) -> AssetRow:
+    name, facts = stored.name, stored.facts
+    if facts is None:
+        return (name, city_of(name), "", stored.version, stored.revision, True, None, None, None,
+                None, None, False)  # fmt: skip
+    is_pipe = facts.kind == PIPE_SEGMENT
+    awaiting = assessment is not None and facts.awaiting_renovation
+    return (
+        name,
+        facts.city,
+        facts.kind,
+        stored.version,
+        stored.revision,
+        False,
+        codec.encode(facts),
+        facts.network if is_pipe else None,
+        facts.length_m if is_pipe else None,
+        level_rank(assessment.level) if awaiting else None,
+        assessment.score if awaiting else None,
+        bool(awaiting and assessment.must_renovate),
+    )
+
+
+def upsert_assets(connection: sa.Connection, rows: list[AssetRow]) -> None:
+    """Inserts the rows (one per name), or replaces every column of those already there.
+
+    SQLite runs one prepared statement over them all; PostgreSQL takes them through COPY into
+    a temporary table, then moves them with one statement, which costs both sides a fraction
+    of a statement a row.
+    """
+    if not rows:
+        return
+    if connection.dialect.name != "postgresql":
+        connection.exec_driver_sql(_UPSERT_ROW, rows)
+        return
+    with driver_errors_as_sqlalchemy(connection):
+        cursor = connection.connection.driver_connection.cursor()
+        cursor.execute(_CREATE_STAGE)
+        with cursor.copy(_COPY_TO_STAGE) as copy:
+            for row in rows:
+                copy.write_row(row)
+        cursor.execute(_MOVE_FROM_STAGE)
+
+
+_REPLACE_ALL = "ON CONFLICT (name) DO UPDATE SET " + ", ".join(
+    f"{name} = excluded.{name}" for name in _COLUMNS[1:]
+)
+_UPSERT_ROW = (
+    f"INSERT INTO {assets.name} ({', '.join(_COLUMNS)}) "
+    f"VALUES ({', '.join('?' * len(_COLUMNS))}) {_REPLACE_ALL}"
+)
+_STAGE = f"{assets.name}_staged"
+_CREATE_STAGE = (
+    f"CREATE TEMPORARY TABLE IF NOT EXISTS {_STAGE} (LIKE {assets.name}) ON COMMIT DELETE ROWS"
+)
+_COPY_TO_STAGE = f"COPY {_STAGE} ({', '.join(_COLUMNS)}) FROM STDIN"
+_MOVE_FROM_STAGE = (
+    f"INSERT INTO {assets.name} ({', '.join(_COLUMNS)}) "
+    f"SELECT {', '.join(_COLUMNS)} FROM {_STAGE} {_REPLACE_ALL}"
+)
 
 
 def add_to_rollups(connection: sa.Connection, deltas: Mapping[str, float]) -> None:

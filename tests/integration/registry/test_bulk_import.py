@@ -203,6 +203,35 @@ def test_a_watcher_sees_every_change_in_revision_order(admin):
     )
 
 
+def test_batches_of_one_stream_commit_in_its_order_even_when_they_share_assets(admin):
+    """Later batches are readied while earlier ones commit; one that rewrites an earlier
+    batch's assets waits for it, so the last batch sent is what stays."""
+    stream = [
+        batch(pipes(300, "a"), "1"),
+        batch(pipes(300, "b"), "2"),
+        batch(pipes(300, "a", length_m=7.5), "3"),  # the assets of batch 1 again
+        batch(pipes(300, "c"), "4"),
+        batch(pipes(150, "b", length_m=2.5) + pipes(150, "d"), "5"),
+        batch(pipes(300, "e"), "6"),
+    ]
+    answers = import_all(admin, *stream)
+    assert [answer.request_id for answer in answers] == ["1", "2", "3", "4", "5", "6"]
+    assert [counts(answer) for answer in answers] == [
+        (300, 0, 0), (300, 0, 0), (0, 300, 0), (300, 0, 0), (150, 150, 0), (300, 0, 0)
+    ]  # fmt: skip
+    changes = all_changes(admin)
+    assert [change.revision for change in changes] == list(range(1, 1801))
+    assert [change.request_id for change in changes[::300]] == ["1", "2", "3", "4", "5", "6"]
+    latest: dict[str, r.Asset] = {}
+    for change in changes:
+        before = latest.get(change.asset_name)
+        assert before is None or (change.before == before and change.after.version > before.version)
+        latest[change.asset_name] = change.after
+    a_0 = admin.GetAsset(api.GetAssetRequest(name=f"{HANGZHOU}/assets/a-0000"))
+    b_0 = admin.GetAsset(api.GetAssetRequest(name=f"{HANGZHOU}/assets/b-0000"))
+    assert (a_0.pipe_segment.length_m, b_0.pipe_segment.length_m) == (7.5, 2.5)
+
+
 def test_imports_and_concurrent_updates_keep_revisions_in_commit_order(admin):
     names = [f"{HANGZHOU}/assets/p-{i:04d}" for i in range(0, 400, 40)]
     watcher = Watcher(admin, start_revision=0)

@@ -181,3 +181,48 @@ def test_concurrent_writers_keep_the_rollups_consistent(read_model):
         thread.join()
     assert read_model.rollups()[f"pipe_length_m|{HANGZHOU}|gas|in_service"] == sum(range(1, 61))
     assert read_model.recompute().consistent
+
+
+def test_overlapping_batches_give_what_one_at_a_time_gives(read_model):
+    """Later batches touch assets of earlier ones, which are still committing when the later
+    ones are computed."""
+    changes, final = a_history()
+    batches = [("a", changes[:3]), ("empty", []), ("b", changes[3:6]), ("c", changes[6:])]
+    results = list(read_model.apply_overlapping(iter(batches)))
+    assert [tag for tag, _ in results] == ["a", "b", "c"]
+    assert [result.applied_revision for _, result in results] == [3, 6, 9]
+    assert sum(result.applied for _, result in results) == 9
+    assert nonzero(read_model.rollups()) == recount(read_model, final)
+    assert read_model.recompute().consistent
+
+
+def test_a_prepared_batch_whose_rows_changed_meanwhile_is_computed_again(read_model):
+    first, moved = pipe("g1", length_m=10.0), pipe("g1", length_m=25.0)
+    prepared = read_model.prepare([created(1, first)], {})
+    read_model.apply([created(1, first), updated(2, first, moved)])  # another replica, say
+    result = read_model.commit(prepared)
+    assert (result.applied, result.skipped) == (0, 1)
+    assert read_model.rollups()[f"pipe_length_m|{HANGZHOU}|gas|in_service"] == 25.0
+    assert read_model.recompute().consistent
+
+
+def test_concurrent_overlapping_followers_keep_the_rollups_consistent(read_model):
+    pipes = [pipe(f"p{i}", length_m=float(i + 1)) for i in range(60)]
+    changes = [created(i + 1, facts) for i, facts in enumerate(pipes)]
+    moved = [updated(61 + i, facts, pipe(facts.name.rsplit("/", 1)[1], length_m=1.0))
+             for i, facts in enumerate(pipes[:20])]  # fmt: skip
+    halves = [changes[::2] + moved[1::2], changes[1::2] + moved[::2]]  # each moves the other's
+
+    def follow(batch):
+        groups = ((None, batch[start : start + 5]) for start in range(0, len(batch), 5))
+        for _ in read_model.apply_overlapping(groups):
+            pass
+
+    threads = [threading.Thread(target=follow, args=(half,)) for half in halves]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    expected = 20 * 1.0 + sum(range(21, 61))
+    assert read_model.rollups()[f"pipe_length_m|{HANGZHOU}|gas|in_service"] == expected
+    assert read_model.recompute().consistent

@@ -2,13 +2,14 @@
 and answered once committed (see pipeline.py for how the work overlaps)."""
 
 from collections.abc import Callable, Iterable, Iterator
+from functools import partial
 
 from services.common.auth import Principal
 from services.common.clock import today_in_zhejiang
 from services.common.errors import FieldViolation, invalid
 from services.common.interceptors import MalformedRequest
 from services.registry.app.bulk.columns import ASSET_NAME
-from services.registry.app.bulk.pipeline import BatchPipeline
+from services.registry.app.bulk.pipeline import BatchPipeline, Prepared
 from services.registry.app.bulk.plan import ImportPlan
 from services.registry.app.bulk.validation import checked_columns
 from services.registry.app.cities import CityDirectory
@@ -18,6 +19,7 @@ from services.registry.storage import RegistryStorage, reads
 from urban.registry.v1 import registry_service_pb2 as api
 
 METHOD = "ImportAssets"
+POSTGRES_WRITERS = 3  # batches of a stream in flight at once (bench/bulk_load: 2 → 3 gave +8 %)
 Alive = Callable[[], bool]
 
 
@@ -30,28 +32,34 @@ class AssetImport:
     def run(
         self, requests: Iterable, principal: Principal, alive: Alive
     ) -> Iterator[api.ImportAssetsResponse]:
-        pipeline = BatchPipeline(lambda request: self._prepared(request, principal, alive))
-        return pipeline.run(requests)
+        prepare = partial(self._prepared, principal=principal, alive=alive)
+        return BatchPipeline(prepare, self._writers()).run(requests)
 
-    def _prepared(self, request, principal: Principal, alive: Alive) -> Callable:
-        """What committing the batch takes: a function, run on the writer thread."""
+    def _writers(self) -> int:
+        """PostgreSQL runs one batch's statements while the registry readies the next ones;
+        SQLite has one writer at a time, so a second would only wait."""
+        return POSTGRES_WRITERS if self._storage.engine.dialect.name == "postgresql" else 1
+
+    def _prepared(self, request, principal: Principal, alive: Alive) -> Prepared:
+        """What committing the batch takes, run on a writer thread, and the names it writes."""
         if isinstance(request, MalformedRequest):
             raise invalid([FieldViolation("", "the request is not a valid protobuf message")])
         for city_code in _cities_written(request):
             principal.require_write(city_code)
         earlier = self._earlier_answer(principal.name, request.request_id)
         if earlier is not None:
-            return lambda: earlier
+            return Prepared(lambda turn: earlier)
         columns = checked_columns(request, self._cities.get, today_in_zhejiang())
         plan = ImportPlan(list(request.assets), columns, principal.name, request.request_id)
-        return lambda: self._transactions.run(
-            plan,
+        work = partial(
+            self._transactions.run,
             actor=principal.name,
             request_id=request.request_id,
             method=METHOD,
             response_type=api.ImportAssetsResponse,
             alive=alive,
         )
+        return Prepared(lambda turn: work(partial(plan, turn=turn)), frozenset(columns.names))
 
     def _earlier_answer(self, actor: str, request_id: str) -> api.ImportAssetsResponse | None:
         """A batch sent before under the same id is answered before it is checked again."""

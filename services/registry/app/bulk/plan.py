@@ -9,11 +9,13 @@ from google.protobuf.timestamp_pb2 import Timestamp
 
 from services.common.clock import utc_now
 from services.registry.app.bulk.columns import Columns
+from services.registry.app.bulk.pipeline import Turn, TurnTimedOut
 from services.registry.app.bulk.stored_assets import parsed
 from services.registry.app.stamping import OUTPUT_FIELDS, etag_of
 from services.registry.domain.kinds import spec_status
 from services.registry.storage import WriteSession
 from services.registry.storage.bulk_writes import AssetRow, ChangeContext, bulk_writer
+from services.registry.storage.writes import WriteConflict
 from urban.registry.v1 import registry_service_pb2 as api
 from urban.registry.v1 import resources_pb2
 
@@ -34,7 +36,9 @@ class ImportPlan:
         clear_output_fields(assets)
         self._stamped = False
 
-    def __call__(self, session: WriteSession) -> api.ImportAssetsResponse:
+    def __call__(self, session: WriteSession, turn: Turn) -> api.ImportAssetsResponse:
+        """`turn` returns once the batch before this one committed: only then are this one's
+        changes numbered, so that revisions follow the order of the stream."""
         if self._stamped:
             clear_output_fields(self._assets)
         writer = bulk_writer(session.connection)
@@ -42,7 +46,12 @@ class ImportPlan:
         context = ChangeContext(utc_now(), self._actor, self._request_id or None)
         if changes:
             versions = writer.new_versions(len(changes))
-            writer.write(self._rows(changes, versions, context), context)
+            rows = self._rows(changes, versions, context)
+            writer.store(rows, context)
+            _wait_for(turn)
+            writer.append_changes(rows, context)
+        else:
+            _wait_for(turn)
         created = sum(1 for _, _, replaced in changes if replaced is None)
         return api.ImportAssetsResponse(
             request_id=self._request_id,
@@ -105,6 +114,15 @@ class ImportPlan:
             replaced,
             row_exists,
         )
+
+
+def _wait_for(turn: Turn) -> None:
+    """A turn that does not come in time is a conflict: the transaction rolls back, releasing
+    its rows, and runs again."""
+    try:
+        turn()
+    except TurnTimedOut as error:
+        raise WriteConflict(str(error)) from error
 
 
 def clear_output_fields(assets: list) -> None:
