@@ -39,7 +39,7 @@ class Transactions:
             except WriteConflict:
                 continue
             except DuplicateRequest:
-                return self._remembered(actor, request_id, method, response_type)
+                return self.remembered(actor, request_id, method, response_type)
         raise Aborted("the write lost too many races with concurrent writers; retry", "CONTENTION")
 
     def _attempt(self, plan, actor: str, request_id: str, method: str, response_type, alive):
@@ -65,7 +65,9 @@ class Transactions:
         except ValidateOnly as rollback:
             return rollback.response
 
-    def _remembered(self, actor, request_id, method, response_type):
+    def remembered(self, actor: str, request_id: str, method: str, response_type):
+        """The response first given to this caller's request id, or None; INVALID_ARGUMENT if
+        the id was used for another method."""
         with self._storage.reading() as connection:
             return _earlier_response(connection, actor, request_id, method, response_type)
 

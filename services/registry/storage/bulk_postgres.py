@@ -1,10 +1,8 @@
 """A batch of imported assets on PostgreSQL: one COPY into a temporary table, then a few
 statements that move the rows into `assets` and append their changes."""
 
-from collections.abc import Iterator
-from contextlib import contextmanager
+from functools import partial
 
-import psycopg
 import sqlalchemy as sa
 from psycopg import errors
 
@@ -12,8 +10,8 @@ from services.registry.storage.bulk_writes import (
     NUMBER_PENDING,
     AssetRow,
     ChangeContext,
+    translated_errors,
 )
-from services.registry.storage.writes import WriteConflict
 
 _CREATE_STAGE = """
     CREATE TEMPORARY TABLE IF NOT EXISTS imported_assets (
@@ -61,26 +59,27 @@ _CONFLICTS = (errors.UniqueViolation, errors.SerializationFailure, errors.Deadlo
 class PostgresBulkWriter:
     def __init__(self, connection: sa.Connection):
         self._cursor = connection.connection.driver_connection.cursor()
+        self._translated_errors = partial(translated_errors, connection, _CONFLICTS)
 
     def stored(self, names: list[str]) -> dict[str, tuple[bytes, bool]]:
-        with _translated_errors():
+        with self._translated_errors():
             self._cursor.execute(_LOCK_STORED, ["\n".join(names)], binary=True)
             return {name: (body, deleted) for name, body, deleted in self._cursor}
 
     def new_versions(self, count: int) -> list[int]:
-        with _translated_errors():
+        with self._translated_errors():
             self._cursor.execute(_TAKE_VERSIONS, [count])
             return [version for (version,) in self._cursor]
 
     def store(self, rows: list[AssetRow], context: ChangeContext) -> None:
-        with _translated_errors():
+        with self._translated_errors():
             self._stage(rows)
             now = {"now": context.commit_time}
             self._cursor.execute(_INSERT_ASSETS, now)
             self._cursor.execute(_UPDATE_ASSETS, now)
 
     def append_changes(self, rows: list[AssetRow], context: ChangeContext) -> None:
-        with _translated_errors():
+        with self._translated_errors():
             self._append_changes(len(rows), context)
 
     def _stage(self, rows: list[AssetRow]) -> None:
@@ -103,15 +102,3 @@ class PostgresBulkWriter:
             },
         )
         self._cursor.execute(_SET_HEAD, [base + count])
-
-
-@contextmanager
-def _translated_errors() -> Iterator[None]:
-    """Driver errors as the rest of the registry sees them: a lost race is a WriteConflict to
-    run again, anything else the SQLAlchemy error that wraps it."""
-    try:
-        yield
-    except _CONFLICTS as error:
-        raise WriteConflict(str(error)) from error
-    except psycopg.Error as error:
-        raise sa.exc.DBAPIError.instance(None, None, error, psycopg.Error) from error

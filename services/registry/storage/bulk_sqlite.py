@@ -4,8 +4,7 @@ inside the write transaction that SQLite lets one writer hold at a time."""
 import itertools
 import json
 import sqlite3
-from collections.abc import Iterator
-from contextlib import contextmanager
+from functools import partial
 
 import sqlalchemy as sa
 
@@ -16,9 +15,9 @@ from services.registry.storage.bulk_writes import (
     AssetRow,
     ChangeContext,
     event_ids,
+    translated_errors,
 )
 from services.registry.storage.schema import changes
-from services.registry.storage.writes import WriteConflict
 
 _STORED = """
     SELECT name, body, deleted FROM assets WHERE name IN (SELECT value FROM json_each(?))
@@ -50,16 +49,17 @@ _SET_HEAD = "UPDATE counters SET value = ? WHERE name = 'revision'"
 class SqliteBulkWriter:
     def __init__(self, connection: sa.Connection):
         self._cursor = connection.connection.driver_connection.cursor()
+        self._translated_errors = partial(translated_errors, connection, (sqlite3.IntegrityError,))
         # Times are stored as SQLAlchemy stores them, so that the ordinary reads understand them.
         self._time_text = changes.c.commit_time.type._cached_bind_processor(connection.dialect)
 
     def stored(self, names: list[str]) -> dict[str, tuple[bytes, bool]]:
-        with _translated_errors():
+        with self._translated_errors():
             rows = self._cursor.execute(_STORED, [json.dumps(names)])
             return {name: (body, bool(deleted)) for name, body, deleted in rows}
 
     def new_versions(self, count: int) -> list[int]:
-        with _translated_errors():
+        with self._translated_errors():
             (last,) = self._cursor.execute(_TAKE_VERSIONS, [count]).fetchone()
         return list(range(last - count + 1, last + 1))
 
@@ -67,12 +67,12 @@ class SqliteBulkWriter:
         now = (self._time_text(context.commit_time),)
         inserted = [row[:BEFORE] + now for row in rows if not row[ROW_EXISTS]]
         updated = [row[:BEFORE] + now for row in rows if row[ROW_EXISTS]]
-        with _translated_errors():
+        with self._translated_errors():
             self._cursor.executemany(_INSERT_ASSET, inserted)
             self._cursor.executemany(_UPDATE_ASSET, updated)
 
     def append_changes(self, rows: list[AssetRow], context: ChangeContext) -> None:
-        with _translated_errors():
+        with self._translated_errors():
             self._append_changes(rows, context, self._time_text(context.commit_time))
 
     def _append_changes(self, rows: list[AssetRow], context: ChangeContext, now: str) -> None:
@@ -87,15 +87,3 @@ class SqliteBulkWriter:
         ]  # fmt: skip
         self._cursor.executemany(_APPEND_CHANGE, changes)
         self._cursor.execute(_SET_HEAD, [base + len(rows)])
-
-
-@contextmanager
-def _translated_errors() -> Iterator[None]:
-    """A row inserted under us is a WriteConflict to run again; other driver errors become the
-    SQLAlchemy errors the rest of the registry handles."""
-    try:
-        yield
-    except sqlite3.IntegrityError as error:
-        raise WriteConflict(str(error)) from error
-    except sqlite3.Error as error:
-        raise sa.exc.DBAPIError.instance(None, None, error, sqlite3.Error) from error

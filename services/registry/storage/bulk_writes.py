@@ -9,10 +9,15 @@ with the rows, so a revision is visible only together with every revision below 
 
 import datetime as dt
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Protocol
 
 import sqlalchemy as sa
+
+from services.common.sql import driver_errors_as_sqlalchemy
+from services.registry.storage.writes import WriteConflict
 
 NUMBER_PENDING = """
     UPDATE changes SET revision = numbered.revision
@@ -56,6 +61,21 @@ class BulkWriter(Protocol):
     def append_changes(self, rows: list[AssetRow], context: ChangeContext) -> None:
         """Appends one numbered change for each stored asset: call last, just before commit,
         since it holds the lock on the log's head until then."""
+
+
+@contextmanager
+def translated_errors(
+    connection: sa.Connection, conflicts: tuple[type[Exception], ...]
+) -> Iterator[None]:
+    """For work on the driver's own cursor: a lost race (one of `conflicts`) is a WriteConflict
+    to run again, any other driver error the SQLAlchemy error the rest of the registry handles."""
+    try:
+        with driver_errors_as_sqlalchemy(connection):
+            yield
+    except sa.exc.DBAPIError as error:
+        if isinstance(error.orig, conflicts):
+            raise WriteConflict(str(error.orig)) from error.orig
+        raise
 
 
 def bulk_writer(connection: sa.Connection) -> BulkWriter:

@@ -15,7 +15,7 @@ from services.registry.app.bulk.validation import checked_columns
 from services.registry.app.cities import CityDirectory
 from services.registry.app.transactions import Transactions
 from services.registry.domain import names
-from services.registry.storage import RegistryStorage, reads
+from services.registry.storage import RegistryStorage
 from urban.registry.v1 import registry_service_pb2 as api
 
 METHOD = "ImportAssets"
@@ -65,14 +65,7 @@ class AssetImport:
         """A batch sent before under the same id is answered before it is checked again."""
         if not request_id:
             return None
-        with self._storage.reading() as connection:
-            earlier = reads.remembered_response(connection, actor, request_id)
-        if earlier is None:
-            return None
-        if earlier.method != METHOD:
-            description = f"request id {request_id!r} was already used for {earlier.method}"
-            raise invalid([FieldViolation("request_id", description)])
-        return api.ImportAssetsResponse.FromString(earlier.response)
+        return self._transactions.remembered(actor, request_id, METHOD, api.ImportAssetsResponse)
 
 
 def _cities_written(request: api.ImportAssetsRequest) -> set[str]:
