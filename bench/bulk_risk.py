@@ -2,6 +2,7 @@
 and how long it took to apply everything the load added to the change log."""
 
 import time
+from collections.abc import Callable
 from contextlib import contextmanager
 from dataclasses import dataclass
 
@@ -34,13 +35,14 @@ def following(registry: RegistryProcess, database: str, mode: str):
 def after_following(system: DelaySystem, head: int, load_ended: float) -> CatchUp:
     """How long after the load's last answer the following risk service had applied `head`."""
     at_end = applied_revision(system.risk.metrics_url)
-    if not _reached(system, head):
-        return CatchUp(None, f"risk ({system.path}): FAILED: never reached revision {head}")
-    seconds = time.time() - load_ended
-    return CatchUp(
-        seconds,
-        f"risk ({system.path}) following the load: applied revision {at_end} of {head} when "
-        f"the load ended; reached {head} {seconds:.1f} s after the load's end; {load_average()}",
+    return _caught_up(
+        system,
+        head,
+        load_ended,
+        lambda seconds: (
+            f"following the load: applied revision {at_end} of {head} when the "
+            f"load ended; reached {head} {seconds:.1f} s after the load's end"
+        ),
     )
 
 
@@ -49,14 +51,25 @@ def started_afterwards(registry: RegistryProcess, database: str, head: int) -> C
     (it replays the change log from its start)."""
     started = time.time()
     with delay_system(registry, database) as system:
-        if not _reached(system, head):
-            return CatchUp(None, f"risk ({system.path}): FAILED: never reached revision {head}")
-        seconds = time.time() - started
-        return CatchUp(
-            seconds,
-            f"risk ({system.path}) started after the load: reached revision {head} "
-            f"{seconds:.1f} s after it started, from an empty read model; {load_average()}",
+        return _caught_up(
+            system,
+            head,
+            started,
+            lambda seconds: (
+                f"started after the load: reached revision {head} {seconds:.1f} s "
+                f"after it started, from an empty read model"
+            ),
         )
+
+
+def _caught_up(
+    system: DelaySystem, head: int, since: float, told: Callable[[float], str]
+) -> CatchUp:
+    """Waits until the risk service applied `head`: the seconds from `since`, told in words."""
+    if not _reached(system, head):
+        return CatchUp(None, f"risk ({system.path}): FAILED: never reached revision {head}")
+    seconds = time.time() - since
+    return CatchUp(seconds, f"risk ({system.path}) {told(seconds)}; {load_average()}")
 
 
 def _reached(system: DelaySystem, head: int) -> bool:

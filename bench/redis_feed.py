@@ -35,7 +35,9 @@ class RedisRegistryProcess(RegistryProcess):
         super().__init__(database_url, workdir)
         self.redis_prefix = prefix
 
-    def _environment(self) -> dict[str, str]:
-        environment = super()._environment()
-        environment.update(URBAN_REDIS_URL=REDIS_URL, URBAN_REDIS_PREFIX=self.redis_prefix)
-        return environment
+    def settings(self) -> dict[str, str]:
+        return {
+            **super().settings(),
+            "URBAN_REDIS_URL": REDIS_URL,
+            "URBAN_REDIS_PREFIX": self.redis_prefix,
+        }

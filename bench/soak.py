@@ -31,6 +31,7 @@ from grpc_health.v1 import health_pb2, health_pb2_grpc
 
 from bench import databases, machine
 from bench.figures import percentile
+from bench.service_process import REPOSITORY_ROOT
 from services.common.interceptors import client_auth_metadata
 from services.common.tokens import add_token
 from urban.registry.v1 import registry_service_pb2 as api
@@ -40,7 +41,6 @@ from urban.risk.v1 import risk_service_pb2 as risk_api
 from urban.risk.v1 import risk_service_pb2_grpc
 
 NAME = "soak"
-REPOSITORY_ROOT = Path(__file__).resolve().parent.parent
 REDIS_URL = os.environ.get("URBAN_BENCH_REDIS_URL", "redis://127.0.0.1:6379/0")
 CITIES = ("330100", "330200", "330300", "330400")
 ASSETS_PER_CITY = 500

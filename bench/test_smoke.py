@@ -6,7 +6,7 @@ import sys
 
 from bench.figures import percentile
 from bench.pipes import pipe_segments
-from bench.registry_process import REPOSITORY_ROOT
+from bench.service_process import REPOSITORY_ROOT
 from services.registry.domain.cities import REFERENCE_CITIES
 from services.registry.domain.validation import validate_asset
 

@@ -8,27 +8,15 @@ import grpc
 import pytest
 import sqlalchemy as sa
 
-from services.common.tokens import add_token
 from tests.conftest import service_absent
-from tests.integration.registry.conftest import Client
+from tests.integration.registry.conftest import (  # noqa: F401 - fixtures used here too
+    Client,
+    tokens,
+    tokens_file,
+)
 from tests.reliability.private_postgres import BINARIES, PrivatePostgres
 from tests.reliability.private_redis import PrivateRedis
 from urban.registry.v1 import registry_service_pb2_grpc
-
-TOKEN_SCOPES = {
-    "admin": ["admin"],
-    "risk-service": ["assets.read:*"],
-}
-
-
-@pytest.fixture
-def tokens_file(tmp_path) -> str:
-    return str(tmp_path / "tokens.yaml")
-
-
-@pytest.fixture
-def tokens(tokens_file) -> dict[str, str]:
-    return {name: add_token(tokens_file, name, scopes) for name, scopes in TOKEN_SCOPES.items()}
 
 
 def registry_client(address: str, token: str) -> Client:

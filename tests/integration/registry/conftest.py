@@ -17,6 +17,7 @@ TOKEN_SCOPES = {
     "ningbo": ["assets.write:330200"],
     "reader": ["assets.read:*"],
     "hangzhou-reader": ["assets.read:330100"],
+    "risk-service": ["assets.read:*"],
 }
 
 
