@@ -7,25 +7,18 @@ import grpc
 import pytest
 
 from services.cli.main import main
-from services.registry.domain.cities import REFERENCE_CITIES
+from tests.integration.cli.fake_registry import CitiesOnlyRegistry
 from tests.integration.cli.files import pipes_csv
 from urban.registry.v1 import registry_service_pb2 as api
-from urban.registry.v1 import registry_service_pb2_grpc, resources_pb2
+from urban.registry.v1 import registry_service_pb2_grpc
 
 
-class FlakyRegistry(registry_service_pb2_grpc.RegistryServiceServicer):
+class FlakyRegistry(CitiesOnlyRegistry):
     """Knows the reference cities; refuses each batch's first two attempts."""
 
     def __init__(self):
         self.attempts: dict[str, int] = {}
         self.lock = threading.Lock()
-
-    def ListCities(self, request, context):
-        return api.ListCitiesResponse(cities=[
-            resources_pb2.City(name=f"cities/{city.code}", code=city.code,
-                               urban_population=city.urban_population)
-            for city in REFERENCE_CITIES
-        ])
 
     def BatchUpsertAssets(self, request, context):
         with self.lock:

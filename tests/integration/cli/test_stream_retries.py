@@ -8,13 +8,13 @@ import grpc
 import pytest
 
 from services.cli.main import main
-from services.registry.domain.cities import REFERENCE_CITIES
+from tests.integration.cli.fake_registry import CitiesOnlyRegistry
 from tests.integration.cli.files import pipes_csv
 from urban.registry.v1 import registry_service_pb2 as api
-from urban.registry.v1 import registry_service_pb2_grpc, resources_pb2
+from urban.registry.v1 import registry_service_pb2_grpc
 
 
-class FlakyStreamingRegistry(registry_service_pb2_grpc.RegistryServiceServicer):
+class FlakyStreamingRegistry(CitiesOnlyRegistry):
     """Knows the reference cities and ImportAssets only; breaks the stream at the second chunk's
     first two arrivals, the first time with UNAVAILABLE, then with ABORTED."""
 
@@ -23,13 +23,6 @@ class FlakyStreamingRegistry(registry_service_pb2_grpc.RegistryServiceServicer):
         self.requests: list[str] = []
         self.refuse_chunk = refuse_chunk
         self.lock = threading.Lock()
-
-    def ListCities(self, request, context):
-        return api.ListCitiesResponse(cities=[
-            resources_pb2.City(name=f"cities/{city.code}", code=city.code,
-                               urban_population=city.urban_population)
-            for city in REFERENCE_CITIES
-        ])
 
     def ImportAssets(self, request_iterator, context):
         for request in request_iterator:

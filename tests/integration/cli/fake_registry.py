@@ -1,0 +1,20 @@
+"""A stand-in registry for the command's retry tests: it knows the reference cities, and the
+tests add the one RPC they break."""
+
+from services.registry.domain.cities import REFERENCE_CITIES
+from urban.registry.v1 import registry_service_pb2 as api
+from urban.registry.v1 import registry_service_pb2_grpc, resources_pb2
+
+
+class CitiesOnlyRegistry(registry_service_pb2_grpc.RegistryServiceServicer):
+    def ListCities(self, request, context):
+        return api.ListCitiesResponse(
+            cities=[
+                resources_pb2.City(
+                    name=f"cities/{city.code}",
+                    code=city.code,
+                    urban_population=city.urban_population,
+                )
+                for city in REFERENCE_CITIES
+            ]
+        )
