@@ -6,11 +6,12 @@ import grpc
 import pytest
 from prometheus_client import CollectorRegistry
 
-from services.common.config import Address, RiskSettings
+from services.common.config import RiskSettings
 from services.common.tokens import add_token
 from services.registry.wiring import Registry
 from services.risk.wiring import Risk
 from tests.integration.registry.conftest import Client, settings_for
+from tests.reliability import in_process
 from urban.registry.v1 import registry_service_pb2_grpc
 from urban.risk.v1 import risk_service_pb2_grpc
 
@@ -50,19 +51,11 @@ def start_system(tmp_path, registry_url, risk_url, redis_url=None, redis_prefix=
 
 
 def risk_settings(url, tokens_file, registry, token, redis_url, redis_prefix) -> RiskSettings:
-    return RiskSettings(
-        listen=Address("127.0.0.1", 0),
-        metrics_listen=Address("127.0.0.1", 0),
-        database_url=url,
-        redis_url=redis_url,
-        redis_prefix=redis_prefix,
-        registry_target=registry.address(),
-        registry_token=token,
-        tokens_file=tokens_file,
-        shutdown_grace_seconds=2,
-        verify_interval_seconds=3600,
-        city_refresh_seconds=0.5,
+    """As the fault tests run it, refreshing cities often: the tests correct a population."""
+    settings = in_process.risk_settings(
+        url, tokens_file, registry.address(), token, redis_url, redis_prefix
     )
+    return dataclasses.replace(settings, city_refresh_seconds=0.5)
 
 
 @pytest.fixture
