@@ -19,18 +19,6 @@ def short_name(enum_type, value: int) -> str:
         return "unspecified"
 
 
-def _labels(enum_type) -> dict[int, str]:
-    """Every defined value's short name, for the enums read per asset."""
-    return {
-        value.number: short_name(enum_type, value.number) for value in enum_type.DESCRIPTOR.values
-    }
-
-
-_PIPE_STATUSES = _labels(pb.PipeStatus)
-_PIPE_NETWORKS = _labels(pb.PipeNetwork)
-_PIPE_MATERIALS = _labels(pb.PipeMaterial)
-
-
 def to_date(value: date_pb2.Date) -> date | None:
     if not value.year:
         return None
@@ -59,9 +47,9 @@ def _urban_village(spec: pb.UrbanVillage) -> dict:
 
 def _pipe_segment(spec: pb.PipeSegment) -> dict:
     return {
-        "status": _PIPE_STATUSES.get(spec.status, "unspecified"),
-        "network": _PIPE_NETWORKS.get(spec.network, "unspecified"),
-        "material": _PIPE_MATERIALS.get(spec.material, "unspecified"),
+        "status": short_name(pb.PipeStatus, spec.status),
+        "network": short_name(pb.PipeNetwork, spec.network),
+        "material": short_name(pb.PipeMaterial, spec.material),
         "length_m": spec.length_m,
         "diameter_mm": spec.diameter_mm,
         "commissioned_year": spec.commissioned_year,

@@ -129,11 +129,7 @@ class ReadModel:
             year = read_state(connection).scored_year
             stored = rows.load_assets(connection, names)
         stored.update((name, written_before[name]) for name in names & written_before.keys())
-        scoring = self.scoring(year)
-        outcome = apply_batch(scoring, stored, changes)
-        return PreparedBatch(
-            changes, year, basis(stored), outcome, rebuild.rows_of(scoring, outcome)
-        )
+        return self._prepared(changes, stored, year)
 
     def commit(self, prepared: PreparedBatch) -> ApplyResult:
         """Writes a prepared batch, or computes it again if what it assumed no longer holds."""
@@ -150,13 +146,16 @@ class ReadModel:
     def _apply_in(
         self, connection: sa.Connection, state: FeedState, changes: Sequence[Change]
     ) -> ApplyResult:
-        scoring = self.scoring(state.scored_year)
         stored = rows.load_assets(connection, (c.asset_name for c in changes))
+        return self._write(connection, state, self._prepared(changes, stored, state.scored_year))
+
+    def _prepared(
+        self, changes: Sequence[Change], stored: dict[str, AssetVersion], year: int
+    ) -> PreparedBatch:
+        scoring = self.scoring(year)
         outcome = apply_batch(scoring, stored, changes)
-        prepared = PreparedBatch(
-            changes, state.scored_year, basis(stored), outcome, rebuild.rows_of(scoring, outcome)
-        )
-        return self._write(connection, state, prepared)
+        rows_written = rebuild.rows_of(scoring, outcome.written.values())
+        return PreparedBatch(changes, year, basis(stored), outcome, rows_written)
 
     def _write(
         self, connection: sa.Connection, state: FeedState, prepared: PreparedBatch

@@ -5,7 +5,7 @@ from dataclasses import dataclass
 
 import sqlalchemy as sa
 
-from services.risk.domain.batch import AssetVersion, BatchOutcome
+from services.risk.domain.batch import AssetVersion
 from services.risk.domain.facts import Snapshot
 from services.risk.domain.rollups import add_into, differences
 from services.risk.domain.scoring import Scoring
@@ -24,12 +24,12 @@ class VerifyReport:
 def write_versions(
     connection: sa.Connection, scoring: Scoring, versions: Iterable[AssetVersion]
 ) -> None:
-    rows.upsert_assets(connection, [rows.asset_row(v, scoring.assess(v.facts)) for v in versions])
+    rows.upsert_assets(connection, rows_of(scoring, versions))
 
 
-def rows_of(scoring: Scoring, outcome: BatchOutcome) -> list[rows.AssetRow]:
-    """The per-asset rows a batch's outcome writes."""
-    return [rows.asset_row(v, scoring.assess(v.facts)) for v in outcome.written.values()]
+def rows_of(scoring: Scoring, versions: Iterable[AssetVersion]) -> list[rows.AssetRow]:
+    """The per-asset rows of these versions."""
+    return [rows.asset_row(v, scoring.assess(v.facts)) for v in versions]
 
 
 def rebuild_from_listing(
