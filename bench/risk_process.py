@@ -13,6 +13,7 @@ from bench import databases
 from bench.service_process import ServiceProcess
 
 _METRICS_AT = re.compile(r"metrics on (http://\S+/metrics)")
+_LISTENING = re.compile(r"risk gRPC listening on (\S+)")
 
 
 @contextmanager
@@ -46,6 +47,7 @@ class RiskProcess(ServiceProcess):
     def __init__(self, config: RiskConfig, workdir: Path):
         super().__init__(workdir / "risk.log")
         self.config = config
+        self.address = ""
         self.metrics_url = ""
 
     def settings(self) -> dict[str, str]:
@@ -65,6 +67,7 @@ class RiskProcess(ServiceProcess):
         return settings
 
     def await_ready(self) -> None:
+        self.address = self.logged(_LISTENING, "never started listening")
         self.metrics_url = self.logged(_METRICS_AT, "never logged its metrics address")
         self.until(self._metrics_answer, f"{self.metrics_url} never answered")
 

@@ -9,6 +9,8 @@ import sys
 import time
 from pathlib import Path
 
+from bench.process_memory import resident_mib
+
 REPOSITORY_ROOT = Path(__file__).resolve().parent.parent
 STARTUP_SECONDS = 120
 STOP_SECONDS = 30
@@ -27,6 +29,9 @@ class ServiceProcess:
     @property
     def pid(self) -> int:
         return self._process.pid
+
+    def resident_mib(self) -> float:
+        return resident_mib(self.pid)
 
     def __enter__(self):
         self.start()

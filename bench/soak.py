@@ -11,27 +11,22 @@ warm-up. Exits 1 when the goal is missed.
 """
 
 import argparse
-import os
 import random
-import signal
-import subprocess
 import sys
 import tempfile
 import threading
 import time
-import uuid
 from collections import defaultdict
 from contextlib import ExitStack
 from pathlib import Path
 
 import grpc
-import redis
 from google.protobuf.field_mask_pb2 import FieldMask
-from grpc_health.v1 import health_pb2, health_pb2_grpc
 
 from bench import databases, machine
 from bench.figures import percentile
-from bench.service_process import REPOSITORY_ROOT
+from bench.redis_feed import REDIS_URL, RedisRegistryProcess, redis_prefix
+from bench.risk_process import RiskConfig, RiskProcess
 from services.common.interceptors import client_auth_metadata
 from services.common.tokens import add_token
 from urban.registry.v1 import registry_service_pb2 as api
@@ -41,7 +36,6 @@ from urban.risk.v1 import risk_service_pb2 as risk_api
 from urban.risk.v1 import risk_service_pb2_grpc
 
 NAME = "soak"
-REDIS_URL = os.environ.get("URBAN_BENCH_REDIS_URL", "redis://127.0.0.1:6379/0")
 CITIES = ("330100", "330200", "330300", "330400")
 ASSETS_PER_CITY = 500
 MEMORY_GROWTH_GOAL = 0.10
@@ -55,8 +49,7 @@ def main(argv: list[str] | None = None) -> int:
         workdir = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="urban-soak-")))
         registry_url = stack.enter_context(databases.fresh_database("postgres", workdir))
         risk_url = stack.enter_context(databases.fresh_database("postgres", workdir))
-        prefix = f"urban-soak-{uuid.uuid4().hex[:8]}"
-        stack.callback(_delete_redis_keys, prefix)
+        prefix = stack.enter_context(redis_prefix())
         system = stack.enter_context(System(workdir, registry_url, risk_url, prefix))
         return Soak(system, options).run()
 
@@ -73,67 +66,34 @@ def parse_options(argv: list[str] | None) -> argparse.Namespace:
     return parser.parse_args(argv)
 
 
-class ServiceProcess:
-    def __init__(self, module: str, environment: dict[str, str], log_path: Path):
-        self.module, self.log_path = module, log_path
-        self.port = _free_port()
-        listen = "URBAN_REGISTRY" if module == "services.registry" else "URBAN_RISK"
-        self._environment = {**os.environ, f"{listen}_LISTEN": self.address,
-                             f"{listen}_METRICS_LISTEN": "127.0.0.1:0", **environment}
-        self.process: subprocess.Popen | None = None
-
-    @property
-    def address(self) -> str:
-        return f"127.0.0.1:{self.port}"
-
-    def start(self) -> None:
-        with open(self.log_path, "wb") as log:
-            self.process = subprocess.Popen([sys.executable, "-m", self.module],
-                                            cwd=REPOSITORY_ROOT, env=self._environment,
-                                            stdout=log, stderr=subprocess.STDOUT)
-        with grpc.insecure_channel(self.address) as channel:
-            health_pb2_grpc.HealthStub(channel).Check(
-                health_pb2.HealthCheckRequest(), wait_for_ready=True, timeout=120)
-
-    def stop(self) -> None:
-        if self.process is not None and self.process.poll() is None:
-            self.process.send_signal(signal.SIGTERM)
-            try:
-                self.process.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-
-    def resident_mib(self) -> float:
-        for line in Path(f"/proc/{self.process.pid}/status").read_text().splitlines():
-            if line.startswith("VmRSS:"):
-                return int(line.split()[1]) / 1024
-        return 0.0
-
-
 class System:
     """The registry and the risk service as separate processes, changes through Redis."""
 
     def __init__(self, workdir: Path, registry_url: str, risk_url: str, prefix: str):
-        tokens_file = str(workdir / "tokens.yaml")
-        self.token = add_token(tokens_file, "soak", ["admin"])
-        risk_token = add_token(tokens_file, "risk-service", ["assets.read:*"])
-        common = {"URBAN_AUTH_TOKENS_FILE": tokens_file, "URBAN_REDIS_URL": REDIS_URL,
-                  "URBAN_REDIS_PREFIX": prefix, "URBAN_LOG_LEVEL": "WARNING"}
-        self.registry = ServiceProcess(
-            "services.registry", {**common, "URBAN_REGISTRY_DATABASE_URL": registry_url},
-            workdir / "registry.log")
-        self.risk = ServiceProcess(
-            "services.risk", {**common, "URBAN_RISK_DATABASE_URL": risk_url,
-                              "URBAN_REGISTRY_TARGET": self.registry.address,
-                              "URBAN_REGISTRY_TOKEN": risk_token}, workdir / "risk.log")
+        self.registry = RedisRegistryProcess(registry_url, workdir, prefix)
+        self.token = self.registry.token
+        self._risk = (risk_url, add_token(self.registry.tokens_path, "risk", ["assets.read:*"]))
+        self._prefix, self._workdir = prefix, workdir
+        self.risk: RiskProcess | None = None
 
     def __enter__(self) -> "System":
         self.registry.start()
+        risk_url, risk_token = self._risk
+        config = RiskConfig(
+            risk_url,
+            self.registry.address,
+            risk_token,
+            self.registry.tokens_path,
+            REDIS_URL,
+            self._prefix,
+        )
+        self.risk = RiskProcess(config, self._workdir)
         self.risk.start()
         return self
 
     def __exit__(self, *_exc) -> None:
-        self.risk.stop()
+        if self.risk is not None:
+            self.risk.stop()
         self.registry.stop()
 
 
@@ -332,21 +292,6 @@ def _pipe(name: str, length_m: float) -> r.Asset:
             network=r.PIPE_NETWORK_GAS, material=r.PIPE_MATERIAL_DUCTILE_IRON, diameter_mm=200,
             length_m=length_m, commissioned_year=1995, status=r.PIPE_STATUS_IN_SERVICE),
     )
-
-
-def _free_port() -> int:
-    import socket
-
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-def _delete_redis_keys(prefix: str) -> None:
-    client = redis.Redis.from_url(REDIS_URL)
-    for key in client.scan_iter(match=f"{prefix}*", count=1000):
-        client.delete(key)
-    client.close()
 
 
 if __name__ == "__main__":
