@@ -10,6 +10,7 @@ from services.registry.storage.bulk_writes import (
     NUMBER_PENDING,
     AssetRow,
     ChangeContext,
+    CreatedConcurrently,
     translated_errors,
 )
 
@@ -72,11 +73,19 @@ class PostgresBulkWriter:
             return [version for (version,) in self._cursor]
 
     def store(self, rows: list[AssetRow], context: ChangeContext) -> None:
+        """A name another writer inserted since `stored` read the rows is a unique violation
+        once that writer commits: the savepoint undoes this batch's rows, keeping its locks."""
         with self._translated_errors():
-            self._stage(rows)
-            now = {"now": context.commit_time}
-            self._cursor.execute(_INSERT_ASSETS, now)
+            self._cursor.execute("SAVEPOINT store")
+            try:
+                self._stage(rows)
+                now = {"now": context.commit_time}
+                self._cursor.execute(_INSERT_ASSETS, now)
+            except errors.UniqueViolation as error:
+                self._cursor.execute("ROLLBACK TO SAVEPOINT store")
+                raise CreatedConcurrently(str(error)) from error
             self._cursor.execute(_UPDATE_ASSETS, now)
+            self._cursor.execute("RELEASE SAVEPOINT store")
 
     def append_changes(self, rows: list[AssetRow], context: ChangeContext) -> None:
         with self._translated_errors():

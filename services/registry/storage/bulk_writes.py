@@ -47,6 +47,11 @@ class ChangeContext:
     request_id: str | None
 
 
+class CreatedConcurrently(Exception):
+    """Another writer committed an asset this batch was about to create: nothing of the batch
+    is stored, and the rows locked so far stay locked."""
+
+
 class BulkWriter(Protocol):
     def stored(self, names: list[str]) -> dict[str, tuple[bytes, bool]]:
         """(body, deleted) of the stored rows of `names`, deleted assets' included, locked until
@@ -56,7 +61,7 @@ class BulkWriter(Protocol):
         """Versions higher than any given before; call after `stored` locked the rows."""
 
     def store(self, rows: list[AssetRow], context: ChangeContext) -> None:
-        """Stores the assets."""
+        """Stores the assets, or raises CreatedConcurrently having stored none."""
 
     def append_changes(self, rows: list[AssetRow], context: ChangeContext) -> None:
         """Appends one numbered change for each stored asset: call last, just before commit,

@@ -6,6 +6,8 @@ from concurrent.futures import ThreadPoolExecutor
 import grpc
 import pytest
 
+from services.registry.app.bulk import plan
+from services.registry.storage.bulk_writes import bulk_writer
 from tests.integration.registry.assets import compound, pipe
 from tests.integration.registry.errors import error_info, violations
 from tests.integration.registry.test_watch import Watcher
@@ -264,6 +266,57 @@ def test_imports_and_concurrent_updates_keep_revisions_in_commit_order(admin):
         latest[change.asset_name] = change.after
     for name in names:
         assert admin.GetAsset(api.GetAssetRequest(name=name)) == latest[name]
+
+
+class CreatingWhileImporting:
+    """The import's storage, with another writer creating one of the batch's assets each time
+    the import has just locked what was stored: retried whole, the import would lose this race
+    more often than a write may (8 times) and answer ABORTED."""
+
+    def __init__(self, writer, creator, names: list[str], races: int):
+        self._writer, self._creator, self._names = writer, creator, names
+        self.created: list[str] = []
+        self._races = races
+
+    def __getattr__(self, method):
+        return getattr(self._writer, method)
+
+    def stored(self, names):
+        stored = self._writer.stored(names)
+        if len(self.created) < self._races:
+            name = next(name for name in self._names if name not in stored and name in names)
+            asset = pipe(name, length_m=1000)
+            self._creator.UpdateAsset(api.UpdateAssetRequest(asset=asset, allow_missing=True))
+            self.created.append(name)
+        return stored
+
+
+@pytest.mark.parametrize("database_url", ["postgres"], indirect=True)
+def test_assets_created_while_an_import_runs_are_updated_by_it_without_starting_over(
+    admin, monkeypatch
+):
+    assets = pipes(20, length_m=5)
+    names = [asset.name for asset in assets]
+    racing: list[CreatingWhileImporting] = []
+
+    def racing_writer(connection):
+        racing.append(CreatingWhileImporting(bulk_writer(connection), admin, names, races=10))
+        return racing[-1]
+
+    monkeypatch.setattr(plan, "bulk_writer", racing_writer)
+    [answer] = import_all(admin, batch(assets))
+    assert len(racing) == 1 and racing[0].created == names[:10]
+    assert counts(answer) == (10, 10, 0)
+    changes = all_changes(admin)
+    assert [(change.type, change.asset_name) for change in changes[:10]] == [
+        (r.CHANGE_TYPE_CREATED, name) for name in names[:10]
+    ]
+    assert [change.revision for change in changes] == list(range(1, 31))
+    for created, imported in zip(changes[:10], changes[10:20], strict=True):
+        assert imported.before == created.after and imported.type == r.CHANGE_TYPE_UPDATED
+        assert imported.after.version > created.after.version
+    listing = admin.ListAssets(api.ListAssetsRequest(parent=HANGZHOU, page_size=100))
+    assert {asset.pipe_segment.length_m for asset in listing.assets} == {5}
 
 
 def test_writing_another_citys_batch_is_permission_denied_and_writes_nothing(clients):

@@ -14,7 +14,13 @@ from services.registry.app.bulk.stored_assets import parsed
 from services.registry.app.stamping import OUTPUT_FIELDS, etag_of
 from services.registry.domain.kinds import spec_status
 from services.registry.storage import WriteSession
-from services.registry.storage.bulk_writes import AssetRow, ChangeContext, bulk_writer
+from services.registry.storage.bulk_writes import (
+    AssetRow,
+    BulkWriter,
+    ChangeContext,
+    CreatedConcurrently,
+    bulk_writer,
+)
 from services.registry.storage.writes import WriteConflict
 from urban.registry.v1 import registry_service_pb2 as api
 from urban.registry.v1 import resources_pb2
@@ -42,16 +48,11 @@ class ImportPlan:
         if self._stamped:
             clear_output_fields(self._assets)
         writer = bulk_writer(session.connection)
-        changes = self._changes(writer.stored(self._columns.names))
         context = ChangeContext(utc_now(), self._actor, self._request_id or None)
-        if changes:
-            versions = writer.new_versions(len(changes))
-            rows = self._rows(changes, versions, context)
-            writer.store(rows, context)
-            _wait_for(turn)
+        changes, rows = self._stored_changes(writer, context)
+        _wait_for(turn)
+        if rows:
             writer.append_changes(rows, context)
-        else:
-            _wait_for(turn)
         created = sum(1 for _, _, replaced in changes if replaced is None)
         return api.ImportAssetsResponse(
             request_id=self._request_id,
@@ -59,6 +60,25 @@ class ImportPlan:
             updated_count=len(changes) - created,
             unchanged_count=len(self._assets) - len(changes),
         )
+
+    def _stored_changes(self, writer: BulkWriter, context: ChangeContext):
+        """Stores what changed. An asset another writer created after the rows were locked is
+        locked in turn and compared again, in the same transaction and keeping the locks taken,
+        so that each round leaves fewer names to race for and the batch gets through."""
+        names = self._columns.names
+        stored = writer.stored(names)
+        while changes := self._changes(stored):
+            rows = self._rows(changes, writer.new_versions(len(changes)), context)
+            try:
+                writer.store(rows, context)
+                return changes, rows
+            except CreatedConcurrently as race:
+                clear_output_fields(self._assets)
+                created_meanwhile = writer.stored([name for name in names if name not in stored])
+                if not created_meanwhile:  # each round must lock more, or it could go on
+                    raise WriteConflict(str(race)) from race
+                stored.update(created_meanwhile)
+        return [], []
 
     def _changes(self, stored: dict[str, tuple[bytes, bool]]) -> list[Change]:
         """Every asset that is new, deleted before, or different from what is stored."""
