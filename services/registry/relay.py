@@ -50,11 +50,25 @@ class RedisRelay:
 
     def publish_pending(self) -> int:
         """Publishes what the stream lacks, up to BATCH changes; returns how many."""
-        published_up_to = self._resume_point()
+        last = self._last_in_stream()
+        published_up_to = self._resume_point(last)
         changes = self._feed.changes(published_up_to + 1, None, BATCH, up_to=self._feed.head())
         if not changes:
             return 0
-        pipeline = self._redis.pipeline(transaction=False)
+        last_before_adding, results = self._add(changes)
+        if last_before_adding < min(last, published_up_to):
+            self._discard_gapped_stream(last, last_before_adding)
+            return 0
+        self._check_results(results)
+        self._save_checkpoint(changes[-1].revision)
+        self.published_total += len(changes)
+        return len(changes)
+
+    def _add(self, changes: list) -> tuple[int, list]:
+        """Adds the entries in one MULTI/EXEC, which also reads where the stream ended just
+        before them: nothing (a flush, say) can come between that reading and the entries."""
+        pipeline = self._redis.pipeline(transaction=True)
+        pipeline.xrevrange(self._stream, count=1)
         for change in changes:
             pipeline.xadd(
                 self._stream,
@@ -63,17 +77,25 @@ class RedisRelay:
                 maxlen=self._max_length,
                 approximate=True,
             )
-        results = pipeline.execute(raise_on_error=False)
-        self._check_results(results)
-        self._save_checkpoint(changes[-1].revision)
-        self.published_total += len(changes)
-        return len(changes)
+        newest, *results = pipeline.execute(raise_on_error=False)
+        return _revision_of_newest(newest), results
 
-    def _resume_point(self) -> int:
+    def _discard_gapped_stream(self, last: int, last_before_adding: int) -> None:
+        """Redis lost entries after the stream's end was read, so the entries just added follow
+        a gap. A stream takes no entry below its newest, so the gap can only be closed by
+        deleting the stream: the next round publishes it again from where it must start."""
+        log.warning(
+            "the stream lost entries while publishing (it ended at %d, then at %d); "
+            "publishing it again",
+            last,
+            last_before_adding,
+        )
+        self._redis.delete(self._stream)
+
+    def _resume_point(self, last: int) -> int:
         """The checkpoint, pulled back to the stream's end if Redis lost entries (a restart)."""
         with self._storage.reading() as connection:
             checkpoint = checkpoints.get(connection, CHECKPOINT)
-        last = self._last_in_stream()
         if last < checkpoint:
             log.warning(
                 "the stream ends at %d but %d was published; republishing", last, checkpoint
@@ -82,8 +104,7 @@ class RedisRelay:
         return checkpoint
 
     def _last_in_stream(self) -> int:
-        newest = self._redis.xrevrange(self._stream, count=1)
-        return revision_of(newest[0][0]) if newest else 0
+        return _revision_of_newest(self._redis.xrevrange(self._stream, count=1))
 
     def _check_results(self, results: list) -> None:
         for result in results:
@@ -113,3 +134,8 @@ class RedisRelay:
             self._redis.pexpire(self._leader_key, 5000)
             return True
         return False
+
+
+def _revision_of_newest(newest: list) -> int:
+    """The revision of XREVRANGE's one entry; 0 for an empty or missing stream."""
+    return revision_of(newest[0][0]) if newest else 0

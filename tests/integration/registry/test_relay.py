@@ -6,6 +6,7 @@ import pytest
 from prometheus_client import CollectorRegistry
 
 from services.common.change_stream import stream_key
+from services.registry.relay import RedisRelay
 from services.registry.wiring import Registry
 from tests.integration.registry.assets import pipe
 from tests.waiting import wait_until
@@ -77,3 +78,39 @@ def test_a_second_pass_publishes_nothing_twice(relaying_registry, redis_client, 
     published(redis_client, redis_prefix, 50)
     relaying_registry.relay.publish_pending()
     assert stream_revisions(redis_client, redis_prefix) == list(range(1, 51))
+
+
+class LosingTheStreamOnce:
+    """A Redis client that, just before the relay's next pipeline runs, loses the stream (a
+    flush) and sees a consumer make it again, empty, for its group."""
+
+    def __init__(self, client, prefix: str):
+        self._client, self._stream = client, stream_key(prefix)
+        self.armed = False
+
+    def __getattr__(self, method):
+        return getattr(self._client, method)
+
+    def pipeline(self, **options):
+        if self.armed:
+            self.armed = False
+            self._client.delete(self._stream)
+            self._client.xgroup_create(self._stream, "risk", id="0", mkstream=True)
+        return self._client.pipeline(**options)
+
+
+def test_entries_lost_while_publishing_are_published_again_leaving_no_gap(
+    registry, redis_client, redis_prefix
+):
+    losing = LosingTheStreamOnce(redis_client, redis_prefix)
+    relay = RedisRelay(registry.storage, registry.feed, losing, redis_prefix)
+    write(registry, 300)
+    wait_until(lambda: registry.feed.head() == 300)
+    assert relay.publish_pending() == 300
+    write(registry, 10, prefix="q")
+    wait_until(lambda: registry.feed.head() == 310)
+    losing.armed = True
+    assert relay.publish_pending() == 0
+    while relay.publish_pending():
+        pass
+    assert stream_revisions(redis_client, redis_prefix) == list(range(1, 311))
