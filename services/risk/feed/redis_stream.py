@@ -12,6 +12,7 @@ import os
 import socket
 import threading
 from collections.abc import Iterator
+from contextlib import closing
 
 import redis
 import sqlalchemy as sa
@@ -72,10 +73,13 @@ class StreamFollower:
         parked; then new ones, overlapping (any failure starts over from the pending ones)."""
         self._join_group()
         self._process(self._entries.own_pending())
-        delivered = (self._readable(entries) for entries in prefetched(self._deliveries()))
-        for entries, result in self._read_model.apply_overlapping(delivered):
-            self._entries.acknowledge([entry.entry_id for entry in entries])
-            self._health.record_batch(result)
+        # Closed before a failure leaves: the read under way finishes first, so that what it
+        # delivered is among the pending entries the next round starts with.
+        with closing(prefetched(self._deliveries())) as deliveries:
+            delivered = (self._readable(entries) for entries in deliveries)
+            for entries, result in self._read_model.apply_overlapping(delivered):
+                self._entries.acknowledge([entry.entry_id for entry in entries])
+                self._health.record_batch(result)
 
     def _deliveries(self) -> Iterator[list]:
         """What to apply next: entries claimed from idle consumers, then new ones. Read a batch

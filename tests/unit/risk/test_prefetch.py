@@ -50,3 +50,22 @@ def test_nothing_more_is_read_once_the_caller_stops():
         if number == 2:
             break
     assert read == [0, 1, 2, 3]
+
+
+def test_closing_waits_for_the_item_being_fetched():
+    fetching_second, may_finish = threading.Event(), threading.Event()
+    finished = []
+
+    def slow():
+        yield 1
+        fetching_second.set()
+        may_finish.wait(5)
+        finished.append(2)
+        yield 2
+
+    items = prefetched(slow())
+    assert next(items) == 1
+    assert fetching_second.wait(5)
+    threading.Timer(0.2, may_finish.set).start()
+    items.close()
+    assert finished == [2]  # a read under way is complete once close() returns
