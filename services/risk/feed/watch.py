@@ -8,6 +8,7 @@ back to pages until it has caught up again.
 import logging
 import threading
 from collections.abc import Iterator
+from contextlib import closing
 
 import grpc
 
@@ -81,12 +82,13 @@ class WatchFollower:
     def _catch_up(self) -> None:
         """Pages through the log, several pages a transaction; the next ones are fetched (and
         translated) on another thread while these are applied."""
-        groups = prefetched(self._page_groups(self._read_model.applied_revision() + 1))
-        applied = self._read_model.apply_overlapping((None, changes) for changes in groups)
-        for _, result in applied:
-            self._health.record_batch(result)
-            if self._stopping.is_set():
-                return
+        start = self._read_model.applied_revision() + 1
+        with closing(prefetched(self._page_groups(start))) as groups:
+            applied = self._read_model.apply_overlapping((None, changes) for changes in groups)
+            for _, result in applied:
+                self._health.record_batch(result)
+                if self._stopping.is_set():
+                    return
 
     def _page_groups(self, start: int) -> Iterator[list[Change]]:
         group: list[Change] = []
