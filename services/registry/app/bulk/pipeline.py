@@ -20,6 +20,7 @@ import threading
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
+from itertools import count
 
 from services.common.errors import DomainError
 
@@ -93,7 +94,7 @@ class _Reader:
     def read_all(self) -> None:
         previous: tuple[Future, frozenset] | None = None
         try:
-            for index in _counting():
+            for index in count():
                 if not self._wait_for_room() or (request := next(self.requests, _END)) is _END:
                     return
                 batch = Batch(index, getattr(request, "request_id", ""))
@@ -137,13 +138,6 @@ def _wait_for(earlier: Future, timeout: float | None) -> None:
         raise TurnTimedOut(f"the batch before has not committed within {timeout} s") from None
     if failed:
         raise EarlierBatchFailed("an earlier batch of the stream failed")
-
-
-def _counting() -> Iterator[int]:
-    index = 0
-    while True:
-        yield index
-        index += 1
 
 
 def _answer(outcome):
