@@ -8,12 +8,15 @@ the same import again repeats the ids and the registry does each chunk's work on
 import hashlib
 import re
 import threading
+import time
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ALL_COMPLETED, FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass
 
+import grpc
+
 from services.cli.checking import on_column
-from services.cli.failures import CliError, RpcFailure, field_violations
+from services.cli.failures import CliError, RpcFailure, error_reason, field_violations
 from services.common.errors import FieldViolation
 from services.registry.domain.kinds import kind_of
 from urban.registry.v1 import registry_service_pb2 as api
@@ -21,6 +24,10 @@ from urban.registry.v1 import resources_pb2
 
 MAX_ASSETS = 1000
 MAX_BYTES = 16 * 1024 * 1024
+# A batch that lost races with other writers (CONTENTION) is sent again; the channel itself
+# resends one the registry could not take for a moment (see connection.py).
+CONTENTION_RETRIES = 3
+FIRST_PAUSE_SECONDS = 0.5
 _ITEM_FIELD = re.compile(r"assets\[(\d+)\]\.?(.*)")
 
 
@@ -68,8 +75,9 @@ def request_id(file_digest: str, chunk: Chunk, salt: str = "", method: str = "")
 
 class ChunkSender:
     def __init__(self, upsert: Callable, request_id_of: Callable[[Chunk], str],
-                 in_flight: int, on_sent: Callable[[int], None]):
-        self._upsert, self._request_id_of = upsert, request_id_of
+                 in_flight: int, on_sent: Callable[[int], None],
+                 pause: Callable[[float], None] = time.sleep):
+        self._upsert, self._request_id_of, self._pause = upsert, request_id_of, pause
         self._in_flight, self._on_sent = in_flight, on_sent
         self._lock = threading.Lock()
         self.sent_rows = 0
@@ -95,13 +103,29 @@ class ChunkSender:
             parent="cities/-", assets=chunk.assets, request_id=self._request_id_of(chunk)
         )
         try:
-            response = self._upsert(request)
+            response = self._upsert_retrying_contention(request)
         except RpcFailure as failure:
             raise rejected(failure, chunk) from None
         with self._lock:
             self.sent_rows += len(chunk.assets)
         self._on_sent(len(chunk.assets))
         return response
+
+    def _upsert_retrying_contention(self, request) -> api.BatchUpsertAssetsResponse:
+        for retry in range(CONTENTION_RETRIES + 1):
+            try:
+                return self._upsert(request)
+            except RpcFailure as failure:
+                if not _lost_races(failure) or retry == CONTENTION_RETRIES:
+                    raise
+            self._pause(FIRST_PAUSE_SECONDS * 2**retry)
+        raise AssertionError("unreachable")
+
+
+def _lost_races(failure: RpcFailure) -> bool:
+    """ABORTED for CONTENTION; never a stale etag (ETAG_MISMATCH), which no retry can fix."""
+    error = failure.error
+    return error.code() == grpc.StatusCode.ABORTED and error_reason(error) == "CONTENTION"
 
 
 def _collect(pending: set[Future], totals: Totals, when: str) -> set[Future]:

@@ -15,7 +15,8 @@ from urban.registry.v1 import registry_service_pb2_grpc
 from urban.risk.v1 import risk_service_pb2_grpc
 
 MAX_MESSAGE_BYTES = 64 * 1024 * 1024
-# A batch carries a request id, so resending it after a transient failure is safe.
+# A batch carries a request id, so resending it after a transient failure is safe. ABORTED is
+# not resent here: only its reason tells a lost race (batches.py resends it) from a stale etag.
 _SERVICE_CONFIG = {
     "methodConfig": [{
         "name": [{"service": "urban.registry.v1.RegistryService", "method": "BatchUpsertAssets"}],
@@ -24,7 +25,7 @@ _SERVICE_CONFIG = {
             "initialBackoff": "0.5s",
             "maxBackoff": "5s",
             "backoffMultiplier": 2,
-            "retryableStatusCodes": ["UNAVAILABLE", "ABORTED", "RESOURCE_EXHAUSTED"],
+            "retryableStatusCodes": ["UNAVAILABLE", "RESOURCE_EXHAUSTED"],
         },
     }]
 }

@@ -58,6 +58,27 @@ def describe_rpc_error(error: grpc.RpcError, service: str, target: str) -> list[
     return [details or code.name.lower().replace("_", " ")]
 
 
+def worth_retrying(error: grpc.RpcError) -> bool:
+    """A failure that may pass on a second try: the registry out of reach or busy for a moment,
+    or a write that lost races with other writers (CONTENTION). A stale etag (ETAG_MISMATCH)
+    stays stale however often the same request is sent."""
+    code = error.code()
+    if code == grpc.StatusCode.ABORTED:
+        return error_reason(error) == "CONTENTION"
+    return code in (grpc.StatusCode.UNAVAILABLE, grpc.StatusCode.RESOURCE_EXHAUSTED)
+
+
+def error_reason(error: grpc.RpcError) -> str:
+    """The reason of the ErrorInfo the error carries; empty if it carries none."""
+    status = rpc_status.from_call(error) if isinstance(error, grpc.Call) else None
+    for detail in status.details if status else ():
+        if detail.Is(error_details_pb2.ErrorInfo.DESCRIPTOR):
+            info = error_details_pb2.ErrorInfo()
+            detail.Unpack(info)
+            return info.reason
+    return ""
+
+
 def field_violations(error: grpc.RpcError) -> list[tuple[str, str]]:
     """(field, description) of the BadRequest an INVALID_ARGUMENT error carries, if any."""
     if not isinstance(error, grpc.Call) or error.code() != grpc.StatusCode.INVALID_ARGUMENT:

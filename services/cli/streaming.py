@@ -10,19 +10,12 @@ import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 
-import grpc
-
 from services.cli.batches import Chunk, Totals, rejected
-from services.cli.failures import RpcFailure
+from services.cli.failures import RpcFailure, worth_retrying
 from urban.registry.v1 import registry_service_pb2 as api
 
 RETRIES = 3
 FIRST_PAUSE_SECONDS = 0.5
-RETRYABLE = (
-    grpc.StatusCode.UNAVAILABLE,
-    grpc.StatusCode.ABORTED,
-    grpc.StatusCode.RESOURCE_EXHAUSTED,
-)
 Stream = Callable[[Iterator[api.ImportAssetsRequest]], Iterator[api.ImportAssetsResponse]]
 
 
@@ -45,7 +38,7 @@ class StreamSender:
             except RpcFailure as failure:
                 if self.sent_rows > answered:
                     retries = 0
-                if failure.error.code() not in RETRYABLE or retries == RETRIES:
+                if not worth_retrying(failure.error) or retries == RETRIES:
                     raise self._refusal(failure) from None
                 self._pause(FIRST_PAUSE_SECONDS * 2**retries)
                 retries += 1

@@ -5,6 +5,7 @@ import json
 import random
 from collections.abc import Iterator
 
+from services.common.clock import today_in_zhejiang
 from services.demo.pipes import pipe_segment
 from services.demo.places import Place, pick_place
 from services.demo.renewal import old_block, old_compound, urban_village
@@ -32,7 +33,7 @@ MAKERS = {
 
 def generate(total: int, seed: int = 2024, today: dt.date | None = None) -> Iterator[r.Asset]:
     rng = random.Random(seed)
-    today = today or dt.date.today()
+    today = today or today_in_zhejiang()
     for kind, share in MIX.items():
         for number in range(max(1, round(total * share))):
             place = pick_place(rng)

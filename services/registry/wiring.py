@@ -1,12 +1,15 @@
 """The registry's composition root: storage, change feed, use cases and the gRPC server."""
 
+import datetime as dt
 import logging
+from collections.abc import Callable
 
 import redis
 import sqlalchemy as sa
 from prometheus_client import CollectorRegistry
 
 from services.common.auth import TokenStore
+from services.common.clock import today_in_zhejiang
 from services.common.config import Address, RegistrySettings
 from services.common.grpc_server import GrpcServer
 from services.common.metrics_http import start_metrics_server
@@ -28,14 +31,20 @@ SERVICE_NAME = "urban.registry.v1.RegistryService"
 class Registry:
     """One registry process; `start` returns the bound gRPC port."""
 
-    def __init__(self, settings: RegistrySettings, metrics: CollectorRegistry | None = None):
+    def __init__(
+        self,
+        settings: RegistrySettings,
+        metrics: CollectorRegistry | None = None,
+        today: Callable[[], dt.date] = today_in_zhejiang,
+    ):
+        """`today`: the date in China Standard Time that dates are checked against."""
         self.settings = settings
         self.metrics = metrics or CollectorRegistry()
         self.storage = RegistryStorage(settings.database_url)
         self.feed = ChangeFeed(self.storage)
         self.cities = CityDirectory(self.storage)
         self.assets = AssetUseCases(
-            self.storage, self.cities, Transactions(self.storage, self.feed.committed)
+            self.storage, self.cities, Transactions(self.storage, self.feed.committed), today
         )
         self.server = GrpcServer(
             "registry",

@@ -22,7 +22,7 @@ class RegistryServicer(registry_service_pb2_grpc.RegistryServiceServicer):
         self._cities = cities
         self._feed = feed
         self._import = AssetImport(
-            assets.storage, cities, Transactions(assets.storage, feed.committed)
+            assets.storage, cities, Transactions(assets.storage, feed.committed), assets.today
         )
 
     def CreateAsset(self, request, context):

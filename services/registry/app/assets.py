@@ -1,5 +1,6 @@
 """The registry's asset use cases: validated, versioned and logged in one transaction."""
 
+import datetime as dt
 from collections.abc import Callable
 
 from google.protobuf import empty_pb2
@@ -21,6 +22,7 @@ from urban.registry.v1 import registry_service_pb2 as api
 from urban.registry.v1 import resources_pb2
 
 Alive = Callable[[], bool]
+Today = Callable[[], dt.date]
 
 
 def _always() -> bool:
@@ -32,8 +34,16 @@ def _not_found(name: str) -> NotFound:
 
 
 class AssetUseCases:
-    def __init__(self, storage: RegistryStorage, cities: CityDirectory, transactions: Transactions):
+    def __init__(
+        self,
+        storage: RegistryStorage,
+        cities: CityDirectory,
+        transactions: Transactions,
+        today: Today = today_in_zhejiang,
+    ):
+        """`today`: the date in China Standard Time, against which dates are checked."""
         self.storage = storage
+        self.today = today
         self._cities = cities
         self._transactions = transactions
 
@@ -81,7 +91,7 @@ class AssetUseCases:
                 if request.allow_missing:
                     return empty_pb2.Empty()
                 raise _not_found(request.name)
-            changes.check_etag(request.name, request.etag)
+            changes.check_etag(request.name, request.etag, "etag")
             changes.stage_delete(request.name)
             changes.write()
             return empty_pb2.Empty()
@@ -89,10 +99,12 @@ class AssetUseCases:
         return self._run(plan, request, "DeleteAsset", actor, alive)
 
     def batch_upsert(self, request: api.BatchUpsertAssetsRequest, actor: str, alive=_always):
-        contents = valid_batch(request, self._cities.get, today_in_zhejiang())
+        contents = valid_batch(request, self._cities.get, self.today())
 
         def plan(changes: ChangeSet) -> api.BatchUpsertAssetsResponse:
             changes.load([content.name for content in contents])
+            for index, asset in enumerate(request.assets):
+                changes.check_etag(asset.name, asset.etag, f"assets[{index}].etag")
             for content in contents:
                 changes.stage_put(content)
             stored = changes.write(persist=not request.validate_only)
@@ -106,7 +118,7 @@ class AssetUseCases:
             if not request.allow_missing:
                 raise _not_found(name)
             return content_of(request.asset)
-        changes.check_etag(name, request.asset.etag)
+        changes.check_etag(name, request.asset.etag, "asset.etag")
         return apply_update_mask(
             changes.current(name), request.asset, list(request.update_mask.paths)
         )
@@ -124,7 +136,7 @@ class AssetUseCases:
         )
 
     def _validate(self, content: resources_pb2.Asset, city: City) -> None:
-        violations = validate_asset(content, city, today=today_in_zhejiang())
+        violations = validate_asset(content, city, today=self.today())
         if violations:
             raise invalid([violation.under("asset") for violation in violations])
 

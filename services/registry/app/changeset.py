@@ -4,11 +4,10 @@ from collections import Counter
 from dataclasses import dataclass
 
 from services.common.clock import utc_now
-from services.common.errors import Aborted
 from services.registry.app.stamping import (
+    check_etag,
     clear_output_fields,
     content_of,
-    etag_matches,
     same_content,
     stamp,
 )
@@ -57,11 +56,9 @@ class ChangeSet:
         stored = self._stored[name]
         return None if stored is None or stored.deleted else stored
 
-    def check_etag(self, name: str, etag: str) -> None:
-        if not etag_matches(etag, self.current(name)):
-            raise Aborted(
-                f"asset {name} changed since etag {etag} was read", "ETAG_MISMATCH", {"name": name}
-            )
+    def check_etag(self, name: str, etag: str, field: str) -> None:
+        """ABORTED if `etag` is set and the live asset `name` has another one, or is absent."""
+        check_etag(etag, self.current(name), name, field)
 
     def stage_put(self, content: resources_pb2.Asset) -> None:
         """Stages `content` as its asset's new content; the change set takes the message over."""

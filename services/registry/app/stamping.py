@@ -4,6 +4,7 @@ import datetime as dt
 
 from google.protobuf.timestamp_pb2 import Timestamp
 
+from services.common.errors import Aborted
 from urban.registry.v1 import resources_pb2
 
 OUTPUT_FIELDS = ("etag", "create_time", "update_time", "version")
@@ -46,6 +47,13 @@ def etag_of(version: int) -> str:
     return f'"{version}"'
 
 
-def etag_matches(sent: str, asset: resources_pb2.Asset) -> bool:
-    """An empty etag skips the check."""
-    return not sent or sent == asset.etag
+def check_etag(sent: str, stored: resources_pb2.Asset | None, name: str, field: str) -> None:
+    """Aborted unless `sent` is empty (no check) or the etag of `stored`, the live asset
+    (None: there is none); `field` is where the request carried the etag."""
+    if not sent or (stored is not None and sent == stored.etag):
+        return
+    if stored is None:
+        message = f"{field}: asset {name} does not exist, so it cannot be at etag {sent}"
+    else:
+        message = f"{field}: asset {name} changed since etag {sent} was read"
+    raise Aborted(message, "ETAG_MISMATCH", {"name": name, "field": field})

@@ -1,4 +1,5 @@
-"""Rules on a spec's dates: real calendar dates, plausible years, order, dates a status needs."""
+"""Rules on a spec's dates: real calendar dates, plausible years, order, dates a status needs,
+and dates that record what happened no later than today."""
 
 import datetime
 from collections.abc import Iterator
@@ -26,6 +27,29 @@ DATES_NEEDED = {
     ("waterlogging_point", "remediated"): "remediation_date",
     ("waterlogging_point", "closed"): "remediation_date",
 }
+_STARTED = frozenset({"started", "completed"})
+_COMPLETED = frozenset({"completed"})
+# (kind, date) → (the statuses in which the date records what happened, None meaning every
+# status; what the date is). Such a date may not be later than today; in other statuses it is
+# a plan and may lie ahead.
+HAPPENED_DATES = {
+    **{
+        (kind, "start_date"): (_STARTED, "the start date of works that have started")
+        for kind in ("old_compound", "urban_village", "old_block")
+    },
+    **{
+        (kind, "completion_date"): (_COMPLETED, "a completion date")
+        for kind in ("old_compound", "urban_village", "old_block")
+    },
+    ("pipe_segment", "renovation_completion_date"): (
+        frozenset({"renovated"}),
+        "the renovation date of a renovated pipe",
+    ),
+    ("drainage_zone", "assessment_date"): (None, "an assessment date"),
+    ("waterlogging_point", "identified_date"): (None, "an identification date"),
+    ("waterlogging_point", "remediation_date"): (None, "a remediation date"),
+}
+TIME_ZONE = "China Standard Time"
 
 
 def is_set(date: Message) -> bool:
@@ -48,7 +72,7 @@ def check_dates(kind: str, spec: Message, today: datetime.date) -> list[FieldVio
     valid = {name: date for name, date in parsed.items() if date is not None}
     return [
         *_check_real(dates, valid),
-        *_check_range(valid, today),
+        *_check_range(valid, dict(happened_dates(kind, spec_status(kind, spec))), today),
         *_check_order(valid),
         *_check_needed(kind, spec, dates),
     ]
@@ -61,11 +85,16 @@ def _check_real(dates: dict[str, Message], valid: dict) -> Iterator[FieldViolati
             yield FieldViolation(name, f"{name} {shown} is not a complete, real calendar date")
 
 
-def _check_range(valid: dict[str, datetime.date], today: datetime.date) -> Iterator[FieldViolation]:
+def _check_range(
+    valid: dict[str, datetime.date], happened: dict[str, str], today: datetime.date
+) -> Iterator[FieldViolation]:
+    """`happened`: the dates that record what happened (date → what it is)."""
     for name, date in valid.items():
-        latest = years_after(today, YEARS_AHEAD.get(name, 1))
+        latest = today if name in happened else latest_date(name, today)
         if date < EARLIEST:
             yield FieldViolation(name, f"{name} {date} is before {EARLIEST}")
+        elif date > latest and name in happened:
+            yield FieldViolation(name, _in_the_future(name, date, happened[name], today))
         elif date > latest:
             yield FieldViolation(name, f"{name} {date} is after {latest}, too far in the future")
 
@@ -83,6 +112,25 @@ def _check_needed(kind: str, spec: Message, dates: dict) -> Iterator[FieldViolat
     needed = DATES_NEEDED.get((kind, status))
     if needed and needed not in dates:
         yield FieldViolation(needed, f"{needed} is required when status is {status}")
+
+
+def happened_dates(kind: str, status: str | None) -> Iterator[tuple[str, str]]:
+    """(date, what it is) of each date of a `kind` spec in `status` that records what happened."""
+    for (happened_kind, name), (statuses, what) in HAPPENED_DATES.items():
+        if happened_kind == kind and (statuses is None or status in statuses):
+            yield name, what
+
+
+def latest_date(name: str, today: datetime.date) -> datetime.date:
+    """The latest a planned date may be."""
+    return years_after(today, YEARS_AHEAD.get(name, 1))
+
+
+def _in_the_future(name: str, date: datetime.date, what: str, today: datetime.date) -> str:
+    return (
+        f"{name} {date} is {what}, which records what happened and cannot be later than "
+        f"today, {today} in {TIME_ZONE}"
+    )
 
 
 def years_after(day: datetime.date, years: int) -> datetime.date:

@@ -21,6 +21,7 @@ NUMBERS = [0, -1, 1, 14, 15, 5000, 5001, 1899, 1900, 2025, 2026, 10_000, 10_000.
 NUMBERS += [math.nan, math.inf, 2**31 - 1]
 DATES = [(0, 0, 0), (2024, 2, 30), (2024, 2, 29), (1899, 12, 31), (1900, 1, 1), (2026, 6, 15)]
 DATES += [(2026, 6, 16), (2035, 6, 15), (2035, 6, 16), (2024, 13, 1), (-1, 1, 1), (0, 1, 1)]
+DATES += [(2025, 6, 14), (2025, 6, 15), (2025, 6, 16), (2025, 7, 1)]  # around TODAY
 TEXTS = ["", "x", "a\0b", "x" * 201, "x" * 2001, "中文"]
 GEOMETRIES = [
     "",
@@ -67,6 +68,51 @@ def test_pipes_written_compactly_or_spaced_pass():
     assets[0].geojson, assets[1].geojson = GEOMETRIES[1], GEOMETRIES[2]
     assets[1].name = "cities/330100/assets/other"
     assert quick_and_exact(assets) == (True, [])
+
+
+@pytest.mark.parametrize(
+    ("kind", "fields"),
+    [
+        ("old_compound", {"status": 2, "start_date": (2025, 6, 16)}),
+        (
+            "urban_village",
+            {"status": 3, "start_date": (2025, 6, 1), "completion_date": (2025, 6, 16)},
+        ),
+        ("pipe_segment", {"status": 4, "renovation_completion_date": (2025, 6, 16)}),
+        ("drainage_zone", {"assessment_date": (2025, 6, 16)}),
+        ("waterlogging_point", {"identified_date": (2025, 6, 16)}),
+        ("waterlogging_point", {"remediation_date": (2025, 6, 16)}),
+    ],
+)
+def test_a_date_of_what_happened_after_today_is_not_vouched_for(kind, fields):
+    assets = [make_asset(kind), make_asset(kind, **_with_dates(fields))]
+    assets[1].name = "cities/330100/assets/tomorrow"
+    quick, violations = quick_and_exact(assets)
+    assert not quick and violations
+
+
+def test_planned_dates_ahead_are_vouched_for():
+    assets = [
+        make_asset("old_compound", start_date=date_pb2.Date(year=2025, month=9, day=1)),
+        make_asset(
+            "pipe_segment",
+            status=3,
+            renovation_completion_date=date_pb2.Date(year=2025, month=9, day=1),
+        ),
+        make_asset("waterlogging_point", deadline=date_pb2.Date(year=2027, month=1, day=1)),
+    ]
+    for number, asset in enumerate(assets):
+        asset.name = f"cities/330100/assets/planned-{number}"
+    assert quick_and_exact(assets) == (True, [])
+
+
+def _with_dates(fields: dict) -> dict:
+    return {
+        name: date_pb2.Date(year=value[0], month=value[1], day=value[2])
+        if isinstance(value, tuple)
+        else value
+        for name, value in fields.items()
+    }
 
 
 def test_the_check_never_vouches_for_a_batch_validate_asset_refuses():

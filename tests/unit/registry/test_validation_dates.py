@@ -3,6 +3,7 @@ import datetime
 import pytest
 from google.type import date_pb2
 
+from services.common.clock import today_in_zhejiang
 from services.registry.domain.date_checks import years_after
 from urban.registry.v1 import resources_pb2 as r
 
@@ -161,3 +162,88 @@ def test_an_impossible_date_is_not_also_reported_as_missing():
 )
 def test_years_after(day, years, expected):
     assert years_after(day, years) == expected
+
+
+TOMORROW = as_date(TODAY + datetime.timedelta(days=1))
+NEXT_MONTH = as_date(TODAY + datetime.timedelta(days=30))
+TODAY_DATE = as_date(TODAY)
+RENOVATED = r.PIPE_STATUS_RENOVATED
+
+
+@pytest.mark.parametrize("kind", RENOVATION_KINDS)
+@pytest.mark.parametrize("status", [STARTED, COMPLETED])
+def test_works_that_started_cannot_start_tomorrow(kind, status):
+    today = make_asset(kind, status=status, start_date=TODAY_DATE, completion_date=TODAY_DATE)
+    assert violations(today) == []
+    asset = make_asset(kind, status=status, start_date=TOMORROW, completion_date=NEXT_MONTH)
+    future = [v for v in violations(asset) if v.field == f"{kind}.start_date"]
+    assert [v.description for v in future] == [
+        "start_date 2025-06-16 is the start date of works that have started, which "
+        "records what happened and cannot be later than today, 2025-06-15 in China Standard Time"
+    ]
+
+
+@pytest.mark.parametrize("kind", RENOVATION_KINDS)
+def test_a_completion_cannot_be_dated_tomorrow(kind):
+    asset = make_asset(kind, status=COMPLETED, start_date=TODAY_DATE, completion_date=TOMORROW)
+    [violation] = violations(asset)
+    assert violation.field == f"{kind}.completion_date"
+    assert "is a completion date, which records what happened" in violation.description
+    assert "cannot be later than today, 2025-06-15 in China Standard Time" in violation.description
+
+
+@pytest.mark.parametrize("kind", RENOVATION_KINDS)
+def test_planned_works_and_the_expected_end_of_started_ones_may_lie_ahead(kind):
+    planned = make_asset(kind, start_date=TOMORROW, completion_date=NEXT_MONTH)
+    assert violations(planned) == []
+    started = make_asset(kind, status=STARTED, start_date=TODAY_DATE, completion_date=NEXT_MONTH)
+    assert violations(started) == []
+
+
+def test_a_pipe_renovated_tomorrow_is_rejected_but_one_under_renovation_may_plan_it():
+    renovated = make_asset("pipe_segment", status=RENOVATED, renovation_completion_date=TOMORROW)
+    [violation] = violations(renovated)
+    assert violation.field == "pipe_segment.renovation_completion_date"
+    assert "the renovation date of a renovated pipe" in violation.description
+    assert (
+        violations(
+            make_asset("pipe_segment", status=RENOVATED, renovation_completion_date=TODAY_DATE)
+        )
+        == []
+    )
+    under_way = r.PIPE_STATUS_UNDER_RENOVATION
+    planned = make_asset("pipe_segment", status=under_way, renovation_completion_date=TOMORROW)
+    assert violations(planned) == []
+
+
+@pytest.mark.parametrize(
+    ("kind", "field", "what"),
+    [
+        ("drainage_zone", "assessment_date", "an assessment date"),
+        ("waterlogging_point", "identified_date", "an identification date"),
+        ("waterlogging_point", "remediation_date", "a remediation date"),
+    ],
+)
+def test_assessments_identifications_and_remediations_cannot_be_dated_tomorrow(kind, field, what):
+    assert violations(make_asset(kind, **{field: TODAY_DATE})) == []
+    [violation] = violations(make_asset(kind, **{field: TOMORROW}))
+    assert violation.field == f"{kind}.{field}"
+    assert f"is {what}, which records what happened" in violation.description
+
+
+def test_a_deadline_and_a_plan_year_may_lie_ahead():
+    assert violations(make_asset("waterlogging_point", deadline=NEXT_MONTH)) == []
+    assert violations(make_asset("old_compound", plan_year=TODAY.year + 2)) == []
+
+
+def test_a_happened_date_far_ahead_is_reported_once():
+    far = date(TODAY.year + 3, 1, 1)
+    assert violated_fields(make_asset("drainage_zone", assessment_date=far)) == [
+        "drainage_zone.assessment_date"
+    ]
+
+
+def test_today_is_the_date_in_china_standard_time():
+    """23:30 UTC is already the next morning in Hangzhou."""
+    late_evening_utc = datetime.datetime(2025, 6, 15, 23, 30, tzinfo=datetime.UTC)
+    assert today_in_zhejiang(lambda: late_evening_utc) == datetime.date(2025, 6, 16)

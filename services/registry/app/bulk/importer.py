@@ -1,6 +1,7 @@
 """ImportAssets: a stream of batches, each checked whole, then committed on its own, in order,
 and answered once committed (see pipeline.py for how the work overlaps)."""
 
+import datetime as dt
 from collections.abc import Callable, Iterable, Iterator
 from functools import partial
 
@@ -24,10 +25,17 @@ Alive = Callable[[], bool]
 
 
 class AssetImport:
-    def __init__(self, storage: RegistryStorage, cities: CityDirectory, transactions: Transactions):
+    def __init__(
+        self,
+        storage: RegistryStorage,
+        cities: CityDirectory,
+        transactions: Transactions,
+        today: Callable[[], dt.date] = today_in_zhejiang,
+    ):
         self._storage = storage
         self._cities = cities
         self._transactions = transactions
+        self._today = today
 
     def run(
         self, requests: Iterable, principal: Principal, alive: Alive
@@ -49,7 +57,7 @@ class AssetImport:
         earlier = self._earlier_answer(principal.name, request.request_id)
         if earlier is not None:
             return Prepared(lambda turn: earlier)
-        columns = checked_columns(request, self._cities.get, today_in_zhejiang())
+        columns = checked_columns(request, self._cities.get, self._today())
         plan = ImportPlan(list(request.assets), columns, principal.name, request.request_id)
         work = partial(
             self._transactions.run,

@@ -11,7 +11,7 @@ from services.common.clock import utc_now
 from services.registry.app.bulk.columns import Columns
 from services.registry.app.bulk.pipeline import Turn, TurnTimedOut
 from services.registry.app.bulk.stored_assets import parsed
-from services.registry.app.stamping import OUTPUT_FIELDS, etag_of
+from services.registry.app.stamping import OUTPUT_FIELDS, check_etag, etag_of
 from services.registry.domain.kinds import spec_status
 from services.registry.storage import WriteSession
 from services.registry.storage.bulk_writes import (
@@ -39,6 +39,7 @@ class ImportPlan:
         self._actor = actor
         self._request_id = request_id
         self._labels = _labels_json(columns)
+        self._etags = _sent_etags(assets)
         clear_output_fields(assets)
         self._stamped = False
 
@@ -67,6 +68,7 @@ class ImportPlan:
         so that each round leaves fewer names to race for and the batch gets through."""
         names = self._columns.names
         stored = writer.stored(names)
+        self._check_etags(stored)
         while changes := self._changes(stored):
             rows = self._rows(changes, writer.new_versions(len(changes)), context)
             try:
@@ -79,6 +81,18 @@ class ImportPlan:
                     raise WriteConflict(str(race)) from race
                 stored.update(created_meanwhile)
         return [], []
+
+    def _check_etags(self, stored: dict[str, tuple[bytes, bool]]) -> None:
+        """Each etag sent must be that of the live asset, whose row `stored` has locked."""
+        if not self._etags:
+            return
+        names = [self._columns.names[position] for position, _ in self._etags]
+        rows = [stored.get(name) for name in names]
+        live = parsed([row[0] for row in rows if row is not None and not row[1]])
+        current = iter(live)
+        for (position, etag), name, row in zip(self._etags, names, rows, strict=True):
+            asset = next(current) if row is not None and not row[1] else None
+            check_etag(etag, asset, name, f"assets[{position}].etag")
 
     def _changes(self, stored: dict[str, tuple[bytes, bool]]) -> list[Change]:
         """Every asset that is new, deleted before, or different from what is stored."""
@@ -143,6 +157,12 @@ def _wait_for(turn: Turn) -> None:
         turn()
     except TurnTimedOut as error:
         raise WriteConflict(str(error)) from error
+
+
+def _sent_etags(assets: list) -> list[tuple[int, str]]:
+    """(position, etag) of each asset sent with an etag."""
+    etags = list(map(attrgetter("etag"), assets))
+    return [(position, etags[position]) for position in compress(range(len(etags)), etags)]
 
 
 def clear_output_fields(assets: list) -> None:

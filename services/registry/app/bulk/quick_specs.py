@@ -44,6 +44,8 @@ class SpecRules:
     dates: tuple[str, ...]
     strings: tuple[tuple[str, int | None], ...]  # (field, maximum length)
     needed_dates: tuple[tuple[int, str], ...]  # (status number, date that status needs)
+    # (status numbers, None meaning every status; a date that records what happened in them)
+    happened_dates: tuple[tuple[frozenset[int] | None, str], ...]
     understood: bool  # False when the spec has fields these rules do not know how to check
 
 
@@ -61,6 +63,7 @@ def rules_for(kind: str, today: datetime.date) -> SpecRules:
             if f.type == FieldDescriptor.TYPE_STRING
         ),
         needed_dates=_needed_dates(kind),
+        happened_dates=_happened_dates(kind),
         understood=all(_understood(f) for f in fields),
     )
 
@@ -133,9 +136,15 @@ def _dates_pass(kind: str, rules: SpecRules, columns: _Columns, today: datetime.
     ordered = (pair for pair in date_checks.ORDERED_DATES if set(pair) <= set(rules.dates))
     if not all(_in_order(columns.dates(first), columns.dates(then)) for first, then in ordered):
         return False
-    return all(
+    if not all(
         UNSET_DATE not in _dates_with_status(columns, status, date)
         for status, date in rules.needed_dates
+    ):
+        return False
+    latest = (today.year, today.month, today.day)
+    return all(
+        max(_happened(columns, statuses, date), default=UNSET_DATE) <= latest
+        for statuses, date in rules.happened_dates
     )
 
 
@@ -166,21 +175,42 @@ def _dates_with_status(columns: _Columns, status: int, date: str) -> set:
     return {ymd for value, ymd in pairs if value == status}
 
 
+def _happened(columns: _Columns, statuses: frozenset[int] | None, date: str) -> list:
+    """The `date` of every spec whose status is among `statuses` (None: of every spec)."""
+    if statuses is None:
+        return columns.dates(date)
+    pairs = zip(columns["status"], columns.dates(date), strict=True)
+    return [ymd for value, ymd in pairs if value in statuses]
+
+
 def _enum_rule(kind: str, field: FieldDescriptor) -> tuple[str, frozenset[int], bool]:
     defined = frozenset(value.number for value in field.enum_type.values) | {0}
     return field.name, defined, field.name in REQUIRED_ENUMS.get(kind, ())
 
 
 def _needed_dates(kind: str) -> tuple[tuple[int, str], ...]:
-    enum = STATUS_ENUMS.get(kind)
-    if enum is None:
-        return ()
-    numbers = {enum_label(enum, value.number): value.number for value in enum.values}
+    numbers = _status_numbers(kind)
     return tuple(
         (numbers[status], date)
         for (needing_kind, status), date in date_checks.DATES_NEEDED.items()
         if needing_kind == kind and status in numbers
     )
+
+
+def _happened_dates(kind: str) -> tuple[tuple[frozenset[int] | None, str], ...]:
+    numbers = _status_numbers(kind)
+    return tuple(
+        (None if statuses is None else frozenset(numbers[status] for status in statuses), date)
+        for (happened_kind, date), (statuses, _) in date_checks.HAPPENED_DATES.items()
+        if happened_kind == kind
+    )
+
+
+def _status_numbers(kind: str) -> dict[str, int]:
+    enum = STATUS_ENUMS.get(kind)
+    if enum is None:
+        return {}
+    return {enum_label(enum, value.number): value.number for value in enum.values}
 
 
 def _is_date(field: FieldDescriptor) -> bool:
