@@ -8,7 +8,7 @@ import grpc
 import pytest
 
 from services.cli.main import main
-from tests.integration.cli.fake_registry import CitiesOnlyRegistry
+from tests.integration.cli.fake_registry import CitiesOnlyRegistry, abort
 from tests.integration.cli.files import pipes_csv
 from urban.registry.v1 import registry_service_pb2 as api
 from urban.registry.v1 import registry_service_pb2_grpc
@@ -16,9 +16,10 @@ from urban.registry.v1 import registry_service_pb2_grpc
 
 class FlakyStreamingRegistry(CitiesOnlyRegistry):
     """Knows the reference cities and ImportAssets only; breaks the stream at the second chunk's
-    first two arrivals, the first time with UNAVAILABLE, then with ABORTED."""
+    first two arrivals, the first time with UNAVAILABLE, then with ABORTED for `reason`."""
 
-    def __init__(self, refuse_chunk: int | None = None):
+    def __init__(self, refuse_chunk: int | None = None, reason: str = "CONTENTION"):
+        self.reason = reason
         self.arrivals: dict[str, int] = {}
         self.requests: list[str] = []
         self.refuse_chunk = refuse_chunk
@@ -33,9 +34,10 @@ class FlakyStreamingRegistry(CitiesOnlyRegistry):
                 chunk = list(self.arrivals).index(request.request_id)
             if chunk == self.refuse_chunk:
                 context.abort(grpc.StatusCode.INVALID_ARGUMENT, "refused")
-            if chunk == 1 and arrival <= 2:
-                code = grpc.StatusCode.UNAVAILABLE if arrival == 1 else grpc.StatusCode.ABORTED
-                context.abort(code, "database restarting")
+            if chunk == 1 and arrival == 1:
+                context.abort(grpc.StatusCode.UNAVAILABLE, "database restarting")
+            if chunk == 1 and arrival == 2:
+                abort(context, self.reason)
             yield api.ImportAssetsResponse(request_id=request.request_id,
                                            created_count=len(request.assets))
 
@@ -91,3 +93,15 @@ def test_a_refusal_is_not_retried_and_says_how_far_the_import_got(tmp_path, caps
     assert code == 1
     assert capsys.readouterr().err.splitlines() == ["urban: refused"]
     assert list(servicer.arrivals.values()) == [1]
+
+
+def test_a_chunk_refused_for_a_stale_etag_is_not_sent_again(tmp_path, capsys):
+    servicer = FlakyStreamingRegistry(reason="ETAG_MISMATCH")
+    server, target = serve(servicer)
+    try:
+        code = run_import(target, pipes_csv(tmp_path / "pipes.csv", 2500), "--parallel", "1")
+    finally:
+        server.stop(None)
+    assert code == 1
+    assert "ETAG_MISMATCH" in capsys.readouterr().err
+    assert list(servicer.arrivals.values()) == [1, 2]

@@ -50,3 +50,12 @@ def invalid(*violations: tuple[str, str]) -> FailedCall:
                                details=[detail])
     trailing = rpc_status.to_status(status).trailing_metadata
     return FailedCall(grpc.StatusCode.INVALID_ARGUMENT, "invalid request", trailing)
+
+
+def aborted(reason: str) -> FailedCall:
+    """ABORTED with an ErrorInfo of `reason`, as the registry sends it."""
+    info = any_pb2.Any()
+    info.Pack(error_details_pb2.ErrorInfo(reason=reason, domain="urban.zj.gov.cn"))
+    status = status_pb2.Status(code=code_pb2.ABORTED, message=reason.lower(), details=[info])
+    trailing = rpc_status.to_status(status).trailing_metadata
+    return FailedCall(grpc.StatusCode.ABORTED, reason.lower(), trailing)

@@ -4,7 +4,7 @@ import pytest
 
 from services.cli.batches import MAX_ASSETS, Chunk, ChunkSender, chunks, request_id
 from services.cli.failures import CliError, RpcFailure
-from tests.unit.cli.rpc_errors import invalid
+from tests.unit.cli.rpc_errors import aborted, invalid
 from urban.registry.v1 import registry_service_pb2 as api
 from urban.registry.v1 import resources_pb2 as r
 
@@ -78,3 +78,34 @@ def test_a_rejected_chunk_names_the_row_it_came_from():
     with pytest.raises(CliError) as caught:
         sender(registry, []).send_all(chunks(rows(2500)))
     assert caught.value.lines[1:] == ("  line 1005: length_m: must be positive",)
+
+
+class AbortingRegistry:
+    """Aborts each request with `reason` the first `times` times it arrives."""
+
+    def __init__(self, reason: str, times: int):
+        self.reason, self.times, self.attempts = reason, times, 0
+
+    def upsert(self, request: api.BatchUpsertAssetsRequest):
+        self.attempts += 1
+        if self.attempts <= self.times:
+            raise RpcFailure(aborted(self.reason), "registry", "x")
+        return api.BatchUpsertAssetsResponse(created_count=len(request.assets))
+
+
+def aborting_sender(registry: AbortingRegistry, pauses: list) -> ChunkSender:
+    return ChunkSender(registry.upsert, lambda chunk: "id", 1, lambda rows: None, pauses.append)
+
+
+def test_a_chunk_that_lost_races_is_sent_again_after_a_pause():
+    registry, pauses = AbortingRegistry("CONTENTION", times=2), []
+    totals = aborting_sender(registry, pauses).send_all(chunks(rows(10)))
+    assert totals.created == 10 and registry.attempts == 3 and pauses == [0.5, 1.0]
+
+
+def test_a_chunk_refused_for_a_stale_etag_is_never_sent_again():
+    registry, pauses = AbortingRegistry("ETAG_MISMATCH", times=1), []
+    with pytest.raises(RpcFailure) as caught:
+        aborting_sender(registry, pauses).send_all(chunks(rows(10)))
+    assert caught.value.error.code().name == "ABORTED"
+    assert registry.attempts == 1 and pauses == []

@@ -1,7 +1,7 @@
 import grpc
 
-from services.cli.failures import describe_rpc_error
-from tests.unit.cli.rpc_errors import FailedCall, invalid, unreachable
+from services.cli.failures import describe_rpc_error, worth_retrying
+from tests.unit.cli.rpc_errors import FailedCall, aborted, invalid, unreachable
 
 
 def describe(error) -> list[str]:
@@ -37,3 +37,12 @@ def test_field_violations_are_listed_one_a_line():
 def test_other_errors_show_the_server_message():
     error = FailedCall(grpc.StatusCode.NOT_FOUND, "asset cities/330100/assets/x does not exist")
     assert describe(error) == ["asset cities/330100/assets/x does not exist"]
+
+
+def test_a_lost_race_is_worth_retrying_but_a_stale_etag_is_not():
+    assert worth_retrying(aborted("CONTENTION"))
+    assert not worth_retrying(aborted("ETAG_MISMATCH"))
+    assert not worth_retrying(FailedCall(grpc.StatusCode.ABORTED, "aborted"))
+    assert worth_retrying(unreachable())
+    assert worth_retrying(FailedCall(grpc.StatusCode.RESOURCE_EXHAUSTED, "rate limited"))
+    assert not worth_retrying(invalid(("assets[0].name", "bad")))
