@@ -147,9 +147,10 @@ class RegistryServiceServicer:
 
     def ImportAssets(self, request_iterator, context):
         """Loads many assets fast, for a city's first load and nightly resends: each request is one
-        batch, validated whole and created or replaced atomically on its own, with one change per
-        changed asset; each is answered with its counts, in order, once it has committed. The
-        stream stops at the first batch refused; the batches answered before it stay stored.
+        batch, validated whole (etags included, as in BatchUpsertAssets) and created or replaced
+        atomically on its own, with one change per changed asset; each is answered with its
+        counts, in order, once it has committed. The stream stops at the first batch refused; the
+        batches answered before it stay stored.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
