@@ -1,10 +1,10 @@
 """The command line: global options (accepted before or after the command) and commands."""
 
 import argparse
-import datetime
 import os
 
 from services.cli import asset_commands, exporting, importing, progress_command, token_command
+from services.cli.options import iso_date
 from services.cli.sources import FORMATS
 from services.registry.domain.kinds import KINDS
 
@@ -112,7 +112,7 @@ def _add_cities(commands, common) -> None:
 
 def _add_progress(commands, common) -> None:
     command = commands.add_parser("progress", parents=[common], help="plan progress (risk)")
-    command.add_argument("--as-of", type=datetime.date.fromisoformat, metavar="YYYY-MM-DD")
+    command.add_argument("--as-of", type=iso_date, metavar="YYYY-MM-DD")
     command.add_argument("--json", action="store_true")
     command.set_defaults(run=progress_command.run_progress)
 

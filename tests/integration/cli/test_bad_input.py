@@ -73,3 +73,12 @@ def test_usage_errors_exit_2_and_help_exits_0(urban):
     outcome = urban("import")
     assert outcome.code == 2 and "Traceback" not in outcome.err
     assert urban("--help").code == 0
+
+
+@pytest.mark.parametrize("day", ["2026-13-01", "yesterday", "2026-02-30"])
+def test_a_bad_as_of_date_names_the_option_and_the_format(urban, day):
+    outcome = urban("progress", "--as-of", day)
+    assert outcome.code == 2 and "Traceback" not in outcome.err
+    [message] = [line for line in outcome.err_lines if "error:" in line]
+    assert f"argument --as-of: {day!r} is not a date: give YYYY-MM-DD" in message
+    assert "fromisoformat" not in outcome.err
