@@ -124,9 +124,16 @@ def _add_token(commands, common) -> None:
     create.add_argument("name")
     create.add_argument("scopes", nargs="+", metavar="scope",
                         help="admin, cities.write, assets.read:<city|*>, assets.write:<city|*>")
-    tokens_file = os.environ.get("URBAN_AUTH_TOKENS_FILE") or DEFAULT_TOKENS_FILE
-    create.add_argument("--file", default=tokens_file, help="tokens file (default: %(default)s)")
     create.set_defaults(run=token_command.run_token_create)
+    listing = actions.add_parser("list", help="list the tokens: names, scopes and state")
+    listing.set_defaults(run=token_command.run_token_list)
+    revoke = actions.add_parser("revoke", help="revoke a token by its name")
+    revoke.add_argument("name")
+    revoke.set_defaults(run=token_command.run_token_revoke)
+    tokens_file = os.environ.get("URBAN_AUTH_TOKENS_FILE") or DEFAULT_TOKENS_FILE
+    for action in (create, listing, revoke):
+        action.add_argument("--file", default=tokens_file,
+                            help="tokens file (default: %(default)s)")
 
 
 def _positive(text: str) -> int:
