@@ -162,8 +162,8 @@ def _with_resume_hint(error: CliError, imported: int, total: int) -> CliError:
 def _summarise(path: str, report: CheckReport, totals: Totals, seconds: float) -> None:
     sent = report.valid_rows
     rate = f", {sent / seconds:,.0f} rows/s" if seconds > 0 else ""
-    before = (f"; {totals.imported_before} rows were imported before with the same request ids "
-              "and not applied again (--resend applies them)" if totals.imported_before else "")
+    before = (f"; {totals.imported_before} rows already imported earlier, not applied again "
+              "(--resend applies them)" if totals.imported_before else "")
     say(f"imported {sent - totals.imported_before} rows from {path}: {totals.created} created, "
         f"{totals.updated} updated, {totals.unchanged} unchanged{before} ({seconds:.1f} s{rate})")
     if report.invalid_rows:

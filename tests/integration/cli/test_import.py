@@ -74,8 +74,8 @@ def test_running_the_same_import_again_records_no_change(urban, admin, tmp_path)
     assert (again.code, resent.code) == (0, 0)
     assert change_count(admin) == changes == 1500
     assert again.out.startswith(
-        f"imported 0 rows from {path}: 0 created, 0 updated, 0 unchanged; 1500 rows were "
-        "imported before with the same request ids and not applied again (--resend applies them)")
+        f"imported 0 rows from {path}: 0 created, 0 updated, 0 unchanged; 1500 rows already "
+        "imported earlier, not applied again (--resend applies them)")
     assert "0 created, 0 updated, 1500 unchanged (" in resent.out
 
 
@@ -103,7 +103,7 @@ def test_an_interrupted_import_run_again_finishes_without_doing_anything_twice(
     assert finished.code == 0
     assert finished.out.startswith(
         f"imported {2500 - before} rows from {path}: {2500 - before} created, 0 updated, "
-        f"0 unchanged; {before} rows were imported before")
+        f"0 unchanged; {before} rows already imported earlier, not applied again")
     assert len(stored(admin)) == 2500 and change_count(admin) == 2500
 
 

@@ -127,4 +127,4 @@ def test_a_replayed_answer_to_a_chunk_this_run_sent_counts_as_this_runs_work(tmp
         server.stop(None)
     assert (code, again) == (0, 0), first.err + second.err
     assert "2500 created, 0 updated, 0 unchanged (" in first.out
-    assert "imported 0 rows" in second.out and "2500 rows were imported before" in second.out
+    assert "imported 0 rows" in second.out and "2500 rows already imported earlier" in second.out
