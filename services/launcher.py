@@ -35,6 +35,8 @@ _LOG = logging.getLogger("services.launcher")
 VAR_DIR = Path("var")
 DEMO_DIR = VAR_DIR / "demo"
 CREDENTIALS_NAME = "dev-credentials.yaml"
+# Settings of the user's own services that would tie the demo to them.
+DEMO_IGNORES = ("URBAN_REDIS_URL", "URBAN_REGISTRY_TARGET", "URBAN_REGISTRY_TOKEN")
 HEALTH_TIMEOUT_SECONDS = 60.0
 DEMO_MODULE = "services.demo"
 SERVICE_COMMANDS: dict[str, list[str]] = {
@@ -87,7 +89,8 @@ def main(
     home = DEMO_DIR if arguments.demo else VAR_DIR
     if arguments.demo:
         os.environ.update(demo_settings(DEMO_DIR))
-        os.environ.pop("URBAN_REDIS_URL", None)
+        for variable in DEMO_IGNORES:
+            os.environ.pop(variable, None)
     endpoints = _endpoints()
     if taken := ports_in_use(endpoints):
         print(f"launcher: cannot start: {taken}", file=sys.stderr)
@@ -151,10 +154,8 @@ def _in_use(address: Address) -> bool:
         probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         try:
             probe.bind((address.host, address.port))
-        except OSError as error:
-            if error.errno == errno.EADDRINUSE:
-                return True
-            raise
+        except OSError as error:  # any other problem is the service's to report
+            return error.errno == errno.EADDRINUSE
     return False
 
 

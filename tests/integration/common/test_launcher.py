@@ -248,12 +248,17 @@ def test_the_demo_keeps_its_data_apart_in_var_demo(launch, tmp_path):
     (tmp_path / "var").mkdir()
     own_database = "sqlite:///var/registry.db"
     launched = launch("--demo", URBAN_REGISTRY_DATABASE_URL=own_database,
-                      URBAN_REDIS_URL="redis://127.0.0.1:1/0")
+                      URBAN_REDIS_URL="redis://127.0.0.1:1/0",
+                      URBAN_REGISTRY_TARGET="127.0.0.1:1", URBAN_REGISTRY_TOKEN="urt_own")
     launched.wait_for("The demo finished with code 0")
     demo = tmp_path / "var" / "demo"
     assert "stand-in registry database sqlite:///var/demo/registry.db" in launched.output
     assert "stand-in risk database sqlite:///var/demo/risk.db" in launched.output
     assert "stand-in risk redis none" in launched.output
+    registry = re.search(r"registry\s+gRPC (\S+)\s+metrics", launched.output).group(1)
+    assert f"stand-in risk registry target {registry}" in launched.output
+    assert f"stand-in risk registry token hash {hash_token('urt_own')}" not in launched.output
+    assert "stand-in risk registry token hash " in launched.output
     assert (demo / "tokens.yaml").exists() and (demo / "dev-credentials.yaml").exists()
     assert "export URBAN_TOKEN=" in launched.output
     assert sorted(path.name for path in (tmp_path / "var").iterdir()) == ["demo"]
