@@ -105,7 +105,7 @@ def main(
         try:
             return _run(children, launch, stop, arguments.demo, demo_module, health_timeout_seconds)
         finally:
-            for child in children.values():
+            for child in reversed(children.values()):  # the risk service before its registry
                 child.stop(stop.received or signal.SIGTERM, launch.grace_seconds + 5)
 
 

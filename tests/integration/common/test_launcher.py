@@ -264,3 +264,11 @@ def test_the_demo_keeps_its_data_apart_in_var_demo(launch, tmp_path):
     assert sorted(path.name for path in (tmp_path / "var").iterdir()) == ["demo"]
     assert launched.stop() == 0
     assert "stand-in registry stopped" in (demo / "registry.log").read_text()
+
+
+def test_the_risk_service_is_stopped_before_the_registry_it_follows(launch):
+    launched = launch()
+    launched.wait_for(BANNER_END)
+    assert launched.stop() == 0
+    output = launched.output
+    assert output.index("stand-in risk stopped") < output.index("stand-in registry stopped")
