@@ -1,12 +1,17 @@
 """Runs the registry and the risk service together for development (`make run`).
 
 python -m services.launcher [--demo]
+
+`make run` keeps its databases, tokens and logs in var/; `--demo` (`make demo`) keeps them in
+var/demo/, apart from the user's own data.
 """
 
 import argparse
+import errno
 import importlib.util
 import logging
 import os
+import shlex
 import signal
 import socket
 import subprocess
@@ -28,7 +33,10 @@ from services.common.tokens import read_dev_credentials, write_dev_tokens
 
 _LOG = logging.getLogger("services.launcher")
 VAR_DIR = Path("var")
-CREDENTIALS_FILE = VAR_DIR / "dev-credentials.yaml"
+DEMO_DIR = VAR_DIR / "demo"
+CREDENTIALS_NAME = "dev-credentials.yaml"
+# Settings of the user's own services that would tie the demo to them.
+DEMO_IGNORES = ("URBAN_REDIS_URL", "URBAN_REGISTRY_TARGET", "URBAN_REGISTRY_TOKEN")
 HEALTH_TIMEOUT_SECONDS = 60.0
 DEMO_MODULE = "services.demo"
 SERVICE_COMMANDS: dict[str, list[str]] = {
@@ -57,10 +65,15 @@ class Endpoints:
 
 @dataclass(frozen=True)
 class Launch:
+    home: Path  # the directory of the credentials and logs
     endpoints: dict[str, Endpoints]
     tokens_file: str
     credentials: dict[str, str]
     grace_seconds: float
+
+    @property
+    def credentials_file(self) -> Path:
+        return self.home / CREDENTIALS_NAME
 
 
 def main(
@@ -73,17 +86,26 @@ def main(
     """`commands` replaces the services' command lines (tests start stand-ins instead)."""
     arguments = _parse_arguments(argv)
     configure_logging("launcher")
-    VAR_DIR.mkdir(exist_ok=True)
-    launch = _prepare()
+    home = DEMO_DIR if arguments.demo else VAR_DIR
+    if arguments.demo:
+        os.environ.update(demo_settings(DEMO_DIR))
+        for variable in DEMO_IGNORES:
+            os.environ.pop(variable, None)
+    endpoints = _endpoints()
+    if taken := ports_in_use(endpoints):
+        print(f"launcher: cannot start: {taken}", file=sys.stderr)
+        return 1
+    home.mkdir(parents=True, exist_ok=True)
+    launch = _prepare(home, endpoints)
     children = {
-        name: ChildProcess(name, command, _child_environment(name, launch), VAR_DIR / f"{name}.log")
+        name: ChildProcess(name, command, _child_environment(name, launch), home / f"{name}.log")
         for name, command in (commands or SERVICE_COMMANDS).items()
     }
     with StopSignals() as stop:
         try:
             return _run(children, launch, stop, arguments.demo, demo_module, health_timeout_seconds)
         finally:
-            for child in children.values():
+            for child in reversed(children.values()):  # the risk service before its registry
                 child.stop(stop.received or signal.SIGTERM, launch.grace_seconds + 5)
 
 
@@ -93,20 +115,62 @@ def _parse_arguments(argv: Sequence[str] | None) -> argparse.Namespace:
     return parser.parse_args(argv)
 
 
-def _prepare() -> Launch:
+def demo_settings(home: Path) -> dict[str, str]:
+    """The demo's own databases and tokens, whatever the environment names for `make run`."""
+    return {
+        "URBAN_REGISTRY_DATABASE_URL": f"sqlite:///{home / 'registry.db'}",
+        "URBAN_RISK_DATABASE_URL": f"sqlite:///{home / 'risk.db'}",
+        "URBAN_AUTH_TOKENS_FILE": str(home / "tokens.yaml"),
+    }
+
+
+def _endpoints() -> dict[str, Endpoints]:
     registry, risk = RegistrySettings.from_env(), RiskSettings.from_env()
-    tokens_file = Path(registry.tokens_file)
+    return {
+        "registry": Endpoints(_concrete(registry.listen), _concrete(registry.metrics_listen)),
+        "risk": Endpoints(_concrete(risk.listen), _concrete(risk.metrics_listen)),
+    }
+
+
+def ports_in_use(endpoints: Mapping[str, Endpoints]) -> str | None:
+    """One sentence naming every address already taken, or None when all are free."""
+    taken = [
+        f"{address} ({service} {what})"
+        for service, endpoint in endpoints.items()
+        for what, address in (("gRPC", endpoint.grpc), ("metrics", endpoint.metrics))
+        if _in_use(address)
+    ]
+    if not taken:
+        return None
+    return (
+        f"{', '.join(taken)} {'is' if len(taken) == 1 else 'are'} already in use; is `make run` "
+        "or `make demo` running already? Stop it, or choose other addresses with "
+        "URBAN_REGISTRY_LISTEN, URBAN_RISK_LISTEN and their *_METRICS_LISTEN"
+    )
+
+
+def _in_use(address: Address) -> bool:
+    with socket.socket(socket.AF_INET6 if ":" in address.host else socket.AF_INET) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind((address.host, address.port))
+        except OSError as error:  # any other problem is the service's to report
+            return error.errno == errno.EADDRINUSE
+    return False
+
+
+def _prepare(home: Path, endpoints: dict[str, Endpoints]) -> Launch:
+    registry = RegistrySettings.from_env()
+    tokens_file, credentials_file = Path(registry.tokens_file), home / CREDENTIALS_NAME
     if not tokens_file.exists():
-        write_dev_tokens(tokens_file, CREDENTIALS_FILE)
-        _LOG.info("wrote dev tokens to %s, clear ones in %s", tokens_file, CREDENTIALS_FILE)
-    credentials = read_dev_credentials(CREDENTIALS_FILE)
+        write_dev_tokens(tokens_file, credentials_file)
+        _LOG.info("wrote dev tokens to %s, clear ones in %s", tokens_file, credentials_file)
+    credentials = read_dev_credentials(credentials_file)
     if not (os.environ.get("URBAN_REGISTRY_TOKEN") or credentials.get("risk-service")):
         _LOG.warning("no token for the risk service to call the registry: set URBAN_REGISTRY_TOKEN")
     return Launch(
-        endpoints={
-            "registry": Endpoints(_concrete(registry.listen), _concrete(registry.metrics_listen)),
-            "risk": Endpoints(_concrete(risk.listen), _concrete(risk.metrics_listen)),
-        },
+        home=home,
+        endpoints=endpoints,
         tokens_file=str(tokens_file),
         credentials=credentials,
         grace_seconds=registry.shutdown_grace_seconds,
@@ -179,23 +243,42 @@ def _banner(launch: Launch) -> str:
     registry, risk = launch.endpoints["registry"], launch.endpoints["risk"]
     token = launch.credentials.get("dev-admin")
     shown_token = token or "<token>"
-    where = f"from {CREDENTIALS_FILE}, development only" if token else f"none in {CREDENTIALS_FILE}"
+    where = f"from {launch.credentials_file}, development only" if token else (
+        f"none in {launch.credentials_file}")
+    cli_settings = {
+        "URBAN_TOKEN": shown_token,
+        "URBAN_REGISTRY_TARGET": registry.grpc_target,
+        "URBAN_RISK_TARGET": risk.grpc_target,
+    }
     return "\n".join(
         [
             "",
             f"  registry  gRPC {registry.grpc_target:<22} metrics {registry.metrics_url}",
             f"  risk      gRPC {risk.grpc_target:<22} metrics {risk.metrics_url}",
             f"  admin token  {shown_token}  ({where})",
-            "  Try it:",
+            "  Try it, in another shell:",
+            *(f"    export {name}={shlex.quote(value)}" for name, value in cli_settings.items()),
+            f"    {_urban_command()} cities",
+            "  or from Python:",
             "    import grpc; from urban.registry.v1 import registry_service_pb2 as api, "
             "registry_service_pb2_grpc as rpc",
             f"    print(rpc.RegistryServiceStub(grpc.insecure_channel({registry.grpc_target!r}))"
             f".GetCity(api.GetCityRequest(name='cities/330100'), "
             f"metadata=[('authorization', 'Bearer {shown_token}')]))",
-            "  Logs in var/registry.log and var/risk.log. Ctrl-C stops both.",
+            f"  Logs in {launch.home / 'registry.log'} and {launch.home / 'risk.log'}. "
+            "Ctrl-C stops both.",
             "",
         ]
     )
+
+
+def _urban_command() -> str:
+    """The `urban` command installed beside this Python, as the user can type it from here."""
+    installed = Path(sys.executable).with_name("urban")
+    if not installed.exists():
+        return "urban"
+    relative = os.path.relpath(installed)
+    return relative if not relative.startswith("..") else str(installed)
 
 
 def _target(launch: Launch, name: str) -> str:

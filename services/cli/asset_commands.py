@@ -3,14 +3,15 @@
 import itertools
 import json
 
+import grpc
 from google.protobuf import json_format
 from rich.table import Table
 
 from services.cli import listing
 from services.cli.connection import Connection
 from services.cli.exported_rows import cells_from_asset
-from services.cli.failures import UsageError
-from services.cli.options import asset_name
+from services.cli.failures import RpcFailure, UsageError
+from services.cli.options import asset_name, city_code
 from services.cli.output import say, stdout_console, warn
 from services.common.enums import enum_label
 from services.registry.domain.kinds import kind_of, status_of
@@ -50,22 +51,38 @@ def run_list(args, connection: Connection) -> int:
     for asset in shown[: args.limit]:
         table.add_row(asset.name, kind_of(asset), asset.display_name, status_of(asset) or "",
                       asset.district_code, asset.update_time.ToJsonString())
+    if not shown:
+        warn(f"no assets {_where(args)}")
+        return 0
     stdout_console().print(table)
     if len(shown) > args.limit:
         warn(f"showing the first {args.limit}; more match (raise --limit, or use urban export)")
     return 0
 
 
+def _where(args) -> str:
+    place = f"in city {city_code(args.city)}" if args.city else "in any city"
+    return f"{place} match --kind and --filter" if args.kind or args.filter else place
+
+
 def run_delete(args, connection: Connection) -> int:
     if args.etag and len(args.names) > 1:
         raise UsageError("--etag applies to one asset; name only one")
-    for text in args.names:
-        name = asset_name(text, args.city)
-        request = api.DeleteAssetRequest(name=name, etag=args.etag or "",
-                                         allow_missing=args.allow_missing)
-        connection.registry.DeleteAsset(request)
-        say(f"deleted {name}")
+    for name in [asset_name(text, args.city) for text in args.names]:
+        say(f"deleted {name}" if _delete(connection, name, args) else f"{name} was absent")
     return 0
+
+
+def _delete(connection: Connection, name: str, args) -> bool:
+    """True when the asset was deleted; False when --allow-missing and it was absent."""
+    request = api.DeleteAssetRequest(name=name, etag=args.etag or "")
+    try:
+        connection.registry.DeleteAsset(request)
+    except RpcFailure as failure:
+        if args.allow_missing and failure.error.code() == grpc.StatusCode.NOT_FOUND:
+            return False
+        raise
+    return True
 
 
 def run_cities(args, connection: Connection) -> int:

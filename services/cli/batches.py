@@ -40,11 +40,21 @@ class Chunk:
 
 @dataclass
 class Totals:
+    """What the registry did for this run, and the rows an earlier run had already imported."""
+
     created: int = 0
     updated: int = 0
     unchanged: int = 0
+    imported_before: int = 0
 
-    def add(self, response: api.BatchUpsertAssetsResponse) -> None:
+    def add(self, response, sent_earlier_in_this_run: bool = False) -> None:
+        """A replayed answer repeats what the first call with its request id did: this run's
+        work only when this run made that first call (on a stream that broke)."""
+        if response.replayed and not sent_earlier_in_this_run:
+            self.imported_before += (
+                response.created_count + response.updated_count + response.unchanged_count
+            )
+            return
         self.created += response.created_count
         self.updated += response.updated_count
         self.unchanged += response.unchanged_count

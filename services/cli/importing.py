@@ -3,8 +3,10 @@ chunks (ImportAssets), or send them one BatchUpsertAssets call a chunk where the
 ImportAssets."""
 
 import hashlib
+import itertools
 import time
 import uuid
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -19,8 +21,8 @@ from services.cli.mapping import load_mapping
 from services.cli.options import city_code
 from services.cli.output import say, stderr_console, warn
 from services.cli.progress_bar import rows_progress
-from services.cli.rows import RowDefaults
-from services.cli.sources import file_format, read_records, text_encoding
+from services.cli.rows import RowDefaults, missing_identity
+from services.cli.sources import Record, file_format, read_records, text_encoding
 from services.cli.spool import Spool, open_spool
 from services.cli.streaming import StreamSender
 from services.common.clock import today_in_zhejiang
@@ -49,8 +51,9 @@ class ImportRun:
         self.args, self.connection = args, connection
         path = _existing_file(args.file)
         self.source = SourceFile(path, file_format(path, args.format), text_encoding(args.encoding))
-        defaults = RowDefaults(city=self._known_city(args.city), kind=args.kind)
-        self.reader = RowReader(path, load_mapping(args.mapping), defaults, connection.cities,
+        self.defaults = RowDefaults(city=self._known_city(args.city), kind=args.kind)
+        self.mapping = load_mapping(args.mapping)
+        self.reader = RowReader(path, self.mapping, self.defaults, connection.cities,
                                 today_in_zhejiang())
 
     def run(self) -> int:
@@ -69,10 +72,22 @@ class ImportRun:
 
     def _check(self, spool: Spool, bar: Progress) -> CheckReport:
         task = bar.add_task("checking", total=None)
-        report = check_records(self.source.records(), self.reader, spool.add,
+        report = check_records(self._records(), self.reader, spool.add,
                                lambda rows: bar.advance(task, rows))
         bar.update(task, total=report.rows)
         return report
+
+    def _records(self) -> Iterator[Record]:
+        """The file's records, once its first row shows the options cover what the columns
+        lack."""
+        records = self.source.records()
+        first = next(records, None)
+        if first is None:
+            return iter(())
+        missing = missing_identity(self.mapping.apply(first.cells), self.defaults)
+        if missing:
+            raise UsageError(missing)
+        return itertools.chain([first], records)
 
     def _send(self, spool: Spool, bar: Progress) -> Totals:
         task = bar.add_task("importing", total=spool.count)
@@ -147,7 +162,9 @@ def _with_resume_hint(error: CliError, imported: int, total: int) -> CliError:
 def _summarise(path: str, report: CheckReport, totals: Totals, seconds: float) -> None:
     sent = report.valid_rows
     rate = f", {sent / seconds:,.0f} rows/s" if seconds > 0 else ""
-    say(f"imported {sent} rows from {path}: {totals.created} created, {totals.updated} updated, "
-        f"{totals.unchanged} unchanged ({seconds:.1f} s{rate})")
+    before = (f"; {totals.imported_before} rows already imported earlier, not applied again "
+              "(--resend applies them)" if totals.imported_before else "")
+    say(f"imported {sent - totals.imported_before} rows from {path}: {totals.created} created, "
+        f"{totals.updated} updated, {totals.unchanged} unchanged{before} ({seconds:.1f} s{rate})")
     if report.invalid_rows:
         say(f"skipped {report.invalid_rows} invalid rows")

@@ -1,10 +1,10 @@
 """The command line: global options (accepted before or after the command) and commands."""
 
 import argparse
-import datetime
 import os
 
 from services.cli import asset_commands, exporting, importing, progress_command, token_command
+from services.cli.options import iso_date
 from services.cli.sources import FORMATS
 from services.registry.domain.kinds import KINDS
 
@@ -112,7 +112,7 @@ def _add_cities(commands, common) -> None:
 
 def _add_progress(commands, common) -> None:
     command = commands.add_parser("progress", parents=[common], help="plan progress (risk)")
-    command.add_argument("--as-of", type=datetime.date.fromisoformat, metavar="YYYY-MM-DD")
+    command.add_argument("--as-of", type=iso_date, metavar="YYYY-MM-DD")
     command.add_argument("--json", action="store_true")
     command.set_defaults(run=progress_command.run_progress)
 
@@ -124,9 +124,16 @@ def _add_token(commands, common) -> None:
     create.add_argument("name")
     create.add_argument("scopes", nargs="+", metavar="scope",
                         help="admin, cities.write, assets.read:<city|*>, assets.write:<city|*>")
-    tokens_file = os.environ.get("URBAN_AUTH_TOKENS_FILE") or DEFAULT_TOKENS_FILE
-    create.add_argument("--file", default=tokens_file, help="tokens file (default: %(default)s)")
     create.set_defaults(run=token_command.run_token_create)
+    listing = actions.add_parser("list", help="list the tokens: names, scopes and state")
+    listing.set_defaults(run=token_command.run_token_list)
+    revoke = actions.add_parser("revoke", help="revoke a token by its name")
+    revoke.add_argument("name")
+    revoke.set_defaults(run=token_command.run_token_revoke)
+    tokens_file = os.environ.get("URBAN_AUTH_TOKENS_FILE") or DEFAULT_TOKENS_FILE
+    for action in (create, listing, revoke):
+        action.add_argument("--file", default=tokens_file,
+                            help="tokens file (default: %(default)s)")
 
 
 def _positive(text: str) -> int:

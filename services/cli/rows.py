@@ -28,6 +28,19 @@ class RowDefaults:
     kind: str | None = None
 
 
+def missing_identity(cells: dict[str, str], defaults: RowDefaults) -> str | None:
+    """What every row lacks because neither a column nor an option gives it, as one message."""
+    lacking = []
+    if defaults.city is None and not ({"city", "name"} & cells.keys()):
+        lacking.append(("city", "--city CODE (e.g. --city 330100)", "a city or name column"))
+    if defaults.kind is None and "kind" not in cells:
+        lacking.append(("kind", f"--kind KIND ({', '.join(KINDS)})", "a kind column"))
+    if not lacking:
+        return None
+    what, options, columns = (" and ".join(parts) for parts in zip(*lacking, strict=True))
+    return f"the rows have no {what}: add {options}, or {columns}"
+
+
 def asset_from_cells(
     cells: dict[str, str], defaults: RowDefaults
 ) -> tuple[resources_pb2.Asset, list[FieldViolation]]:

@@ -26,6 +26,7 @@ class StreamSender:
         self.in_flight, self._on_sent, self._pause = in_flight, on_sent, pause
         self.unanswered: deque[Chunk] = deque()
         self.sent_rows = 0
+        self._sent_on_a_broken_stream: set[int] = set()
 
     def send_all(self, all_chunks: Iterable[Chunk]) -> Totals:
         """Stops at the first chunk refused, raising why; chunks are atomic."""
@@ -44,12 +45,13 @@ class StreamSender:
                 retries += 1
 
     def _send_over_one_stream(self, fresh: Iterator[Chunk], totals: Totals) -> None:
+        self._sent_on_a_broken_stream.update(chunk.index for chunk in self.unanswered)
         requests = _Requests(self, fresh)
         try:
             for answer in self._stream(iter(requests)):
                 chunk = self.unanswered.popleft()
                 requests.window.release()
-                totals.add(answer)
+                totals.add(answer, chunk.index in self._sent_on_a_broken_stream)
                 self.sent_rows += len(chunk.assets)
                 self._on_sent(len(chunk.assets))
         finally:

@@ -34,7 +34,10 @@ class ChildProcess:
         self._copier: threading.Thread | None = None
 
     def start(self) -> None:
-        log = self.log_path.open("w", encoding="utf-8")
+        """Appends to the log, after a line marking this start: earlier runs' lines stay."""
+        log = self.log_path.open("a", encoding="utf-8")
+        log.write(f"--- {self.name} started at {time.strftime('%Y-%m-%d %H:%M:%S %z')} ---\n")
+        log.flush()
         # Its own process group: terminal signals reach it only through the launcher.
         self._process = subprocess.Popen(
             self._command,

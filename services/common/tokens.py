@@ -6,6 +6,7 @@ python -m services.common.tokens add hangzhou-gis-sync assets.write:330100 asset
 import argparse
 import os
 import secrets
+import stat
 import sys
 import tempfile
 from collections.abc import Iterable
@@ -23,7 +24,7 @@ from services.common.token_file import (
 TOKEN_PREFIX = "urt_"
 DEV_TOKEN_SCOPES = {"dev-admin": ["admin"], "risk-service": ["assets.read:*"]}
 
-__all__ = ["add_token", "generate_token", "hash_token", "write_dev_tokens"]
+__all__ = ["add_token", "generate_token", "hash_token", "revoke_token", "write_dev_tokens"]
 
 
 def generate_token() -> str:
@@ -43,6 +44,23 @@ def add_token(path: str | Path, name: str, scopes: Iterable[str]) -> str:
     document["tokens"].append({"name": name, "sha256": hash_token(token), "scopes": scopes})
     _write_private_yaml(path, document)
     return token
+
+
+def revoke_token(path: str | Path, name: str) -> bool:
+    """Marks the named token revoked; False when it already was. The entry stays, so the name
+    is not issued again."""
+    path = Path(path)
+    document = read_document(path)
+    entries = [entry for entry in document["tokens"] if isinstance(entry, dict)]
+    entry = next((entry for entry in entries if entry.get("name") == name), None)
+    if entry is None:
+        names = ", ".join(str(entry.get("name")) for entry in entries) or "none"
+        raise TokensFileError(f"tokens file {path} has no token named {name!r} (it has: {names})")
+    if entry.get("revoked") is True:
+        return False
+    entry["revoked"] = True
+    _write_private_yaml(path, document)
+    return True
 
 
 def write_dev_tokens(tokens_path: str | Path, credentials_path: str | Path) -> dict[str, str]:
@@ -69,18 +87,27 @@ def read_dev_credentials(credentials_path: str | Path) -> dict[str, str]:
 
 
 def _write_private_yaml(path: Path, document: dict, header: str = "") -> None:
-    """Replaces the file atomically with one only its owner can read."""
+    """Replaces the file atomically. A new file only its owner can read; a file rewritten keeps
+    its mode, owner and group."""
     path.parent.mkdir(parents=True, exist_ok=True)
+    existing = path.stat() if path.exists() else None
     descriptor, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
     try:
         with os.fdopen(descriptor, "w", encoding="utf-8") as file:
             file.write(header)
             yaml.safe_dump(document, file, sort_keys=False, allow_unicode=True)
-        os.chmod(temporary, 0o600)
+        os.chmod(temporary, stat.S_IMODE(existing.st_mode) if existing else 0o600)
+        if existing and (existing.st_uid, existing.st_gid) != _owner(temporary):
+            os.chown(temporary, existing.st_uid, existing.st_gid)
         os.replace(temporary, path)
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise
+
+
+def _owner(path: str) -> tuple[int, int]:
+    status = os.stat(path)
+    return status.st_uid, status.st_gid
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -6,6 +6,8 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from services.common.error_text import describe_error
+
 log = logging.getLogger(__name__)
 
 
@@ -15,6 +17,7 @@ class Chore:
     interval_seconds: float
     run: Callable[[], object]
     due: float = 0.0  # monotonic time; 0 runs it at once
+    ready: Callable[[], bool] = lambda: True  # e.g. once the registry serves; waits until then
 
 
 class Housekeeping:
@@ -36,7 +39,7 @@ class Housekeeping:
 
     def run_due(self) -> None:
         for chore in self._chores:
-            if time.monotonic() >= chore.due:
+            if time.monotonic() >= chore.due and chore.ready():
                 self._run_chore(chore)
 
     def _run_chore(self, chore: Chore) -> None:
@@ -44,7 +47,7 @@ class Housekeeping:
             chore.run()
             chore.due = time.monotonic() + chore.interval_seconds
         except Exception as error:  # e.g. the registry is not up yet
-            log.warning("%s failed (%s); trying again shortly", chore.name, _first_line(error))
+            log.warning("%s failed (%s); trying again shortly", chore.name, describe_error(error))
             log.debug("%s failed", chore.name, exc_info=True)
             chore.due = time.monotonic() + min(chore.interval_seconds, 5.0)
 
@@ -53,7 +56,3 @@ class Housekeeping:
             self.run_due()
             self._stopping.wait(self._tick)
 
-
-def _first_line(error: Exception) -> str:
-    text = str(error).strip().splitlines()
-    return text[0] if text else type(error).__name__

@@ -39,6 +39,8 @@ class Risk:
             settings.registry_target, settings.registry_token, settings.registry_tls
         )
         self.follower = self._follower(settings)
+        self._stopping = threading.Event()
+        self._registry_serving = threading.Event()
         self.housekeeping = Housekeeping(self._chores(settings))
         self.server = GrpcServer(
             "risk",
@@ -55,9 +57,7 @@ class Risk:
         self.server.add_service(
             servicer, risk_service_pb2_grpc.add_RiskServiceServicer_to_server, SERVICE_NAME
         )
-        self._feed_thread = threading.Thread(
-            target=self.follower.run, name="risk-feed", daemon=True
-        )
+        self._feed_thread = threading.Thread(target=self._follow, name="risk-feed", daemon=True)
         self.port = 0
         self.metrics_port = 0
 
@@ -68,10 +68,17 @@ class Risk:
 
     def _chores(self, settings: RiskSettings) -> list[Chore]:
         return [
-            Chore("refresh cities", settings.city_refresh_seconds, self.refresh_cities),
+            Chore("refresh cities", settings.city_refresh_seconds, self.refresh_cities,
+                  ready=self._registry_serving.is_set),
             Chore("rescore for a new year or rules", 3600, self.read_model.rescore_if_stale),
             Chore("verify the read model", settings.verify_interval_seconds, self.verify),
         ]
+
+    def _follow(self) -> None:
+        """Follows the registry once it serves: a registry still starting is no error."""
+        if self.registry.wait_until_serving(self._stopping):
+            self._registry_serving.set()
+            self.follower.run()
 
     def refresh_cities(self) -> None:
         refresh_cities(self.read_model, self.registry)
@@ -104,7 +111,8 @@ class Risk:
         self.read_model.close()
 
     def _stops(self) -> list:
-        return [self.follower.stop, self._join_feed, self.housekeeping.stop, self.registry.close]
+        return [self._stopping.set, self.follower.stop, self._join_feed, self.housekeeping.stop,
+                self.registry.close]
 
     def _join_feed(self) -> None:
         if self._feed_thread.is_alive():

@@ -11,6 +11,7 @@ from services.registry.storage.writes import DuplicateRequest, WriteConflict
 
 Response = TypeVar("Response", bound=Message)
 MAX_ATTEMPTS = 8
+REPLAYED = "replayed"  # the field of batch responses that marks an answer given again
 
 
 class Transactions:
@@ -80,7 +81,10 @@ def _earlier_response(connection, actor: str, request_id: str, method: str, resp
     if earlier.method != method:
         description = f"request id {request_id!r} was already used for {earlier.method}"
         raise invalid([FieldViolation("request_id", description)])
-    return response_type.FromString(earlier.response)
+    response = response_type.FromString(earlier.response)
+    if REPLAYED in response.DESCRIPTOR.fields_by_name:
+        setattr(response, REPLAYED, True)
+    return response
 
 
 class ValidateOnly(Exception):

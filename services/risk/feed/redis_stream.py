@@ -14,6 +14,7 @@ import threading
 from collections.abc import Iterator
 from contextlib import closing
 
+import grpc
 import redis
 import sqlalchemy as sa
 
@@ -63,7 +64,9 @@ class StreamFollower:
 
     def run(self) -> None:
         """Follows until stop(); after an error waits a growing pause and starts over."""
-        follow_until_stopped(self._follow, self._stopping, (redis.RedisError,), "the Redis feed")
+        follow_until_stopped(
+            self._follow, self._stopping, (redis.RedisError, grpc.RpcError), "the Redis feed"
+        )
 
     def stop(self) -> None:
         self._stopping.set()

@@ -1,20 +1,31 @@
-"""The registry as the risk service sees it: listings, the change log and cities."""
+"""The registry as the risk service sees it: its health, listings, the change log and cities."""
 
+import logging
+import threading
+import time
 from collections.abc import Iterator
 
+import grpc
+from grpc_health.v1 import health_pb2, health_pb2_grpc
+
+from services.common.error_text import describe_error
 from services.common.interceptors import client_auth_metadata
 from services.common.tls import ClientTls, secure_or_insecure_channel
 from urban.registry.v1 import registry_service_pb2 as api
 from urban.registry.v1 import registry_service_pb2_grpc, resources_pb2
 
+log = logging.getLogger(__name__)
 LIST_PAGE = 1000
 CHANGES_PAGE = 5000
+# How long the registry may take to start before waiting for it is worth a warning.
+START_PATIENCE_SECONDS = 60.0
 
 
 class RegistryClient:
     def __init__(
         self, target: str, token: str | None, tls: ClientTls | None = None, timeout: float = 60.0
     ):
+        self.target = target
         self._channel = secure_or_insecure_channel(target, tls)
         self._stub = registry_service_pb2_grpc.RegistryServiceStub(self._channel)
         self._metadata = client_auth_metadata(token) if token else ()
@@ -22,6 +33,36 @@ class RegistryClient:
 
     def close(self) -> None:
         self._channel.close()
+
+    def wait_until_serving(
+        self, stopping: threading.Event, patience_seconds: float = START_PATIENCE_SECONDS
+    ) -> bool:
+        """Waits quietly until the registry's health check answers SERVING (True), or until
+        `stopping` is set (False); says so once if it takes longer than `patience_seconds`."""
+        health = health_pb2_grpc.HealthStub(self._channel)
+        started, warned = time.monotonic(), False
+        while not stopping.is_set():
+            state = self._health_state(health)
+            if state is None:
+                return True
+            if not warned and time.monotonic() - started > patience_seconds:
+                log.warning("the registry at %s is not serving after %.0f s (%s); still waiting",
+                            self.target, time.monotonic() - started, state)
+                warned = True
+            stopping.wait(0.5)
+        return False
+
+    @staticmethod
+    def _health_state(health: health_pb2_grpc.HealthStub) -> str | None:
+        """None when the registry is serving, else what its health check said."""
+        request = health_pb2.HealthCheckRequest(service="")
+        try:
+            status = health.Check(request, timeout=2.0, wait_for_ready=True).status
+        except grpc.RpcError as error:
+            return describe_error(error)
+        if status == health_pb2.HealthCheckResponse.SERVING:
+            return None
+        return health_pb2.HealthCheckResponse.ServingStatus.Name(status)
 
     def list_assets(self) -> tuple[int, Iterator[resources_pb2.Asset]]:
         """The log revision before the listing, and every asset, page by page."""

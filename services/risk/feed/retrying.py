@@ -4,6 +4,8 @@ import logging
 import threading
 from collections.abc import Callable
 
+from services.common.error_text import describe_error
+
 log = logging.getLogger(__name__)
 FIRST_PAUSE = 0.2
 LONGEST_PAUSE = 5.0
@@ -25,13 +27,9 @@ def follow_until_stopped(
         except expected as error:
             if stopping.is_set():
                 return
-            log.warning("%s interrupted (%s); reconnecting", feed, _summary(error))
+            log.warning("%s interrupted (%s); reconnecting", feed, describe_error(error))
         except Exception:  # e.g. the read model's database is down
             log.exception("following %s failed; retrying", feed)
         stopping.wait(pause)
         pause = min(pause * 2, LONGEST_PAUSE)
 
-
-def _summary(error: BaseException) -> str:
-    code = getattr(error, "code", None)
-    return code().name if callable(code) else str(error)

@@ -73,3 +73,28 @@ def test_cities_lists_the_reference_cities(urban):
     outcome = urban("cities")
     assert outcome.code == 0
     assert "杭州市" in outcome.out and "330782" in outcome.out
+
+
+def test_an_asset_id_without_city_asks_for_city(urban, three_pipes):
+    for command in ("get", "delete"):
+        outcome = urban(command, "gas-000000")
+        assert outcome.code == 2 and len(outcome.err_lines) == 1, outcome.err
+        assert "--city" in outcome.err and "cities/CODE/assets/gas-000000" in outcome.err
+
+
+def test_list_of_an_empty_city_says_there_are_no_assets(urban, three_pipes):
+    outcome = urban("list", "--city", "330200")
+    assert outcome.code == 0
+    assert outcome.out == ""
+    assert outcome.err_lines == ["no assets in city 330200"]
+    filtered = urban("list", "--city", "330100", "--kind", "old_compound")
+    assert filtered.err_lines == ["no assets in city 330100 match --kind and --filter"]
+
+
+def test_delete_allow_missing_says_which_were_absent(urban, admin, three_pipes):
+    outcome = urban("delete", FIRST, "gas-000009", "--city", "330100", "--allow-missing")
+    assert outcome.code == 0, outcome.err
+    assert outcome.out.splitlines() == [
+        f"deleted {FIRST}", "cities/330100/assets/gas-000009 was absent"
+    ]
+    assert len(stored(admin)) == 2

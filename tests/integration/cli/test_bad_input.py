@@ -73,3 +73,27 @@ def test_usage_errors_exit_2_and_help_exits_0(urban):
     outcome = urban("import")
     assert outcome.code == 2 and "Traceback" not in outcome.err
     assert urban("--help").code == 0
+
+
+@pytest.mark.parametrize("day", ["2026-13-01", "yesterday", "2026-02-30"])
+def test_a_bad_as_of_date_names_the_option_and_the_format(urban, day):
+    outcome = urban("progress", "--as-of", day)
+    assert outcome.code == 2 and "Traceback" not in outcome.err
+    [message] = [line for line in outcome.err_lines if "error:" in line]
+    assert f"argument --as-of: {day!r} is not a date: give YYYY-MM-DD" in message
+    assert "fromisoformat" not in outcome.err
+
+
+@pytest.mark.parametrize(
+    ("options", "text"),
+    [
+        (("--kind", "pipe_segment"), "the rows have no city: add --city CODE"),
+        (("--city", "330100"), "the rows have no kind: add --kind KIND"),
+        ((), "the rows have no city and kind: add --city CODE (e.g. --city 330100) and --kind"),
+    ],
+)
+def test_a_missing_city_or_kind_option_is_one_line_not_one_per_row(urban, admin, tmp_path,
+                                                                   options, text):
+    outcome = urban("import", str(pipes_csv(tmp_path / "p.csv", 20)), *options, "--quiet")
+    assert_one_line(outcome, 2, text)
+    assert "--skip-invalid" not in outcome.err

@@ -73,7 +73,10 @@ def test_running_the_same_import_again_records_no_change(urban, admin, tmp_path)
     resent = urban("import", path, *HANGZHOU_PIPES, "--resend")
     assert (again.code, resent.code) == (0, 0)
     assert change_count(admin) == changes == 1500
-    assert "0 created, 0 updated, 1500 unchanged" in resent.out
+    assert again.out.startswith(
+        f"imported 0 rows from {path}: 0 created, 0 updated, 0 unchanged; 1500 rows already "
+        "imported earlier, not applied again (--resend applies them)")
+    assert "0 created, 0 updated, 1500 unchanged (" in resent.out
 
 
 def interrupted_after(chunk_count: int):
@@ -93,10 +96,14 @@ def test_an_interrupted_import_run_again_finishes_without_doing_anything_twice(
     monkeypatch.setattr(importing, "chunks", interrupted_after(2))
     interrupted = urban("import", path, *HANGZHOU_PIPES, "--parallel", "1")
     assert interrupted.code == 130 and "run the same command again" in interrupted.err
-    assert len(stored(admin)) in (1000, 2000)  # whole chunks only; the last may not have started
+    before = len(stored(admin))
+    assert before in (1000, 2000)  # whole chunks only; the last may not have started
     monkeypatch.undo()
     finished = urban("import", path, *HANGZHOU_PIPES)
     assert finished.code == 0
+    assert finished.out.startswith(
+        f"imported {2500 - before} rows from {path}: {2500 - before} created, 0 updated, "
+        f"0 unchanged; {before} rows already imported earlier, not applied again")
     assert len(stored(admin)) == 2500 and change_count(admin) == 2500
 
 

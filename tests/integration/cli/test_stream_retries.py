@@ -105,3 +105,40 @@ def test_a_chunk_refused_for_a_stale_etag_is_not_sent_again(tmp_path, capsys):
     assert code == 1
     assert "ETAG_MISMATCH" in capsys.readouterr().err
     assert list(servicer.arrivals.values()) == [1, 2]
+
+
+class CommitsThenBreaks(CitiesOnlyRegistry):
+    """Commits the second chunk, then breaks the stream before answering it; answers its resend
+    as a replay, as the registry answers a request id it has seen."""
+
+    def __init__(self):
+        self.answered: dict[str, api.ImportAssetsResponse] = {}
+
+    def ImportAssets(self, request_iterator, context):
+        for number, request in enumerate(request_iterator):
+            if request.request_id in self.answered:
+                answer = api.ImportAssetsResponse()
+                answer.CopyFrom(self.answered[request.request_id])
+                answer.replayed = True
+                yield answer
+                continue
+            self.answered[request.request_id] = api.ImportAssetsResponse(
+                request_id=request.request_id, created_count=len(request.assets))
+            if number == 1:
+                context.abort(grpc.StatusCode.UNAVAILABLE, "connection lost")
+            yield self.answered[request.request_id]
+
+
+def test_a_replayed_answer_to_a_chunk_this_run_sent_counts_as_this_runs_work(tmp_path, capsys):
+    servicer = CommitsThenBreaks()
+    server, target = serve(servicer)
+    try:
+        code = run_import(target, pipes_csv(tmp_path / "pipes.csv", 2500), "--parallel", "1")
+        first = capsys.readouterr()
+        again = run_import(target, pipes_csv(tmp_path / "pipes.csv", 2500), "--parallel", "1")
+        second = capsys.readouterr()
+    finally:
+        server.stop(None)
+    assert (code, again) == (0, 0), first.err + second.err
+    assert "2500 created, 0 updated, 0 unchanged (" in first.out
+    assert "imported 0 rows" in second.out and "2500 rows already imported earlier" in second.out

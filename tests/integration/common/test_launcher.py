@@ -1,6 +1,8 @@
 import os
 import re
+import shlex
 import signal
+import socket
 import subprocess
 import sys
 import threading
@@ -22,7 +24,7 @@ BANNER_END = "Ctrl-C stops both."
 class Launched:
     """The launcher running in a subprocess, its output collected line by line."""
 
-    def __init__(self, cwd: Path, *args: str) -> None:
+    def __init__(self, cwd: Path, *args: str, **settings: str) -> None:
         env = {key: value for key, value in os.environ.items() if not key.startswith("URBAN_")}
         env.update(
             PYTHONPATH=str(REPO_ROOT),
@@ -32,6 +34,7 @@ class Launched:
             URBAN_RISK_METRICS_LISTEN="127.0.0.1:0",
             URBAN_SHUTDOWN_GRACE_SECONDS="1",
         )
+        env.update(settings)
         self.process = subprocess.Popen(
             [sys.executable, "-m", "tests.integration.common.launch_standins", *args],
             cwd=cwd, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
@@ -79,8 +82,8 @@ class Launched:
 def launch(tmp_path):
     started = []
 
-    def start(*args: str) -> Launched:
-        started.append(Launched(tmp_path, *args))
+    def start(*args: str, **settings: str) -> Launched:
+        started.append(Launched(tmp_path, *args, **settings))
         return started[-1]
 
     yield start
@@ -177,3 +180,95 @@ def test_a_missing_demo_is_reported(launch):
     launched = launch("--demo", "--demo-module", "tests.integration.common.no_such_demo")
     launched.wait_for("The demo is not available")
     assert launched.stop() == 0
+
+
+def free_ports(count: int) -> list[int]:
+    probes = [socket.socket() for _ in range(count)]
+    try:
+        for probe in probes:
+            probe.bind(("127.0.0.1", 0))
+        return [probe.getsockname()[1] for probe in probes]
+    finally:
+        for probe in probes:
+            probe.close()
+
+
+def fixed_addresses() -> dict[str, str]:
+    variables = ("URBAN_REGISTRY_LISTEN", "URBAN_REGISTRY_METRICS_LISTEN", "URBAN_RISK_LISTEN",
+                 "URBAN_RISK_METRICS_LISTEN")
+    return {name: f"127.0.0.1:{port}" for name, port in zip(variables, free_ports(4), strict=True)}
+
+
+def test_a_second_launch_on_taken_ports_says_so_in_one_line_and_leaves_the_logs(launch, tmp_path):
+    addresses = fixed_addresses()
+    first = launch(**addresses)
+    first.wait_for(BANNER_END)
+    log = tmp_path / "var" / "registry.log"
+    log_before = log.read_text()
+
+    second = launch(**addresses)
+    assert second.exit_code() == 1
+    [line] = second.output.splitlines()
+    assert line.startswith("launcher: cannot start: ")
+    assert addresses["URBAN_REGISTRY_LISTEN"] in line and "already in use" in line
+    assert log.read_text().startswith(log_before)
+    assert first.process.poll() is None
+    assert first.stop() == 0
+
+
+def test_the_logs_of_earlier_runs_are_kept(launch, tmp_path):
+    first = launch()
+    first.wait_for(BANNER_END)
+    assert first.stop() == 0
+    second = launch()
+    second.wait_for(BANNER_END)
+    assert second.stop() == 0
+    log = (tmp_path / "var" / "risk.log").read_text()
+    assert log.count("stand-in risk stopped") == 2
+    assert log.count("--- risk started at ") == 2
+
+
+def test_the_banner_gives_the_settings_the_urban_command_needs(launch, tmp_path):
+    launched = launch()
+    launched.wait_for(BANNER_END)
+    credentials = yaml.safe_load((tmp_path / "var" / "dev-credentials.yaml").read_text())
+    registry = re.search(r"registry\s+gRPC (\S+)\s+metrics", launched.output).group(1)
+    risk = re.search(r"risk\s+gRPC (\S+)\s+metrics", launched.output).group(1)
+    exports = dict(
+        shlex.split(line.strip().removeprefix("export "))[0].split("=", 1)
+        for line in launched.output.splitlines() if line.strip().startswith("export ")
+    )
+    assert exports == {"URBAN_TOKEN": credentials["tokens"]["dev-admin"],
+                       "URBAN_REGISTRY_TARGET": registry, "URBAN_RISK_TARGET": risk}
+    assert re.search(r"^\s+\S*urban cities$", launched.output, re.MULTILINE)
+    assert launched.stop() == 0
+
+
+def test_the_demo_keeps_its_data_apart_in_var_demo(launch, tmp_path):
+    (tmp_path / "var").mkdir()
+    own_database = "sqlite:///var/registry.db"
+    launched = launch("--demo", URBAN_REGISTRY_DATABASE_URL=own_database,
+                      URBAN_REDIS_URL="redis://127.0.0.1:1/0",
+                      URBAN_REGISTRY_TARGET="127.0.0.1:1", URBAN_REGISTRY_TOKEN="urt_own")
+    launched.wait_for("The demo finished with code 0")
+    demo = tmp_path / "var" / "demo"
+    assert "stand-in registry database sqlite:///var/demo/registry.db" in launched.output
+    assert "stand-in risk database sqlite:///var/demo/risk.db" in launched.output
+    assert "stand-in risk redis none" in launched.output
+    registry = re.search(r"registry\s+gRPC (\S+)\s+metrics", launched.output).group(1)
+    assert f"stand-in risk registry target {registry}" in launched.output
+    assert f"stand-in risk registry token hash {hash_token('urt_own')}" not in launched.output
+    assert "stand-in risk registry token hash " in launched.output
+    assert (demo / "tokens.yaml").exists() and (demo / "dev-credentials.yaml").exists()
+    assert "export URBAN_TOKEN=" in launched.output
+    assert sorted(path.name for path in (tmp_path / "var").iterdir()) == ["demo"]
+    assert launched.stop() == 0
+    assert "stand-in registry stopped" in (demo / "registry.log").read_text()
+
+
+def test_the_risk_service_is_stopped_before_the_registry_it_follows(launch):
+    launched = launch()
+    launched.wait_for(BANNER_END)
+    assert launched.stop() == 0
+    output = launched.output
+    assert output.index("stand-in risk stopped") < output.index("stand-in registry stopped")

@@ -31,7 +31,10 @@ def test_a_retried_batch_and_delete_change_nothing(admin):
     batch = api.BatchUpsertAssetsRequest(
         parent="cities/330100", assets=[pipe("cities/330100/assets/b")], request_id="r-2"
     )
-    assert admin.BatchUpsertAssets(batch) == admin.BatchUpsertAssets(batch)
+    first, again = admin.BatchUpsertAssets(batch), admin.BatchUpsertAssets(batch)
+    assert again.replayed and not first.replayed
+    again.replayed = False
+    assert again == first
     delete = api.DeleteAssetRequest(name="cities/330100/assets/b", request_id="r-3")
     admin.DeleteAsset(delete)
     admin.DeleteAsset(delete)

@@ -92,16 +92,18 @@ class BatchUpsertAssetsRequest(_message.Message):
     def __init__(self, parent: _Optional[str] = ..., assets: _Optional[_Iterable[_Union[_resources_pb2.Asset, _Mapping]]] = ..., request_id: _Optional[str] = ..., validate_only: _Optional[bool] = ...) -> None: ...
 
 class BatchUpsertAssetsResponse(_message.Message):
-    __slots__ = ("assets", "created_count", "updated_count", "unchanged_count")
+    __slots__ = ("assets", "created_count", "updated_count", "unchanged_count", "replayed")
     ASSETS_FIELD_NUMBER: _ClassVar[int]
     CREATED_COUNT_FIELD_NUMBER: _ClassVar[int]
     UPDATED_COUNT_FIELD_NUMBER: _ClassVar[int]
     UNCHANGED_COUNT_FIELD_NUMBER: _ClassVar[int]
+    REPLAYED_FIELD_NUMBER: _ClassVar[int]
     assets: _containers.RepeatedCompositeFieldContainer[_resources_pb2.Asset]
     created_count: int
     updated_count: int
     unchanged_count: int
-    def __init__(self, assets: _Optional[_Iterable[_Union[_resources_pb2.Asset, _Mapping]]] = ..., created_count: _Optional[int] = ..., updated_count: _Optional[int] = ..., unchanged_count: _Optional[int] = ...) -> None: ...
+    replayed: bool
+    def __init__(self, assets: _Optional[_Iterable[_Union[_resources_pb2.Asset, _Mapping]]] = ..., created_count: _Optional[int] = ..., updated_count: _Optional[int] = ..., unchanged_count: _Optional[int] = ..., replayed: _Optional[bool] = ...) -> None: ...
 
 class ImportAssetsRequest(_message.Message):
     __slots__ = ("parent", "assets", "request_id")
@@ -114,16 +116,18 @@ class ImportAssetsRequest(_message.Message):
     def __init__(self, parent: _Optional[str] = ..., assets: _Optional[_Iterable[_Union[_resources_pb2.Asset, _Mapping]]] = ..., request_id: _Optional[str] = ...) -> None: ...
 
 class ImportAssetsResponse(_message.Message):
-    __slots__ = ("request_id", "created_count", "updated_count", "unchanged_count")
+    __slots__ = ("request_id", "created_count", "updated_count", "unchanged_count", "replayed")
     REQUEST_ID_FIELD_NUMBER: _ClassVar[int]
     CREATED_COUNT_FIELD_NUMBER: _ClassVar[int]
     UPDATED_COUNT_FIELD_NUMBER: _ClassVar[int]
     UNCHANGED_COUNT_FIELD_NUMBER: _ClassVar[int]
+    REPLAYED_FIELD_NUMBER: _ClassVar[int]
     request_id: str
     created_count: int
     updated_count: int
     unchanged_count: int
-    def __init__(self, request_id: _Optional[str] = ..., created_count: _Optional[int] = ..., updated_count: _Optional[int] = ..., unchanged_count: _Optional[int] = ...) -> None: ...
+    replayed: bool
+    def __init__(self, request_id: _Optional[str] = ..., created_count: _Optional[int] = ..., updated_count: _Optional[int] = ..., unchanged_count: _Optional[int] = ..., replayed: _Optional[bool] = ...) -> None: ...
 
 class WatchChangesRequest(_message.Message):
     __slots__ = ("start_revision", "parent")
