@@ -84,6 +84,8 @@ class RiskSettings:
     health_listen: Address | None = None
     rate_limit: RateLimitSettings = field(default_factory=RateLimitSettings)
     registry_tls: ClientTls | None = None  # how to reach a registry that serves TLS
+    head_check_seconds: float = 10.0  # how often the registry's head and log are read
+    feed_stuck_seconds: float = 300.0  # behind the head without progress this long: stuck
 
     @classmethod
     def from_env(cls) -> "RiskSettings":
@@ -104,4 +106,6 @@ class RiskSettings:
             health_listen=_optional_address("URBAN_RISK_HEALTH_LISTEN"),
             rate_limit=RateLimitSettings.from_env(),
             registry_tls=ClientTls.from_env("URBAN_REGISTRY_TLS"),
+            head_check_seconds=float(_env("URBAN_RISK_HEAD_CHECK_SECONDS", "10")),
+            feed_stuck_seconds=float(_env("URBAN_RISK_FEED_STUCK_SECONDS", "300")),
         )

@@ -93,6 +93,11 @@ class GrpcServer:
         self._start_health_server()
         return port
 
+    def set_serving(self, name: str, serving: bool) -> None:
+        """Reports one service's health (no effect once shutting down)."""
+        status = health_pb2.HealthCheckResponse
+        self._health.set(name, status.SERVING if serving else status.NOT_SERVING)
+
     def _start_health_server(self) -> None:
         if self._health_server is None or self._health_listen is None:
             return

@@ -6,8 +6,9 @@ import logging
 import sqlalchemy as sa
 from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily
 
-from services.registry.storage import RegistryStorage, checkpoints
+from services.registry.storage import RegistryStorage, checkpoints, identity
 from services.registry.storage.schema import changes, counters
+from services.registry.stream_owner import RESTART_REASONS
 
 log = logging.getLogger(__name__)
 
@@ -31,6 +32,11 @@ class RegistryCollector:
             "urban_registry_head_revision", "Newest revision in the change log.", figures["head"]
         )
         yield _gauge(
+            "urban_registry_change_log_epoch",
+            "Epoch of the change log; moves when the log is found rewound (a restored backup).",
+            figures["epoch"],
+        )
+        yield _gauge(
             "urban_registry_unsequenced_changes",
             "Committed changes not yet given a revision.",
             figures["unsequenced"],
@@ -47,7 +53,13 @@ class RegistryCollector:
         oldest = connection.scalar(
             sa.select(changes.c.commit_time).where(changes.c.revision == published + 1)
         )
-        return {"head": head, "unsequenced": unsequenced, "published": published, "oldest": oldest}
+        return {
+            "head": head,
+            "epoch": identity.read(connection).epoch,
+            "unsequenced": unsequenced,
+            "published": published,
+            "oldest": oldest,
+        }
 
     def _relay_metrics(self, figures: dict):
         backlog = figures["head"] - figures["published"]
@@ -68,6 +80,20 @@ class RegistryCollector:
         )
         published.add_metric([], self._relay.published_total)
         yield published
+        failed = CounterMetricFamily(
+            "urban_registry_relay_failed_writes",
+            "Stream entries Redis refused (sent again later, never counted as published).",
+        )
+        failed.add_metric([], self._relay.failed_total)
+        yield failed
+        restarts = CounterMetricFamily(
+            "urban_registry_relay_stream_restarts",
+            "Times this process started the Redis stream afresh for its log, by reason.",
+            labels=["reason"],
+        )
+        for reason in RESTART_REASONS:
+            restarts.add_metric([reason], self._relay.restarts[reason])
+        yield restarts
 
 
 def _gauge(name: str, documentation: str, value: float) -> GaugeMetricFamily:

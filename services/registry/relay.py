@@ -1,19 +1,32 @@
 """The outbox relay: publishes the change log to a Redis stream, in revision order.
 
 Each entry's stream ID is `{revision}-1`, so a revision is in the stream at most once and a
-consumer can tell from the IDs whether it missed any. The checkpoint moves only after Redis has
-acknowledged the entries, so a crash in between publishes some changes twice, never loses one.
+consumer can tell from the IDs whether it missed any. Each entry and the stream's marker name
+the log (registry id and epoch, see stream_owner): before every batch the relay reads the
+marker, and the batch's MULTI/EXEC runs only if the marker is unchanged (WATCH). The checkpoint
+moves only after Redis has stored the entries, so a crash in between publishes some changes
+twice, never loses one; an entry Redis refuses is counted as failed, never as published.
 """
 
+import collections
 import logging
 import threading
 import time
 
 import redis
 
-from services.common.change_stream import entry_id, revision_of, stream_key
+from services.common.change_stream import (
+    HEAD_FIELD,
+    LogSource,
+    entry_id,
+    marker_key,
+    revision_of,
+    source_fields,
+    stream_key,
+)
 from services.registry.app.feed import ChangeFeed
-from services.registry.storage import RegistryStorage, checkpoints
+from services.registry.storage import RegistryStorage, checkpoints, identity
+from services.registry.stream_owner import Action, Decision, Marker, decide, read_marker
 
 log = logging.getLogger(__name__)
 CHECKPOINT = "redis-relay"
@@ -33,12 +46,15 @@ class RedisRelay:
         self._feed = feed
         self._redis = client
         self._stream = stream_key(prefix)
+        self._marker = marker_key(prefix)
         self._leader_key = f"{prefix}:relay-leader"
         self._identity = f"relay-{id(self)}-{time.time_ns()}"
         self._max_length = max_length
         self._stopping = threading.Event()
         self._thread = threading.Thread(target=self._run, name="redis-relay", daemon=True)
         self.published_total = 0
+        self.failed_total = 0  # entries Redis refused
+        self.restarts: collections.Counter[str] = collections.Counter()  # by reason
 
     def start(self) -> None:
         self._thread.start()
@@ -48,48 +64,148 @@ class RedisRelay:
         if self._thread.is_alive():
             self._thread.join()
 
+    def settle(self) -> None:
+        """One round now, so that a rewound log has its new epoch before the API serves."""
+        try:
+            if self._lead():
+                self.publish_pending()
+        except Exception:  # Redis is down: the relay's own rounds will do it
+            log.exception("could not check the Redis stream's marker at start")
+
     def publish_pending(self) -> int:
-        """Publishes what the stream lacks, up to BATCH changes; returns how many."""
-        last = self._last_in_stream()
+        """Publishes what the stream lacks, up to BATCH changes; returns how many. Starts the
+        stream afresh first when it is not marked with this registry's log."""
+        ours, head = self._source_and_head()
+        with self._redis.pipeline(transaction=True) as pipeline:
+            pipeline.watch(self._marker)
+            marker = read_marker(pipeline, self._marker)
+            last = _revision_of_newest(pipeline.xrevrange(self._stream, count=1))
+            decision = decide(marker, ours, head, last)
+            if decision.action is Action.PUBLISH:
+                return self._publish(pipeline, ours, marker, last)
+            started = self._start_afresh(pipeline, ours, head, decision, marker)
+        return self.publish_pending() if started else 0
+
+    def _source_and_head(self) -> tuple[LogSource, int]:
+        with self._storage.reading() as connection:
+            return identity.read_with_head(connection)
+
+    def _publish(self, pipeline, ours: LogSource, marker: Marker, last: int) -> int:
         published_up_to = self._resume_point(last)
         changes = self._feed.changes(published_up_to + 1, None, BATCH, up_to=self._feed.head())
         if not changes:
             return 0
-        last_before_adding, results = self._add(changes)
+        try:
+            last_before_adding, results = self._add(pipeline, changes, ours, marker.head)
+        except redis.WatchError:
+            log.info("the stream's marker changed while publishing; checking it again")
+            return 0
         if last_before_adding < min(last, published_up_to):
             self._discard_gapped_stream(last, last_before_adding)
             return 0
-        self._check_results(results)
-        self._save_checkpoint(changes[-1].revision)
-        self.published_total += len(changes)
-        return len(changes)
+        return self._count(changes, results, marker.head)
 
-    def _add(self, changes: list) -> tuple[int, list]:
-        """Adds the entries in one MULTI/EXEC, which also reads where the stream ended just
-        before them: nothing (a flush, say) can come between that reading and the entries."""
-        pipeline = self._redis.pipeline(transaction=True)
+    def _add(self, pipeline, changes: list, ours: LogSource, marked_head: int) -> tuple[int, list]:
+        """Adds the entries and moves the marker's head in one MULTI/EXEC, which also reads
+        where the stream ended just before them: nothing (a flush, another registry's marker)
+        can come between that reading and the entries."""
+        fields = source_fields(ours)
+        pipeline.multi()
         pipeline.xrevrange(self._stream, count=1)
         for change in changes:
             pipeline.xadd(
                 self._stream,
-                {"change": change.SerializeToString()},
+                {b"change": change.SerializeToString(), **fields},
                 id=entry_id(change.revision),
                 maxlen=self._max_length,
                 approximate=True,
             )
-        newest, *results = pipeline.execute(raise_on_error=False)
+        pipeline.hset(self._marker, HEAD_FIELD, max(marked_head, changes[-1].revision))
+        try:
+            newest, *results, _ = pipeline.execute(raise_on_error=False)
+        except redis.ResponseError as error:  # the whole transaction refused (EXECABORT, OOM)
+            self._record_failures(len(changes), len(changes), error)
+            raise
         return _revision_of_newest(newest), results
+
+    def _count(self, changes: list, results: list, marked_head: int) -> int:
+        """Counts the entries that landed; moves the checkpoint only if none failed. An entry
+        refused for an ID not above the stream's newest is already there if this registry
+        published that revision (up to the marker's head); otherwise the stream holds entries
+        another writer added, and it failed."""
+        failed = [
+            i
+            for i, (change, result) in enumerate(zip(changes, results, strict=True))
+            if _failed(result, change.revision, marked_head)
+        ]
+        landed = sum(1 for result in results if not isinstance(result, Exception))
+        self.published_total += landed
+        if not failed:
+            self._save_checkpoint(changes[-1].revision)
+            return len(changes)
+        self._record_failures(len(failed), len(changes), results[failed[0]])
+        if any(not isinstance(result, Exception) for result in results[failed[0] :]):
+            self._discard_stream("an entry was refused between entries that landed")
+        return 0
+
+    def _record_failures(self, failed: int, batch: int, error: Exception) -> None:
+        self.failed_total += failed
+        log.error(
+            "Redis refused %d of %d stream entries (%s); they are not counted as published "
+            "and will be sent again",
+            failed,
+            batch,
+            error,
+        )
+
+    def _start_afresh(
+        self, pipeline, ours: LogSource, head: int, decision: Decision, marker: Marker | None
+    ) -> bool:
+        """Replaces the stream (and its consumer groups) by an empty one marked with this
+        registry's log, after moving the epoch if the log was rewound; the checkpoint goes back
+        so that the log's newest `max_length` changes are published again."""
+        if decision.action is Action.NEW_EPOCH:
+            ours = self._advance_epoch(ours, decision.epoch)
+        pipeline.multi()
+        pipeline.delete(self._stream, self._marker)
+        pipeline.hset(self._marker, mapping={**source_fields(ours), HEAD_FIELD: 0})
+        try:
+            pipeline.execute()
+        except redis.WatchError:
+            log.info("the stream's marker changed while starting the stream afresh")
+            return False
+        with self._storage.writing() as session:
+            checkpoints.put(session.connection, CHECKPOINT, max(0, head - self._max_length))
+        self._log_restart(decision, ours, marker)
+        return True
+
+    def _advance_epoch(self, ours: LogSource, epoch: int) -> LogSource:
+        with self._storage.writing() as session:
+            return identity.advance_epoch(session.connection, ours, epoch)
+
+    def _log_restart(self, decision: Decision, ours: LogSource, marker: Marker | None) -> None:
+        self.restarts[decision.reason] += 1
+        held = f"{marker.source} up to revision {marker.head}" if marker else "no marked log"
+        level = logging.INFO if decision.reason == "new" else logging.WARNING
+        log.log(
+            level,
+            "the Redis stream held %s; started it afresh for %s (%s)",
+            held,
+            ours,
+            decision.reason,
+        )
 
     def _discard_gapped_stream(self, last: int, last_before_adding: int) -> None:
         """Redis lost entries after the stream's end was read, so the entries just added follow
         a gap. A stream takes no entry below its newest, so the gap can only be closed by
         deleting the stream: the next round publishes it again from where it must start."""
-        log.warning(
-            "the stream lost entries while publishing (it ended at %d, then at %d); "
-            "publishing it again",
-            last,
-            last_before_adding,
+        self._discard_stream(
+            f"the stream lost entries while publishing (it ended at {last}, "
+            f"then at {last_before_adding})"
         )
+
+    def _discard_stream(self, why: str) -> None:
+        log.warning("%s; publishing it again", why)
         self._redis.delete(self._stream)
 
     def _resume_point(self, last: int) -> int:
@@ -102,14 +218,6 @@ class RedisRelay:
             )
             return max(last, checkpoint - self._max_length)
         return checkpoint
-
-    def _last_in_stream(self) -> int:
-        return _revision_of_newest(self._redis.xrevrange(self._stream, count=1))
-
-    def _check_results(self, results: list) -> None:
-        for result in results:
-            if isinstance(result, redis.ResponseError) and "equal or smaller" not in str(result):
-                raise result  # anything but "already published" is a real failure
 
     def _save_checkpoint(self, revision: int) -> None:
         with self._storage.writing() as session:
@@ -134,6 +242,12 @@ class RedisRelay:
             self._redis.pexpire(self._leader_key, 5000)
             return True
         return False
+
+
+def _failed(result, revision: int, marked_head: int) -> bool:
+    if not isinstance(result, Exception):
+        return False
+    return revision > marked_head or "equal or smaller" not in str(result)
 
 
 def _revision_of_newest(newest: list) -> int:

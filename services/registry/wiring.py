@@ -76,6 +76,7 @@ class Registry:
         self.storage.prepare()
         self.feed.start()
         if self.relay:
+            self.relay.settle()
             self.relay.start()
         self.port = self.server.start(self.settings.listen)
         if serve_metrics:

@@ -1,8 +1,10 @@
 """Prometheus metrics: CONTRACT's gauges from rollups, and the risk service's own health."""
 
 import math
+import threading
 import time
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import date
 
 from prometheus_client import REGISTRY, CollectorRegistry, Counter, Gauge
@@ -85,6 +87,44 @@ class FeedHealth:
             registry=registry,
         )
         self._add_verify_metrics(registry)
+        self._add_registry_metrics(registry)
+        self._relists_running = 0
+        self._lock = threading.Lock()
+
+    def _add_registry_metrics(self, registry: CollectorRegistry) -> None:
+        self.registry_head = Gauge(
+            "urban_risk_registry_head_revision",
+            "Newest revision in the registry's change log, as last read from the registry.",
+            registry=registry,
+        )
+        self.behind = Gauge(
+            "urban_risk_feed_behind_revisions",
+            "Revisions between the registry's head and the newest applied (the whole head while "
+            "the read model follows another log than the registry's).",
+            registry=registry,
+        )
+        self.stalled = Gauge(
+            "urban_risk_feed_stalled_seconds",
+            "How long the read model has been behind the registry's head without applying "
+            "anything; 0 when it keeps up.",
+            registry=registry,
+        )
+        self.following = Gauge(
+            "urban_risk_feed_following_registry",
+            "1 if the read model follows the registry's current log (its id and epoch), else 0.",
+            registry=registry,
+        )
+        self.stuck = Gauge(
+            "urban_risk_feed_stuck",
+            "1 while the feed has been stalled for URBAN_RISK_FEED_STUCK_SECONDS or longer "
+            "(the RiskService health check then answers NOT_SERVING), else 0.",
+            registry=registry,
+        )
+        self.foreign_entries = Counter(
+            "urban_risk_feed_foreign_entries",
+            "Stream entries of another registry's log or epoch, set aside without applying them.",
+            registry=registry,
+        )
 
     def _add_verify_metrics(self, registry: CollectorRegistry) -> None:
         self.consistent = Gauge(
@@ -112,6 +152,29 @@ class FeedHealth:
 
     def record_relist(self) -> None:
         self.relists.inc()
+
+    @contextmanager
+    def relisting(self) -> Iterator[None]:
+        with self._lock:
+            self._relists_running += 1
+        try:
+            yield
+        finally:
+            with self._lock:
+                self._relists_running -= 1
+
+    @property
+    def relist_running(self) -> bool:
+        return self._relists_running > 0
+
+    def record_registry_head(
+        self, head: int, applied: int, following: bool, stalled_seconds: float, stuck: bool
+    ) -> None:
+        self.registry_head.set(head)
+        self.behind.set(max(0, head - applied) if following else head)
+        self.following.set(1 if following else 0)
+        self.stalled.set(stalled_seconds)
+        self.stuck.set(1 if stuck else 0)
 
     def record_verify(self, report: VerifyReport) -> None:
         self.consistent.set(1 if report.consistent else 0)

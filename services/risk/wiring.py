@@ -13,6 +13,8 @@ from services.common.grpc_server import GrpcServer
 from services.common.metrics_http import start_metrics_server
 from services.common.redis_buckets import rate_limiter_for
 from services.risk.api import RiskServicer
+from services.risk.domain.feed_progress import FeedProgress
+from services.risk.feed.head_check import HeadCheck
 from services.risk.feed.redis_stream import StreamFollower
 from services.risk.feed.registry_client import RegistryClient
 from services.risk.feed.relist import refresh_cities
@@ -41,6 +43,14 @@ class Risk:
         self.follower = self._follower(settings)
         self._stopping = threading.Event()
         self._registry_serving = threading.Event()
+        self.head_check = HeadCheck(
+            self.read_model,
+            self.registry,
+            self.health,
+            FeedProgress(settings.feed_stuck_seconds),
+            report_stuck=self._report_stuck,
+            log_moved=self.follower.notice_log_moved,
+        )
         self.housekeeping = Housekeeping(self._chores(settings))
         self.server = GrpcServer(
             "risk",
@@ -72,6 +82,8 @@ class Risk:
                   ready=self._registry_serving.is_set),
             Chore("rescore for a new year or rules", 3600, self.read_model.rescore_if_stale),
             Chore("verify the read model", settings.verify_interval_seconds, self.verify),
+            Chore("check the registry's head", settings.head_check_seconds, self.head_check.run,
+                  ready=self._registry_serving.is_set),
         ]
 
     def _follow(self) -> None:
@@ -79,6 +91,11 @@ class Risk:
         if self.registry.wait_until_serving(self._stopping):
             self._registry_serving.set()
             self.follower.run()
+
+    def _report_stuck(self, stuck: bool) -> None:
+        """A stuck feed takes the API out of service (its answers grow stale); the process
+        itself stays healthy, so the overall health (liveness) stays SERVING."""
+        self.server.set_serving(SERVICE_NAME, not stuck)
 
     def refresh_cities(self) -> None:
         refresh_cities(self.read_model, self.registry)

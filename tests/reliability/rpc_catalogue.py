@@ -52,6 +52,7 @@ REQUESTS = {
     ),
     "WatchChanges": lambda: api.WatchChangesRequest(parent=f"cities/{CITY}"),
     "ListChanges": lambda: api.ListChangesRequest(parent=f"cities/{CITY}"),
+    "GetChangeLog": lambda: api.GetChangeLogRequest(name="changeLog"),
     "GetCity": lambda: api.GetCityRequest(name=f"cities/{CITY}"),
     "ListCities": lambda: api.ListCitiesRequest(),
     "UpdateCity": lambda: api.UpdateCityRequest(
@@ -75,6 +76,7 @@ RPCS = [
     Rpc("registry", "ImportAssets", "write", streams_responses=True, streams_requests=True),
     Rpc("registry", "WatchChanges", "read", streams_responses=True),
     Rpc("registry", "ListChanges", "read"),
+    Rpc("registry", "GetChangeLog", "token"),
     Rpc("registry", "GetCity", "token"),
     Rpc("registry", "ListCities", "token"),
     Rpc("registry", "UpdateCity", "cities.write"),

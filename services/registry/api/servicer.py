@@ -8,6 +8,7 @@ from services.registry.api.convert import city_changes, city_message
 from services.registry.app import listing
 from services.registry.app.assets import AssetUseCases
 from services.registry.app.bulk.importer import AssetImport
+from services.registry.app.change_log import change_log
 from services.registry.app.cities import CityDirectory
 from services.registry.app.feed import ChangeFeed
 from services.registry.app.transactions import Transactions
@@ -66,6 +67,9 @@ class RegistryServicer(registry_service_pb2_grpc.RegistryServiceServicer):
     def ListChanges(self, request, context):
         current_principal().require_read(_watched_city(request.parent))
         return listing.list_changes(self._feed, request)
+
+    def GetChangeLog(self, request, context):
+        return change_log(self._feed, request)  # names no asset: any valid token
 
     def GetCity(self, request, context):
         code = names.parse_city_name(request.name)

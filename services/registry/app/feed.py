@@ -4,8 +4,9 @@ import logging
 import threading
 from collections.abc import Callable, Iterator
 
+from services.common.change_stream import LogSource
 from services.common.errors import Unavailable
-from services.registry.storage import RegistryStorage, reads
+from services.registry.storage import RegistryStorage, identity, reads
 from services.registry.storage.sequencer import sequence_pending
 from urban.registry.v1 import resources_pb2
 
@@ -42,6 +43,11 @@ class ChangeFeed:
 
     def head(self) -> int:
         return self._head
+
+    def source(self) -> LogSource:
+        """Which registry's log this is, and its epoch."""
+        with self._storage.reading() as connection:
+            return identity.read(connection)
 
     def sequence_now(self) -> int:
         """Numbers what is pending right away; returns the head revision."""

@@ -27,3 +27,12 @@ def advance(connection: sa.Connection, name: str, revision: int) -> None:
         connection.execute(
             checkpoints.insert(), {"name": name, "revision": revision, "update_time": now}
         )
+
+
+def put(connection: sa.Connection, name: str, revision: int) -> None:
+    """Sets the checkpoint to `revision`, backwards too (a stream started afresh)."""
+    now = dt.datetime.now(dt.UTC)
+    connection.execute(checkpoints.delete().where(checkpoints.c.name == name))
+    connection.execute(
+        checkpoints.insert(), {"name": name, "revision": revision, "update_time": now}
+    )

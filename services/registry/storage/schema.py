@@ -96,4 +96,15 @@ checkpoints = sa.Table(
     sa.Column("update_time", Moment, nullable=False),
 )
 
+# One row: which registry this database is (kept by a backup and its restore, new for a new
+# database) and the epoch of its change log, which moves when the log is found rewound.
+change_log_identity = sa.Table(
+    "change_log_identity",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=False),
+    sa.Column("registry_id", sa.String(36), nullable=False),
+    sa.Column("epoch", sa.BigInteger, nullable=False),
+    sa.Column("update_time", Moment, nullable=False),
+)
+
 asset_version_sequence = sa.Sequence("asset_version", metadata=metadata)

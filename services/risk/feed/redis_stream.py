@@ -1,10 +1,14 @@
 """Following the registry through its Redis stream, in a consumer group shared by replicas.
 
-Entries carry stream IDs `{revision}-1`. The follower first re-reads its own pending entries,
-acknowledges only after the read model has committed, claims entries a dead consumer left
-idle, and parks an entry that keeps failing in a dead-letter stream. When the stream no longer
-holds changes the group has not seen (trimmed, or lost with a Redis restart), it relists; an
-empty read model reads the stream from its start, and relists only if that start is gone.
+Entries carry stream IDs `{revision}-1` and name the registry's log they belong to (its id and
+epoch): the follower applies only entries of the log the registry answers with (GetChangeLog),
+relisting when that log is not the one the read model followed, and sets aside entries of any
+other log (a stream not yet started afresh for a new epoch, or another registry's). It first
+re-reads its own pending entries, acknowledges only after the read model has committed, claims
+entries a dead consumer left idle, and parks an entry that keeps failing in a dead-letter
+stream. When the stream no longer holds changes the group has not seen (trimmed, or lost with a
+Redis restart), it relists; an empty read model reads the stream from its start, and relists
+only if that start is gone.
 """
 
 import logging
@@ -18,8 +22,9 @@ import grpc
 import redis
 import sqlalchemy as sa
 
-from services.common.change_stream import entry_id, stream_key
+from services.common.change_stream import LogSource, entry_id, stream_key
 from services.common.config import RiskSettings
+from services.risk.feed.following import LogMoved, follow_registry_log, registry_moved_from
 from services.risk.feed.prefetch import prefetched
 from services.risk.feed.registry_client import RegistryClient
 from services.risk.feed.relist import relist
@@ -48,6 +53,8 @@ class StreamFollower:
         self._health = health
         self._entries = entries
         self._stopping = threading.Event()
+        self._log_moved = threading.Event()
+        self._source: LogSource | None = None
 
     @classmethod
     def connect(cls, read_model, registry, health, settings: RiskSettings) -> "StreamFollower":
@@ -64,17 +71,24 @@ class StreamFollower:
 
     def run(self) -> None:
         """Follows until stop(); after an error waits a growing pause and starts over."""
-        follow_until_stopped(
-            self._follow, self._stopping, (redis.RedisError, grpc.RpcError), "the Redis feed"
-        )
+        expected = (redis.RedisError, grpc.RpcError, LogMoved)
+        follow_until_stopped(self._follow, self._stopping, expected, "the Redis feed")
 
     def stop(self) -> None:
         self._stopping.set()
 
+    def notice_log_moved(self) -> None:
+        """The registry's log is another than the one followed: start over, relisting."""
+        self._log_moved.set()
+
     def _follow(self) -> None:
         """Own pending entries first, one batch at a time so that a failing entry is found and
         parked; then new ones, overlapping (any failure starts over from the pending ones)."""
+        self._log_moved.clear()
+        self._source, relisted = follow_registry_log(self._read_model, self._registry, self._health)
         self._join_group()
+        if relisted is not None:
+            self._entries.reset_group(entry_id(relisted))
         self._process(self._entries.own_pending())
         # Closed before a failure leaves: the read under way finishes first, so that what it
         # delivered is among the pending entries the next round starts with.
@@ -89,6 +103,8 @@ class StreamFollower:
         ahead, on another thread; a relist, when the stream lost entries the group never saw,
         happens there too, before the read that would pass the gap."""
         while not self._stopping.is_set():
+            if self._log_moved.is_set():
+                raise LogMoved("the registry's log moved")
             if self._entries.missed_some():
                 self._relist()
             yield self._entries.claim_idle() + self._entries.read_new(READ_COUNT, block_ms=1000)
@@ -101,11 +117,32 @@ class StreamFollower:
         self._entries.reset_group(entry_id(revision))
 
     def _readable(self, entries: list) -> tuple[list, list]:
-        """(the readable entries, their changes); an unreadable one is parked at once."""
+        """(the readable entries of the log followed, their changes); an unreadable one is
+        parked at once, one of another log set aside."""
+        entries = self._of_followed_log(entries)
         for unreadable in [entry for entry in entries if entry.change is None]:
             self._entries.park_if_hopeless(unreadable, ValueError("not an AssetChange"))
         readable = [entry for entry in entries if entry.change is not None]
         return readable, [entry.change for entry in readable]
+
+    def _of_followed_log(self, entries: list) -> list:
+        """The entries of the log followed. Others are never applied: if the registry's log
+        moved, the follower starts over (and relists); if not, they belong to no log it will
+        follow, and are acknowledged unapplied."""
+        others = [entry for entry in entries if entry.source != self._source]
+        if not others:
+            return entries
+        if registry_moved_from(self._source, self._registry):
+            raise LogMoved("the registry's log moved")
+        log.warning(
+            "setting aside %d stream entries of %s: the registry's log is %s",
+            len(others),
+            others[0].source or "no named log",
+            self._source,
+        )
+        self._entries.acknowledge([entry.entry_id for entry in others])
+        self._health.foreign_entries.inc(len(others))
+        return [entry for entry in entries if entry.source == self._source]
 
     def _process(self, entries: list) -> None:
         entries, _ = self._readable(entries)

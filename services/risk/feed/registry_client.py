@@ -8,6 +8,7 @@ from collections.abc import Iterator
 import grpc
 from grpc_health.v1 import health_pb2, health_pb2_grpc
 
+from services.common.change_stream import LogSource
 from services.common.error_text import describe_error
 from services.common.interceptors import client_auth_metadata
 from services.common.tls import ClientTls, secure_or_insecure_channel
@@ -84,6 +85,12 @@ class RegistryClient:
         request = api.ListChangesRequest(start_revision=1, page_size=1)
         response = self._stub.ListChanges(request, metadata=self._metadata, timeout=self._timeout)
         return response.head_revision
+
+    def change_log(self) -> tuple[LogSource, int]:
+        """The registry's log (its id and epoch) and its head revision."""
+        request = api.GetChangeLogRequest(name="changeLog")
+        log = self._stub.GetChangeLog(request, metadata=self._metadata, timeout=self._timeout)
+        return LogSource(log.registry_id, log.epoch), log.head_revision
 
     def changes_page(self, start_revision: int) -> api.ListChangesResponse:
         request = api.ListChangesRequest(start_revision=start_revision, page_size=CHANGES_PAGE)

@@ -2,6 +2,7 @@
 
 import logging
 
+from services.common.change_stream import LogSource
 from services.risk import translate
 from services.risk.feed.registry_client import RegistryClient
 from services.risk.metrics import FeedHealth
@@ -10,10 +11,18 @@ from services.risk.storage.read_model import ReadModel
 log = logging.getLogger(__name__)
 
 
-def relist(read_model: ReadModel, registry: RegistryClient, health: FeedHealth) -> int:
-    """Replaces every per-asset row from a listing; returns the revision to follow on from."""
-    revision, assets = registry.list_assets()
-    count = read_model.replace_all((translate.snapshot(asset) for asset in assets), revision)
+def relist(
+    read_model: ReadModel,
+    registry: RegistryClient,
+    health: FeedHealth,
+    source: LogSource | None = None,
+) -> int:
+    """Replaces every per-asset row from a listing of the log `source` (by default the one
+    followed so far); returns the revision to follow on from."""
+    with health.relisting():
+        revision, assets = registry.list_assets()
+        snapshots = (translate.snapshot(asset) for asset in assets)
+        count = read_model.replace_all(snapshots, revision, source)
     health.record_relist()
     log.info("rebuilt the read model from %d assets at revision %d", count, revision)
     return revision

@@ -5,7 +5,7 @@ from dataclasses import dataclass
 
 import redis
 
-from services.common.change_stream import revision_of
+from services.common.change_stream import LogSource, revision_of, source_of
 from services.risk import translate
 from services.risk.domain.facts import Change
 from urban.registry.v1 import resources_pb2
@@ -20,6 +20,7 @@ class Entry:
     entry_id: bytes
     change: Change | None
     fields: dict
+    source: LogSource | None  # the log the entry names (None: it names none)
 
 
 class StreamEntries:
@@ -120,7 +121,7 @@ class StreamEntries:
         except Exception:  # unreadable: it will be parked on its first failure
             log.exception("entry %s of %s is not a change", entry_id, self._stream)
             change = None
-        return Entry(entry_id, change, fields)
+        return Entry(entry_id, change, fields, source_of(fields))
 
 
 class GroupLost(redis.RedisError):

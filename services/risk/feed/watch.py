@@ -3,6 +3,10 @@
 The watch sends one message per change, which costs both sides far more than a page of
 thousands: when a burst arrives on the watch (a batch write or an import), the follower goes
 back to pages until it has caught up again.
+
+Changes on this path name no log: the follower asks the registry which log it serves
+(GetChangeLog) each time it connects, relisting when that is not the log the read model
+followed, and starts over when the periodic head check finds the registry's log moved.
 """
 
 import logging
@@ -15,6 +19,7 @@ import grpc
 from services.risk import translate
 from services.risk.domain.facts import Change
 from services.risk.feed.batching import batches
+from services.risk.feed.following import LogMoved, follow_registry_log
 from services.risk.feed.prefetch import prefetched
 from services.risk.feed.registry_client import CHANGES_PAGE, RegistryClient
 from services.risk.feed.relist import relist
@@ -47,23 +52,38 @@ class WatchFollower:
         self._health = health
         self._replay_limit = replay_limit
         self._stopping = threading.Event()
+        self._log_moved = threading.Event()
         self._call = None
 
     def run(self) -> None:
         """Follows until stop(); reconnects after errors with a growing pause."""
-        follow_until_stopped(self._follow, self._stopping, (grpc.RpcError,), "the registry feed")
+        expected = (grpc.RpcError, LogMoved)
+        follow_until_stopped(self._follow, self._stopping, expected, "the registry feed")
 
     def stop(self) -> None:
         self._stopping.set()
+        self._cancel_watch()
+
+    def notice_log_moved(self) -> None:
+        """The registry's log is another than the one followed: start over, relisting."""
+        self._log_moved.set()
+        self._cancel_watch()
+
+    def _cancel_watch(self) -> None:
         if self._call is not None:
             self._call.cancel()
 
     def _follow(self) -> None:
-        if self._read_model.applied_revision() == 0 and self._log_too_long_to_replay():
-            relist(self._read_model, self._registry, self._health)
+        self._log_moved.clear()
+        source, relisted = follow_registry_log(self._read_model, self._registry, self._health)
+        empty = relisted is None and self._read_model.applied_revision() == 0
+        if empty and self._log_too_long_to_replay():
+            relist(self._read_model, self._registry, self._health, source)
         while not self._stopping.is_set():
             self._catch_up()
             self._watch_until_behind()
+            if self._log_moved.is_set():
+                raise LogMoved("the registry's log moved")
 
     def _log_too_long_to_replay(self) -> bool:
         return self._registry.head_revision() > self._replay_limit
@@ -71,10 +91,12 @@ class WatchFollower:
     def _watch_until_behind(self) -> None:
         """Applies the watch's batches until a burst comes (or the follower stops)."""
         self._call = self._registry.watch(self._read_model.applied_revision() + 1)
+        if self._stopping.is_set() or self._log_moved.is_set():
+            self._call.cancel()  # stop() or notice_log_moved() came before the call was kept
         try:
             for batch in batches(self._call):
                 self._apply(batch)
-                if self._stopping.is_set() or len(batch) >= BURST:
+                if self._stopping.is_set() or self._log_moved.is_set() or len(batch) >= BURST:
                     return
         finally:
             self._call.cancel()
@@ -87,7 +109,7 @@ class WatchFollower:
             applied = self._read_model.apply_overlapping((None, changes) for changes in groups)
             for _, result in applied:
                 self._health.record_batch(result)
-                if self._stopping.is_set():
+                if self._stopping.is_set() or self._log_moved.is_set():
                     return
 
     def _page_groups(self, start: int) -> Iterator[list[Change]]:

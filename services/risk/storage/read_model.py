@@ -8,6 +8,7 @@ from typing import TypeVar
 
 import sqlalchemy as sa
 
+from services.common.change_stream import LogSource
 from services.risk.domain.batch import AssetVersion, BatchOutcome, apply_batch
 from services.risk.domain.facts import Change, CityFacts, Snapshot
 from services.risk.domain.pipe_rules import PipeRules, load_pipe_rules
@@ -171,13 +172,22 @@ class ReadModel:
             outcome.applied, outcome.skipped, revision, outcome.newest_commit_time, oldest
         )
 
-    def replace_all(self, snapshots: Iterable[Snapshot], revision: int) -> int:
-        """Rebuilds from a full listing taken at `revision`; returns how many assets it listed."""
+    def replace_all(
+        self, snapshots: Iterable[Snapshot], revision: int, source: LogSource | None = None
+    ) -> int:
+        """Rebuilds from a full listing taken at `revision` of the log `source` (by default the
+        one followed so far); returns how many assets it listed."""
         scoring = self.scoring()
         with db.writing(self.engine) as connection:
+            source = source or read_state(connection).source
             listed = rebuild.rebuild_from_listing(connection, scoring, snapshots, revision)
-            write_state(connection, self._state_for(scoring, revision))
+            write_state(connection, replace(self._state_for(scoring, revision), source=source))
         return listed
+
+    def follow_source(self, source: LogSource) -> None:
+        """Records the log followed from now on, without a relist (for an empty read model)."""
+        with db.writing(self.engine) as connection:
+            write_state(connection, replace(read_state(connection), source=source))
 
     def rescore_if_stale(self) -> bool:
         """Rescores when the rules version, plan version or current year differ from the stored."""
@@ -234,8 +244,9 @@ class ReadModel:
 
     def _rescore(self, connection: sa.Connection, scoring: Scoring) -> int:
         rescored = rebuild.rescore_all(connection, scoring)
-        applied_revision = read_state(connection).applied_revision
-        write_state(connection, self._state_for(scoring, applied_revision))
+        before = read_state(connection)
+        after = self._state_for(scoring, before.applied_revision)
+        write_state(connection, replace(after, source=before.source))
         return rescored
 
     def _state_for(self, scoring: Scoring, revision: int) -> FeedState:

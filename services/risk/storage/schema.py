@@ -65,4 +65,7 @@ feed_state = sa.Table(
     sa.Column("rules_version", sa.String(100), nullable=False),
     sa.Column("plan_version", sa.String(100), nullable=False),
     sa.Column("scored_year", sa.Integer, nullable=False),
+    # The registry's log the read model follows: its id ("" before any) and epoch.
+    sa.Column("registry_id", sa.String(36), nullable=False, server_default=""),
+    sa.Column("registry_epoch", sa.BigInteger, nullable=False, server_default="0"),
 )

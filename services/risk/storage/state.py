@@ -5,6 +5,7 @@ from dataclasses import dataclass
 
 import sqlalchemy as sa
 
+from services.common.change_stream import LogSource
 from services.risk.domain.facts import CityFacts
 from services.risk.storage.rows import chunks
 from services.risk.storage.schema import cities, feed_state
@@ -14,19 +15,24 @@ STATE_ID = 1
 
 @dataclass(frozen=True)
 class FeedState:
-    """How far the feed got, and the rules, plan and year every stored score was computed with."""
+    """How far the feed got in which registry's log (None before any), and the rules, plan and
+    year every stored score was computed with."""
 
     applied_revision: int = 0
     rules_version: str = ""
     plan_version: str = ""
     scored_year: int = 0
+    source: LogSource | None = None
 
 
 def read_state(connection: sa.Connection) -> FeedState:
     row = connection.execute(sa.select(feed_state).where(feed_state.c.id == STATE_ID)).first()
     if row is None:
         return FeedState()
-    return FeedState(row.applied_revision, row.rules_version, row.plan_version, row.scored_year)
+    source = LogSource(row.registry_id, row.registry_epoch) if row.registry_id else None
+    return FeedState(
+        row.applied_revision, row.rules_version, row.plan_version, row.scored_year, source
+    )
 
 
 def write_state(connection: sa.Connection, state: FeedState) -> None:
@@ -35,6 +41,8 @@ def write_state(connection: sa.Connection, state: FeedState) -> None:
         "rules_version": state.rules_version,
         "plan_version": state.plan_version,
         "scored_year": state.scored_year,
+        "registry_id": state.source.registry_id if state.source else "",
+        "registry_epoch": state.source.epoch if state.source else 0,
     }
     updated = connection.execute(
         sa.update(feed_state).where(feed_state.c.id == STATE_ID).values(values)

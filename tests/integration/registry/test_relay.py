@@ -5,8 +5,16 @@ import dataclasses
 import pytest
 from prometheus_client import CollectorRegistry
 
-from services.common.change_stream import stream_key
-from services.registry.relay import RedisRelay
+from services.common.change_stream import (
+    LogSource,
+    entry_id,
+    marker_key,
+    source_fields,
+    source_of,
+    stream_key,
+)
+from services.registry.metrics import RegistryCollector
+from services.registry.relay import CHECKPOINT, RedisRelay
 from services.registry.wiring import Registry
 from tests.integration.registry.assets import pipe
 from tests.waiting import wait_until
@@ -81,8 +89,9 @@ def test_a_second_pass_publishes_nothing_twice(relaying_registry, redis_client, 
 
 
 class LosingTheStreamOnce:
-    """A Redis client that, just before the relay's next pipeline runs, loses the stream (a
-    flush) and sees a consumer make it again, empty, for its group."""
+    """A Redis client that, after the relay's next pipeline read the stream's end and before its
+    transaction starts, loses the stream (a flush) and sees a consumer make it again, empty,
+    for its group."""
 
     def __init__(self, client, prefix: str):
         self._client, self._stream = client, stream_key(prefix)
@@ -92,11 +101,31 @@ class LosingTheStreamOnce:
         return getattr(self._client, method)
 
     def pipeline(self, **options):
+        return _LosingPipeline(self, self._client.pipeline(**options))
+
+    def lose_if_armed(self) -> None:
         if self.armed:
             self.armed = False
             self._client.delete(self._stream)
             self._client.xgroup_create(self._stream, "risk", id="0", mkstream=True)
-        return self._client.pipeline(**options)
+
+
+class _LosingPipeline:
+    def __init__(self, losing: LosingTheStreamOnce, pipeline):
+        self._losing, self._pipeline = losing, pipeline
+
+    def __getattr__(self, method):
+        return getattr(self._pipeline, method)
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc_info):
+        self._pipeline.reset()
+
+    def multi(self):
+        self._losing.lose_if_armed()
+        self._pipeline.multi()
 
 
 def test_entries_lost_while_publishing_are_published_again_leaving_no_gap(
@@ -114,3 +143,85 @@ def test_entries_lost_while_publishing_are_published_again_leaving_no_gap(
     while relay.publish_pending():
         pass
     assert stream_revisions(redis_client, redis_prefix) == list(range(1, 311))
+
+
+def registry_source(registry) -> LogSource:
+    return registry.feed.source()
+
+
+def test_each_entry_and_the_marker_name_the_registry_log(
+    relaying_registry, redis_client, redis_prefix
+):
+    write(relaying_registry, 20)
+    published(redis_client, redis_prefix, 20)
+    ours = registry_source(relaying_registry)
+    assert ours.epoch == 1 and len(ours.registry_id) == 36
+    entries = redis_client.xrange(stream_key(redis_prefix))
+    assert {source_of(fields) for _, fields in entries} == {ours}
+    marker = redis_client.hgetall(marker_key(redis_prefix))
+    assert source_of(marker) == ours and int(marker[b"head"]) == 20
+
+
+def test_a_stream_of_another_registry_is_started_afresh_for_this_one(
+    registry, redis_client, redis_prefix
+):
+    other = LogSource("another-registry", 1)
+    for revision in range(1, 501):
+        fields = {b"change": b"theirs", **source_fields(other)}
+        redis_client.xadd(stream_key(redis_prefix), fields, id=entry_id(revision))
+    redis_client.hset(marker_key(redis_prefix), mapping={**source_fields(other), b"head": 500})
+    relay = RedisRelay(registry.storage, registry.feed, redis_client, redis_prefix)
+    write(registry, 30)
+    wait_until(lambda: registry.feed.head() == 30)
+    assert relay.publish_pending() == 30
+    assert stream_revisions(redis_client, redis_prefix) == list(range(1, 31))
+    assert source_of(redis_client.hgetall(marker_key(redis_prefix))) == registry_source(registry)
+    assert relay.restarts == {"other_registry": 1}
+
+
+def test_a_log_behind_its_marked_head_moves_to_a_new_epoch_and_is_published_again(
+    registry, redis_client, redis_prefix
+):
+    relay = RedisRelay(registry.storage, registry.feed, redis_client, redis_prefix)
+    write(registry, 40)
+    wait_until(lambda: registry.feed.head() == 40)
+    assert relay.publish_pending() == 40
+    redis_client.hset(marker_key(redis_prefix), b"head", 90)  # its log once reached 90
+    assert relay.publish_pending() == 40
+    assert registry_source(registry).epoch == 2
+    entries = redis_client.xrange(stream_key(redis_prefix))
+    assert {source_of(fields).epoch for _, fields in entries} == {2}
+    assert stream_revisions(redis_client, redis_prefix) == list(range(1, 41))
+    assert relay.restarts == {"new": 1, "rewound": 1}
+
+
+class AddingForeignEntryOnce(LosingTheStreamOnce):
+    """Another writer, ignoring the marker, adds an entry far ahead just before the relay's
+    transaction."""
+
+    def lose_if_armed(self) -> None:
+        if self.armed:
+            self.armed = False
+            self._client.xadd(self._stream, {b"change": b"not ours"}, id=entry_id(10**9))
+
+
+def test_entries_redis_refuses_are_counted_as_failed_not_published(
+    registry, redis_client, redis_prefix
+):
+    foreign = AddingForeignEntryOnce(redis_client, redis_prefix)
+    relay = RedisRelay(registry.storage, registry.feed, foreign, redis_prefix)
+    write(registry, 10)
+    wait_until(lambda: registry.feed.head() == 10)
+    assert relay.publish_pending() == 10
+    write(registry, 5, prefix="q")
+    wait_until(lambda: registry.feed.head() == 15)
+    foreign.armed = True
+    assert relay.publish_pending() == 0
+    assert (relay.published_total, relay.failed_total) == (10, 5)
+    metrics = CollectorRegistry()
+    metrics.register(RegistryCollector(registry.storage, relay, CHECKPOINT))
+    assert metrics.get_sample_value("urban_registry_relay_failed_writes_total") == 5
+    assert metrics.get_sample_value("urban_registry_relay_published_total") == 10
+    assert relay.publish_pending() == 15  # the stream is started afresh without the intruder
+    assert stream_revisions(redis_client, redis_prefix) == list(range(1, 16))
+    assert relay.restarts["foreign_entries"] == 1

@@ -157,6 +157,12 @@ class ListChangesResponse(_message.Message):
     head_revision: int
     def __init__(self, changes: _Optional[_Iterable[_Union[_resources_pb2.AssetChange, _Mapping]]] = ..., next_revision: _Optional[int] = ..., head_revision: _Optional[int] = ...) -> None: ...
 
+class GetChangeLogRequest(_message.Message):
+    __slots__ = ("name",)
+    NAME_FIELD_NUMBER: _ClassVar[int]
+    name: str
+    def __init__(self, name: _Optional[str] = ...) -> None: ...
+
 class GetCityRequest(_message.Message):
     __slots__ = ("name",)
     NAME_FIELD_NUMBER: _ClassVar[int]

@@ -82,6 +82,11 @@ class RegistryServiceStub:
                 request_serializer=urban_dot_registry_dot_v1_dot_registry__service__pb2.ListChangesRequest.SerializeToString,
                 response_deserializer=urban_dot_registry_dot_v1_dot_registry__service__pb2.ListChangesResponse.FromString,
                 _registered_method=True)
+        self.GetChangeLog = channel.unary_unary(
+                '/urban.registry.v1.RegistryService/GetChangeLog',
+                request_serializer=urban_dot_registry_dot_v1_dot_registry__service__pb2.GetChangeLogRequest.SerializeToString,
+                response_deserializer=urban_dot_registry_dot_v1_dot_resources__pb2.ChangeLog.FromString,
+                _registered_method=True)
         self.GetCity = channel.unary_unary(
                 '/urban.registry.v1.RegistryService/GetCity',
                 request_serializer=urban_dot_registry_dot_v1_dot_registry__service__pb2.GetCityRequest.SerializeToString,
@@ -170,6 +175,14 @@ class RegistryServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def GetChangeLog(self, request, context):
+        """Which log the change log is: the registry's id and the log's epoch, with its head. A
+        follower that applied another registry's log or another epoch relists.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
     def GetCity(self, request, context):
         """Missing associated documentation comment in .proto file."""
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
@@ -236,6 +249,11 @@ def add_RegistryServiceServicer_to_server(servicer, server):
                     servicer.ListChanges,
                     request_deserializer=urban_dot_registry_dot_v1_dot_registry__service__pb2.ListChangesRequest.FromString,
                     response_serializer=urban_dot_registry_dot_v1_dot_registry__service__pb2.ListChangesResponse.SerializeToString,
+            ),
+            'GetChangeLog': grpc.unary_unary_rpc_method_handler(
+                    servicer.GetChangeLog,
+                    request_deserializer=urban_dot_registry_dot_v1_dot_registry__service__pb2.GetChangeLogRequest.FromString,
+                    response_serializer=urban_dot_registry_dot_v1_dot_resources__pb2.ChangeLog.SerializeToString,
             ),
             'GetCity': grpc.unary_unary_rpc_method_handler(
                     servicer.GetCity,
@@ -497,6 +515,33 @@ class RegistryService:
             '/urban.registry.v1.RegistryService/ListChanges',
             urban_dot_registry_dot_v1_dot_registry__service__pb2.ListChangesRequest.SerializeToString,
             urban_dot_registry_dot_v1_dot_registry__service__pb2.ListChangesResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def GetChangeLog(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/urban.registry.v1.RegistryService/GetChangeLog',
+            urban_dot_registry_dot_v1_dot_registry__service__pb2.GetChangeLogRequest.SerializeToString,
+            urban_dot_registry_dot_v1_dot_resources__pb2.ChangeLog.FromString,
             options,
             channel_credentials,
             insecure,

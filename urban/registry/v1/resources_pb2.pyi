@@ -323,6 +323,18 @@ class WaterloggingPoint(_message.Message):
     responsible_unit: str
     def __init__(self, status: _Optional[_Union[WaterloggingStatus, str]] = ..., identified_date: _Optional[_Union[_date_pb2.Date, _Mapping]] = ..., remediation_date: _Optional[_Union[_date_pb2.Date, _Mapping]] = ..., deadline: _Optional[_Union[_date_pb2.Date, _Mapping]] = ..., cause: _Optional[str] = ..., responsible_unit: _Optional[str] = ...) -> None: ...
 
+class ChangeLog(_message.Message):
+    __slots__ = ("name", "registry_id", "epoch", "head_revision")
+    NAME_FIELD_NUMBER: _ClassVar[int]
+    REGISTRY_ID_FIELD_NUMBER: _ClassVar[int]
+    EPOCH_FIELD_NUMBER: _ClassVar[int]
+    HEAD_REVISION_FIELD_NUMBER: _ClassVar[int]
+    name: str
+    registry_id: str
+    epoch: int
+    head_revision: int
+    def __init__(self, name: _Optional[str] = ..., registry_id: _Optional[str] = ..., epoch: _Optional[int] = ..., head_revision: _Optional[int] = ...) -> None: ...
+
 class AssetChange(_message.Message):
     __slots__ = ("revision", "event_id", "type", "asset_name", "before", "after", "commit_time", "actor", "request_id", "asset_version")
     REVISION_FIELD_NUMBER: _ClassVar[int]

@@ -1,0 +1,48 @@
+"""Which registry's log the read model follows, so that it never applies another log's changes.
+
+A log is a registry id and an epoch (GetChangeLog): revisions mean the same changes only within
+one. The read model records the log it follows; when the registry's log is another (a new
+registry, or a backup restored, which moves the epoch), it relists. So it does when it applied
+beyond the registry's head: the log was rewound where nothing moved the epoch (no Redis).
+"""
+
+import logging
+
+from services.common.change_stream import LogSource
+from services.risk.feed.registry_client import RegistryClient
+from services.risk.feed.relist import relist
+from services.risk.metrics import FeedHealth
+from services.risk.storage.read_model import ReadModel
+
+log = logging.getLogger(__name__)
+
+
+class LogMoved(Exception):
+    """The registry's log is no longer the one being followed: follow again from the top."""
+
+
+def follow_registry_log(
+    read_model: ReadModel, registry: RegistryClient, health: FeedHealth
+) -> tuple[LogSource, int | None]:
+    """The registry's log, now the read model's; with the revision of the relist it took, if
+    one was needed (None if not)."""
+    source, head = registry.change_log()
+    state = read_model.state()
+    if state.source == source and state.applied_revision <= head:
+        return source, None
+    if state.source is None and state.applied_revision == 0:
+        read_model.follow_source(source)
+        return source, None
+    log.warning(
+        "the read model followed %s up to revision %d, but the registry's log is %s at "
+        "revision %d: relisting",
+        state.source or "a log of unknown origin",
+        state.applied_revision,
+        source,
+        head,
+    )
+    return source, relist(read_model, registry, health, source)
+
+
+def registry_moved_from(source: LogSource, registry: RegistryClient) -> bool:
+    return registry.change_log()[0] != source
