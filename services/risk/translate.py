@@ -113,6 +113,7 @@ def change(message: pb.AssetChange) -> Change:
         after=None if deleted or not message.HasField("after") else asset_facts(message.after),
         commit_time=to_seconds(message.commit_time),
         version=message.asset_version,
+        event_id=message.event_id,
     )
 
 

@@ -42,13 +42,11 @@ class System:
     risk_database: str
     started: list = dataclasses.field(default_factory=list)
 
-    def registry(self, name: str, database_url: str):
+    def registry(self, name: str, database_url: str, redis: bool = True):
         directory = self.tmp_path / name
         directory.mkdir(exist_ok=True)
-        process = registry_process(
-            directory, database_url, self.tokens_file,
-            URBAN_REDIS_URL=self.redis_url, URBAN_REDIS_PREFIX=PREFIX,
-        )
+        feed = {"URBAN_REDIS_URL": self.redis_url, "URBAN_REDIS_PREFIX": PREFIX} if redis else {}
+        process = registry_process(directory, database_url, self.tokens_file, **feed)
         self.started.append(process)
         return process.start()
 
@@ -123,6 +121,28 @@ def test_a_registry_restored_from_a_backup_starts_a_new_epoch(
     assert_follows_exactly_the_log(risk, client)
     assert_stream_holds_exactly_the_log(private_redis, client)
     assert "(rewound)" in registry.log()
+
+
+def test_without_redis_a_restored_log_is_told_apart_by_the_change_last_applied(
+    system, postgres_url, tmp_path
+):
+    registry = system.registry("registry", postgres_url, redis=False)
+    client = system.client(registry)
+    write(client, "p", range(100), length_m=1.0)
+    backup = pg_dump(postgres_url, tmp_path / "registry.dump")
+    write(client, "p", range(80), length_m=2.0)  # the future the restore loses
+    risk = system.risk(registry, "watch")
+    assert_follows_exactly_the_log(risk, client)
+    system.stop(risk)
+
+    registry.stop()
+    pg_restore(backup, postgres_url)
+    registry.start()
+    write(client, "q", range(100), length_m=3.0)  # the head passes the lost one: same epoch
+    risk = system.risk(registry, "watch")
+
+    assert_follows_exactly_the_log(risk, client)
+    assert risk.metrics.get_sample_value("urban_risk_relists_total") == 1
 
 
 def write(client, prefix: str, numbers, length_m: float) -> None:

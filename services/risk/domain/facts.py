@@ -91,6 +91,7 @@ class Change:
     after: AssetFacts | None
     commit_time: float = 0.0
     version: int = 0
+    event_id: str = ""  # the registry's id of this change, "" when unknown
 
     @property
     def city(self) -> str:

@@ -2,8 +2,9 @@
 
 A log is a registry id and an epoch (GetChangeLog): revisions mean the same changes only within
 one. The read model records the log it follows; when the registry's log is another (a new
-registry, or a backup restored, which moves the epoch), it relists. So it does when it applied
-beyond the registry's head: the log was rewound where nothing moved the epoch (no Redis).
+registry, or a backup restored, which moves the epoch), it relists. So it does when the log was
+rewound where nothing moved the epoch (no Redis): the read model applied beyond the registry's
+head, or the registry's change at the revision it applied last is not the one it applied.
 """
 
 import logging
@@ -13,6 +14,7 @@ from services.risk.feed.registry_client import RegistryClient
 from services.risk.feed.relist import relist
 from services.risk.metrics import FeedHealth
 from services.risk.storage.read_model import ReadModel
+from services.risk.storage.state import FeedState
 
 log = logging.getLogger(__name__)
 
@@ -28,7 +30,7 @@ def follow_registry_log(
     one was needed (None if not)."""
     source, head = registry.change_log()
     state = read_model.state()
-    if state.source == source and state.applied_revision <= head:
+    if state.source == source and _same_history(state, head, registry):
         return source, None
     if state.source is None and state.applied_revision == 0:
         read_model.follow_source(source)
@@ -42,6 +44,20 @@ def follow_registry_log(
         head,
     )
     return source, relist(read_model, registry, health, source)
+
+
+def _same_history(state: FeedState, head: int, registry: RegistryClient) -> bool:
+    """Whether the registry's log still holds, at the revision applied last, the change that
+    was applied (when the read model knows which: not right after a listing)."""
+    if state.applied_revision > head:
+        return False
+    if not state.last_event_id:
+        return True
+    page = registry.change_at(state.applied_revision)
+    return any(
+        change.revision == state.applied_revision and change.event_id == state.last_event_id
+        for change in page.changes
+    )
 
 
 def registry_moved_from(source: LogSource, registry: RegistryClient) -> bool:

@@ -92,6 +92,11 @@ class RegistryClient:
         log = self._stub.GetChangeLog(request, metadata=self._metadata, timeout=self._timeout)
         return LogSource(log.registry_id, log.epoch), log.head_revision
 
+    def change_at(self, revision: int) -> api.ListChangesResponse:
+        """A page holding just the change at `revision`, if the log has it."""
+        request = api.ListChangesRequest(start_revision=revision, page_size=1)
+        return self._stub.ListChanges(request, metadata=self._metadata, timeout=self._timeout)
+
     def changes_page(self, start_revision: int) -> api.ListChangesResponse:
         request = api.ListChangesRequest(start_revision=start_revision, page_size=CHANGES_PAGE)
         return self._stub.ListChanges(request, metadata=self._metadata, timeout=self._timeout)

@@ -165,8 +165,13 @@ class ReadModel:
         rows.upsert_assets(connection, prepared.rows)
         rows.add_to_rollups(connection, outcome.deltas)
         rows.advance_city_changes(connection, outcome.last_change)
-        revision = max([state.applied_revision, *(c.revision for c in changes)])
-        write_state(connection, replace(state, applied_revision=revision))
+        newest = max(changes, key=lambda change: change.revision, default=None)
+        if newest is not None and newest.revision > state.applied_revision:
+            state = replace(
+                state, applied_revision=newest.revision, last_event_id=newest.event_id
+            )
+        write_state(connection, state)
+        revision = state.applied_revision
         oldest = min((c.commit_time for c in changes if c.commit_time), default=0.0)
         return ApplyResult(
             outcome.applied, outcome.skipped, revision, outcome.newest_commit_time, oldest
@@ -246,7 +251,10 @@ class ReadModel:
         rescored = rebuild.rescore_all(connection, scoring)
         before = read_state(connection)
         after = self._state_for(scoring, before.applied_revision)
-        write_state(connection, replace(after, source=before.source))
+        write_state(
+            connection,
+            replace(after, source=before.source, last_event_id=before.last_event_id),
+        )
         return rescored
 
     def _state_for(self, scoring: Scoring, revision: int) -> FeedState:

@@ -68,4 +68,5 @@ feed_state = sa.Table(
     # The registry's log the read model follows: its id ("" before any) and epoch.
     sa.Column("registry_id", sa.String(36), nullable=False, server_default=""),
     sa.Column("registry_epoch", sa.BigInteger, nullable=False, server_default="0"),
+    sa.Column("last_event_id", sa.String(36), nullable=False, server_default=""),
 )

@@ -23,6 +23,7 @@ class FeedState:
     plan_version: str = ""
     scored_year: int = 0
     source: LogSource | None = None
+    last_event_id: str = ""  # the event id of the change at applied_revision, "" if unknown
 
 
 def read_state(connection: sa.Connection) -> FeedState:
@@ -31,7 +32,12 @@ def read_state(connection: sa.Connection) -> FeedState:
         return FeedState()
     source = LogSource(row.registry_id, row.registry_epoch) if row.registry_id else None
     return FeedState(
-        row.applied_revision, row.rules_version, row.plan_version, row.scored_year, source
+        row.applied_revision,
+        row.rules_version,
+        row.plan_version,
+        row.scored_year,
+        source,
+        row.last_event_id,
     )
 
 
@@ -43,6 +49,7 @@ def write_state(connection: sa.Connection, state: FeedState) -> None:
         "scored_year": state.scored_year,
         "registry_id": state.source.registry_id if state.source else "",
         "registry_epoch": state.source.epoch if state.source else 0,
+        "last_event_id": state.last_event_id,
     }
     updated = connection.execute(
         sa.update(feed_state).where(feed_state.c.id == STATE_ID).values(values)
