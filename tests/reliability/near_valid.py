@@ -89,6 +89,10 @@ NEAR_VALID = {
         lambda start, size: api.ListChangesRequest(start_revision=start, page_size=size),
         st.integers(-(2**63), 2**63 - 1), st.integers(-(2**31), 2**31 - 1),
     ),
+    "GetChangeLog": st.builds(
+        lambda name: api.GetChangeLogRequest(name=name),
+        st.sampled_from(["changeLog", "", "changelog", "changeLog/x"]) | text,
+    ),
     "ListCities": st.builds(
         lambda size, token: api.ListCitiesRequest(page_size=size, page_token=token),
         st.integers(-(2**31), 2**31 - 1), page_tokens,
