@@ -4,6 +4,7 @@ import os
 from dataclasses import dataclass, field
 
 from services.common.rate_limit import RateLimitSettings
+from services.common.server_limits import ServerLimits
 from services.common.tls import ClientTls, ServerTls
 
 
@@ -49,6 +50,7 @@ class RegistrySettings:
     tls: ServerTls | None = None
     health_listen: Address | None = None  # a plain-text port answering health checks only
     rate_limit: RateLimitSettings = field(default_factory=RateLimitSettings)
+    limits: ServerLimits = field(default_factory=ServerLimits)
 
     @classmethod
     def from_env(cls) -> "RegistrySettings":
@@ -63,6 +65,7 @@ class RegistrySettings:
             tls=ServerTls.from_env(),
             health_listen=_optional_address("URBAN_REGISTRY_HEALTH_LISTEN"),
             rate_limit=RateLimitSettings.from_env(),
+            limits=ServerLimits.from_env(),
         )
 
 
@@ -86,6 +89,7 @@ class RiskSettings:
     registry_tls: ClientTls | None = None  # how to reach a registry that serves TLS
     head_check_seconds: float = 10.0  # how often the registry's head and log are read
     feed_stuck_seconds: float = 300.0  # behind the head without progress this long: stuck
+    limits: ServerLimits = field(default_factory=ServerLimits)
 
     @classmethod
     def from_env(cls) -> "RiskSettings":
@@ -108,4 +112,5 @@ class RiskSettings:
             registry_tls=ClientTls.from_env("URBAN_REGISTRY_TLS"),
             head_check_seconds=float(_env("URBAN_RISK_HEAD_CHECK_SECONDS", "10")),
             feed_stuck_seconds=float(_env("URBAN_RISK_FEED_STUCK_SECONDS", "300")),
+            limits=ServerLimits.from_env(),
         )

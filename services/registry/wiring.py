@@ -56,6 +56,7 @@ class Registry:
             rate_limiter=rate_limiter_for(
                 settings.rate_limit, settings.redis_url, settings.redis_prefix
             ),
+            limits=settings.limits,
         )
         servicer = RegistryServicer(self.assets, self.cities, self.feed)
         self.server.add_service(

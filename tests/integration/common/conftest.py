@@ -50,7 +50,6 @@ def running(tokens_path):
         "registry",
         token_store=TokenStore(tokens_path),
         metrics_registry=metrics,
-        workers=8,
         unavailable_errors=(DatabaseDown,),
     )
     server.add_service(
