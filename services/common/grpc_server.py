@@ -24,6 +24,7 @@ from services.common.interceptors import (
 from services.common.rate_limit import LocalTokenBuckets, RateLimiter, RateLimitSettings
 from services.common.rich_status import DEFAULT_DOMAIN
 from services.common.server_limits import ServerLimits
+from services.common.stream_caps import StreamCapInterceptor, StreamSlots
 from services.common.tls import ServerTls
 
 _LOG = logging.getLogger(__name__)
@@ -54,6 +55,7 @@ class GrpcServer:
         self._health = health.HealthServicer()
         limiter = rate_limiter or RateLimiter(RateLimitSettings(), LocalTokenBuckets())
         limits = limits or ServerLimits()
+        self.stream_slots = StreamSlots(limits.max_streams, limits.max_streams_per_token)
         self._server = grpc.server(
             futures.ThreadPoolExecutor(
                 max_workers=limits.workers, thread_name_prefix=f"{service}-rpc"
@@ -61,6 +63,7 @@ class GrpcServer:
             interceptors=[
                 MetricsInterceptor(metrics_registry, service),
                 AuthInterceptor(token_store, domain, limits.token_recheck_seconds),
+                StreamCapInterceptor(self.stream_slots, domain),
                 RateLimitInterceptor(limiter, domain),
                 ErrorInterceptor(domain, unavailable_errors),
             ],
