@@ -14,6 +14,7 @@ from services.common.config import Address, RegistrySettings
 from services.common.grpc_server import GrpcServer
 from services.common.metrics_http import start_metrics_server
 from services.common.redis_buckets import rate_limiter_for
+from services.registry.api.message_limits import RECEIVE_LIMITS
 from services.registry.api.servicer import RegistryServicer
 from services.registry.app.assets import AssetUseCases
 from services.registry.app.cities import CityDirectory
@@ -57,6 +58,7 @@ class Registry:
                 settings.rate_limit, settings.redis_url, settings.redis_prefix
             ),
             limits=settings.limits,
+            receive_limits=RECEIVE_LIMITS,
         )
         servicer = RegistryServicer(self.assets, self.cities, self.feed)
         self.server.add_service(
