@@ -51,6 +51,7 @@ class RegistrySettings:
     health_listen: Address | None = None  # a plain-text port answering health checks only
     rate_limit: RateLimitSettings = field(default_factory=RateLimitSettings)
     limits: ServerLimits = field(default_factory=ServerLimits)
+    max_response_bytes: int = 3 * 1024 * 1024  # pages of ListChanges and ListAssets
 
     @classmethod
     def from_env(cls) -> "RegistrySettings":
@@ -66,7 +67,15 @@ class RegistrySettings:
             health_listen=_optional_address("URBAN_REGISTRY_HEALTH_LISTEN"),
             rate_limit=RateLimitSettings.from_env(),
             limits=ServerLimits.from_env(),
+            max_response_bytes=_response_bytes(),
         )
+
+
+def _response_bytes() -> int:
+    value = int(_env("URBAN_REGISTRY_MAX_RESPONSE_BYTES", str(3 * 1024 * 1024)))
+    if value < 65536:
+        raise ValueError("URBAN_REGISTRY_MAX_RESPONSE_BYTES must be at least 65536")
+    return value
 
 
 @dataclass(frozen=True)

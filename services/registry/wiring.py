@@ -60,7 +60,9 @@ class Registry:
             limits=settings.limits,
             receive_limits=RECEIVE_LIMITS,
         )
-        servicer = RegistryServicer(self.assets, self.cities, self.feed)
+        servicer = RegistryServicer(
+            self.assets, self.cities, self.feed, settings.max_response_bytes
+        )
         self.server.add_service(
             servicer, registry_service_pb2_grpc.add_RegistryServiceServicer_to_server, SERVICE_NAME
         )
