@@ -137,15 +137,17 @@ class TokenStore:
             self._reload_if_signature_changed()
 
     def _reload_if_signature_changed(self) -> None:
+        """The file's signature is recorded only once it has loaded, so a file that could not
+        be read is tried again at every check until it can."""
         try:
             signature = self._file_signature()
             if signature == self._signature:
                 return
-            self._signature = signature
             self._entries = load_entries(self._path)
         except (OSError, TokensFileError) as error:
-            _LOG.error("keeping the previous tokens: %s", error)
+            _LOG.error("keeping the previous tokens until the file can be read: %s", error)
             return
+        self._signature = signature
         _LOG.info("reloaded %d tokens from %s", len(self._entries), self._path)
 
     def _initial_signature(self) -> tuple[int, int, int]:
