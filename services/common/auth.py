@@ -76,6 +76,11 @@ def current_principal() -> Principal:
     return principal
 
 
+def principal_if_any() -> Principal | None:
+    """The caller of the RPC being handled on this thread, if there is one."""
+    return _current_principal.get()
+
+
 @contextmanager
 def use_principal(principal: Principal) -> Iterator[Principal]:
     token = _current_principal.set(principal)

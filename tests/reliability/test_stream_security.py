@@ -9,30 +9,19 @@ from datetime import UTC, datetime, timedelta
 
 import grpc
 import pytest
-import yaml
 from grpc_health.v1 import health_pb2, health_pb2_grpc
 
 from services.common.server_limits import ServerLimits
 from tests.integration.registry.assets import pipe
 from tests.reliability.conftest import registry_client
 from tests.reliability.in_process import registry_settings, start_registry
+from tests.token_edits import edit_token
 from urban.registry.v1 import registry_service_pb2 as api
 
 RECHECK_SECONDS = 1.0
 # The tokens file is looked at once a second; a stream polls its context about once a second.
 STREAM_END_SECONDS = RECHECK_SECONDS + 1.0 + 1.0 + 5.0  # + slack for a loaded machine
 REVOCATION_SECONDS = 2.0  # calls and batches sent later than this are refused
-
-
-def edit_token(tokens_file: str, name: str, **changes) -> None:
-    path = tokens_file
-    with open(path, encoding="utf-8") as file:
-        document = yaml.safe_load(file)
-    for entry in document["tokens"]:
-        if entry["name"] == name:
-            entry.update(changes)
-    with open(path, "w", encoding="utf-8") as file:
-        yaml.safe_dump(document, file)
 
 
 @pytest.fixture
