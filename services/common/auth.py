@@ -2,6 +2,7 @@
 
 import hmac
 import logging
+import stat
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -90,6 +91,16 @@ def use_principal(principal: Principal) -> Iterator[Principal]:
         _current_principal.reset(token)
 
 
+def warn_if_others_can_read(path: Path) -> None:
+    """Hashes are not secrets, but they tell who has which scopes and make guessing cheaper."""
+    mode = path.stat().st_mode
+    if mode & stat.S_IROTH:
+        _LOG.warning(
+            "the tokens file %s is readable by every user (mode %03o): chmod o-r it",
+            path, stat.S_IMODE(mode),
+        )
+
+
 class TokenStore:
     """The tokens file, re-read when it changes (checked at most once per interval)."""
 
@@ -106,6 +117,7 @@ class TokenStore:
         self._lock = threading.Lock()
         self._signature = self._initial_signature()
         self._entries = load_entries(self._path)
+        warn_if_others_can_read(self._path)
         self._next_check = clock() + reload_interval_seconds
 
     def authenticate(self, token: str) -> Principal:
