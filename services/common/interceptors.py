@@ -1,5 +1,6 @@
-"""Server interceptors: RPC metrics (outermost), authentication, rate limits, then domain errors
-to statuses.
+"""Server interceptors: RPC metrics (outermost), authentication (from metadata, before the
+request is read), each method's request size, stream caps, rate limits, then domain errors to
+statuses.
 
 Health checks and reflection pass through all of them untouched.
 """
