@@ -69,28 +69,37 @@ class StreamCapInterceptor(ApplicationInterceptor):
 
     def unary(self, behavior, method):
         def capped(request, context):
-            name = self._take(context)
+            give_back = self._take(context)
             try:
                 return behavior(request, context)
             finally:
-                self._slots.give_back(name)
+                give_back()
 
         return capped
 
     def stream(self, behavior, method):
         def capped(request, context):
-            name = self._take(context)
+            give_back = self._take(context)
             try:
                 yield from behavior(request, context)
             finally:
-                self._slots.give_back(name)
+                give_back()
 
         return capped
 
-    def _take(self, context: grpc.ServicerContext) -> str:
+    def _take(self, context: grpc.ServicerContext):
+        """Takes a slot, given back once: when the call ends, or as soon as the client cancels
+        it or its deadline passes (its handler may notice only later)."""
         name = current_principal().name
         refusal = self._slots.take(name)
         if refusal is not None:
             abort_with_error(context, refusal, self._domain)
-        return name
+        given_back = threading.Event()
 
+        def give_back() -> None:
+            if not given_back.is_set():
+                given_back.set()
+                self._slots.give_back(name)
+
+        context.add_callback(give_back)
+        return give_back

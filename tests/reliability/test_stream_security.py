@@ -196,3 +196,15 @@ def test_one_tokens_streams_leave_unary_calls_and_health_checks_served(
             call.cancel()
     time.sleep(1.5)
     assert registry.server.stream_slots.open_streams() == 0, "cancelled streams free their slots"
+
+
+def test_a_cancelled_stream_gives_its_slot_back_at_once(registry, tokens):
+    limits = registry.settings.limits
+    for _ in range(3):
+        calls = open_watches(registry.address(), tokens["hangzhou-reader"],
+                             limits.max_streams_per_token)
+        time.sleep(0.3)
+        assert [call.done() for call in calls] == [False] * len(calls), "all were admitted"
+        for call in calls:
+            call.cancel()
+        time.sleep(0.1)

@@ -48,5 +48,7 @@ def test_large_calls_without_a_valid_token_cost_the_registry_nothing(registry, t
                 Client(stub, token).BatchUpsertAssets(request, timeout=60)
             assert refused.value.code() == grpc.StatusCode.UNAUTHENTICATED
     growth = peak_memory_bytes(registry.process.pid) - before
-    assert growth < 20 * MIB, f"the registry's peak memory grew by {growth / MIB:.0f} MiB"
+    # Less than one request's bytes: none was held in memory, let alone decoded (before the
+    # check came first, the four took it 235 MiB higher).
+    assert growth < 48 * MIB, f"the registry's peak memory grew by {growth / MIB:.0f} MiB"
     assert "urt_not-a-token" not in registry.log()
