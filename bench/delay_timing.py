@@ -78,11 +78,13 @@ def commit_times(registry: RegistryProcess, first: int, last: int) -> dict[int, 
         start = first
         while start <= last:
             request = api.ListChangesRequest(start_revision=start, page_size=CHANGES_PAGE)
-            page = client.call("ListChanges", request).changes
+            response = client.call("ListChanges", request)
             times.update(
-                (c.revision, to_seconds(c.commit_time)) for c in page if c.revision <= last
+                (c.revision, to_seconds(c.commit_time))
+                for c in response.changes
+                if c.revision <= last
             )
-            if len(page) < CHANGES_PAGE:
+            if response.next_revision > response.head_revision:
                 break
-            start = page[-1].revision + 1
+            start = response.next_revision
     return times

@@ -37,6 +37,7 @@ DEMO_DIR = VAR_DIR / "demo"
 CREDENTIALS_NAME = "dev-credentials.yaml"
 # Settings of the user's own services that would tie the demo to them.
 DEMO_IGNORES = ("URBAN_REDIS_URL", "URBAN_REGISTRY_TARGET", "URBAN_REGISTRY_TOKEN")
+PRIVATE_UMASK = 0o077
 HEALTH_TIMEOUT_SECONDS = 60.0
 DEMO_MODULE = "services.demo"
 SERVICE_COMMANDS: dict[str, list[str]] = {
@@ -76,6 +77,16 @@ class Launch:
         return self.home / CREDENTIALS_NAME
 
 
+def make_private(directory: Path) -> None:
+    """The directory (created if absent) 0700, the files in it 0600: they hold the databases,
+    the logs and the development tokens."""
+    directory.mkdir(mode=0o700, exist_ok=True)
+    directory.chmod(0o700)
+    for path in directory.iterdir():
+        if path.is_file() and not path.is_symlink():
+            path.chmod(0o600)
+
+
 def main(
     argv: Sequence[str] | None = None,
     *,
@@ -95,7 +106,9 @@ def main(
     if taken := ports_in_use(endpoints):
         print(f"launcher: cannot start: {taken}", file=sys.stderr)
         return 1
-    home.mkdir(parents=True, exist_ok=True)
+    os.umask(PRIVATE_UMASK)  # the services' databases and logs: their owner's alone
+    make_private(VAR_DIR)
+    make_private(home)
     launch = _prepare(home, endpoints)
     children = {
         name: ChildProcess(name, command, _child_environment(name, launch), home / f"{name}.log")

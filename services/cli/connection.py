@@ -9,6 +9,7 @@ import grpc
 
 from services.cli.failures import RpcFailure, UsageError
 from services.common.interceptors import client_auth_metadata
+from services.common.tls import ClientTls, TlsSettingsError, secure_or_insecure_channel
 from services.registry.domain.cities import City
 from urban.registry.v1 import registry_service_pb2 as api
 from urban.registry.v1 import registry_service_pb2_grpc
@@ -44,6 +45,18 @@ class Settings:
     risk_target: str
     token: str | None
     timeout_seconds: float
+    tls: ClientTls | None = None  # None: plain text
+
+
+def client_tls(
+    enabled: bool, ca_file: str | None, cert_file: str | None, key_file: str | None
+) -> ClientTls | None:
+    """TLS when asked for or when any of its files is given; a certificate needs its key."""
+    if bool(cert_file) != bool(key_file):
+        raise UsageError("mutual TLS needs both --tls-cert and --tls-key")
+    if not (enabled or ca_file or cert_file):
+        return None
+    return ClientTls(ca_file or None, cert_file or None, key_file or None)
 
 
 class Service:
@@ -155,7 +168,10 @@ class Connection:
             channel.close()
 
     def _channel(self, target: str) -> grpc.Channel:
-        channel = grpc.insecure_channel(target, options=_CHANNEL_OPTIONS)
+        try:
+            channel = secure_or_insecure_channel(target, self.settings.tls, _CHANNEL_OPTIONS)
+        except TlsSettingsError as error:
+            raise UsageError(str(error)) from None
         self._channels.append(channel)
         return channel
 

@@ -4,7 +4,7 @@ import contextlib
 import os
 import sys
 
-from services.cli.connection import Connection, Settings
+from services.cli.connection import Connection, Settings, client_tls
 from services.cli.failures import EXIT_FAILED, EXIT_OK, EXIT_USAGE, CliError
 from services.cli.output import warn
 from services.cli.parser import build_parser
@@ -17,7 +17,12 @@ def main(argv: list[str] | None = None) -> int:
         args = build_parser().parse_args(argv)
     except SystemExit as stop:
         return _exit_code(stop)
-    connection = Connection(Settings(args.registry, args.risk, args.token, args.timeout))
+    try:
+        tls = client_tls(args.tls, args.tls_ca, args.tls_cert, args.tls_key)
+    except CliError as error:
+        _report(*error.lines)
+        return error.exit_code
+    connection = Connection(Settings(args.registry, args.risk, args.token, args.timeout, tls))
     try:
         return args.run(args, connection)
     except CliError as error:

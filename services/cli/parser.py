@@ -42,6 +42,22 @@ def _add_connection_options(parser: argparse.ArgumentParser, defaults: bool) -> 
                         help="bearer token (env URBAN_TOKEN)")
     parser.add_argument("--timeout", type=float, metavar="SECONDS", default=default(120.0),
                         help="deadline of each call (default: 120)")
+    parser.add_argument("--tls", action="store_true", default=default(_env_flag("URBAN_TLS")),
+                        help="connect over TLS, trusting the system's CAs (env URBAN_TLS=1)")
+    parser.add_argument("--tls-ca", metavar="FILE",
+                        default=default(os.environ.get("URBAN_TLS_CA_FILE")),
+                        help="connect over TLS, trusting this CA (PEM; env URBAN_TLS_CA_FILE)")
+    parser.add_argument("--tls-cert", metavar="FILE",
+                        default=default(os.environ.get("URBAN_TLS_CLIENT_CERT_FILE")),
+                        help="client certificate for mutual TLS (PEM; env "
+                             "URBAN_TLS_CLIENT_CERT_FILE)")
+    parser.add_argument("--tls-key", metavar="FILE",
+                        default=default(os.environ.get("URBAN_TLS_CLIENT_KEY_FILE")),
+                        help="its private key (PEM; env URBAN_TLS_CLIENT_KEY_FILE)")
+
+
+def _env_flag(name: str) -> bool:
+    return (os.environ.get(name) or "").lower() in ("1", "true", "yes")
 
 
 def _add_import(commands, common) -> None:

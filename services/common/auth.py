@@ -2,6 +2,7 @@
 
 import hmac
 import logging
+import stat
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -76,6 +77,11 @@ def current_principal() -> Principal:
     return principal
 
 
+def principal_if_any() -> Principal | None:
+    """The caller of the RPC being handled on this thread, if there is one."""
+    return _current_principal.get()
+
+
 @contextmanager
 def use_principal(principal: Principal) -> Iterator[Principal]:
     token = _current_principal.set(principal)
@@ -83,6 +89,16 @@ def use_principal(principal: Principal) -> Iterator[Principal]:
         yield principal
     finally:
         _current_principal.reset(token)
+
+
+def warn_if_others_can_read(path: Path) -> None:
+    """Hashes are not secrets, but they tell who has which scopes and make guessing cheaper."""
+    mode = path.stat().st_mode
+    if mode & stat.S_IROTH:
+        _LOG.warning(
+            "the tokens file %s is readable by every user (mode %03o): chmod o-r it",
+            path, stat.S_IMODE(mode),
+        )
 
 
 class TokenStore:
@@ -101,6 +117,7 @@ class TokenStore:
         self._lock = threading.Lock()
         self._signature = self._initial_signature()
         self._entries = load_entries(self._path)
+        warn_if_others_can_read(self._path)
         self._next_check = clock() + reload_interval_seconds
 
     def authenticate(self, token: str) -> Principal:
@@ -137,15 +154,17 @@ class TokenStore:
             self._reload_if_signature_changed()
 
     def _reload_if_signature_changed(self) -> None:
+        """The file's signature is recorded only once it has loaded, so a file that could not
+        be read is tried again at every check until it can."""
         try:
             signature = self._file_signature()
             if signature == self._signature:
                 return
-            self._signature = signature
             self._entries = load_entries(self._path)
         except (OSError, TokensFileError) as error:
-            _LOG.error("keeping the previous tokens: %s", error)
+            _LOG.error("keeping the previous tokens until the file can be read: %s", error)
             return
+        self._signature = signature
         _LOG.info("reloaded %d tokens from %s", len(self._entries), self._path)
 
     def _initial_signature(self) -> tuple[int, int, int]:

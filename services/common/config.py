@@ -4,6 +4,7 @@ import os
 from dataclasses import dataclass, field
 
 from services.common.rate_limit import RateLimitSettings
+from services.common.server_limits import ServerLimits
 from services.common.tls import ClientTls, ServerTls
 
 
@@ -49,6 +50,8 @@ class RegistrySettings:
     tls: ServerTls | None = None
     health_listen: Address | None = None  # a plain-text port answering health checks only
     rate_limit: RateLimitSettings = field(default_factory=RateLimitSettings)
+    limits: ServerLimits = field(default_factory=ServerLimits)
+    max_response_bytes: int = 3 * 1024 * 1024  # pages of ListChanges and ListAssets
 
     @classmethod
     def from_env(cls) -> "RegistrySettings":
@@ -63,7 +66,16 @@ class RegistrySettings:
             tls=ServerTls.from_env(),
             health_listen=_optional_address("URBAN_REGISTRY_HEALTH_LISTEN"),
             rate_limit=RateLimitSettings.from_env(),
+            limits=ServerLimits.from_env(),
+            max_response_bytes=_response_bytes(),
         )
+
+
+def _response_bytes() -> int:
+    value = int(_env("URBAN_REGISTRY_MAX_RESPONSE_BYTES", str(3 * 1024 * 1024)))
+    if value < 65536:
+        raise ValueError("URBAN_REGISTRY_MAX_RESPONSE_BYTES must be at least 65536")
+    return value
 
 
 @dataclass(frozen=True)
@@ -86,6 +98,7 @@ class RiskSettings:
     registry_tls: ClientTls | None = None  # how to reach a registry that serves TLS
     head_check_seconds: float = 10.0  # how often the registry's head and log are read
     feed_stuck_seconds: float = 300.0  # behind the head without progress this long: stuck
+    limits: ServerLimits = field(default_factory=ServerLimits)
 
     @classmethod
     def from_env(cls) -> "RiskSettings":
@@ -108,4 +121,5 @@ class RiskSettings:
             registry_tls=ClientTls.from_env("URBAN_REGISTRY_TLS"),
             head_check_seconds=float(_env("URBAN_RISK_HEAD_CHECK_SECONDS", "10")),
             feed_stuck_seconds=float(_env("URBAN_RISK_FEED_STUCK_SECONDS", "300")),
+            limits=ServerLimits.from_env(),
         )

@@ -67,7 +67,7 @@ class Unavailable(DomainError):
 @dataclass
 class ResourceExhausted(DomainError):
     reason: str = "RATE_LIMITED"
-    retry_after_seconds: float = 1.0
+    retry_after_seconds: float | None = 1.0  # None: retrying the same call cannot help
 
 
 def invalid(violations: list[FieldViolation], message: str = "") -> InvalidArgument:

@@ -21,12 +21,15 @@ from services.common.interceptors import (
     MetricsInterceptor,
     RateLimitInterceptor,
 )
+from services.common.message_sizes import MessageSizeInterceptor, ReceiveLimits
 from services.common.rate_limit import LocalTokenBuckets, RateLimiter, RateLimitSettings
 from services.common.rich_status import DEFAULT_DOMAIN
+from services.common.server_limits import ServerLimits
+from services.common.stream_caps import StreamCapInterceptor, StreamSlots
 from services.common.tls import ServerTls
 
 _LOG = logging.getLogger(__name__)
-MAX_MESSAGE_BYTES = 64 * 1024 * 1024
+MAX_SEND_BYTES = 2**31 - 1  # answers are bounded by their pages' own limits
 ShutdownHook = Callable[[], None]
 
 
@@ -37,12 +40,13 @@ class GrpcServer:
         *,
         token_store: TokenStore,
         metrics_registry: CollectorRegistry,
-        workers: int = 32,
         unavailable_errors: tuple[type[BaseException], ...] = (),
         domain: str = DEFAULT_DOMAIN,
         tls: ServerTls | None = None,
         health_listen: Address | None = None,
         rate_limiter: RateLimiter | None = None,
+        limits: ServerLimits | None = None,
+        receive_limits: ReceiveLimits | None = None,
     ) -> None:
         """`service` labels metrics and logs ("registry", "risk"). With `tls` the API is served
         over TLS only; `health_listen` adds a plain-text port that answers health checks alone
@@ -52,17 +56,25 @@ class GrpcServer:
         self._tls = tls
         self._health = health.HealthServicer()
         limiter = rate_limiter or RateLimiter(RateLimitSettings(), LocalTokenBuckets())
+        limits = limits or ServerLimits()
+        receive_limits = receive_limits or ReceiveLimits({})
+        self.stream_slots = StreamSlots(limits.max_streams, limits.max_streams_per_token)
         self._server = grpc.server(
-            futures.ThreadPoolExecutor(max_workers=workers, thread_name_prefix=f"{service}-rpc"),
+            futures.ThreadPoolExecutor(
+                max_workers=limits.workers, thread_name_prefix=f"{service}-rpc"
+            ),
             interceptors=[
                 MetricsInterceptor(metrics_registry, service),
-                AuthInterceptor(token_store, domain),
+                AuthInterceptor(token_store, domain, limits.token_recheck_seconds),
+                MessageSizeInterceptor(receive_limits, domain),
+                StreamCapInterceptor(self.stream_slots, domain),
                 RateLimitInterceptor(limiter, domain),
                 ErrorInterceptor(domain, unavailable_errors),
             ],
             options=[
-                ("grpc.max_send_message_length", MAX_MESSAGE_BYTES),
-                ("grpc.max_receive_message_length", MAX_MESSAGE_BYTES),
+                ("grpc.max_send_message_length", MAX_SEND_BYTES),
+                ("grpc.max_receive_message_length", receive_limits.largest()),
+                *limits.channel_options(),
                 *_PORT_OPTIONS,
             ],
         )

@@ -1,22 +1,16 @@
-"""Server interceptors: RPC metrics (outermost), authentication, rate limits, then domain errors
-to statuses.
+"""Server interceptors: RPC metrics (outermost), authentication (from metadata, before the
+request is read), each method's request size, stream caps, rate limits, then domain errors to
+statuses.
 
 Health checks and reflection pass through all of them untouched.
 """
 
 import logging
-from collections.abc import Iterator
 
 import grpc
 
-from services.common.auth import Principal, TokenStore, use_principal
-from services.common.errors import (
-    DomainError,
-    FieldViolation,
-    Unauthenticated,
-    Unavailable,
-    invalid,
-)
+from services.common.auth_interceptor import AuthInterceptor, bearer_token
+from services.common.errors import DomainError, FieldViolation, Unavailable, invalid
 from services.common.method_handlers import ApplicationInterceptor, Deserializer
 from services.common.rate_limit import RateLimitInterceptor
 from services.common.rich_status import DEFAULT_DOMAIN, Internal, abort_with_error
@@ -27,6 +21,7 @@ __all__ = [
     "ErrorInterceptor",
     "MetricsInterceptor",
     "RateLimitInterceptor",
+    "bearer_token",
     "client_auth_metadata",
 ]
 _LOG = logging.getLogger(__name__)
@@ -34,57 +29,6 @@ _LOG = logging.getLogger(__name__)
 
 def client_auth_metadata(token: str) -> tuple[tuple[str, str], ...]:
     return (("authorization", f"Bearer {token}"),)
-
-
-def bearer_token(metadata) -> str:
-    """The token of an `authorization: Bearer <token>` entry, or "" when there is none."""
-    for key, value in metadata or ():
-        scheme, _, token = str(value).partition(" ")
-        if key.lower() == "authorization" and scheme.lower() == "bearer":
-            return token.strip()
-    return ""
-
-
-class AuthInterceptor(ApplicationInterceptor):
-    """Requires `authorization: Bearer <token>`; the caller is then `current_principal()`."""
-
-    def __init__(self, token_store: TokenStore, domain: str = DEFAULT_DOMAIN) -> None:
-        self._tokens = token_store
-        self._domain = domain
-
-    def unary(self, behavior, method):
-        def authenticated(request, context):
-            with use_principal(self._authenticate(context, method)):
-                return behavior(request, context)
-
-        return authenticated
-
-    def stream(self, behavior, method):
-        def authenticated(request, context):
-            principal = self._authenticate(context, method)
-            with use_principal(principal):
-                responses = iter(behavior(request, context))
-            yield from _each_step_as(principal, responses)
-
-        return authenticated
-
-    def _authenticate(self, context: grpc.ServicerContext, method: str) -> Principal:
-        try:
-            return self._tokens.authenticate(bearer_token(context.invocation_metadata()))
-        except Unauthenticated as error:
-            _LOG.info("rejected %s from %s: %s", method, context.peer(), error.reason)
-            abort_with_error(context, error, self._domain)
-
-
-def _each_step_as(principal: Principal, responses: Iterator) -> Iterator:
-    """Sets the principal around each step only, so nothing leaks between steps."""
-    while True:
-        with use_principal(principal):
-            try:
-                response = next(responses)
-            except StopIteration:
-                return
-        yield response
 
 
 class MalformedRequest:

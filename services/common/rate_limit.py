@@ -1,6 +1,8 @@
 """Per-token rate limits: a token bucket for each token name.
 
-Each token may make `per_second` calls a second on average and `burst` in a row. A tokens-file
+Each token may make `per_second` calls a second on average and `burst` in a row. Every message
+a client sends costs one call plus one per 1,000 assets it carries, whether it is a unary call's
+request or one of a stream's (messages the server streams cost nothing). A tokens-file
 entry's `rate_limit_per_second` overrides the rate for that token (0: no limit). With Redis the
 buckets are shared by every replica (see redis_buckets.py); without it each process keeps its
 own.
@@ -9,7 +11,7 @@ own.
 import os
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -17,7 +19,11 @@ import grpc
 
 from services.common.auth import Principal, current_principal
 from services.common.errors import ResourceExhausted
-from services.common.method_handlers import ApplicationInterceptor
+from services.common.method_handlers import (
+    ApplicationInterceptor,
+    is_infrastructure_method,
+    rewrap,
+)
 from services.common.rich_status import DEFAULT_DOMAIN, abort_with_error
 
 
@@ -42,10 +48,19 @@ class RateLimitSettings:
         return self.burst or max(1.0, rate)
 
 
+ASSETS_PER_CALL = 1000
+
+
+def cost_of(request) -> float:
+    """One call plus one per 1,000 assets the message carries."""
+    return 1.0 + len(getattr(request, "assets", ())) // ASSETS_PER_CALL
+
+
 class TokenBuckets(Protocol):
-    def take(self, key: str, rate: float, burst: float) -> float:
-        """Takes one token from `key`'s bucket; returns 0 if there was one, otherwise the
-        seconds until there will be (and takes nothing)."""
+    def take(self, key: str, rate: float, burst: float, cost: float = 1.0) -> float:
+        """Takes `cost` tokens from `key`'s bucket; returns 0 if it held them (or, for a cost
+        above the burst, a full burst: the bucket then owes the rest), otherwise the seconds
+        until it will (and takes nothing)."""
 
 
 class LocalTokenBuckets:
@@ -56,13 +71,14 @@ class LocalTokenBuckets:
         self._lock = threading.Lock()
         self._buckets: dict[str, tuple[float, float]] = {}  # key: (tokens, when)
 
-    def take(self, key: str, rate: float, burst: float) -> float:
+    def take(self, key: str, rate: float, burst: float, cost: float = 1.0) -> float:
         with self._lock:
             now = self._clock()
             tokens, then = self._buckets.get(key, (burst, now))
             tokens = min(burst, tokens + max(0.0, now - then) * rate)
-            wait = 0.0 if tokens >= 1 else (1 - tokens) / rate
-            self._buckets[key] = (tokens - 1 if wait == 0 else tokens, now)
+            needed = min(cost, burst)
+            wait = 0.0 if tokens >= needed else (needed - tokens) / rate
+            self._buckets[key] = (tokens - cost if wait == 0 else tokens, now)
             return wait
 
 
@@ -71,12 +87,12 @@ class RateLimiter:
         self._settings = settings
         self._buckets = buckets
 
-    def delay_for(self, principal: Principal) -> float:
+    def delay_for(self, principal: Principal, cost: float = 1.0) -> float:
         """0 when `principal` may call now, otherwise the seconds to wait before retrying."""
         rate = self.rate_for(principal)
         if rate <= 0:
             return 0.0
-        return self._buckets.take(principal.name, rate, self._settings.burst_for(rate))
+        return self._buckets.take(principal.name, rate, self._settings.burst_for(rate), cost)
 
     def rate_for(self, principal: Principal) -> float:
         override = principal.rate_limit_per_second
@@ -84,34 +100,67 @@ class RateLimiter:
 
 
 class RateLimitInterceptor(ApplicationInterceptor):
-    """Answers a caller over its rate limit with RESOURCE_EXHAUSTED and a retry delay."""
+    """Answers a caller over its rate limit with RESOURCE_EXHAUSTED and a retry delay; a
+    stream's messages are charged as they arrive, and the first one over ends the stream."""
 
     def __init__(self, limiter: RateLimiter, domain: str = DEFAULT_DOMAIN) -> None:
         self._limiter = limiter
         self._domain = domain
 
+    def intercept_service(self, continuation, handler_call_details):
+        handler = continuation(handler_call_details)
+        if handler is None or is_infrastructure_method(handler_call_details.method):
+            return handler
+        if not handler.request_streaming:
+            return super().intercept_service(lambda _: handler, handler_call_details)
+        return rewrap(handler, self._per_message_unary, self._per_message_stream)
+
     def unary(self, behavior, method):
         def limited(request, context):
-            self._admit(context)
+            self._admit(context, cost_of(request))
             return behavior(request, context)
 
         return limited
 
     def stream(self, behavior, method):
         def limited(request, context):
-            self._admit(context)
+            self._admit(context, cost_of(request))
             yield from behavior(request, context)
 
         return limited
 
-    def _admit(self, context: grpc.ServicerContext) -> None:
-        principal = current_principal()
-        delay = self._limiter.delay_for(principal)
-        if delay > 0:
-            rate = self._limiter.rate_for(principal)
-            error = ResourceExhausted(
-                f"{principal.name!r} may make {rate:g} calls a second; retry in {delay:.3g} s",
-                retry_after_seconds=delay,
-                metadata={"limit_per_second": f"{rate:g}"},
-            )
+    def _per_message_unary(self, behavior):
+        def limited(requests, context):
+            return behavior(self._charged(requests, current_principal()), context)
+
+        return limited
+
+    def _per_message_stream(self, behavior):
+        def limited(requests, context):
+            yield from behavior(self._charged(requests, current_principal()), context)
+
+        return limited
+
+    def _charged(self, requests: Iterable, principal: Principal) -> Iterator:
+        """Each message, once it is paid for (read on whichever thread the handler likes)."""
+        for request in requests:
+            error = self._refusal(principal, cost_of(request))
+            if error is not None:
+                raise error
+            yield request
+
+    def _admit(self, context: grpc.ServicerContext, cost: float) -> None:
+        error = self._refusal(current_principal(), cost)
+        if error is not None:
             abort_with_error(context, error, self._domain)
+
+    def _refusal(self, principal: Principal, cost: float) -> ResourceExhausted | None:
+        delay = self._limiter.delay_for(principal, cost)
+        if delay <= 0:
+            return None
+        rate = self._limiter.rate_for(principal)
+        return ResourceExhausted(
+            f"{principal.name!r} may make {rate:g} calls a second; retry in {delay:.3g} s",
+            retry_after_seconds=delay,
+            metadata={"limit_per_second": f"{rate:g}"},
+        )

@@ -17,19 +17,20 @@ from services.common.rate_limit import LocalTokenBuckets, RateLimiter, RateLimit
 
 log = logging.getLogger(__name__)
 
-# KEYS[1]: the bucket; ARGV: rate per second, burst. Returns the seconds to wait, as text.
+# KEYS[1]: the bucket; ARGV: rate per second, burst, cost. Returns the seconds to wait, as text.
 _TAKE = """
-local rate, burst = tonumber(ARGV[1]), tonumber(ARGV[2])
+local rate, burst, cost = tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3])
 local clock = redis.call('TIME')
 local now = tonumber(clock[1]) + tonumber(clock[2]) / 1000000
 local state = redis.call('HMGET', KEYS[1], 'tokens', 'when')
 local tokens = tonumber(state[1]) or burst
 local when = tonumber(state[2]) or now
 tokens = math.min(burst, tokens + math.max(0, now - when) * rate)
+local needed = math.min(cost, burst)
 local wait = 0
-if tokens >= 1 then tokens = tokens - 1 else wait = (1 - tokens) / rate end
+if tokens >= needed then tokens = tokens - cost else wait = (needed - tokens) / rate end
 redis.call('HSET', KEYS[1], 'tokens', tostring(tokens), 'when', tostring(now))
-redis.call('PEXPIRE', KEYS[1], math.ceil(burst / rate * 1000) + 1000)
+redis.call('PEXPIRE', KEYS[1], math.ceil((burst + cost) / rate * 1000) + 1000)
 return tostring(wait)
 """
 
@@ -62,14 +63,15 @@ class RedisTokenBuckets:
         self._fallback = LocalTokenBuckets(clock)
         self._unreachable_until: float | None = None
 
-    def take(self, key: str, rate: float, burst: float) -> float:
+    def take(self, key: str, rate: float, burst: float, cost: float = 1.0) -> float:
         if self._unreachable_until is not None and self._clock() < self._unreachable_until:
-            return self._fallback.take(key, rate, burst)
+            return self._fallback.take(key, rate, burst, cost)
         try:
-            wait = float(self._take(keys=[bucket_key(self._prefix, key)], args=[rate, burst]))
+            arguments = [rate, burst, cost]
+            wait = float(self._take(keys=[bucket_key(self._prefix, key)], args=arguments))
         except redis.RedisError as error:
             self._note_unreachable(error)
-            return self._fallback.take(key, rate, burst)
+            return self._fallback.take(key, rate, burst, cost)
         if self._unreachable_until is not None:
             log.info("rate limits are shared through Redis again")
             self._unreachable_until = None

@@ -74,7 +74,7 @@ def to_grpc_status(error: DomainError, domain: str = DEFAULT_DOMAIN) -> grpc.Sta
     status.details.insert(
         0, _packed(error_details_pb2.ErrorInfo(reason=reason, domain=domain, metadata=metadata))
     )
-    if code in _RETRYABLE:
+    if code in _RETRYABLE and getattr(error, "retry_after_seconds", 1.0) is not None:
         status.details.append(_packed(_retry_info(error)))
     return rpc_status.to_status(status)
 

@@ -14,6 +14,7 @@ from services.common.config import Address, RegistrySettings
 from services.common.grpc_server import GrpcServer
 from services.common.metrics_http import start_metrics_server
 from services.common.redis_buckets import rate_limiter_for
+from services.registry.api.message_limits import RECEIVE_LIMITS
 from services.registry.api.servicer import RegistryServicer
 from services.registry.app.assets import AssetUseCases
 from services.registry.app.cities import CityDirectory
@@ -56,8 +57,12 @@ class Registry:
             rate_limiter=rate_limiter_for(
                 settings.rate_limit, settings.redis_url, settings.redis_prefix
             ),
+            limits=settings.limits,
+            receive_limits=RECEIVE_LIMITS,
         )
-        servicer = RegistryServicer(self.assets, self.cities, self.feed)
+        servicer = RegistryServicer(
+            self.assets, self.cities, self.feed, settings.max_response_bytes
+        )
         self.server.add_service(
             servicer, registry_service_pb2_grpc.add_RegistryServiceServicer_to_server, SERVICE_NAME
         )

@@ -62,6 +62,7 @@ class Risk:
             rate_limiter=rate_limiter_for(
                 settings.rate_limit, settings.redis_url, settings.redis_prefix
             ),
+            limits=settings.limits,
         )
         servicer = RiskServicer(self.read_model, self.health, today_in_zhejiang)
         self.server.add_service(

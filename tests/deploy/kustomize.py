@@ -10,14 +10,16 @@ import yaml
 from services.common.tokens import add_token
 from tests.deploy.paths import DEPLOY
 from tests.deploy.tools import virtualenv_tool
+from tests.reliability.certificates import Authority
 
 SECRETS = Path("kubernetes") / "secrets"
-SECRET_FILES = ("tokens.yaml", "registry.env", "risk.env")
+SECRET_FILES = ("tokens.yaml", "registry.env", "risk.env", "tls.crt", "tls.key", "ca.crt")
 
 
 def prepare_secrets(deploy: Path) -> dict[str, str]:
-    """Writes the three files the Secrets are made from; returns the clear tokens issued."""
+    """Writes the files the Secrets are made from; returns the clear tokens issued."""
     secrets = deploy / SECRETS
+    _issue_certificate(secrets)
     tokens = {
         "risk-service": add_token(secrets / "tokens.yaml", "risk-service", ["assets.read:*"]),
         "admin": add_token(secrets / "tokens.yaml", "admin", ["admin"]),
@@ -32,6 +34,14 @@ def prepare_secrets(deploy: Path) -> dict[str, str]:
     ]
     (secrets / "risk.env").write_text("\n".join(risk_env) + "\n", encoding="utf-8")
     return tokens
+
+
+def _issue_certificate(secrets: Path) -> None:
+    authority = Authority(secrets, "urban")
+    server = authority.issue_server("urban-registry")
+    shutil.move(server.cert_file, secrets / "tls.crt")
+    shutil.move(server.key_file, secrets / "tls.key")
+    shutil.move(authority.cert_file, secrets / "ca.crt")
 
 
 def render(directory: Path) -> list[dict]:

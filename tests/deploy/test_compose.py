@@ -168,3 +168,12 @@ def test_every_bind_mounted_file_exists(compose):
     for name, service in compose["services"].items():
         for target, host_path in bind_mounts(service).items():
             assert host_path.exists(), f"{name}: {host_path} for {target}"
+
+
+def test_its_fixed_passwords_stay_on_the_loopback_and_the_file_says_so(compose):
+    """The passwords are public: nothing is published beyond 127.0.0.1."""
+    for name, service in compose["services"].items():
+        for published in service.get("ports", []):
+            assert str(published).startswith("127.0.0.1:"), (name, published)
+    header = COMPOSE_FILE.read_text(encoding="utf-8").split("\n\n")[0]
+    assert "LAPTOP ONLY" in header

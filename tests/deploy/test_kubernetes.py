@@ -99,7 +99,11 @@ def test_the_settings_follow_the_contract(objects, service):
     assert settings.listen.host == "0.0.0.0" and settings.listen.port == GRPC_PORTS[service]
     assert settings.metrics_listen.port == METRICS_PORTS[service]
     ports = {port["name"]: port["containerPort"] for port in container(objects, service)["ports"]}
-    assert ports == {"grpc": GRPC_PORTS[service], "metrics": METRICS_PORTS[service]}
+    assert ports == {
+        "grpc": GRPC_PORTS[service],
+        "metrics": METRICS_PORTS[service],
+        "health": settings.health_listen.port,
+    }
     assert settings.database_url.startswith("postgresql+psycopg://")
     assert settings.redis_url.startswith("redis://")
     assert container(objects, service)["command"] == COMMANDS[service]
@@ -143,11 +147,86 @@ def test_the_risk_service_reaches_the_registry_service_with_a_read_only_token(ob
 
 
 @pytest.mark.parametrize("service", URBAN_SERVICES)
-def test_probes_use_the_native_grpc_health_check(objects, service):
+def test_probes_use_the_native_grpc_health_check_on_the_plain_text_health_port(objects, service):
+    settings, _ = settings_from(service, environment(objects, service))
     spec = container(objects, service)
     for probe in ("startupProbe", "readinessProbe", "livenessProbe"):
-        assert spec[probe]["grpc"]["port"] == GRPC_PORTS[service], probe
+        assert spec[probe]["grpc"]["port"] == settings.health_listen.port, probe
     assert spec["readinessProbe"]["grpc"]["service"] == API_SERVICES[service]
+
+
+def mounted_secret_file(objects, service: str, path: str) -> tuple[dict, dict]:
+    """The read-only mount holding `path`, and the Secret it comes from."""
+    pod = deployment(objects, service)["spec"]["template"]["spec"]
+    mount = next(
+        m for m in container(objects, service)["volumeMounts"]
+        if path.startswith(m["mountPath"] + "/")
+    )
+    volume = next(v for v in pod["volumes"] if v["name"] == mount["name"])
+    secret = find(objects, "Secret", volume["secret"]["secretName"])
+    assert path.removeprefix(mount["mountPath"] + "/") in secret["data"], path
+    return mount, secret
+
+
+@pytest.mark.parametrize("service", URBAN_SERVICES)
+def test_grpc_is_served_over_tls_with_a_certificate_from_a_mounted_secret(objects, service):
+    settings, _ = settings_from(service, environment(objects, service))
+    assert settings.tls is not None and settings.tls.client_ca_file is None
+    for path in (settings.tls.cert_file, settings.tls.key_file):
+        mount, secret = mounted_secret_file(objects, service, path)
+        assert mount["readOnly"] is True
+        assert secret["type"] == "kubernetes.io/tls"
+
+
+def test_the_risk_service_checks_the_registrys_certificate_against_the_ca(objects):
+    settings, _ = settings_from("risk", environment(objects, "risk"))
+    assert settings.registry_tls is not None
+    mounted_secret_file(objects, "risk", settings.registry_tls.ca_file)
+
+
+def policies_for(objects, service: str) -> list[dict]:
+    labels = pod_labels(objects, service)
+    return [
+        policy["spec"] for policy in objects
+        if policy["kind"] == "NetworkPolicy" and _selects_pod(policy["spec"]["podSelector"], labels)
+    ]
+
+
+def _selects_pod(selector: dict, labels: dict) -> bool:
+    if not selects(selector.get("matchLabels", {}), labels):
+        return False
+    return all(
+        labels.get(expression["key"]) in expression["values"]
+        for expression in selector.get("matchExpressions", [])
+        if expression["operator"] == "In"
+    )
+
+
+def sources_allowed(objects, service: str, port_name: str) -> list[list]:
+    """For each ingress rule that opens `port_name` (or every port): its `from` ([] is anyone)."""
+    allowed = []
+    for policy in policies_for(objects, service):
+        for rule in policy.get("ingress", []):
+            ports = [port["port"] for port in rule.get("ports", [])]
+            if not ports or port_name in ports:
+                allowed.append(rule.get("from", []))
+    return allowed
+
+
+@pytest.mark.parametrize("service", URBAN_SERVICES)
+def test_network_policies_admit_clients_to_grpc_and_only_prometheus_to_metrics(objects, service):
+    policies = policies_for(objects, service)
+    assert any(p["policyTypes"] == ["Ingress"] and "ingress" not in p for p in policies), \
+        "everything not allowed is denied"
+    assert [] in sources_allowed(objects, service, "grpc"), "clients reach gRPC"
+    metrics_sources = sources_allowed(objects, service, "metrics")
+    assert metrics_sources and [] not in metrics_sources
+    for sources in metrics_sources:
+        for source in sources:
+            assert source["podSelector"]["matchLabels"] == {"app.kubernetes.io/name": "prometheus"}
+    named = {port["name"] for port in container(objects, service)["ports"]}
+    for rule in (r for p in policies for r in p.get("ingress", [])):
+        assert {port["port"] for port in rule["ports"]} <= named
 
 
 @pytest.mark.parametrize("service", URBAN_SERVICES)

@@ -15,6 +15,7 @@ from services.common.redis_buckets import RedisTokenBuckets, bucket_key, connect
 from services.common.token_file import TokensFileError, load_entries
 from services.common.tokens import add_token
 from tests.conftest import REDIS_URL
+from tests.integration.registry.assets import pipe
 from tests.integration.registry.conftest import Client
 from tests.reliability.in_process import registry_settings, start_registry
 from tests.reliability.ports import free_port
@@ -158,3 +159,68 @@ def test_the_settings_come_from_the_environment(monkeypatch):
     assert RateLimitSettings.from_env() == RateLimitSettings(per_second=20, burst=50)
     monkeypatch.setenv("URBAN_RATE_LIMIT_PER_SECOND", "")
     assert RateLimitSettings.from_env().per_second == 0
+
+
+def test_a_cost_above_one_takes_that_many_and_a_cost_above_the_burst_leaves_a_debt():
+    clock = FakeClock()
+    buckets = LocalTokenBuckets(clock)
+    assert buckets.take("a", rate=1, burst=4, cost=3) == 0
+    assert buckets.take("a", rate=1, burst=4, cost=3) == pytest.approx(2)
+    assert buckets.take("b", rate=1, burst=4, cost=11) == 0, "a full bucket pays for any message"
+    assert buckets.take("b", rate=1, burst=4) == pytest.approx(8), "then the debt is paid back"
+
+
+def import_batches(registry, token: str, batches: int, assets_each: int) -> tuple[int, object]:
+    """Streams the batches; returns how many were acknowledged and the error that ended it."""
+    channel = grpc.insecure_channel(registry.address())
+    client = Client(registry_service_pb2_grpc.RegistryServiceStub(channel), token)
+    requests = (
+        api.ImportAssetsRequest(parent="cities/330100", assets=[
+            pipe(f"cities/330100/assets/b{batch}-{item}") for item in range(assets_each)])
+        for batch in range(batches)
+    )
+    acknowledged = 0
+    try:
+        for _ in client.ImportAssets(requests, timeout=120):
+            acknowledged += 1
+    except grpc.RpcError as error:
+        return acknowledged, error
+    finally:
+        channel.close()
+    return acknowledged, None
+
+
+@pytest.fixture
+def writer_tokens(tmp_path):
+    path = tmp_path / "tokens.yaml"
+    return str(path), {"writer": add_token(path, "writer", ["assets.write:330100"])}
+
+
+@pytest.mark.parametrize("shared", [False, True], ids=["local", "redis"])
+def test_every_message_of_a_stream_is_charged_by_its_assets(
+    tmp_path, writer_tokens, redis_client, redis_prefix, shared
+):
+    path, tokens = writer_tokens
+    redis_url = REDIS_URL if shared else None
+    registry = limited_registry(tmp_path, path, "streams", redis_url, redis_prefix)
+    try:
+        acknowledged, error = import_batches(registry, tokens["writer"], batches=40, assets_each=1)
+        assert acknowledged == SLOW_REFILL.burst
+        assert error.code() == grpc.StatusCode.RESOURCE_EXHAUSTED
+        assert retry_delay(error) > 0
+    finally:
+        registry.stop()
+
+
+def test_a_message_of_thousands_of_assets_costs_one_call_more_per_thousand(
+    tmp_path, writer_tokens
+):
+    path, tokens = writer_tokens
+    registry = limited_registry(tmp_path, path, "weighted")
+    try:
+        acknowledged, error = import_batches(registry, tokens["writer"], batches=2,
+                                             assets_each=3000)
+        assert acknowledged == 1, "3,000 assets cost 4 calls: the whole burst"
+        assert error.code() == grpc.StatusCode.RESOURCE_EXHAUSTED
+    finally:
+        registry.stop()

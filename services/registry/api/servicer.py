@@ -18,7 +18,14 @@ from urban.registry.v1 import registry_service_pb2_grpc
 
 
 class RegistryServicer(registry_service_pb2_grpc.RegistryServiceServicer):
-    def __init__(self, assets: AssetUseCases, cities: CityDirectory, feed: ChangeFeed):
+    def __init__(
+        self,
+        assets: AssetUseCases,
+        cities: CityDirectory,
+        feed: ChangeFeed,
+        max_response_bytes: int = listing.MAX_RESPONSE_BYTES,
+    ):
+        self._max_response_bytes = max_response_bytes
         self._assets = assets
         self._cities = cities
         self._feed = feed
@@ -47,7 +54,9 @@ class RegistryServicer(registry_service_pb2_grpc.RegistryServiceServicer):
 
     def ListAssets(self, request, context):
         current_principal().require_read(names.parse_parent(request.parent))
-        return listing.list_assets(self._assets.storage, request, self._feed.sequence_now)
+        return listing.list_assets(
+            self._assets.storage, request, self._feed.sequence_now, self._max_response_bytes
+        )
 
     def BatchUpsertAssets(self, request, context):
         principal = current_principal()
@@ -66,7 +75,7 @@ class RegistryServicer(registry_service_pb2_grpc.RegistryServiceServicer):
 
     def ListChanges(self, request, context):
         current_principal().require_read(_watched_city(request.parent))
-        return listing.list_changes(self._feed, request)
+        return listing.list_changes(self._feed, request, self._max_response_bytes)
 
     def GetChangeLog(self, request, context):
         return change_log(self._feed, request)  # names no asset: any valid token

@@ -6,11 +6,13 @@ from collections.abc import Callable
 from google.protobuf import empty_pb2
 from google.protobuf.message import Message
 
+from services.common.auth import principal_if_any
 from services.common.clock import today_in_zhejiang
 from services.common.errors import AlreadyExists, FieldViolation, NotFound, invalid
 from services.registry.app.batches import valid_batch
 from services.registry.app.changeset import ChangeSet
 from services.registry.app.cities import CityDirectory
+from services.registry.app.replays import replay_check, requested_cities
 from services.registry.app.stamping import content_of
 from services.registry.app.transactions import Transactions
 from services.registry.domain import names
@@ -133,6 +135,8 @@ class AssetUseCases:
             response_type=_RESPONSE_TYPES[method],
             validate_only=getattr(request, "validate_only", False),
             alive=alive,
+            cities=requested_cities(request),
+            may_replay=replay_check(principal_if_any()),
         )
 
     def _validate(self, content: resources_pb2.Asset, city: City) -> None:

@@ -11,10 +11,28 @@ from services.registry.storage import RegistryStorage, reads
 from urban.registry.v1 import registry_service_pb2 as api
 
 MAX_CHANGES_PAGE = 5000
+# A page stops before the item that would take it past this many bytes (it always holds one),
+# so that a client with gRPC's default 4 MiB receive limit can read every page.
+MAX_RESPONSE_BYTES = 3 * 1024 * 1024
+_ITEM_OVERHEAD_BYTES = 6  # a repeated field's tag and length
+
+
+def trim_to_bytes(items, max_bytes: int) -> bool:
+    """Drops the items past `max_bytes` of encoding, keeping at least one; True if any were."""
+    total = 0
+    for index, item in enumerate(items):
+        total += item.ByteSize() + _ITEM_OVERHEAD_BYTES
+        if total > max_bytes and index > 0:
+            del items[index:]
+            return True
+    return False
 
 
 def list_assets(
-    storage: RegistryStorage, request: api.ListAssetsRequest, sequence_now: Callable[[], int]
+    storage: RegistryStorage,
+    request: api.ListAssetsRequest,
+    sequence_now: Callable[[], int],
+    max_bytes: int = MAX_RESPONSE_BYTES,
 ) -> api.ListAssetsResponse:
     """One page; its `revision` counts every change committed before the page was read."""
     city_code = parse_parent(request.parent)
@@ -36,14 +54,18 @@ def list_assets(
     with storage.reading() as connection:
         assets = reads.list_assets(connection, query)
     more = len(assets) > size
+    assets = assets[:size]
+    more = trim_to_bytes(assets, max_bytes) or more
     return api.ListAssetsResponse(
-        assets=assets[:size],
-        next_page_token=page_tokens.encode(assets[size - 1].name, query_key) if more else "",
+        assets=assets,
+        next_page_token=page_tokens.encode(assets[-1].name, query_key) if more else "",
         revision=revision,
     )
 
 
-def list_changes(feed: ChangeFeed, request: api.ListChangesRequest) -> api.ListChangesResponse:
+def list_changes(
+    feed: ChangeFeed, request: api.ListChangesRequest, max_bytes: int = MAX_RESPONSE_BYTES
+) -> api.ListChangesResponse:
     city_code = parse_parent(request.parent) if request.parent else None
     if request.start_revision < 0:
         raise invalid([FieldViolation("start_revision", "must not be negative")])
@@ -53,5 +75,6 @@ def list_changes(feed: ChangeFeed, request: api.ListChangesRequest) -> api.ListC
     response = api.ListChangesResponse(head_revision=head)
     page = feed.changes(start, city_code, size, up_to=head, into=response.changes)
     full = len(page) == size
-    response.next_revision = page[-1].revision + 1 if full else max(start, head + 1)
+    full = trim_to_bytes(response.changes, max_bytes) or full
+    response.next_revision = response.changes[-1].revision + 1 if full else max(start, head + 1)
     return response

@@ -14,11 +14,14 @@ from services.registry.domain.kinds import KINDS, STATUS_ENUMS, kind_of, status_
 from services.registry.domain.text_checks import LABEL_KEY_PATTERN
 from urban.registry.v1 import resources_pb2
 
+MAX_FILTER_LENGTH = 16_384  # characters
+MAX_FILTER_TERMS = 100  # terms joined by AND
 PLAIN_FIELDS = ("kind", "status", "district_code", "external_id")
 LABEL_PREFIX = "labels."
 
 _TOKEN = re.compile(r'(?P<quoted>"(?:[^"\\]|\\.)*")|(?P<equals>=)|(?P<word>[^\s="]+)|(?P<bad>\S)')
 _AND = ("word", "AND")
+_AND_WORD = re.compile(r"\bAND\b")
 _LABEL_KEY = re.compile(LABEL_KEY_PATTERN)
 
 
@@ -41,12 +44,22 @@ class AssetFilter:
 
 def parse_filter(text: str) -> AssetFilter:
     """Raises InvalidArgument with a violation on `filter` when the text is not understood."""
+    _check_size(text)
     tokens = [(match.lastgroup, match.group()) for match in _TOKEN.finditer(text)]
     if not tokens:
         return AssetFilter()
     _check_characters(tokens)
     comparisons = [_comparison(group) for group in _split_on_and(tokens)]
     return _build(comparisons)
+
+
+def _check_size(text: str) -> None:
+    """Before anything else reads the text, so that a huge filter costs nothing."""
+    if len(text) > MAX_FILTER_LENGTH:
+        raise _bad_filter(f"at most {MAX_FILTER_LENGTH} characters allowed; got {len(text)}")
+    terms = 1 + sum(1 for _ in _AND_WORD.finditer(text))
+    if terms > MAX_FILTER_TERMS:
+        raise _bad_filter(f"at most {MAX_FILTER_TERMS} terms joined by AND allowed; got {terms}")
 
 
 def _check_characters(tokens: list[tuple[str, str]]) -> None:

@@ -27,7 +27,9 @@ _LIVE_ASSET_BODY = sa.select(assets.c.body).where(
     assets.c.name == sa.bindparam("name"), assets.c.deleted.is_(False)
 )
 _HEAD_REVISION = sa.select(counters.c.value).where(counters.c.name == "revision")
-_REMEMBERED_RESPONSE = sa.select(requests.c.method, requests.c.response).where(
+_REMEMBERED_RESPONSE = sa.select(
+    requests.c.method, requests.c.response, requests.c.cities
+).where(
     requests.c.actor == sa.bindparam("actor"), requests.c.request_id == sa.bindparam("request_id")
 )
 
@@ -96,6 +98,6 @@ def head_revision(connection: sa.Connection) -> int:
 
 
 def remembered_response(connection: sa.Connection, actor: str, request_id: str):
-    """(method, response bytes) of the first call with this request id, or None."""
+    """(method, response bytes, cities) of the first call with this request id, or None."""
     parameters = {"actor": actor, "request_id": request_id}
     return connection.execute(_REMEMBERED_RESPONSE, parameters).first()

@@ -85,6 +85,9 @@ requests = sa.Table(
     sa.Column("method", sa.String(64), nullable=False),
     sa.Column("response", sa.LargeBinary, nullable=False),
     sa.Column("create_time", Moment, nullable=False),
+    # The cities the first call wrote, comma-separated: a replay is answered only to a caller
+    # who may still write them all.
+    sa.Column("cities", sa.Text),
 )
 
 # Per-consumer checkpoints, e.g. the Redis relay's last published revision.

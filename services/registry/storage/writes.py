@@ -4,7 +4,7 @@ Statements are built once; each call passes only parameters, so SQLAlchemy finds
 """
 
 import datetime as dt
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 
 import sqlalchemy as sa
@@ -84,13 +84,16 @@ class WriteSession:
             with _conflict_if_created_concurrently():
                 self._insert(_INSERT_ASSETS, rows)
 
-    def remember_response(self, actor: str, request_id: str, method: str, response: bytes) -> None:
+    def remember_response(
+        self, actor: str, request_id: str, method: str, response: bytes, cities: Iterable[str]
+    ) -> None:
         row = {
             "actor": actor,
             "request_id": request_id,
             "method": method,
             "response": response,
             "create_time": dt.datetime.now(dt.UTC),
+            "cities": ",".join(sorted(cities)),
         }
         try:
             self._connection.execute(_REMEMBER_RESPONSE, row)

@@ -20,14 +20,23 @@ LIST_PAGE = 1000
 CHANGES_PAGE = 5000
 # How long the registry may take to start before waiting for it is worth a warning.
 START_PATIENCE_SECONDS = 60.0
+# The registry keeps its pages under URBAN_REGISTRY_MAX_RESPONSE_BYTES (3 MiB by default) and
+# sends up to 64 MiB; this client accepts as much, so a page it asked for always arrives.
+MAX_RECEIVE_BYTES = 64 * 1024 * 1024
 
 
 class RegistryClient:
     def __init__(
-        self, target: str, token: str | None, tls: ClientTls | None = None, timeout: float = 60.0
+        self,
+        target: str,
+        token: str | None,
+        tls: ClientTls | None = None,
+        timeout: float = 60.0,
+        max_receive_bytes: int = MAX_RECEIVE_BYTES,
     ):
         self.target = target
-        self._channel = secure_or_insecure_channel(target, tls)
+        options = [("grpc.max_receive_message_length", max_receive_bytes)]
+        self._channel = secure_or_insecure_channel(target, tls, options)
         self._stub = registry_service_pb2_grpc.RegistryServiceStub(self._channel)
         self._metadata = client_auth_metadata(token) if token else ()
         self._timeout = timeout
@@ -98,8 +107,20 @@ class RegistryClient:
         return self._stub.ListChanges(request, metadata=self._metadata, timeout=self._timeout)
 
     def changes_page(self, start_revision: int) -> api.ListChangesResponse:
-        request = api.ListChangesRequest(start_revision=start_revision, page_size=CHANGES_PAGE)
-        return self._stub.ListChanges(request, metadata=self._metadata, timeout=self._timeout)
+        """A page from `start_revision`; one too large to receive is asked for again, smaller
+        (follow `next_revision`: a page may hold fewer changes than asked for)."""
+        size = CHANGES_PAGE
+        while True:
+            request = api.ListChangesRequest(start_revision=start_revision, page_size=size)
+            try:
+                return self._stub.ListChanges(
+                    request, metadata=self._metadata, timeout=self._timeout
+                )
+            except grpc.RpcError as error:
+                if error.code() != grpc.StatusCode.RESOURCE_EXHAUSTED or size == 1:
+                    raise
+            size = max(1, size // 4)
+            log.warning("a page of changes was too large; asking for %d changes at a time", size)
 
     def watch(self, start_revision: int):
         """A live stream of changes; `.cancel()` on the returned call ends it."""

@@ -21,7 +21,7 @@ from services.risk.domain.facts import Change
 from services.risk.feed.batching import batches
 from services.risk.feed.following import LogMoved, follow_registry_log
 from services.risk.feed.prefetch import prefetched
-from services.risk.feed.registry_client import CHANGES_PAGE, RegistryClient
+from services.risk.feed.registry_client import RegistryClient
 from services.risk.feed.relist import relist
 from services.risk.feed.retrying import follow_until_stopped
 from services.risk.metrics import FeedHealth
@@ -125,9 +125,9 @@ class WatchFollower:
         while not self._stopping.is_set():
             page = self._registry.changes_page(start)
             yield page
-            if len(page.changes) < CHANGES_PAGE:
+            if page.next_revision > page.head_revision:
                 return
-            start = page.changes[-1].revision + 1
+            start = page.next_revision
 
     def _apply(self, messages) -> None:
         changes = [translate.change(message) for message in messages]

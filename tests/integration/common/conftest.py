@@ -8,6 +8,7 @@ from prometheus_client import CollectorRegistry
 from services.common.auth import TokenStore
 from services.common.config import Address
 from services.common.grpc_server import GrpcServer
+from services.common.message_sizes import ReceiveLimits
 from services.common.token_file import hash_token
 from tests.integration.common.fake_registry import DatabaseDown, FakeRegistryServicer
 from urban.registry.v1 import registry_service_pb2_grpc
@@ -43,6 +44,9 @@ def tokens_path(tmp_path):
     return path
 
 
+LARGE_REQUEST_BYTES = 64 * 1024 * 1024
+
+
 @pytest.fixture
 def running(tokens_path):
     metrics = CollectorRegistry()
@@ -50,8 +54,8 @@ def running(tokens_path):
         "registry",
         token_store=TokenStore(tokens_path),
         metrics_registry=metrics,
-        workers=8,
         unavailable_errors=(DatabaseDown,),
+        receive_limits=ReceiveLimits({"GetAsset": LARGE_REQUEST_BYTES}),
     )
     server.add_service(
         FakeRegistryServicer(),

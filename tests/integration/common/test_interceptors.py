@@ -134,7 +134,17 @@ def test_unexpected_errors_in_streams_are_internal(stub):
     assert "cursed" not in error.details()
 
 
-def test_messages_up_to_64_mib_are_accepted(running):
+def test_a_request_over_its_methods_limit_is_refused_before_it_is_decoded(running):
+    with grpc.insecure_channel(running.target) as channel:
+        stub = registry_service_pb2_grpc.RegistryServiceStub(channel)
+        request = api.ListAssetsRequest(parent="cities/-", filter="x" * (200 * 1024))
+        with pytest.raises(grpc.RpcError) as refused:
+            stub.ListAssets(request, metadata=ADMIN)
+    assert refused.value.code() == grpc.StatusCode.RESOURCE_EXHAUSTED
+    assert "at most 131072" in refused.value.details()
+
+
+def test_messages_up_to_a_methods_limit_are_accepted(running):
     options = [("grpc.max_receive_message_length", 64 * 1024 * 1024)]
     with grpc.insecure_channel(running.target, options=options) as channel:
         stub = registry_service_pb2_grpc.RegistryServiceStub(channel)

@@ -272,3 +272,20 @@ def test_the_risk_service_is_stopped_before_the_registry_it_follows(launch):
     assert launched.stop() == 0
     output = launched.output
     assert output.index("stand-in risk stopped") < output.index("stand-in registry stopped")
+
+
+def test_var_and_everything_in_it_are_private_to_their_owner(launch, tmp_path):
+    var = tmp_path / "var"
+    var.mkdir(mode=0o755)
+    (var / "registry.db").write_bytes(b"")
+    os.chmod(var, 0o755)
+    os.chmod(var / "registry.db", 0o644)
+    launched = launch()
+    launched.wait_for(BANNER_END)
+    try:
+        assert var.stat().st_mode & 0o777 == 0o700
+        modes = {path.name: path.stat().st_mode & 0o777 for path in var.iterdir()}
+        assert {"registry.db", "registry.log", "risk.log", "tokens.yaml"} <= set(modes)
+        assert set(modes.values()) == {0o600}, modes
+    finally:
+        launched.stop()

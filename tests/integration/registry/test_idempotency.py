@@ -1,11 +1,16 @@
 """request_id: a retry returns the first result and changes nothing, even after a restart."""
 
-import grpc
+import time
 
+import grpc
+import pytest
+
+from services.common.tokens import add_token
 from services.registry.wiring import Registry
 from tests.integration.registry.assets import pipe
 from tests.integration.registry.conftest import Client
 from tests.integration.registry.errors import call_error, violations
+from tests.token_edits import edit_token
 from urban.registry.v1 import registry_service_pb2 as api
 from urban.registry.v1 import registry_service_pb2_grpc
 
@@ -76,3 +81,32 @@ def test_a_retry_after_a_restart_returns_the_first_result(registry_settings, tok
 def _client(registry, tokens) -> Client:
     channel = grpc.insecure_channel(registry.address())
     return Client(registry_service_pb2_grpc.RegistryServiceStub(channel), tokens["admin"])
+
+
+def test_a_replayed_request_id_is_answered_only_within_the_callers_current_scopes(
+    channel, tokens_file
+):
+    token = add_token(tokens_file, "two-cities", ["assets.write:330100", "assets.write:330200"])
+    time.sleep(1.2)  # the registry reads the tokens file at most once a second
+    writer = Client(registry_service_pb2_grpc.RegistryServiceStub(channel), token)
+    writer.CreateAsset(api.CreateAssetRequest(
+        parent="cities/330100", asset_id="kept", asset=pipe(""), request_id="in-hangzhou"))
+    writer.CreateAsset(api.CreateAssetRequest(
+        parent="cities/330200", asset_id="secret", asset=pipe(""), request_id="in-ningbo"))
+    list(writer.ImportAssets(iter([api.ImportAssetsRequest(
+        parent="cities/330200", request_id="import-ningbo",
+        assets=[pipe("cities/330200/assets/imported")])])))
+    edit_token(tokens_file, "two-cities", scopes=["assets.write:330100"])
+    time.sleep(2.1)
+    replayed = writer.CreateAsset(api.CreateAssetRequest(
+        parent="cities/330100", asset_id="kept", asset=pipe(""), request_id="in-hangzhou"))
+    assert replayed.name == "cities/330100/assets/kept"
+    with pytest.raises(grpc.RpcError) as refused:
+        writer.CreateAsset(api.CreateAssetRequest(
+            parent="cities/330100", asset_id="other", asset=pipe(""), request_id="in-ningbo"))
+    assert refused.value.code() == grpc.StatusCode.PERMISSION_DENIED
+    batch = api.ImportAssetsRequest(parent="cities/330100", request_id="import-ningbo",
+                                    assets=[pipe("cities/330100/assets/other")])
+    with pytest.raises(grpc.RpcError) as refused:
+        list(writer.ImportAssets(iter([batch])))
+    assert refused.value.code() == grpc.StatusCode.PERMISSION_DENIED

@@ -156,3 +156,36 @@ def test_repeated_names_are_an_error(tokens_path):
     write_tokens(tokens_path, entry(name="a"), entry(name="a", token="other"))
     with pytest.raises(TokensFileError, match="name repeated"):
         TokenStore(tokens_path)
+
+
+def test_a_file_that_could_not_be_read_is_read_again_once_it_can_be(tokens_path, monkeypatch):
+    """As when a revocation is written with the wrong permissions and fixed by chmod, which
+    changes neither the file's time, its size nor its inode."""
+    import services.common.auth as auth
+
+    write_tokens(tokens_path, entry())
+    store = TokenStore(tokens_path, reload_interval_seconds=0)
+    write_tokens(tokens_path, entry(revoked=True))
+    bump_mtime(tokens_path)
+    readable = auth.load_entries
+
+    def unreadable(path):
+        raise PermissionError(13, "Permission denied", str(path))
+
+    monkeypatch.setattr(auth, "load_entries", unreadable)
+    assert store.authenticate(TOKEN).name == "hangzhou-gis-sync", "the previous tokens hold"
+    monkeypatch.setattr(auth, "load_entries", readable)  # chmod: nothing else changes
+    assert rejection_reason(store, TOKEN) == "TOKEN_REVOKED"
+
+
+@pytest.mark.skipif(os.getuid() != 0, reason="giving a file to another group needs root")
+def test_rewriting_the_file_keeps_its_mode_and_owner(tokens_path):
+    from services.common.tokens import add_token
+
+    add_token(tokens_path, "first", ["assets.read:*"])
+    assert tokens_path.stat().st_mode & 0o777 == 0o600, "a new file is private"
+    os.chmod(tokens_path, 0o640)
+    os.chown(tokens_path, 0, 12345)  # e.g. readable by the services' group
+    add_token(tokens_path, "second", ["assets.read:*"])
+    status = tokens_path.stat()
+    assert (status.st_mode & 0o777, status.st_gid) == (0o640, 12345)

@@ -122,3 +122,19 @@ def test_does_not_match_when_one_condition_fails(text):
 
 def test_a_drainage_zone_matches_no_status():
     assert not parse_filter("status = planned").matches(make_asset("drainage_zone"))
+
+
+def test_a_filter_longer_than_the_cap_is_refused_before_it_is_read():
+    from services.registry.domain.filters import MAX_FILTER_LENGTH
+
+    assert "at most" in rejected('labels.a = "' + "x" * MAX_FILTER_LENGTH + '"')
+
+
+def test_a_filter_of_more_terms_than_the_cap_is_refused_on_filter():
+    from services.registry.domain.filters import MAX_FILTER_TERMS
+
+    def terms(count: int) -> str:
+        return " AND ".join(f"labels.k{index} = v" for index in range(count))
+
+    assert len(parse_filter(terms(MAX_FILTER_TERMS)).labels) == MAX_FILTER_TERMS
+    assert f"at most {MAX_FILTER_TERMS} terms" in rejected(terms(MAX_FILTER_TERMS + 1))

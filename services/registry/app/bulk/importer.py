@@ -14,6 +14,7 @@ from services.registry.app.bulk.pipeline import BatchPipeline, Prepared
 from services.registry.app.bulk.plan import ImportPlan
 from services.registry.app.bulk.validation import checked_columns
 from services.registry.app.cities import CityDirectory
+from services.registry.app.replays import ReplayCheck, replay_check
 from services.registry.app.transactions import Transactions
 from services.registry.domain import names
 from services.registry.storage import RegistryStorage
@@ -52,9 +53,11 @@ class AssetImport:
         """What committing the batch takes, run on a writer thread, and the names it writes."""
         if isinstance(request, MalformedRequest):
             raise invalid([FieldViolation("", "the request is not a valid protobuf message")])
-        for city_code in _cities_written(request):
+        cities = _cities_written(request)
+        for city_code in cities:
             principal.require_write(city_code)
-        earlier = self._earlier_answer(principal.name, request.request_id)
+        may_replay = replay_check(principal)
+        earlier = self._earlier_answer(principal.name, request.request_id, may_replay)
         if earlier is not None:
             return Prepared(lambda turn: earlier)
         columns = checked_columns(request, self._cities.get, self._today())
@@ -66,14 +69,20 @@ class AssetImport:
             method=METHOD,
             response_type=api.ImportAssetsResponse,
             alive=alive,
+            cities=frozenset(cities),
+            may_replay=may_replay,
         )
         return Prepared(lambda turn: work(partial(plan, turn=turn)), frozenset(columns.names))
 
-    def _earlier_answer(self, actor: str, request_id: str) -> api.ImportAssetsResponse | None:
+    def _earlier_answer(
+        self, actor: str, request_id: str, may_replay: ReplayCheck
+    ) -> api.ImportAssetsResponse | None:
         """A batch sent before under the same id is answered before it is checked again."""
         if not request_id:
             return None
-        return self._transactions.remembered(actor, request_id, METHOD, api.ImportAssetsResponse)
+        return self._transactions.remembered(
+            actor, request_id, METHOD, api.ImportAssetsResponse, may_replay
+        )
 
 
 def _cities_written(request: api.ImportAssetsRequest) -> set[str]:
