@@ -39,8 +39,8 @@ SCOPES = {
     "risk-service": ["assets.read:*"],
 }
 INVALID = {"no token": None, "a wrong token": "urt_wrong-token-of-the-right-shape-000000000"}
-OTHER_CITY_DENIED = {"write", "read", "province", "cities.write", "admin"}
-READ_ONLY_DENIED = {"write", "cities.write", "province", "admin"}
+OTHER_CITY_DENIED = {"write", "read", "cities.write", "admin"}
+READ_ONLY_DENIED = {"write", "cities.write", "admin"}
 
 
 @pytest.fixture(scope="module")

@@ -10,6 +10,7 @@ import sqlalchemy as sa
 
 from services.common.change_stream import LogSource
 from services.risk.domain.batch import AssetVersion, BatchOutcome, apply_batch
+from services.risk.domain.dated import Buckets, DatedGroups, MonthEnds
 from services.risk.domain.facts import Change, CityFacts, Snapshot
 from services.risk.domain.pipe_rules import PipeRules, load_pipe_rules
 from services.risk.domain.plan import Plan, load_plan
@@ -17,6 +18,7 @@ from services.risk.domain.scoring import Scoring
 from services.risk.storage import engine as db
 from services.risk.storage import rebuild, rows
 from services.risk.storage.candidates import CandidatePage, CandidateQuery, find_candidates
+from services.risk.storage.dated import dated_groups
 from services.risk.storage.rebuild import VerifyReport
 from services.risk.storage.state import (
     FeedState,
@@ -66,6 +68,15 @@ class ReadModelView:
     rollups: dict[str, float]
     cities: dict[str, CityFacts]
     last_change: dict[str, float]
+    state: FeedState
+
+
+@dataclass(frozen=True)
+class DatedView:
+    """What progress as of past days reads: a GROUP BY over the per-asset rows."""
+
+    groups: DatedGroups
+    cities: dict[str, CityFacts]
     state: FeedState
 
 
@@ -200,8 +211,11 @@ class ReadModel:
             return self._rescore(connection, self.scoring())
 
     def recompute(self) -> VerifyReport:
+        """Also compares the per-asset date columns, grouped by month up to today."""
+        buckets = MonthEnds(self.plan.period.start, self.clock())
         with db.reading(self.engine) as connection:
-            return rebuild.recompute(connection, self.scoring(read_state(connection).scored_year))
+            scoring = self.scoring(read_state(connection).scored_year)
+            return rebuild.recompute(connection, scoring, buckets)
 
     def view(self) -> ReadModelView:
         with db.reading(self.engine) as connection:
@@ -210,6 +224,14 @@ class ReadModel:
                 read_cities(connection),
                 rows.read_city_changes(connection),
                 read_state(connection),
+            )
+
+    def dated_view(self, buckets: Buckets) -> DatedView:
+        """The live assets grouped by their days in `buckets`, with the cities and feed state of
+        the same snapshot."""
+        with db.reading(self.engine) as connection:
+            return DatedView(
+                dated_groups(connection, buckets), read_cities(connection), read_state(connection)
             )
 
     def rollups(self) -> dict[str, float]:

@@ -23,6 +23,25 @@ assets = sa.Table(
     sa.Column("level_rank", sa.SmallInteger, nullable=True),
     sa.Column("score", sa.SmallInteger, nullable=True),
     sa.Column("must_renovate", sa.Boolean, nullable=False),
+    # What progress as of a past day reads (see domain/dated.py's AssetDates); null on tombstones.
+    sa.Column("status", sa.String(32), nullable=True),
+    sa.Column("counted_from", sa.Date, nullable=True),
+    sa.Column("status_since", sa.Date, nullable=True),
+    sa.Column("started_on", sa.Date, nullable=True),
+    sa.Column("renovated_on", sa.Date, nullable=True),
+    sa.Column("area_km2", sa.Double, nullable=True),
+    sa.Column("required_years", sa.Integer, nullable=True),
+    sa.Column("assessed_years", sa.Integer, nullable=True),
+)
+DATED_COLUMNS = (
+    "status",
+    "counted_from",
+    "status_since",
+    "started_on",
+    "renovated_on",
+    "area_km2",
+    "required_years",
+    "assessed_years",
 )
 CANDIDATE_ORDER = (
     assets.c.level_rank.desc(),

@@ -1,0 +1,64 @@
+"""The live assets grouped by what the plan counts and by their days' buckets: one GROUP BY over
+the per-asset rows, whatever the number of days asked about."""
+
+import sqlalchemy as sa
+
+from services.risk.domain.dated import (
+    AFTER_ALL,
+    Buckets,
+    DatedGroups,
+    GroupKey,
+    Measures,
+    MonthEnds,
+    OnOrBefore,
+)
+from services.risk.storage.schema import assets
+
+_DAY_COLUMNS = ("counted_from", "status_since", "started_on", "renovated_on")
+
+
+def dated_groups(connection: sa.Connection, buckets: Buckets) -> DatedGroups:
+    c = assets.c
+    days = [_bucket(connection, buckets, c[name]).label(name) for name in _DAY_COLUMNS]
+    keys = [
+        c.city,
+        c.kind,
+        sa.func.coalesce(c.status, "").label("status"),
+        sa.func.coalesce(c.network, "").label("network"),
+        sa.func.coalesce(c.required_years, 0).label("required_years"),
+        sa.func.coalesce(c.assessed_years, 0).label("assessed_years"),
+        *days,
+    ]
+    measures = [
+        sa.func.count().label("count"),
+        sa.func.coalesce(sa.func.sum(c.length_m), 0.0).label("length_m"),
+        sa.func.coalesce(sa.func.sum(c.area_km2), 0.0).label("area_km2"),
+    ]
+    # By position: PostgreSQL would not see a CASE with its own parameters as the same key.
+    positions = [sa.literal_column(str(number)) for number in range(1, len(keys) + 1)]
+    query = sa.select(*keys, *measures).where(c.deleted.is_(False)).group_by(*positions)
+    return {
+        GroupKey(*row[: len(keys)]): Measures(*map(float, row[len(keys) :]))
+        for row in connection.execute(query)
+    }
+
+
+def _bucket(connection: sa.Connection, buckets: Buckets, column) -> sa.ColumnElement:
+    """The SQL twin of `buckets.bucket(day)`; a null day stays null."""
+    if isinstance(buckets, OnOrBefore):
+        return sa.case((column.is_(None), None), (column <= buckets.day, 0), else_=1)
+    if isinstance(buckets, MonthEnds):
+        ordinal = _month_ordinal(connection, column)
+        return sa.case((column > buckets.today, AFTER_ALL), else_=ordinal)
+    raise TypeError(f"unknown buckets {buckets!r}")
+
+
+def _month_ordinal(connection: sa.Connection, column) -> sa.ColumnElement:
+    """year × 12 + month − 1 of a date column."""
+    if connection.dialect.name == "postgresql":
+        year, month = sa.extract("year", column), sa.extract("month", column)
+        return sa.cast(year * 12 + month - 1, sa.Integer)
+    # SQLite keeps dates as ISO text: cutting it is much cheaper than strftime().
+    year = sa.cast(sa.func.substr(column, 1, 4), sa.Integer)
+    month = sa.cast(sa.func.substr(column, 6, 2), sa.Integer)
+    return year * 12 + month - 1
