@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from services.common.errors import NotFound
-from services.risk.domain.dated import MonthEnds, OnOrBefore, rollups_at
+from services.risk.domain.dated import MonthEnds, OnOrBefore, rollups_at, rollups_at_each
 from services.risk.domain.facts import CityFacts
 from services.risk.domain.plan import Plan
 from services.risk.domain.progress import TargetProgress, plan_progress
@@ -81,12 +81,11 @@ class ProgressReports:
         buckets = MonthEnds(self.plan.period.start, self.clock())
         dated = self.read_model.dated_view(buckets)
         _check_city(city, dated.cities)
+        points = buckets.points()
+        each = rollups_at_each(dated.groups, [bucket for bucket, _ in points])
         months = [
-            MonthPoint(
-                day,
-                plan_progress(self.plan, rollups_at(dated.groups, bucket), dated.cities, day, city),
-            )
-            for bucket, day in buckets.points()
+            MonthPoint(day, plan_progress(self.plan, rollups, dated.cities, day, city))
+            for (_, day), rollups in zip(points, each, strict=True)
         ]
         return HistoryReport(
             self.plan, self.read_model.rules.version, dated.state.applied_revision, city, months

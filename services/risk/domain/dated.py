@@ -34,7 +34,6 @@ from services.risk.domain.rollups import (
     RENOVATED_IN_PLAN,
     STARTED_IN_PLAN,
     RollupKey,
-    add_into,
     renovated_in_plan,
     rollup_key,
     started_in_plan,
@@ -69,6 +68,8 @@ class AssetDates:
     area_km2: float | None = None
     required_years: int | None = None
     assessed_years: int | None = None
+    # Some plan target reads the asset as of a day (most pipes, never renovated, are not read).
+    counts_as_of: bool = False
 
 
 def asset_dates(facts: AssetFacts, plan: Plan) -> AssetDates:
@@ -82,15 +83,24 @@ def asset_dates(facts: AssetFacts, plan: Plan) -> AssetDates:
             facts.area_km2,
             facts.required_return_period_years,
             facts.assessed_return_period_years,
+            counts_as_of=any(target.rule == "flood_compliance" for target in plan.targets),
         )
     status_day = _STATUS_DAYS.get(facts.kind, {}).get(facts.status)
+    started = facts.start_date if started_in_plan(facts, plan) else None
+    renovated = facts.renovation_completion_date if renovated_in_plan(facts, plan) else None
     return AssetDates(
         facts.status,
         (facts.kind == WATERLOGGING_POINT and facts.identified_date) or facts.created_on,
         getattr(facts, status_day) if status_day else None,
-        facts.start_date if started_in_plan(facts, plan) else None,
-        facts.renovation_completion_date if renovated_in_plan(facts, plan) else None,
+        started,
+        renovated,
+        counts_as_of=bool(started or renovated or _shares_read(facts.kind, plan)),
     )
+
+
+def _shares_read(kind: str, plan: Plan) -> bool:
+    """Some ratio target counts assets of `kind` by their status."""
+    return any(t.rule == "status_share" and kind in t.scope.kinds for t in plan.targets)
 
 
 AFTER_ALL = 999_999  # the bucket of a day after every day asked about
@@ -188,6 +198,8 @@ def group_assets(
     groups = {} if into is None else into
     for facts in assets:
         dates = asset_dates(facts, plan)
+        if not dates.counts_as_of:
+            continue
         key = group_key(facts, dates, buckets)
         count, length, area = groups.get(key, (0.0, 0.0, 0.0))
         groups[key] = Measures(
@@ -196,35 +208,56 @@ def group_assets(
     return groups
 
 
-def _by(bucket: int | None, cutoff: int) -> bool:
-    """A day in `bucket` is on or before the day `cutoff` stands for; None is no day."""
-    return bucket is not None and bucket <= cutoff
-
-
 def rollups_at(groups: DatedGroups, cutoff: int) -> dict[RollupKey, float]:
     """The rollup families the plan targets read, as of the day bucket `cutoff` stands for."""
     totals: dict[RollupKey, float] = {}
-    for key, measures in groups.items():
-        add_into(totals, dict(_counted_at(key, measures, cutoff)))
+    for bucket, key, value in _events(groups):
+        if bucket <= cutoff:
+            totals[key] = totals.get(key, 0.0) + value
     return totals
 
 
-def _counted_at(key: GroupKey, measures: Measures, cutoff: int) -> Iterator[tuple[str, float]]:
-    exists = key.counted_from is None or key.counted_from <= cutoff
+def rollups_at_each(groups: DatedGroups, cutoffs: Iterable[int]) -> Iterator[dict]:
+    """rollups_at for each of the ascending `cutoffs`, in one pass over the groups."""
+    events = sorted(_events(groups), key=lambda event: event[0])
+    totals: dict[RollupKey, float] = {}
+    position = 0
+    for cutoff in cutoffs:
+        while position < len(events) and events[position][0] <= cutoff:
+            _, key, value = events[position]
+            totals[key] = totals.get(key, 0.0) + value
+            position += 1
+        yield dict(totals)
+
+
+_ALWAYS = -1  # the bucket of what counts on every day
+
+
+def _events(groups: DatedGroups) -> Iterator[tuple[int, RollupKey, float]]:
+    """(from which bucket on, rollup key, value): what each group adds to the rollups, and when;
+    a value may be withdrawn later (an asset leaves its earlier status)."""
+    for key, measures in groups.items():
+        yield from _group_events(key, measures)
+
+
+def _group_events(key: GroupKey, measures: Measures) -> Iterator[tuple[int, RollupKey, float]]:
+    counted = _ALWAYS if key.counted_from is None else key.counted_from
     if key.kind == DRAINAGE_ZONE:
-        if exists:
-            periods = (key.required_years, key.assessed_years)
-            yield rollup_key(DRAINAGE_ZONES, key.city, *periods), measures.count
-            yield rollup_key(DRAINAGE_AREA, key.city, *periods), measures.area_km2
+        periods = (key.required_years, key.assessed_years)
+        yield counted, rollup_key(DRAINAGE_ZONES, key.city, *periods), measures.count
+        yield counted, rollup_key(DRAINAGE_AREA, key.city, *periods), measures.area_km2
         return
-    if exists:
-        reached = key.status_since is None or key.status_since <= cutoff
-        status = key.status if reached else EARLIER
-        yield rollup_key(ASSETS, key.city, key.kind, status), measures.count
-    if _by(key.started_on, cutoff):
-        yield rollup_key(STARTED_IN_PLAN, key.city, key.kind), measures.count
-    if _by(key.renovated_on, cutoff):
-        yield rollup_key(RENOVATED_IN_PLAN, key.city, key.network), measures.length_m
+    reached = max(counted, _ALWAYS if key.status_since is None else key.status_since)
+    if reached > counted:
+        earlier = rollup_key(ASSETS, key.city, key.kind, EARLIER)
+        yield counted, earlier, measures.count
+        yield reached, earlier, -measures.count
+    yield reached, rollup_key(ASSETS, key.city, key.kind, key.status), measures.count
+    if key.started_on is not None:
+        yield key.started_on, rollup_key(STARTED_IN_PLAN, key.city, key.kind), measures.count
+    if key.renovated_on is not None:
+        renovated = rollup_key(RENOVATED_IN_PLAN, key.city, key.network)
+        yield key.renovated_on, renovated, measures.length_m
 
 
 def flattened(groups: DatedGroups) -> dict[str, float]:

@@ -12,14 +12,23 @@ from services.risk.domain.dated import (
     MonthEnds,
     OnOrBefore,
 )
-from services.risk.storage.schema import assets
+from services.risk.storage.schema import COUNTS_AS_OF, assets
 
 _DAY_COLUMNS = ("counted_from", "status_since", "started_on", "renovated_on")
 
 
 def dated_groups(connection: sa.Connection, buckets: Buckets) -> DatedGroups:
+    query = dated_query(buckets, connection.dialect.name)
+    width = len(GroupKey._fields)
+    return {
+        GroupKey(*row[:width]): Measures(*map(float, row[width:]))
+        for row in connection.execute(query)
+    }
+
+
+def dated_query(buckets: Buckets, dialect: str) -> sa.Select:
     c = assets.c
-    days = [_bucket(connection, buckets, c[name]).label(name) for name in _DAY_COLUMNS]
+    days = [_bucket(dialect, buckets, c[name]).label(name) for name in _DAY_COLUMNS]
     keys = [
         c.city,
         c.kind,
@@ -36,26 +45,23 @@ def dated_groups(connection: sa.Connection, buckets: Buckets) -> DatedGroups:
     ]
     # By position: PostgreSQL would not see a CASE with its own parameters as the same key.
     positions = [sa.literal_column(str(number)) for number in range(1, len(keys) + 1)]
-    query = sa.select(*keys, *measures).where(c.deleted.is_(False)).group_by(*positions)
-    return {
-        GroupKey(*row[: len(keys)]): Measures(*map(float, row[len(keys) :]))
-        for row in connection.execute(query)
-    }
+    # Only what the partial index holds: its condition word for word, so SQLite uses it.
+    return sa.select(*keys, *measures).where(COUNTS_AS_OF).group_by(*positions)
 
 
-def _bucket(connection: sa.Connection, buckets: Buckets, column) -> sa.ColumnElement:
+def _bucket(dialect: str, buckets: Buckets, column) -> sa.ColumnElement:
     """The SQL twin of `buckets.bucket(day)`; a null day stays null."""
     if isinstance(buckets, OnOrBefore):
         return sa.case((column.is_(None), None), (column <= buckets.day, 0), else_=1)
     if isinstance(buckets, MonthEnds):
-        ordinal = _month_ordinal(connection, column)
+        ordinal = _month_ordinal(dialect, column)
         return sa.case((column > buckets.today, AFTER_ALL), else_=ordinal)
     raise TypeError(f"unknown buckets {buckets!r}")
 
 
-def _month_ordinal(connection: sa.Connection, column) -> sa.ColumnElement:
+def _month_ordinal(dialect: str, column) -> sa.ColumnElement:
     """year × 12 + month − 1 of a date column."""
-    if connection.dialect.name == "postgresql":
+    if dialect == "postgresql":
         year, month = sa.extract("year", column), sa.extract("month", column)
         return sa.cast(year * 12 + month - 1, sa.Integer)
     # SQLite keeps dates as ISO text: cutting it is much cheaper than strftime().

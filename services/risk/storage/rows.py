@@ -78,7 +78,7 @@ AssetRow = tuple
 _COLUMNS = [column.name for column in assets.c]
 
 
-_NO_DATES = (None,) * 8
+_NO_DATES = (None,) * 9
 
 
 def asset_row(stored: AssetVersion, assessment: PipeAssessment | None, plan: Plan) -> AssetRow:
@@ -110,6 +110,7 @@ def asset_row(stored: AssetVersion, assessment: PipeAssessment | None, plan: Pla
         dates.area_km2,
         dates.required_years,
         dates.assessed_years,
+        dates.counts_as_of,
     )
 
 

@@ -1,0 +1,134 @@
+"""Plan progress at a large number of assets: today's (from rollups), as of a past day and month
+by month (one GROUP BY over the per-asset rows each), in the same run on the same database.
+
+The read model alone is filled, through `ReadModel.replace_all` (the path a relist takes), with
+synthetic assets of every kind in the proportions of the demo data set (three pipe segments in
+four), spread over the 13 reference cities, created on days spread evenly from the plan period's
+start to today, and started, renovated, remediated or assessed on days spread the same way, so
+that as-of denominators and monthly groups vary as they would. The registry process the runner
+starts is not used.
+"""
+
+import statistics
+import time
+from collections.abc import Callable, Iterator
+from datetime import date, timedelta
+
+from bench.figures import figure
+from bench.machine import load_average
+from bench.registry_process import RegistryProcess
+from bench.risk_process import read_model_database
+from bench.scrape_fill import settle
+from services.common.clock import today_in_zhejiang
+from services.registry.domain.cities import REFERENCE_CITIES
+from services.risk.domain.facts import AssetFacts, CityFacts, Snapshot
+from services.risk.reports import ProgressReports
+from services.risk.storage.read_model import ReadModel
+
+CITY_CODES = [city.code for city in REFERENCE_CITIES]
+NETWORKS = ("gas", "water_supply", "rainwater", "sewage", "combined")
+KIND_MIX = ("pipe_segment",) * 15 + (
+    "old_compound",
+    "urban_village",
+    "old_block",
+    "drainage_zone",
+    "waterlogging_point",
+)
+
+NAME = "risk_progress"
+
+
+def add_options(parser) -> None:
+    parser.add_argument(
+        "--progress-assets", type=int, default=1_000_000, help="assets in the read model"
+    )
+    parser.add_argument("--progress-runs", type=int, default=5, help="calls timed per kind")
+
+
+def run(registry: RegistryProcess, database: str, options) -> bool:
+    directory = registry.log_path.parent / "progress"
+    with read_model_database(database, directory) as url:
+        read_model = ReadModel.open(url, clock=today_in_zhejiang)
+        read_model.set_cities(
+            CityFacts(c.code, c.urban_population, c.display_name, c.parent_code or "")
+            for c in REFERENCE_CITIES
+        )
+        try:
+            _fill(database, read_model, options.progress_assets)
+            settle(url, ("risk_assets", "risk_rollups"))
+            _measure(database, read_model, options)
+        finally:
+            read_model.close()
+    return True
+
+
+def _fill(database: str, read_model: ReadModel, count: int) -> None:
+    started = time.perf_counter()
+    listed = read_model.replace_all(_snapshots(read_model, count), count)
+    _report(database, f"filled the read model with {listed} assets in "
+            f"{time.perf_counter() - started:.0f} s")  # fmt: skip
+
+
+def _snapshots(read_model: ReadModel, count: int) -> Iterator[Snapshot]:
+    first = read_model.plan.period.start
+    span = (today_in_zhejiang() - first).days
+    for number in range(count):
+        created_on = first + timedelta(days=span * number // max(count, 1))
+        done_on = created_on + timedelta(days=(number * 7919) % (span + 1) // 2)
+        done_on = min(done_on, today_in_zhejiang())
+        yield Snapshot(_facts(number, created_on, done_on), 1)
+
+
+def _facts(number: int, created_on: date, done_on: date) -> AssetFacts:
+    city = CITY_CODES[number % len(CITY_CODES)]
+    name, kind = f"cities/{city}/assets/a{number}", KIND_MIX[number % len(KIND_MIX)]
+    common = {"name": name, "city": city, "kind": kind, "created_on": created_on}
+    finished = number % 3 == 0
+    if kind == "pipe_segment":
+        return AssetFacts(**common, status="renovated" if finished else "in_service",
+                          network=NETWORKS[number % len(NETWORKS)], material="gray_cast_iron",
+                          length_m=float(50 + number % 450), commissioned_year=1980 + number % 40,
+                          renovation_completion_date=done_on if finished else None)  # fmt: skip
+    if kind == "drainage_zone":
+        return AssetFacts(**common, area_km2=1.0 + number % 5, assessment_date=done_on,
+                          assessed_return_period_years=(20, 30, 50)[number % 3])  # fmt: skip
+    if kind == "waterlogging_point":
+        return AssetFacts(**common, status="remediated" if finished else "identified",
+                          identified_date=created_on,
+                          remediation_date=done_on if finished else None)  # fmt: skip
+    return AssetFacts(**common, status="completed" if finished else "started",
+                      start_date=created_on, completion_date=done_on if finished else None)  # fmt: skip
+
+
+def _measure(database: str, read_model: ReadModel, options) -> None:
+    reports = ProgressReports(read_model, today_in_zhejiang)
+    today = today_in_zhejiang()
+    last_month_end = today.replace(day=1) - timedelta(days=1)
+    timings = {
+        "today (rollups)": _median(options.progress_runs, reports.progress),
+        f"as of {last_month_end}": _median(
+            options.progress_runs, lambda: reports.progress(as_of=last_month_end)
+        ),
+        f"as of {last_month_end} for one city": _median(
+            options.progress_runs, lambda: reports.progress("330100", last_month_end)
+        ),
+        "history, every month": _median(options.progress_runs, reports.history),
+    }
+    described = ", ".join(f"{name} {seconds * 1000:.0f} ms" for name, seconds in timings.items())
+    _report(database, f"{options.progress_assets} assets, median of {options.progress_runs}: "
+            f"{described}")  # fmt: skip
+
+
+def _median(runs: int, call: Callable[[], object]) -> float:
+    call()  # unmeasured: warms the page cache and the statement cache
+    seconds = []
+    for _ in range(runs):
+        started = time.perf_counter()
+        call()
+        seconds.append(time.perf_counter() - started)
+    return statistics.median(seconds)
+
+
+def _report(database: str, text: str) -> None:
+    figure(NAME, database, f"{text}; {load_average()}")
+
