@@ -7,7 +7,7 @@ from datetime import date
 
 from services.common import auth
 from services.common.enums import enum_label
-from services.common.errors import FieldViolation, invalid
+from services.common.errors import FieldViolation, NotFound, invalid
 from services.risk import page_token
 from services.risk.api_messages import (
     candidate_message,
@@ -24,6 +24,7 @@ from urban.risk.v1 import risk_service_pb2_grpc
 
 DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE = 100, 1000
 _CITY_NAME = re.compile(r"cities/(\d{6})")
+_ASSET_NAME = re.compile(r"cities/(\d{6})/assets/[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?")
 
 
 def _authorise_read(city: str) -> None:
@@ -70,6 +71,18 @@ class RiskServicer(risk_service_pb2_grpc.RiskServiceServicer):
             next_page_token=page_token.encode(page.next_after, fingerprint),
             rules_version=self.read_model.rules.version,
         )
+
+    def GetRenovationCandidate(
+        self, request: pb.GetRenovationCandidateRequest, context
+    ) -> pb.RenovationCandidate:
+        asset = _ASSET_NAME.fullmatch(request.name)
+        if asset is None:
+            raise invalid([FieldViolation("name", "must be cities/{code}/assets/{asset_id}")])
+        _authorise_read(asset.group(1))
+        found = self.read_model.candidate(request.name)
+        if found is None:
+            raise NotFound(f"{request.name} is not a pipe segment awaiting renovation")
+        return candidate_message(found)
 
     def VerifyReadModel(self, request, context) -> pb.VerifyReadModelResponse:
         _authorise_verify()

@@ -64,6 +64,9 @@ REQUESTS = {
     "ListRenovationCandidates": lambda: risk_api.ListRenovationCandidatesRequest(
         parent=f"cities/{CITY}"
     ),
+    "GetRenovationCandidate": lambda: risk_api.GetRenovationCandidateRequest(
+        name=SEEDED
+    ),
     "VerifyReadModel": lambda: risk_api.VerifyReadModelRequest(),
 }
 
@@ -84,5 +87,6 @@ RPCS = [
     Rpc("risk", "GetPlanProgress", "token"),
     Rpc("risk", "GetPlanProgressHistory", "token"),
     Rpc("risk", "ListRenovationCandidates", "read"),
+    Rpc("risk", "GetRenovationCandidate", "read"),
     Rpc("risk", "VerifyReadModel", "admin"),
 ]

@@ -17,7 +17,13 @@ from services.risk.domain.plan import Plan, load_plan
 from services.risk.domain.scoring import Scoring
 from services.risk.storage import engine as db
 from services.risk.storage import rebuild, rows
-from services.risk.storage.candidates import CandidatePage, CandidateQuery, find_candidates
+from services.risk.storage.candidates import (
+    Candidate,
+    CandidatePage,
+    CandidateQuery,
+    find_candidate,
+    find_candidates,
+)
 from services.risk.storage.dated import dated_groups
 from services.risk.storage.rebuild import VerifyReport
 from services.risk.storage.state import (
@@ -256,6 +262,11 @@ class ReadModel:
         with db.reading(self.engine) as connection:
             scoring = self.scoring(read_state(connection).scored_year)
             return find_candidates(connection, query, scoring)
+
+    def candidate(self, name: str) -> Candidate | None:
+        with db.reading(self.engine) as connection:
+            scoring = self.scoring(read_state(connection).scored_year)
+            return find_candidate(connection, name, scoring)
 
     def _rescored_state(self, connection: sa.Connection) -> FeedState:
         state, scoring = read_state(connection), self.scoring()

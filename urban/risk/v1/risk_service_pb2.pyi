@@ -188,6 +188,12 @@ class ListRenovationCandidatesRequest(_message.Message):
     page_token: str
     def __init__(self, parent: _Optional[str] = ..., network: _Optional[_Union[_resources_pb2.PipeNetwork, str]] = ..., min_level: _Optional[_Union[RiskLevel, str]] = ..., must_renovate_only: _Optional[bool] = ..., page_size: _Optional[int] = ..., page_token: _Optional[str] = ...) -> None: ...
 
+class GetRenovationCandidateRequest(_message.Message):
+    __slots__ = ("name",)
+    NAME_FIELD_NUMBER: _ClassVar[int]
+    name: str
+    def __init__(self, name: _Optional[str] = ...) -> None: ...
+
 class ListRenovationCandidatesResponse(_message.Message):
     __slots__ = ("candidates", "next_page_token", "rules_version")
     CANDIDATES_FIELD_NUMBER: _ClassVar[int]

@@ -50,6 +50,11 @@ class RiskServiceStub:
                 request_serializer=urban_dot_risk_dot_v1_dot_risk__service__pb2.ListRenovationCandidatesRequest.SerializeToString,
                 response_deserializer=urban_dot_risk_dot_v1_dot_risk__service__pb2.ListRenovationCandidatesResponse.FromString,
                 _registered_method=True)
+        self.GetRenovationCandidate = channel.unary_unary(
+                '/urban.risk.v1.RiskService/GetRenovationCandidate',
+                request_serializer=urban_dot_risk_dot_v1_dot_risk__service__pb2.GetRenovationCandidateRequest.SerializeToString,
+                response_deserializer=urban_dot_risk_dot_v1_dot_risk__service__pb2.RenovationCandidate.FromString,
+                _registered_method=True)
         self.VerifyReadModel = channel.unary_unary(
                 '/urban.risk.v1.RiskService/VerifyReadModel',
                 request_serializer=urban_dot_risk_dot_v1_dot_risk__service__pb2.VerifyReadModelRequest.SerializeToString,
@@ -85,6 +90,15 @@ class RiskServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def GetRenovationCandidate(self, request, context):
+        """One pipe segment awaiting renovation, as ListRenovationCandidates reports it; NOT_FOUND for
+        any other asset (unknown, deleted, not a pipe, renovated or retired). Needs the city's read
+        scope.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
     def VerifyReadModel(self, request, context):
         """Recomputes every rollup from the per-asset rows and reports differences.
         """
@@ -109,6 +123,11 @@ def add_RiskServiceServicer_to_server(servicer, server):
                     servicer.ListRenovationCandidates,
                     request_deserializer=urban_dot_risk_dot_v1_dot_risk__service__pb2.ListRenovationCandidatesRequest.FromString,
                     response_serializer=urban_dot_risk_dot_v1_dot_risk__service__pb2.ListRenovationCandidatesResponse.SerializeToString,
+            ),
+            'GetRenovationCandidate': grpc.unary_unary_rpc_method_handler(
+                    servicer.GetRenovationCandidate,
+                    request_deserializer=urban_dot_risk_dot_v1_dot_risk__service__pb2.GetRenovationCandidateRequest.FromString,
+                    response_serializer=urban_dot_risk_dot_v1_dot_risk__service__pb2.RenovationCandidate.SerializeToString,
             ),
             'VerifyReadModel': grpc.unary_unary_rpc_method_handler(
                     servicer.VerifyReadModel,
@@ -198,6 +217,33 @@ class RiskService:
             '/urban.risk.v1.RiskService/ListRenovationCandidates',
             urban_dot_risk_dot_v1_dot_risk__service__pb2.ListRenovationCandidatesRequest.SerializeToString,
             urban_dot_risk_dot_v1_dot_risk__service__pb2.ListRenovationCandidatesResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def GetRenovationCandidate(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/urban.risk.v1.RiskService/GetRenovationCandidate',
+            urban_dot_risk_dot_v1_dot_risk__service__pb2.GetRenovationCandidateRequest.SerializeToString,
+            urban_dot_risk_dot_v1_dot_risk__service__pb2.RenovationCandidate.FromString,
             options,
             channel_credentials,
             insecure,
