@@ -126,8 +126,15 @@ def target_progress(
         cities=tuple(
             city_progress(target, plan, share, as_of) for share in tally.shares(target.is_ratio)
         ),
-        schedule=schedule(achieved, expected, target.value),
+        schedule=_province_schedule(target, achieved, expected, denominator),
     )
+
+
+def _province_schedule(target: Target, achieved: float, expected: float, denominator: float):
+    """A ratio over nothing registered yet is no verdict; anything else is judged."""
+    if target.is_ratio and not denominator:
+        return NO_SCHEDULE
+    return schedule(achieved, expected, target.value)
 
 
 def city_progress(target: Target, plan: Plan, share: CityShare, as_of: date) -> CityProgress:
