@@ -97,7 +97,8 @@ def _facts(number: int, created_on: date, done_on: date) -> AssetFacts:
                           identified_date=created_on,
                           remediation_date=done_on if finished else None)  # fmt: skip
     return AssetFacts(**common, status="completed" if finished else "started",
-                      start_date=created_on, completion_date=done_on if finished else None)  # fmt: skip
+                      start_date=created_on,
+                      completion_date=done_on if finished else None)  # fmt: skip
 
 
 def _measure(database: str, read_model: ReadModel, options) -> None:
