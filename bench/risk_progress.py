@@ -55,11 +55,20 @@ def run(registry: RegistryProcess, database: str, options) -> bool:
         )
         try:
             _fill(database, read_model, options.progress_assets)
-            settle(url, ("risk_assets", "risk_rollups"))
+            _settle(read_model, url)
             _measure(database, read_model, options)
         finally:
             read_model.close()
     return True
+
+
+def _settle(read_model: ReadModel, url: str) -> None:
+    """Planner statistics, as autovacuum would gather them after a bulk load."""
+    if read_model.engine.dialect.name == "postgresql":
+        settle(url, ("risk_assets", "risk_rollups"))
+        return
+    with read_model.engine.begin() as connection:
+        connection.exec_driver_sql("ANALYZE")
 
 
 def _fill(database: str, read_model: ReadModel, count: int) -> None:
