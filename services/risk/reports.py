@@ -10,7 +10,8 @@ from dataclasses import dataclass
 from datetime import date
 
 from services.common.errors import NotFound
-from services.risk.domain.dated import MonthEnds, OnOrBefore, rollups_at, rollups_at_each
+from services.risk.domain.dated import rollups_at, rollups_at_each
+from services.risk.domain.day_buckets import MonthEnds, OnOrBefore
 from services.risk.domain.facts import CityFacts
 from services.risk.domain.plan import Plan
 from services.risk.domain.progress import TargetProgress, plan_progress

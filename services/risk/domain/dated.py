@@ -15,15 +15,14 @@ progress today, over rollups as the assets' own dates put them on that day:
 """
 
 from collections.abc import Iterable, Iterator, Mapping
-from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 from typing import NamedTuple
 
+from services.risk.domain.asset_days import AssetDates, asset_dates
+from services.risk.domain.day_buckets import Buckets
 from services.risk.domain.facts import (
     DRAINAGE_ZONE,
     PIPE_SEGMENT,
-    RENOVATION_KINDS,
-    WATERLOGGING_POINT,
     AssetFacts,
 )
 from services.risk.domain.plan import Plan
@@ -34,119 +33,12 @@ from services.risk.domain.rollups import (
     RENOVATED_IN_PLAN,
     STARTED_IN_PLAN,
     RollupKey,
-    renovated_in_plan,
     rollup_key,
-    started_in_plan,
 )
 
 # The status an asset counts under on a day before it reached its current one: its earlier
 # statuses are not recorded, and no target counts them as achieved.
 EARLIER = "earlier"
-
-# Which of its own dates says when an asset reached its current status, by kind then status.
-_RENOVATION_DAYS = {"started": "start_date", "completed": "completion_date"}
-_STATUS_DAYS = {
-    **{kind: _RENOVATION_DAYS for kind in RENOVATION_KINDS},
-    PIPE_SEGMENT: {"renovated": "renovation_completion_date"},
-    WATERLOGGING_POINT: {"remediated": "remediation_date", "closed": "remediation_date"},
-}
-
-
-@dataclass(frozen=True)
-class AssetDates:
-    """The days the read model keeps per asset, and the figures it groups them with."""
-
-    status: str
-    # In denominators from this day; None: always.
-    counted_from: date | None
-    # In its current status since this day; None: since it is counted.
-    status_since: date | None
-    # A renovation started inside the period, from this day; None: not one.
-    started_on: date | None
-    # Pipe renovated inside the period, from this day; None: not renovated.
-    renovated_on: date | None
-    area_km2: float | None = None
-    required_years: int | None = None
-    assessed_years: int | None = None
-    # Some plan target reads the asset as of a day (most pipes, never renovated, are not read).
-    counts_as_of: bool = False
-
-
-def asset_dates(facts: AssetFacts, plan: Plan) -> AssetDates:
-    if facts.kind == DRAINAGE_ZONE:
-        return AssetDates(
-            "",
-            facts.assessment_date or facts.created_on,
-            None,
-            None,
-            None,
-            facts.area_km2,
-            facts.required_return_period_years,
-            facts.assessed_return_period_years,
-            counts_as_of=any(target.rule == "flood_compliance" for target in plan.targets),
-        )
-    status_day = _STATUS_DAYS.get(facts.kind, {}).get(facts.status)
-    started = facts.start_date if started_in_plan(facts, plan) else None
-    renovated = facts.renovation_completion_date if renovated_in_plan(facts, plan) else None
-    return AssetDates(
-        facts.status,
-        (facts.kind == WATERLOGGING_POINT and facts.identified_date) or facts.created_on,
-        getattr(facts, status_day) if status_day else None,
-        started,
-        renovated,
-        counts_as_of=bool(started or renovated or _shares_read(facts.kind, plan)),
-    )
-
-
-def _shares_read(kind: str, plan: Plan) -> bool:
-    """Some ratio target counts assets of `kind` by their status."""
-    return any(t.rule == "status_share" and kind in t.scope.kinds for t in plan.targets)
-
-
-AFTER_ALL = 999_999  # the bucket of a day after every day asked about
-
-
-@dataclass(frozen=True)
-class OnOrBefore:
-    """Two buckets: 0 for a day on or before `day`, 1 after it."""
-
-    day: date
-
-    def bucket(self, day: date) -> int:
-        return 0 if day <= self.day else 1
-
-    def points(self) -> list[tuple[int, date]]:
-        return [(0, self.day)]
-
-
-def month_ordinal(day: date) -> int:
-    return day.year * 12 + day.month - 1
-
-
-@dataclass(frozen=True)
-class MonthEnds:
-    """A bucket a month (its ordinal, year × 12 + month − 1), from `first`'s month to `today`'s;
-    days after `today` fall after all. The current month's point is today, not its end."""
-
-    first: date
-    today: date
-
-    def bucket(self, day: date) -> int:
-        return AFTER_ALL if day > self.today else month_ordinal(day)
-
-    def points(self) -> list[tuple[int, date]]:
-        """(bucket, the day it stands for) of each month, oldest first."""
-        found, ordinal = [], month_ordinal(self.first)
-        while ordinal <= month_ordinal(self.today):
-            year, month = divmod(ordinal + 1, 12)
-            next_month_start = date(year, month + 1, 1)
-            found.append((ordinal, min(next_month_start - timedelta(days=1), self.today)))
-            ordinal += 1
-        return found
-
-
-Buckets = OnOrBefore | MonthEnds
-
 
 class GroupKey(NamedTuple):
     """What a group of assets shares: what the plan counts them by, and their days' buckets."""

@@ -3,15 +3,8 @@ the per-asset rows, whatever the number of days asked about."""
 
 import sqlalchemy as sa
 
-from services.risk.domain.dated import (
-    AFTER_ALL,
-    Buckets,
-    DatedGroups,
-    GroupKey,
-    Measures,
-    MonthEnds,
-    OnOrBefore,
-)
+from services.risk.domain.dated import DatedGroups, GroupKey, Measures
+from services.risk.domain.day_buckets import AFTER_ALL, Buckets, MonthEnds, OnOrBefore
 from services.risk.storage.schema import COUNTS_AS_OF, assets
 
 _DAY_COLUMNS = ("counted_from", "status_since", "started_on", "renovated_on")

@@ -10,7 +10,8 @@ import sqlalchemy as sa
 
 from services.common.change_stream import LogSource
 from services.risk.domain.batch import AssetVersion, BatchOutcome, apply_batch
-from services.risk.domain.dated import Buckets, DatedGroups, MonthEnds
+from services.risk.domain.dated import DatedGroups
+from services.risk.domain.day_buckets import Buckets, MonthEnds
 from services.risk.domain.facts import Change, CityFacts, Snapshot
 from services.risk.domain.pipe_rules import PipeRules, load_pipe_rules
 from services.risk.domain.plan import Plan, load_plan

@@ -6,7 +6,8 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 
 from services.risk.domain.batch import AssetVersion
-from services.risk.domain.dated import Buckets, flattened, group_assets
+from services.risk.domain.dated import flattened, group_assets
+from services.risk.domain.day_buckets import Buckets
 from services.risk.domain.facts import Snapshot
 from services.risk.domain.rollups import add_into, differences
 from services.risk.domain.scoring import Scoring

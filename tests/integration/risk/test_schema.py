@@ -6,7 +6,7 @@ import sqlalchemy as sa
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 
-from services.risk.domain.dated import OnOrBefore
+from services.risk.domain.day_buckets import OnOrBefore
 from services.risk.storage import dated
 from services.risk.storage import engine as db
 from services.risk.storage.schema import metadata

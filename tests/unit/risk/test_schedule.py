@@ -5,7 +5,8 @@ from datetime import date
 import pytest
 import yaml
 
-from services.risk.domain.dated import MonthEnds, OnOrBefore, group_assets, rollups_at
+from services.risk.domain.dated import group_assets, rollups_at
+from services.risk.domain.day_buckets import MonthEnds, OnOrBefore
 from services.risk.domain.facts import CityFacts
 from services.risk.domain.pipe_rules import load_pipe_rules
 from services.risk.domain.plan import DEFAULT_PATH, load_plan, plan_from_dict
