@@ -7,8 +7,8 @@ import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
 
 from services.common.sql import driver_errors_as_sqlalchemy
-from services.risk.domain.batch import AssetVersion
 from services.risk.domain.asset_days import asset_dates
+from services.risk.domain.batch import AssetVersion
 from services.risk.domain.facts import PIPE_SEGMENT, city_of
 from services.risk.domain.pipe_rules import PipeAssessment, level_rank
 from services.risk.domain.plan import Plan
