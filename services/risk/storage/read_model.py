@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from services.common.change_stream import LogSource
 from services.risk.domain.batch import AssetVersion, BatchOutcome, apply_batch
 from services.risk.domain.dated import DatedGroups
-from services.risk.domain.day_buckets import Buckets, MonthEnds
+from services.risk.domain.day_buckets import Buckets, MonthEnds, OnOrBefore
 from services.risk.domain.facts import Change, CityFacts, Snapshot
 from services.risk.domain.pipe_rules import PipeRules, load_pipe_rules
 from services.risk.domain.plan import Plan, load_plan
@@ -25,7 +25,7 @@ from services.risk.storage.candidates import (
     find_candidate,
     find_candidates,
 )
-from services.risk.storage.dated import dated_groups
+from services.risk.storage.dated import dated_groups, groups_on
 from services.risk.storage.rebuild import VerifyReport
 from services.risk.storage.state import (
     FeedState,
@@ -237,9 +237,11 @@ class ReadModel:
         """The live assets grouped by their days in `buckets`, with the cities and feed state of
         the same snapshot."""
         with db.reading(self.engine) as connection:
-            return DatedView(
-                dated_groups(connection, buckets), read_cities(connection), read_state(connection)
-            )
+            if isinstance(buckets, OnOrBefore):
+                groups = groups_on(connection, buckets.day)
+            else:
+                groups = dated_groups(connection, buckets)
+            return DatedView(groups, read_cities(connection), read_state(connection))
 
     def rollups(self) -> dict[str, float]:
         return self.view().rollups

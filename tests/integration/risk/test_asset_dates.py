@@ -7,11 +7,15 @@ import sqlalchemy as sa
 from alembic import command
 from alembic.config import Config
 
+from services.risk.domain.dated import rollups_at
+from services.risk.domain.day_buckets import OnOrBefore
 from services.risk.domain.facts import Snapshot
 from services.risk.storage import codec
 from services.risk.storage import engine as db
+from services.risk.storage.dated import dated_groups, groups_on
 from services.risk.storage.read_model import ReadModel
 from services.risk.storage.schema import assets, feed_state
+from tests.integration.risk.test_progress_as_of import ASSETS as AS_OF_ASSETS
 from tests.unit.risk.builders import created, deleted, point, renovation
 
 VILLAGE = replace(
@@ -78,3 +82,16 @@ def test_an_upgraded_read_model_fills_the_dates_of_the_rows_it_holds(database_ur
         assert model.state().applied_revision == 1
     finally:
         model.close()
+
+
+def test_one_days_query_gives_what_the_general_one_gives(read_model):
+    read_model.apply([created(i + 1, facts) for i, facts in enumerate(AS_OF_ASSETS)])
+    with read_model.engine.connect() as connection:
+        for day in (date(2023, 12, 31), date(2024, 6, 1), date(2025, 3, 15), date(2030, 1, 1)):
+            general = rollups_at(dated_groups(connection, OnOrBefore(day)), 0)
+            cheaper = rollups_at(groups_on(connection, day), 0)
+            assert _nonzero(cheaper) == _nonzero(general), day
+
+
+def _nonzero(rollups):
+    return {key: value for key, value in rollups.items() if value}

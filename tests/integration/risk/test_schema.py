@@ -51,3 +51,15 @@ def test_sqlite_runs_in_wal_mode_with_normal_sync(sqlite_url):
         synchronous = connection.exec_driver_sql("PRAGMA synchronous").scalar()
     engine.dispose()
     assert (journal, synchronous) == ("wal", 1)
+
+
+def test_progress_on_one_day_streams_the_index_without_sorting(sqlite_url):
+    engine = db.create_engine(sqlite_url)
+    db.migrate(engine)
+    text = str(dated.ONE_DAY_QUERY).replace(":day", "'2025-01-01'")
+    with engine.connect() as connection:
+        plan = " ".join(
+            str(row[-1]) for row in connection.exec_driver_sql(f"EXPLAIN QUERY PLAN {text}")
+        )
+    engine.dispose()
+    assert plan == "SCAN risk_assets USING COVERING INDEX ix_risk_assets_as_of"
