@@ -48,9 +48,9 @@ def add_options(parser) -> None:
         "--progress-fill",
         choices=("relist", "sql"),
         default="relist",
-        help="relist: through replace_all; sql (PostgreSQL only): the same per-asset rows made "
-        "by one INSERT … SELECT over generate_series, without facts or rollups (only the as-of "
-        "and history figures are then meaningful)",
+        help="relist: through replace_all; sql: the same per-asset rows made by one "
+        "INSERT … SELECT, without facts or rollups (only the as-of and history figures are "
+        "then meaningful)",
     )
     parser.add_argument("--progress-runs", type=int, default=5, help="calls timed per kind")
 
@@ -64,7 +64,7 @@ def run(registry: RegistryProcess, database: str, options) -> bool:
             for c in REFERENCE_CITIES
         )
         try:
-            if options.progress_fill == "sql" and database == "postgres":
+            if options.progress_fill == "sql":
                 _fill_by_sql(database, read_model, options.progress_assets)
             else:
                 _fill(database, read_model, options.progress_assets)
@@ -104,7 +104,10 @@ def _fill_by_sql(database: str, read_model: ReadModel, count: int) -> None:
         "networks": list(NETWORKS),
     }
     with read_model.engine.begin() as connection:
-        connection.execute(sa.text(_SQL_FILL), parameters)
+        if connection.dialect.name == "postgresql":
+            connection.execute(sa.text(_SQL_FILL), parameters)
+        else:
+            _fill_sqlite(connection, parameters)
     _report(database, f"filled the per-asset rows with {count} assets by SQL in "
             f"{time.perf_counter() - started:.0f} s")  # fmt: skip
 
@@ -149,6 +152,36 @@ SELECT 'cities/' || city || '/assets/a' || n, city, kind, 1, 0, false,
   kind <> 'pipe_segment' OR finished
 FROM dated
 """
+
+
+def _fill_sqlite(connection: sa.Connection, parameters: dict) -> None:
+    """_SQL_FILL for SQLite: numbers from a recursive CTE, lists as temporary tables."""
+    for table, column in (("cities", "code"), ("kinds", "kind"), ("networks", "network")):
+        connection.exec_driver_sql(f"CREATE TEMP TABLE bench_{table} (i INTEGER, {column} TEXT)")
+        rows = list(enumerate(parameters[table]))
+        connection.exec_driver_sql(f"INSERT INTO bench_{table} VALUES (?, ?)", rows)
+    sizes = {name: len(parameters[name]) for name in ("cities", "kinds", "networks")}
+    numbered = f"""
+WITH RECURSIVE seq(n) AS (SELECT 0 UNION ALL SELECT n + 1 FROM seq WHERE n < :count - 1),
+numbered AS (
+  SELECT n, c.code AS city, k.kind AS kind, w.network AS network, n % 3 = 0 AS finished,
+         date(:first, '+' || (:span * n / :count) || ' days') AS created_on
+  FROM seq JOIN bench_cities c ON c.i = n % {sizes["cities"]}
+  JOIN bench_kinds k ON k.i = n % {sizes["kinds"]}
+  JOIN bench_networks w ON w.i = n % {sizes["networks"]}
+), dated AS (
+  SELECT *, min(date(created_on, '+' || ((n * 7919) % (:span + 1) / 2) || ' days'), :today)
+         AS done_on
+  FROM numbered
+)"""
+    rest = _SQL_FILL.split("INSERT INTO", 1)[1]
+    rest = rest.replace("(CAST(:networks AS text[]))[n % cardinality(CAST(:networks AS text[]))"
+                        " + 1]", "network").replace("(ARRAY[20, 30, 50])[n % 3 + 1]",
+                                                    "CASE n % 3 WHEN 0 THEN 20 WHEN 1 THEN 30 "
+                                                    "ELSE 50 END")  # fmt: skip
+    values = {k: str(v) if isinstance(v, date) else v for k, v in parameters.items()
+              if k in ("count", "first", "today", "span")}  # fmt: skip
+    connection.execute(sa.text(f"{numbered} INSERT INTO {rest}"), values)
 
 
 def _snapshots(read_model: ReadModel, count: int) -> Iterator[Snapshot]:
