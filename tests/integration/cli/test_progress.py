@@ -50,6 +50,9 @@ def loaded(system, capsys, tmp_path):
                          "--quiet")  # fmt: skip
         assert imported.code == 0, imported.err
     wait_until(lambda: system.metric("urban_risk_applied_revision") == 5, timeout=30)
+    # The risk service reads the cities from the registry once it serves, then now and then.
+    wait_until(lambda: urban("progress", "--risk", system.risk.address(), "--city", "330100",
+                             "--json").code == 0, timeout=30)  # fmt: skip
     hangzhou = add_token(tmp_path / "tokens.yaml", "hangzhou", ["assets.read:330100"])
     return urban, ("--risk", system.risk.address()), hangzhou
 
