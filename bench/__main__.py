@@ -14,6 +14,7 @@ from bench import (
     databases,
     machine,
     risk_delay,
+    risk_progress,
     risk_scrape,
     update_latency,
 )
@@ -21,7 +22,7 @@ from bench.registry_process import RegistryProcess
 
 BENCHMARKS = {
     module.NAME: module
-    for module in (batch_upsert, update_latency, risk_scrape, risk_delay, bulk_load)
+    for module in (batch_upsert, update_latency, risk_scrape, risk_delay, bulk_load, risk_progress)
 }
 
 

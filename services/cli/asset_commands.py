@@ -8,6 +8,7 @@ from google.protobuf import json_format
 from rich.table import Table
 
 from services.cli import listing
+from services.cli.candidates_command import candidate_lines
 from services.cli.connection import Connection
 from services.cli.exported_rows import cells_from_asset
 from services.cli.failures import RpcFailure, UsageError
@@ -17,6 +18,7 @@ from services.common.enums import enum_label
 from services.registry.domain.kinds import kind_of, status_of
 from urban.registry.v1 import registry_service_pb2 as api
 from urban.registry.v1 import resources_pb2
+from urban.risk.v1 import risk_service_pb2 as risk_api
 
 
 def run_get(args, connection: Connection) -> int:
@@ -29,7 +31,25 @@ def run_get(args, connection: Connection) -> int:
     for field, value in _shown_fields(asset):
         table.add_row(field, value)
     stdout_console().print(table)
+    if kind_of(asset) == "pipe_segment":
+        _show_risk(connection, name)
     return 0
+
+
+def _show_risk(connection: Connection, name: str) -> None:
+    """The risk service's view of a pipe, when it can be asked; the asset is shown regardless."""
+    request = risk_api.GetRenovationCandidateRequest(name=name)
+    try:
+        candidate = connection.risk.GetRenovationCandidate(request)
+    except RpcFailure as failure:
+        if failure.error.code() == grpc.StatusCode.NOT_FOUND:
+            say("risk: not awaiting renovation (renovated or retired), or not yet scored")
+        else:
+            warn(f"urban: risk not shown: {failure.lines[0]}")
+        return
+    say("risk:")
+    for line in candidate_lines(candidate, indent="  "):
+        say(line)
 
 
 def _shown_fields(asset: resources_pb2.Asset):

@@ -3,7 +3,14 @@
 import argparse
 import os
 
-from services.cli import asset_commands, exporting, importing, progress_command, token_command
+from services.cli import (
+    asset_commands,
+    candidates_command,
+    exporting,
+    importing,
+    progress_command,
+    token_command,
+)
 from services.cli.options import iso_date
 from services.cli.sources import FORMATS
 from services.registry.domain.kinds import KINDS
@@ -23,7 +30,7 @@ def build_parser() -> argparse.ArgumentParser:
     common = argparse.ArgumentParser(add_help=False)
     _add_connection_options(common, defaults=False)
     for add in (_add_import, _add_export, _add_get, _add_list, _add_delete, _add_cities,
-                _add_progress, _add_token):
+                _add_progress, _add_candidates, _add_token):
         add(commands, common)
     return parser
 
@@ -128,9 +135,27 @@ def _add_cities(commands, common) -> None:
 
 def _add_progress(commands, common) -> None:
     command = commands.add_parser("progress", parents=[common], help="plan progress (risk)")
-    command.add_argument("--as-of", type=iso_date, metavar="YYYY-MM-DD")
+    command.add_argument("--city", metavar="CODE", help="one city's part (default: the province)")
+    command.add_argument("--as-of", type=iso_date, metavar="YYYY-MM-DD",
+                         help="what the assets' own dates put on or before that day")
+    command.add_argument("--history", action="store_true",
+                         help="every month from the period's start to today")
     command.add_argument("--json", action="store_true")
     command.set_defaults(run=progress_command.run_progress)
+
+
+def _add_candidates(commands, common) -> None:
+    command = commands.add_parser("candidates", parents=[common],
+                                  help="a city's pipes awaiting renovation, by risk (risk)")
+    command.add_argument("--city", metavar="CODE", required=True)
+    command.add_argument("--network", choices=candidates_command.NETWORKS)
+    command.add_argument("--min-level", choices=candidates_command.LEVELS,
+                         help="only at or above this risk level")
+    command.add_argument("--must-renovate", action="store_true",
+                         help="only those the national criteria require renovating")
+    command.add_argument("--limit", type=_positive, default=50, help="default: %(default)s")
+    command.add_argument("--json", action="store_true", help="one JSON object a line")
+    command.set_defaults(run=candidates_command.run_candidates)
 
 
 def _add_token(commands, common) -> None:

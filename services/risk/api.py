@@ -7,11 +7,15 @@ from datetime import date
 
 from services.common import auth
 from services.common.enums import enum_label
-from services.common.errors import FieldViolation, invalid
+from services.common.errors import FieldViolation, NotFound, invalid
 from services.risk import page_token
-from services.risk.api_messages import candidate_message, target_message, to_proto_date
-from services.risk.domain.progress import plan_progress
+from services.risk.api_messages import (
+    candidate_message,
+    history_message,
+    progress_message,
+)
 from services.risk.metrics import FeedHealth
+from services.risk.reports import ProgressReports
 from services.risk.storage.candidates import CandidateQuery
 from services.risk.storage.read_model import ReadModel
 from urban.registry.v1 import resources_pb2 as registry_pb
@@ -20,10 +24,11 @@ from urban.risk.v1 import risk_service_pb2_grpc
 
 DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE = 100, 1000
 _CITY_NAME = re.compile(r"cities/(\d{6})")
+_ASSET_NAME = re.compile(r"cities/(\d{6})/assets/[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?")
 
 
-def _authorise_read(city: str | None) -> None:
-    """`None` asks for every city: province-wide figures."""
+def _authorise_read(city: str) -> None:
+    """Asset-level data: the city's read scope. (Progress is an aggregate: any valid token.)"""
     auth.current_principal().require_read(city)
 
 
@@ -40,20 +45,18 @@ class RiskServicer(risk_service_pb2_grpc.RiskServiceServicer):
     ):
         self.read_model, self.health, self.clock = read_model, health, clock
 
+    @property
+    def reports(self) -> ProgressReports:
+        return ProgressReports(self.read_model, self.clock)
+
     def GetPlanProgress(self, request: pb.GetPlanProgressRequest, context) -> pb.PlanProgress:
-        _authorise_read(None)
-        as_of = _as_of(request) or self.clock()
-        view, plan = self.read_model.view(), self.read_model.plan
-        return pb.PlanProgress(
-            plan_version=plan.version,
-            period_start=to_proto_date(plan.period.start),
-            period_end=to_proto_date(plan.period.end),
-            targets=[
-                target_message(p) for p in plan_progress(plan, view.rollups, view.cities, as_of)
-            ],
-            applied_revision=view.state.applied_revision,
-            rules_version=self.read_model.rules.version,
-        )
+        city, as_of = _city(request.city), _as_of(request)
+        return progress_message(self.reports.progress(city, as_of))
+
+    def GetPlanProgressHistory(
+        self, request: pb.GetPlanProgressHistoryRequest, context
+    ) -> pb.PlanProgressHistory:
+        return history_message(self.reports.history(_city(request.city)))
 
     def ListRenovationCandidates(
         self, request: pb.ListRenovationCandidatesRequest, context
@@ -68,6 +71,18 @@ class RiskServicer(risk_service_pb2_grpc.RiskServiceServicer):
             next_page_token=page_token.encode(page.next_after, fingerprint),
             rules_version=self.read_model.rules.version,
         )
+
+    def GetRenovationCandidate(
+        self, request: pb.GetRenovationCandidateRequest, context
+    ) -> pb.RenovationCandidate:
+        asset = _ASSET_NAME.fullmatch(request.name)
+        if asset is None:
+            raise invalid([FieldViolation("name", "must be cities/{code}/assets/{asset_id}")])
+        _authorise_read(asset.group(1))
+        found = self.read_model.candidate(request.name)
+        if found is None:
+            raise NotFound(f"{request.name} is not a pipe segment awaiting renovation")
+        return candidate_message(found)
 
     def VerifyReadModel(self, request, context) -> pb.VerifyReadModelResponse:
         _authorise_verify()
@@ -93,6 +108,16 @@ def _as_of(request: pb.GetPlanProgressRequest) -> date | None:
         return date(given.year, given.month, given.day)
     except ValueError as error:
         raise invalid([FieldViolation("as_of", f"not a full calendar date: {error}")]) from None
+
+
+def _city(name: str) -> str | None:
+    """The code of an optional `cities/{code}`."""
+    if not name:
+        return None
+    city = _CITY_NAME.fullmatch(name)
+    if city is None:
+        raise invalid([FieldViolation("city", f"must be cities/{{six-digit code}}, not {name!r}")])
+    return city.group(1)
 
 
 def _candidate_query(request: pb.ListRenovationCandidatesRequest) -> CandidateQuery:

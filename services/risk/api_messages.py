@@ -5,7 +5,8 @@ from datetime import date
 from google.type import date_pb2
 
 from services.common.enums import enum_number
-from services.risk.domain.progress import TargetProgress
+from services.risk.domain.progress import CityProgress, Schedule, TargetProgress
+from services.risk.reports import HistoryReport, ProgressReport
 from services.risk.storage.candidates import Candidate
 from urban.registry.v1 import resources_pb2 as registry_pb
 from urban.risk.v1 import risk_service_pb2 as pb
@@ -13,6 +14,81 @@ from urban.risk.v1 import risk_service_pb2 as pb
 
 def to_proto_date(day: date) -> date_pb2.Date:
     return date_pb2.Date(year=day.year, month=day.month, day=day.day)
+
+
+_SCHEDULE_STATUSES = {
+    "on_track": pb.SCHEDULE_STATUS_ON_TRACK,
+    "behind": pb.SCHEDULE_STATUS_BEHIND,
+    "not_applicable": pb.SCHEDULE_STATUS_NOT_APPLICABLE,
+}
+
+
+def schedule_message(schedule: Schedule) -> pb.Schedule:
+    return pb.Schedule(
+        status=_SCHEDULE_STATUSES[schedule.status],
+        basis=schedule.basis,
+        progress_ratio=schedule.progress_ratio,
+        expected_progress_ratio=schedule.expected_progress_ratio,
+        shortfall=schedule.shortfall,
+    )
+
+
+def progress_message(report: ProgressReport) -> pb.PlanProgress:
+    plan = report.plan
+    return pb.PlanProgress(
+        plan_version=plan.version,
+        period_start=to_proto_date(plan.period.start),
+        period_end=to_proto_date(plan.period.end),
+        targets=[target_message(p) for p in report.targets],
+        applied_revision=report.applied_revision,
+        rules_version=report.rules_version,
+    )
+
+
+def history_message(report: HistoryReport) -> pb.PlanProgressHistory:
+    targets = []
+    for index, target in enumerate(report.plan.targets):
+        points = [_point(month.as_of, month.targets[index]) for month in report.months]
+        targets.append(
+            pb.TargetHistory(
+                key=target.key,
+                description=target.description,
+                unit=target.unit,
+                target_value=target.value,
+                deadline=to_proto_date(target.deadline),
+                points=points,
+            )
+        )
+    return pb.PlanProgressHistory(
+        plan_version=report.plan.version,
+        rules_version=report.rules_version,
+        applied_revision=report.applied_revision,
+        city=f"cities/{report.city}" if report.city else "",
+        targets=targets,
+    )
+
+
+def _point(as_of: date, progress: TargetProgress) -> pb.ProgressPoint:
+    return pb.ProgressPoint(
+        as_of=to_proto_date(as_of),
+        achieved=progress.achieved,
+        progress_ratio=progress.progress_ratio,
+        expected=progress.expected,
+        expected_progress_ratio=progress.expected_progress_ratio,
+        numerator=progress.numerator,
+        denominator=progress.denominator,
+        schedule=schedule_message(progress.schedule),
+    )
+
+
+def _city_message(city: CityProgress) -> pb.CityProgress:
+    return pb.CityProgress(
+        city=f"cities/{city.city}",
+        achieved=city.achieved,
+        numerator=city.numerator,
+        denominator=city.denominator,
+        schedule=schedule_message(city.schedule),
+    )
 
 
 def target_message(progress: TargetProgress) -> pb.TargetProgress:
@@ -29,15 +105,8 @@ def target_message(progress: TargetProgress) -> pb.TargetProgress:
         deadline=to_proto_date(target.deadline),
         numerator=progress.numerator,
         denominator=progress.denominator,
-        cities=[
-            pb.CityProgress(
-                city=f"cities/{share.city}",
-                achieved=share.achieved,
-                numerator=share.numerator,
-                denominator=share.denominator,
-            )
-            for share in progress.cities
-        ],
+        cities=[_city_message(city) for city in progress.cities],
+        schedule=schedule_message(progress.schedule),
     )
 
 

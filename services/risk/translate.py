@@ -1,10 +1,11 @@
 """From the registry's messages to the risk domain's facts, changes and cities."""
 
-from datetime import date
+from datetime import UTC, date, datetime
 
 from google.protobuf.timestamp_pb2 import Timestamp
 from google.type import date_pb2
 
+from services.common.clock import CHINA_STANDARD_TIME
 from services.common.enums import enum_label
 from services.risk.domain.facts import AssetFacts, Change, CityFacts, Snapshot, city_of
 from urban.registry.v1 import resources_pb2 as pb
@@ -27,6 +28,12 @@ def to_date(value: date_pb2.Date) -> date | None:
 
 def to_seconds(value: Timestamp) -> float:
     return value.seconds + value.nanos / 1e9
+
+
+def day_in_zhejiang(value: Timestamp) -> date | None:
+    if not value.seconds and not value.nanos:
+        return None
+    return datetime.fromtimestamp(value.seconds, UTC).astimezone(CHINA_STANDARD_TIME).date()
 
 
 def _renovation(spec) -> dict:
@@ -96,7 +103,13 @@ def asset_facts(asset: pb.Asset) -> AssetFacts:
     if kind is None:
         raise ValueError(f"asset {asset.name!r} has no kind spec")
     fields = _SPECS[kind](getattr(asset, kind))
-    return AssetFacts(name=asset.name, city=city_of(asset.name), kind=kind, **fields)
+    return AssetFacts(
+        name=asset.name,
+        city=city_of(asset.name),
+        kind=kind,
+        created_on=day_in_zhejiang(asset.create_time),
+        **fields,
+    )
 
 
 def snapshot(asset: pb.Asset) -> Snapshot:

@@ -23,6 +23,7 @@ from urban.risk.v1 import risk_service_pb2 as risk_api
 
 PARENT = f"cities/{CITY}"
 ids = st.from_regex(r"[a-z0-9][a-z0-9-]{0,20}[a-z0-9]", fullmatch=True)
+cities = st.sampled_from(["", PARENT, "cities/999999", "cities/33010", "330100", "cities/-"])
 dates = st.builds(
     date_pb2.Date,
     year=st.sampled_from([0, 1, 1899, 2024, 2100, 9999, 10000]) | st.integers(-5, 10001),
@@ -103,7 +104,12 @@ NEAR_VALID = {
             update_mask=FieldMask(paths=paths)),
         st.integers(-(2**63), 2**63 - 1), st.lists(mask_paths, max_size=2),
     ),
-    "GetPlanProgress": st.builds(lambda day: risk_api.GetPlanProgressRequest(as_of=day), dates),
+    "GetPlanProgress": st.builds(
+        lambda day, city: risk_api.GetPlanProgressRequest(as_of=day, city=city), dates, cities
+    ),
+    "GetPlanProgressHistory": st.builds(
+        lambda city: risk_api.GetPlanProgressHistoryRequest(city=city), cities
+    ),
     "ListRenovationCandidates": st.builds(
         lambda network, size, token: risk_api.ListRenovationCandidatesRequest(
             parent=PARENT, network=network, page_size=size, page_token=token),

@@ -19,7 +19,7 @@ _ids = itertools.count()
 class Rpc:
     service: str  # registry or risk
     method: str
-    needs: str  # write, read, province (read of every city), cities.write, admin, token
+    needs: str  # write, read, cities.write, admin, token (any valid token)
     streams_responses: bool = False
     streams_requests: bool = False
 
@@ -60,8 +60,12 @@ REQUESTS = {
         update_mask=FieldMask(paths=["urban_population"]),
     ),
     "GetPlanProgress": lambda: risk_api.GetPlanProgressRequest(),
+    "GetPlanProgressHistory": lambda: risk_api.GetPlanProgressHistoryRequest(),
     "ListRenovationCandidates": lambda: risk_api.ListRenovationCandidatesRequest(
         parent=f"cities/{CITY}"
+    ),
+    "GetRenovationCandidate": lambda: risk_api.GetRenovationCandidateRequest(
+        name=SEEDED
     ),
     "VerifyReadModel": lambda: risk_api.VerifyReadModelRequest(),
 }
@@ -80,7 +84,9 @@ RPCS = [
     Rpc("registry", "GetCity", "token"),
     Rpc("registry", "ListCities", "token"),
     Rpc("registry", "UpdateCity", "cities.write"),
-    Rpc("risk", "GetPlanProgress", "province"),
+    Rpc("risk", "GetPlanProgress", "token"),
+    Rpc("risk", "GetPlanProgressHistory", "token"),
     Rpc("risk", "ListRenovationCandidates", "read"),
+    Rpc("risk", "GetRenovationCandidate", "read"),
     Rpc("risk", "VerifyReadModel", "admin"),
 ]

@@ -27,6 +27,7 @@ from tests.reliability.rpc_catalogue import CITY, RPCS, SEEDED, Rpc
 from tests.waiting import wait_until
 from urban.registry.v1 import registry_service_pb2 as api
 from urban.registry.v1 import registry_service_pb2_grpc
+from urban.risk.v1 import risk_service_pb2 as risk_api
 from urban.risk.v1 import risk_service_pb2_grpc
 
 SCOPES = {
@@ -39,8 +40,8 @@ SCOPES = {
     "risk-service": ["assets.read:*"],
 }
 INVALID = {"no token": None, "a wrong token": "urt_wrong-token-of-the-right-shape-000000000"}
-OTHER_CITY_DENIED = {"write", "read", "province", "cities.write", "admin"}
-READ_ONLY_DENIED = {"write", "cities.write", "province", "admin"}
+OTHER_CITY_DENIED = {"write", "read", "cities.write", "admin"}
+READ_ONLY_DENIED = {"write", "cities.write", "admin"}
 
 
 @pytest.fixture(scope="module")
@@ -61,11 +62,21 @@ def system(tmp_path_factory):
     admin.CreateAsset(api.CreateAssetRequest(
         parent=f"cities/{CITY}", asset_id=SEEDED.rpartition("/")[2], asset=pipe("")
     ))
+    wait_until(lambda: _risk_knows_the_seeded_pipe(stubs["risk"], tokens["admin"]), timeout=30)
     yield stubs, tokens, admin
     for channel in channels.values():
         channel.close()
     risk.stop()
     registry.stop()
+
+
+def _risk_knows_the_seeded_pipe(risk, token: str) -> bool:
+    request = risk_api.GetRenovationCandidateRequest(name=SEEDED)
+    try:
+        risk.GetRenovationCandidate(request, metadata=client_auth_metadata(token), timeout=10)
+    except grpc.RpcError:
+        return False
+    return True
 
 
 def _expire_and_revoke(tokens_file: str) -> None:

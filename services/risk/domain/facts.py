@@ -28,6 +28,8 @@ class AssetFacts:
     city: str
     kind: str
     status: str = ""
+    # The day (China Standard Time) the registry created the asset; None when unknown.
+    created_on: date | None = None
     # old compounds, urban villages, old blocks
     start_date: date | None = None
     completion_date: date | None = None

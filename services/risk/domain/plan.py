@@ -1,13 +1,15 @@
 """The plan's period and targets, read from plan_targets.yaml."""
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
 
 import yaml
 
 DEFAULT_PATH = Path(__file__).resolve().parent.parent / "rules" / "plan_targets.yaml"
-RULES = ("started_in_period", "renovated_in_period", "status_share", "flood_compliance")
+COUNTED_RULES = ("started_in_period", "renovated_in_period")
+RULES = (*COUNTED_RULES, "status_share", "flood_compliance")
 
 
 @dataclass(frozen=True)
@@ -43,19 +45,34 @@ class Target:
     rule: str
     scope: Scope
     baseline: Baseline | None = None
+    # City code → that city's share of a count or length target, when the plan allocates one.
+    allocations: Mapping[str, float] = field(default_factory=dict)
 
     @property
     def is_ratio(self) -> bool:
-        return self.rule in ("status_share", "flood_compliance")
+        return self.rule not in COUNTED_RULES
 
     def expected(self, period_start: date, as_of: date) -> float:
         """The straight line from the start (or baseline) to the target, at the end of `as_of`."""
         start_value, start_day = 0.0, period_start - timedelta(days=1)
         if self.baseline is not None:
             start_value, start_day = self.baseline.value, self.baseline.day
-        span = (self.deadline - start_day).days
-        elapsed = min(max((as_of - start_day).days, 0), span)
-        return start_value + (self.value - start_value) * elapsed / span if span > 0 else self.value
+        fraction = _elapsed_fraction(start_day, self.deadline, as_of)
+        return start_value + (self.value - start_value) * fraction
+
+    def expected_allocation(self, city: str, period_start: date, as_of: date) -> float:
+        """A city's allocation on a straight line from zero at the period's start."""
+        fraction = _elapsed_fraction(period_start - timedelta(days=1), self.deadline, as_of)
+        return self.allocations[city] * fraction
+
+
+def _elapsed_fraction(start_day: date, deadline: date, as_of: date) -> float:
+    """How much of the way from the end of `start_day` to the end of `deadline` the end of
+    `as_of` lies, between 0 and 1."""
+    span = (deadline - start_day).days
+    if span <= 0:
+        return 1.0
+    return min(max((as_of - start_day).days, 0), span) / span
 
 
 @dataclass(frozen=True)
@@ -86,10 +103,18 @@ def _scope(data: dict) -> Scope:
     )
 
 
+def _allocations(data: dict) -> dict[str, float]:
+    given = data.get("city_allocations") or {}
+    return {str(code): float(value) for code, value in given.items()}
+
+
 def _target(data: dict) -> Target:
     if data["rule"] not in RULES:
         raise ValueError(f"target {data['key']}: unknown counting rule {data['rule']!r}")
     baseline = data.get("baseline")
+    allocations = _allocations(data)
+    if allocations and data["rule"] not in COUNTED_RULES:
+        raise ValueError(f"target {data['key']}: city_allocations fit count and length targets")
     return Target(
         key=data["key"],
         description=data["description"],
@@ -99,6 +124,7 @@ def _target(data: dict) -> Target:
         rule=data["rule"],
         scope=_scope(data.get("scope") or {}),
         baseline=Baseline(float(baseline["value"]), baseline["date"]) if baseline else None,
+        allocations=allocations,
     )
 
 

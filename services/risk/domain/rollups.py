@@ -49,12 +49,12 @@ def contribution(
     if facts.kind == DRAINAGE_ZONE:
         return _drainage_zone(facts)
     counted = {rollup_key(ASSETS, facts.city, facts.kind, facts.status): 1.0}
-    if _started_in_plan(facts, plan):
+    if started_in_plan(facts, plan):
         counted[rollup_key(STARTED_IN_PLAN, facts.city, facts.kind)] = 1.0
     return counted
 
 
-def _started_in_plan(facts: AssetFacts, plan: Plan) -> bool:
+def started_in_plan(facts: AssetFacts, plan: Plan) -> bool:
     return (
         facts.kind in RENOVATION_KINDS
         and facts.status in plan.started_statuses
@@ -72,12 +72,18 @@ def _pipe(
         pipe.status,
         assessment.level if awaiting else None,
         awaiting and assessment.must_renovate,
-        pipe.status in plan.renovated_pipe_statuses
-        and pipe.renovation_completion_date in plan.period,
+        renovated_in_plan(pipe, plan),
     )
     counted = dict.fromkeys(length_keys, pipe.length_m)
     counted[counted_key] = 1.0
     return counted
+
+
+def renovated_in_plan(pipe: AssetFacts, plan: Plan) -> bool:
+    return (
+        pipe.status in plan.renovated_pipe_statuses
+        and pipe.renovation_completion_date in plan.period
+    )
 
 
 @functools.lru_cache(maxsize=4096)

@@ -88,3 +88,12 @@ def find_candidates(
 def _candidate(text: str, scoring: Scoring) -> Candidate:
     facts = codec.decode(text)
     return Candidate(facts, scoring.assess(facts), facts.age_in(scoring.year))
+
+
+def find_candidate(connection: sa.Connection, name: str, scoring: Scoring) -> Candidate | None:
+    """The named pipe if it awaits renovation (has a rank), else None."""
+    query = sa.select(assets.c.facts).where(
+        assets.c.name == name, assets.c.level_rank.is_not(None), assets.c.deleted.is_(False)
+    )
+    text = connection.execute(query).scalar()
+    return None if text is None else _candidate(text, scoring)

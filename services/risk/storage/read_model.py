@@ -10,13 +10,22 @@ import sqlalchemy as sa
 
 from services.common.change_stream import LogSource
 from services.risk.domain.batch import AssetVersion, BatchOutcome, apply_batch
+from services.risk.domain.dated import DatedGroups
+from services.risk.domain.day_buckets import Buckets, MonthEnds, OnOrBefore
 from services.risk.domain.facts import Change, CityFacts, Snapshot
 from services.risk.domain.pipe_rules import PipeRules, load_pipe_rules
 from services.risk.domain.plan import Plan, load_plan
 from services.risk.domain.scoring import Scoring
 from services.risk.storage import engine as db
 from services.risk.storage import rebuild, rows
-from services.risk.storage.candidates import CandidatePage, CandidateQuery, find_candidates
+from services.risk.storage.candidates import (
+    Candidate,
+    CandidatePage,
+    CandidateQuery,
+    find_candidate,
+    find_candidates,
+)
+from services.risk.storage.dated import dated_groups, groups_on
 from services.risk.storage.rebuild import VerifyReport
 from services.risk.storage.state import (
     FeedState,
@@ -66,6 +75,15 @@ class ReadModelView:
     rollups: dict[str, float]
     cities: dict[str, CityFacts]
     last_change: dict[str, float]
+    state: FeedState
+
+
+@dataclass(frozen=True)
+class DatedView:
+    """What progress as of past days reads: a GROUP BY over the per-asset rows."""
+
+    groups: DatedGroups
+    cities: dict[str, CityFacts]
     state: FeedState
 
 
@@ -205,8 +223,11 @@ class ReadModel:
             return self._rescore(connection, self.scoring())
 
     def recompute(self) -> VerifyReport:
+        """Also compares the per-asset date columns, grouped by month up to today."""
+        buckets = MonthEnds(self.plan.period.start, self.clock())
         with db.reading(self.engine) as connection:
-            return rebuild.recompute(connection, self.scoring(read_state(connection).scored_year))
+            scoring = self.scoring(read_state(connection).scored_year)
+            return rebuild.recompute(connection, scoring, buckets)
 
     def view(self) -> ReadModelView:
         with db.reading(self.engine) as connection:
@@ -216,6 +237,16 @@ class ReadModel:
                 rows.read_city_changes(connection),
                 read_state(connection),
             )
+
+    def dated_view(self, buckets: Buckets) -> DatedView:
+        """The live assets grouped by their days in `buckets`, with the cities and feed state of
+        the same snapshot."""
+        with db.reading(self.engine) as connection:
+            if isinstance(buckets, OnOrBefore):
+                groups = groups_on(connection, buckets.day)
+            else:
+                groups = dated_groups(connection, buckets)
+            return DatedView(groups, read_cities(connection), read_state(connection))
 
     def rollups(self) -> dict[str, float]:
         return self.view().rollups
@@ -239,6 +270,11 @@ class ReadModel:
         with db.reading(self.engine) as connection:
             scoring = self.scoring(read_state(connection).scored_year)
             return find_candidates(connection, query, scoring)
+
+    def candidate(self, name: str) -> Candidate | None:
+        with db.reading(self.engine) as connection:
+            scoring = self.scoring(read_state(connection).scored_year)
+            return find_candidate(connection, name, scoring)
 
     def _rescored_state(self, connection: sa.Connection) -> FeedState:
         state, scoring = read_state(connection), self.scoring()

@@ -6,11 +6,14 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 
 from services.risk.domain.batch import AssetVersion
+from services.risk.domain.dated import flattened, group_assets
+from services.risk.domain.day_buckets import Buckets
 from services.risk.domain.facts import Snapshot
 from services.risk.domain.rollups import add_into, differences
 from services.risk.domain.scoring import Scoring
 from services.risk.storage import rows
-from services.risk.storage.schema import assets
+from services.risk.storage.dated import dated_groups
+from services.risk.storage.schema import DATED_COLUMNS, assets
 
 
 @dataclass(frozen=True)
@@ -29,7 +32,7 @@ def write_versions(
 
 def rows_of(scoring: Scoring, versions: Iterable[AssetVersion]) -> list[rows.AssetRow]:
     """The per-asset rows of these versions."""
-    return [rows.asset_row(v, scoring.assess(v.facts)) for v in versions]
+    return [rows.asset_row(v, scoring.assess(v.facts), scoring.plan) for v in versions]
 
 
 def rebuild_from_listing(
@@ -63,16 +66,20 @@ def rescore_all(connection: sa.Connection, scoring: Scoring) -> int:
     return rescored
 
 
-def recompute(connection: sa.Connection, scoring: Scoring) -> VerifyReport:
-    """Counts every live asset's contribution afresh and compares with the stored rollups."""
-    totals, checked = {}, 0
+def recompute(connection: sa.Connection, scoring: Scoring, buckets: Buckets) -> VerifyReport:
+    """Counts every live asset's contribution afresh and compares with the stored rollups; and
+    groups the live assets by their days (in `buckets`), from their facts and from their stored
+    date columns, and compares the two."""
+    totals, groups, checked = {}, {}, 0
     for page in rows.live_assets(connection):
         for stored in page:
             add_into(totals, scoring.contribution(stored.facts))
+        group_assets((stored.facts for stored in page), scoring.plan, buckets, into=groups)
         checked += len(page)
-    stored_rollups = rows.read_rollups(connection)
-    found = differences(stored_rollups, totals)
-    return VerifyReport(not found, len(set(stored_rollups) | set(totals)), checked, found)
+    stored_totals = rows.read_rollups(connection) | flattened(dated_groups(connection, buckets))
+    totals |= flattened(groups)
+    found = differences(stored_totals, totals)
+    return VerifyReport(not found, len(set(stored_totals) | set(totals)), checked, found)
 
 
 def _tombstone(revision: int) -> dict:
@@ -85,4 +92,5 @@ def _tombstone(revision: int) -> dict:
         "level_rank": None,
         "score": None,
         "must_renovate": False,
+        **dict.fromkeys(DATED_COLUMNS),
     }

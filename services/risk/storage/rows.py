@@ -7,9 +7,11 @@ import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
 
 from services.common.sql import driver_errors_as_sqlalchemy
+from services.risk.domain.asset_days import asset_dates
 from services.risk.domain.batch import AssetVersion
 from services.risk.domain.facts import PIPE_SEGMENT, city_of
 from services.risk.domain.pipe_rules import PipeAssessment, level_rank
+from services.risk.domain.plan import Plan
 from services.risk.storage import codec
 from services.risk.storage.schema import assets, city_changes, rollups
 
@@ -76,13 +78,17 @@ AssetRow = tuple
 _COLUMNS = [column.name for column in assets.c]
 
 
-def asset_row(stored: AssetVersion, assessment: PipeAssessment | None) -> AssetRow:
+_NO_DATES = (None,) * 9
+
+
+def asset_row(stored: AssetVersion, assessment: PipeAssessment | None, plan: Plan) -> AssetRow:
     name, facts = stored.name, stored.facts
     if facts is None:
         return (name, city_of(name), "", stored.version, stored.revision, True, None, None, None,
-                None, None, False)  # fmt: skip
+                None, None, False, *_NO_DATES)  # fmt: skip
     is_pipe = facts.kind == PIPE_SEGMENT
     awaiting = assessment is not None and facts.awaiting_renovation
+    dates = asset_dates(facts, plan)
     return (
         name,
         facts.city,
@@ -96,7 +102,21 @@ def asset_row(stored: AssetVersion, assessment: PipeAssessment | None) -> AssetR
         level_rank(assessment.level) if awaiting else None,
         assessment.score if awaiting else None,
         bool(awaiting and assessment.must_renovate),
+        dates.status,
+        _iso(dates.counted_from),
+        _iso(dates.status_since),
+        _iso(dates.started_on),
+        _iso(dates.renovated_on),
+        dates.area_km2,
+        dates.required_years,
+        dates.assessed_years,
+        dates.counts_as_of,
     )
+
+
+def _iso(day) -> str | None:
+    """Days travel as ISO text: SQLite stores them so, and PostgreSQL's COPY parses them."""
+    return None if day is None else day.isoformat()
 
 
 def upsert_assets(connection: sa.Connection, rows: list[AssetRow]) -> None:

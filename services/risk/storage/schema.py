@@ -23,7 +23,48 @@ assets = sa.Table(
     sa.Column("level_rank", sa.SmallInteger, nullable=True),
     sa.Column("score", sa.SmallInteger, nullable=True),
     sa.Column("must_renovate", sa.Boolean, nullable=False),
+    # What progress as of a past day reads (see domain/dated.py's AssetDates); null on tombstones.
+    sa.Column("status", sa.String(32), nullable=True),
+    sa.Column("counted_from", sa.Date, nullable=True),
+    sa.Column("status_since", sa.Date, nullable=True),
+    sa.Column("started_on", sa.Date, nullable=True),
+    sa.Column("renovated_on", sa.Date, nullable=True),
+    sa.Column("area_km2", sa.Double, nullable=True),
+    sa.Column("required_years", sa.Integer, nullable=True),
+    sa.Column("assessed_years", sa.Integer, nullable=True),
+    # True when a plan target reads the row as of a day: the partial index below holds only
+    # these, so that the bulk of pipes (never renovated) costs progress queries nothing.
+    sa.Column("counts_as_of", sa.Boolean, nullable=True),
 )
+DATED_COLUMNS = (
+    "status",
+    "counted_from",
+    "status_since",
+    "started_on",
+    "renovated_on",
+    "area_km2",
+    "required_years",
+    "assessed_years",
+    "counts_as_of",
+)
+# What progress as of a day groups by and sums, in the order of its GROUP BY: read from the
+# index alone, without the wide rows.
+AS_OF_INDEX_COLUMNS = (
+    "city",
+    "kind",
+    "status",
+    "network",
+    "required_years",
+    "assessed_years",
+    "counted_from",
+    "status_since",
+    "started_on",
+    "renovated_on",
+    "length_m",
+    "area_km2",
+    "counts_as_of",
+)
+COUNTS_AS_OF = sa.text("counts_as_of")
 CANDIDATE_ORDER = (
     assets.c.level_rank.desc(),
     assets.c.score.desc(),
@@ -32,6 +73,12 @@ CANDIDATE_ORDER = (
 )
 sa.Index("ix_risk_assets_city_rank", assets.c.city, *CANDIDATE_ORDER)
 sa.Index("ix_risk_assets_city_network_rank", assets.c.city, assets.c.network, *CANDIDATE_ORDER)
+sa.Index(
+    "ix_risk_assets_as_of",
+    *(assets.c[name] for name in AS_OF_INDEX_COLUMNS),
+    sqlite_where=COUNTS_AS_OF,
+    postgresql_where=COUNTS_AS_OF,
+)
 
 rollups = sa.Table(
     "risk_rollups",

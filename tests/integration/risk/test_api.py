@@ -7,7 +7,7 @@ import sqlalchemy as sa
 from google.type.date_pb2 import Date
 
 from services.common.auth import Principal, use_principal
-from services.common.errors import InvalidArgument, PermissionDenied
+from services.common.errors import InvalidArgument, NotFound, PermissionDenied
 from services.risk.storage.schema import rollups
 from tests.integration.risk.conftest import ASSETS
 from tests.unit.risk.builders import HANGZHOU, JIAXING
@@ -47,11 +47,6 @@ def test_plan_progress_as_of_a_given_day(servicer):
     with pytest.raises(InvalidArgument) as raised:
         as_caller(ADMIN, servicer.GetPlanProgress, pb.GetPlanProgressRequest(as_of=Date(year=2025)))
     assert raised.value.violations[0].field == "as_of"
-
-
-def test_plan_progress_needs_read_access_to_every_city(servicer):
-    with pytest.raises(PermissionDenied):
-        as_caller(HANGZHOU_READER, servicer.GetPlanProgress, pb.GetPlanProgressRequest())
 
 
 def test_candidates_page_through_a_city_with_reasons(servicer):
@@ -146,3 +141,19 @@ def test_today_is_the_default_as_of(servicer):
     servicer.clock = lambda: date(2023, 12, 31)
     progress = as_caller(ADMIN, servicer.GetPlanProgress, pb.GetPlanProgressRequest())
     assert all(t.expected == 0 for t in progress.targets)
+
+
+def test_one_candidate_by_name_needs_its_city_and_is_found_only_awaiting_renovation(servicer):
+    get = servicer.GetRenovationCandidate
+    name = f"cities/{HANGZHOU}/assets/g1"
+    found = as_caller(HANGZHOU_READER, get, pb.GetRenovationCandidateRequest(name=name))
+    assert (found.asset, found.risk_level, found.must_renovate) == (name, pb.RISK_LEVEL_MAJOR, True)
+    assert [r.rule_id for r in found.reasons] == ["gas.gray_cast_iron"]
+    with pytest.raises(PermissionDenied):
+        request = pb.GetRenovationCandidateRequest(name=f"cities/{JIAXING}/assets/j1")
+        as_caller(HANGZHOU_READER, get, request)
+    with pytest.raises(NotFound):
+        as_caller(ADMIN, get, pb.GetRenovationCandidateRequest(name=f"cities/{HANGZHOU}/assets/v1"))
+    with pytest.raises(InvalidArgument) as raised:
+        as_caller(ADMIN, get, pb.GetRenovationCandidateRequest(name="g1"))
+    assert raised.value.violations[0].field == "name"

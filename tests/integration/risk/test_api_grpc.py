@@ -10,7 +10,7 @@ from services.common.config import Address
 from services.common.grpc_server import GrpcServer
 from services.common.interceptors import client_auth_metadata
 from services.common.token_file import hash_token
-from tests.unit.risk.builders import HANGZHOU
+from tests.unit.risk.builders import HANGZHOU, NINGBO
 from urban.risk.v1 import risk_service_pb2 as pb
 from urban.risk.v1 import risk_service_pb2_grpc
 
@@ -49,10 +49,22 @@ def test_through_a_grpc_server(stub):
     for call, request, metadata, code in [
         (stub.GetPlanProgress, pb.GetPlanProgressRequest(), (), grpc.StatusCode.UNAUTHENTICATED),
         (
-            stub.GetPlanProgress,
-            pb.GetPlanProgressRequest(),
+            stub.ListRenovationCandidates,
+            pb.ListRenovationCandidatesRequest(parent=f"cities/{NINGBO}"),
             reader,
             grpc.StatusCode.PERMISSION_DENIED,
+        ),
+        (
+            stub.GetPlanProgress,
+            pb.GetPlanProgressRequest(city="cities/999999"),
+            reader,
+            grpc.StatusCode.NOT_FOUND,
+        ),
+        (
+            stub.GetPlanProgressHistory,
+            pb.GetPlanProgressHistoryRequest(city="hangzhou"),
+            reader,
+            grpc.StatusCode.INVALID_ARGUMENT,
         ),
         (
             stub.ListRenovationCandidates,
@@ -64,3 +76,22 @@ def test_through_a_grpc_server(stub):
         with pytest.raises(grpc.RpcError) as raised:
             call(request, metadata=metadata, timeout=10)
         assert raised.value.code() == code
+
+
+def test_a_city_token_reads_the_province_and_any_city_but_only_its_own_candidates(stub):
+    reader = client_auth_metadata("urt_hz")
+    province = stub.GetPlanProgress(pb.GetPlanProgressRequest(), metadata=reader, timeout=10)
+    assert len(province.targets) == 6
+    ningbo = stub.GetPlanProgress(
+        pb.GetPlanProgressRequest(city=f"cities/{NINGBO}"), metadata=reader, timeout=10
+    )
+    assert {tuple(c.city for c in t.cities) for t in ningbo.targets} == {(f"cities/{NINGBO}",)}
+    history = stub.GetPlanProgressHistory(
+        pb.GetPlanProgressHistoryRequest(city=f"cities/{NINGBO}"), metadata=reader, timeout=10
+    )
+    assert history.city == f"cities/{NINGBO}" and len(history.targets) == 6
+    with pytest.raises(grpc.RpcError) as raised:
+        stub.ListRenovationCandidates(
+            pb.ListRenovationCandidatesRequest(parent=f"cities/{NINGBO}"), metadata=reader
+        )
+    assert raised.value.code() == grpc.StatusCode.PERMISSION_DENIED

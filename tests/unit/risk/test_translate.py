@@ -130,3 +130,10 @@ def test_page_tokens_round_trip_and_refuse_other_filters_or_garbage():
         with pytest.raises(InvalidArgument) as raised:
             page_token.decode(bad, query)
         assert raised.value.violations[0].field == "page_token"
+
+
+def test_the_creation_day_is_the_day_in_china_standard_time():
+    asset = pipe_asset()
+    asset.create_time.FromSeconds(1_735_660_800)  # 2024-12-31 16:00 UTC, midnight in Zhejiang
+    assert asset_facts(asset).created_on == date(2025, 1, 1)
+    assert asset_facts(pipe_asset()).created_on is None

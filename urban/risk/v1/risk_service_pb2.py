@@ -27,39 +27,59 @@ from google.type import date_pb2 as google_dot_type_dot_date__pb2
 from urban.registry.v1 import resources_pb2 as urban_dot_registry_dot_v1_dot_resources__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n urban/risk/v1/risk_service.proto\x12\rurban.risk.v1\x1a\x1fgoogle/api/field_behavior.proto\x1a\x16google/type/date.proto\x1a!urban/registry/v1/resources.proto\":\n\x16GetPlanProgressRequest\x12 \n\x05\x61s_of\x18\x01 \x01(\x0b\x32\x11.google.type.Date\"\xd5\x01\n\x0cPlanProgress\x12\x14\n\x0cplan_version\x18\x01 \x01(\t\x12\'\n\x0cperiod_start\x18\x02 \x01(\x0b\x32\x11.google.type.Date\x12%\n\nperiod_end\x18\x03 \x01(\x0b\x32\x11.google.type.Date\x12.\n\x07targets\x18\x04 \x03(\x0b\x32\x1d.urban.risk.v1.TargetProgress\x12\x18\n\x10\x61pplied_revision\x18\x05 \x01(\x03\x12\x15\n\rrules_version\x18\x06 \x01(\t\"\xad\x02\n\x0eTargetProgress\x12\x0b\n\x03key\x18\x01 \x01(\t\x12\x13\n\x0b\x64\x65scription\x18\x02 \x01(\t\x12\x0c\n\x04unit\x18\x03 \x01(\t\x12\x14\n\x0ctarget_value\x18\x04 \x01(\x01\x12\x10\n\x08\x61\x63hieved\x18\x05 \x01(\x01\x12\x16\n\x0eprogress_ratio\x18\x06 \x01(\x01\x12\x10\n\x08\x65xpected\x18\x07 \x01(\x01\x12\x1f\n\x17\x65xpected_progress_ratio\x18\x08 \x01(\x01\x12#\n\x08\x64\x65\x61\x64line\x18\t \x01(\x0b\x32\x11.google.type.Date\x12+\n\x06\x63ities\x18\n \x03(\x0b\x32\x1b.urban.risk.v1.CityProgress\x12\x11\n\tnumerator\x18\x0b \x01(\x01\x12\x13\n\x0b\x64\x65nominator\x18\x0c \x01(\x01\"V\n\x0c\x43ityProgress\x12\x0c\n\x04\x63ity\x18\x01 \x01(\t\x12\x10\n\x08\x61\x63hieved\x18\x02 \x01(\x01\x12\x11\n\tnumerator\x18\x03 \x01(\x01\x12\x13\n\x0b\x64\x65nominator\x18\x04 \x01(\x01\"\xd8\x01\n\x1fListRenovationCandidatesRequest\x12\x14\n\x06parent\x18\x01 \x01(\tB\x04\xe2\x41\x01\x02\x12/\n\x07network\x18\x02 \x01(\x0e\x32\x1e.urban.registry.v1.PipeNetwork\x12+\n\tmin_level\x18\x03 \x01(\x0e\x32\x18.urban.risk.v1.RiskLevel\x12\x1a\n\x12must_renovate_only\x18\x04 \x01(\x08\x12\x11\n\tpage_size\x18\x05 \x01(\x05\x12\x12\n\npage_token\x18\x06 \x01(\t\"\x8a\x01\n ListRenovationCandidatesResponse\x12\x36\n\ncandidates\x18\x01 \x03(\x0b\x32\".urban.risk.v1.RenovationCandidate\x12\x17\n\x0fnext_page_token\x18\x02 \x01(\t\x12\x15\n\rrules_version\x18\x03 \x01(\t\"\x86\x03\n\x13RenovationCandidate\x12\r\n\x05\x61sset\x18\x01 \x01(\t\x12/\n\x07network\x18\x02 \x01(\x0e\x32\x1e.urban.registry.v1.PipeNetwork\x12\x31\n\x08material\x18\x03 \x01(\x0e\x32\x1f.urban.registry.v1.PipeMaterial\x12\x10\n\x08length_m\x18\x04 \x01(\x01\x12\x11\n\tage_years\x18\x05 \x01(\x05\x12,\n\nrisk_level\x18\x06 \x01(\x0e\x32\x18.urban.risk.v1.RiskLevel\x12\x12\n\nlikelihood\x18\x07 \x01(\x05\x12\x13\n\x0b\x63onsequence\x18\x08 \x01(\x05\x12\r\n\x05score\x18\t \x01(\x05\x12\x15\n\rmust_renovate\x18\n \x01(\x08\x12+\n\x07reasons\x18\x0b \x03(\x0b\x32\x1a.urban.risk.v1.RuleFinding\x12-\n\x06status\x18\x0c \x01(\x0e\x32\x1d.urban.registry.v1.PipeStatus\"F\n\x0bRuleFinding\x12\x0f\n\x07rule_id\x18\x01 \x01(\t\x12\x13\n\x0b\x64\x65scription\x18\x02 \x01(\t\x12\x11\n\tmandatory\x18\x03 \x01(\x08\"\x18\n\x16VerifyReadModelRequest\"\x94\x01\n\x17VerifyReadModelResponse\x12\x12\n\nconsistent\x18\x01 \x01(\x08\x12\x17\n\x0frollups_checked\x18\x02 \x01(\x03\x12\x16\n\x0e\x61ssets_checked\x18\x03 \x01(\x03\x12\x34\n\x0b\x64ifferences\x18\x04 \x03(\x0b\x32\x1f.urban.risk.v1.RollupDifference\"C\n\x10RollupDifference\x12\x0b\n\x03key\x18\x01 \x01(\t\x12\x0e\n\x06stored\x18\x02 \x01(\x01\x12\x12\n\nrecomputed\x18\x03 \x01(\x01*\x86\x01\n\tRiskLevel\x12\x1a\n\x16RISK_LEVEL_UNSPECIFIED\x10\x00\x12\x12\n\x0eRISK_LEVEL_LOW\x10\x01\x12\x17\n\x13RISK_LEVEL_MODERATE\x10\x02\x12\x1a\n\x16RISK_LEVEL_SIGNIFICANT\x10\x03\x12\x14\n\x10RISK_LEVEL_MAJOR\x10\x04\x32\xc3\x02\n\x0bRiskService\x12U\n\x0fGetPlanProgress\x12%.urban.risk.v1.GetPlanProgressRequest\x1a\x1b.urban.risk.v1.PlanProgress\x12{\n\x18ListRenovationCandidates\x12..urban.risk.v1.ListRenovationCandidatesRequest\x1a/.urban.risk.v1.ListRenovationCandidatesResponse\x12`\n\x0fVerifyReadModel\x12%.urban.risk.v1.VerifyReadModelRequest\x1a&.urban.risk.v1.VerifyReadModelResponseb\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n urban/risk/v1/risk_service.proto\x12\rurban.risk.v1\x1a\x1fgoogle/api/field_behavior.proto\x1a\x16google/type/date.proto\x1a!urban/registry/v1/resources.proto\"N\n\x16GetPlanProgressRequest\x12 \n\x05\x61s_of\x18\x01 \x01(\x0b\x32\x11.google.type.Date\x12\x12\n\x04\x63ity\x18\x02 \x01(\tB\x04\xe2\x41\x01\x01\"\xd5\x01\n\x0cPlanProgress\x12\x14\n\x0cplan_version\x18\x01 \x01(\t\x12\'\n\x0cperiod_start\x18\x02 \x01(\x0b\x32\x11.google.type.Date\x12%\n\nperiod_end\x18\x03 \x01(\x0b\x32\x11.google.type.Date\x12.\n\x07targets\x18\x04 \x03(\x0b\x32\x1d.urban.risk.v1.TargetProgress\x12\x18\n\x10\x61pplied_revision\x18\x05 \x01(\x03\x12\x15\n\rrules_version\x18\x06 \x01(\t\"\xd8\x02\n\x0eTargetProgress\x12\x0b\n\x03key\x18\x01 \x01(\t\x12\x13\n\x0b\x64\x65scription\x18\x02 \x01(\t\x12\x0c\n\x04unit\x18\x03 \x01(\t\x12\x14\n\x0ctarget_value\x18\x04 \x01(\x01\x12\x10\n\x08\x61\x63hieved\x18\x05 \x01(\x01\x12\x16\n\x0eprogress_ratio\x18\x06 \x01(\x01\x12\x10\n\x08\x65xpected\x18\x07 \x01(\x01\x12\x1f\n\x17\x65xpected_progress_ratio\x18\x08 \x01(\x01\x12#\n\x08\x64\x65\x61\x64line\x18\t \x01(\x0b\x32\x11.google.type.Date\x12+\n\x06\x63ities\x18\n \x03(\x0b\x32\x1b.urban.risk.v1.CityProgress\x12\x11\n\tnumerator\x18\x0b \x01(\x01\x12\x13\n\x0b\x64\x65nominator\x18\x0c \x01(\x01\x12)\n\x08schedule\x18\r \x01(\x0b\x32\x17.urban.risk.v1.Schedule\"\x81\x01\n\x0c\x43ityProgress\x12\x0c\n\x04\x63ity\x18\x01 \x01(\t\x12\x10\n\x08\x61\x63hieved\x18\x02 \x01(\x01\x12\x11\n\tnumerator\x18\x03 \x01(\x01\x12\x13\n\x0b\x64\x65nominator\x18\x04 \x01(\x01\x12)\n\x08schedule\x18\x05 \x01(\x0b\x32\x17.urban.risk.v1.Schedule\"\x94\x01\n\x08Schedule\x12-\n\x06status\x18\x01 \x01(\x0e\x32\x1d.urban.risk.v1.ScheduleStatus\x12\r\n\x05\x62\x61sis\x18\x02 \x01(\x01\x12\x16\n\x0eprogress_ratio\x18\x03 \x01(\x01\x12\x1f\n\x17\x65xpected_progress_ratio\x18\x04 \x01(\x01\x12\x11\n\tshortfall\x18\x05 \x01(\x01\"3\n\x1dGetPlanProgressHistoryRequest\x12\x12\n\x04\x63ity\x18\x01 \x01(\tB\x04\xe2\x41\x01\x01\"\x99\x01\n\x13PlanProgressHistory\x12\x14\n\x0cplan_version\x18\x01 \x01(\t\x12\x15\n\rrules_version\x18\x02 \x01(\t\x12\x18\n\x10\x61pplied_revision\x18\x03 \x01(\x03\x12\x0c\n\x04\x63ity\x18\x04 \x01(\t\x12-\n\x07targets\x18\x05 \x03(\x0b\x32\x1c.urban.risk.v1.TargetHistory\"\xa8\x01\n\rTargetHistory\x12\x0b\n\x03key\x18\x01 \x01(\t\x12\x13\n\x0b\x64\x65scription\x18\x02 \x01(\t\x12\x0c\n\x04unit\x18\x03 \x01(\t\x12\x14\n\x0ctarget_value\x18\x04 \x01(\x01\x12#\n\x08\x64\x65\x61\x64line\x18\x05 \x01(\x0b\x32\x11.google.type.Date\x12,\n\x06points\x18\x06 \x03(\x0b\x32\x1c.urban.risk.v1.ProgressPoint\"\xe1\x01\n\rProgressPoint\x12 \n\x05\x61s_of\x18\x01 \x01(\x0b\x32\x11.google.type.Date\x12\x10\n\x08\x61\x63hieved\x18\x02 \x01(\x01\x12\x16\n\x0eprogress_ratio\x18\x03 \x01(\x01\x12\x10\n\x08\x65xpected\x18\x04 \x01(\x01\x12\x1f\n\x17\x65xpected_progress_ratio\x18\x05 \x01(\x01\x12\x11\n\tnumerator\x18\x06 \x01(\x01\x12\x13\n\x0b\x64\x65nominator\x18\x07 \x01(\x01\x12)\n\x08schedule\x18\x08 \x01(\x0b\x32\x17.urban.risk.v1.Schedule\"\xd8\x01\n\x1fListRenovationCandidatesRequest\x12\x14\n\x06parent\x18\x01 \x01(\tB\x04\xe2\x41\x01\x02\x12/\n\x07network\x18\x02 \x01(\x0e\x32\x1e.urban.registry.v1.PipeNetwork\x12+\n\tmin_level\x18\x03 \x01(\x0e\x32\x18.urban.risk.v1.RiskLevel\x12\x1a\n\x12must_renovate_only\x18\x04 \x01(\x08\x12\x11\n\tpage_size\x18\x05 \x01(\x05\x12\x12\n\npage_token\x18\x06 \x01(\t\"3\n\x1dGetRenovationCandidateRequest\x12\x12\n\x04name\x18\x01 \x01(\tB\x04\xe2\x41\x01\x02\"\x8a\x01\n ListRenovationCandidatesResponse\x12\x36\n\ncandidates\x18\x01 \x03(\x0b\x32\".urban.risk.v1.RenovationCandidate\x12\x17\n\x0fnext_page_token\x18\x02 \x01(\t\x12\x15\n\rrules_version\x18\x03 \x01(\t\"\x86\x03\n\x13RenovationCandidate\x12\r\n\x05\x61sset\x18\x01 \x01(\t\x12/\n\x07network\x18\x02 \x01(\x0e\x32\x1e.urban.registry.v1.PipeNetwork\x12\x31\n\x08material\x18\x03 \x01(\x0e\x32\x1f.urban.registry.v1.PipeMaterial\x12\x10\n\x08length_m\x18\x04 \x01(\x01\x12\x11\n\tage_years\x18\x05 \x01(\x05\x12,\n\nrisk_level\x18\x06 \x01(\x0e\x32\x18.urban.risk.v1.RiskLevel\x12\x12\n\nlikelihood\x18\x07 \x01(\x05\x12\x13\n\x0b\x63onsequence\x18\x08 \x01(\x05\x12\r\n\x05score\x18\t \x01(\x05\x12\x15\n\rmust_renovate\x18\n \x01(\x08\x12+\n\x07reasons\x18\x0b \x03(\x0b\x32\x1a.urban.risk.v1.RuleFinding\x12-\n\x06status\x18\x0c \x01(\x0e\x32\x1d.urban.registry.v1.PipeStatus\"F\n\x0bRuleFinding\x12\x0f\n\x07rule_id\x18\x01 \x01(\t\x12\x13\n\x0b\x64\x65scription\x18\x02 \x01(\t\x12\x11\n\tmandatory\x18\x03 \x01(\x08\"\x18\n\x16VerifyReadModelRequest\"\x94\x01\n\x17VerifyReadModelResponse\x12\x12\n\nconsistent\x18\x01 \x01(\x08\x12\x17\n\x0frollups_checked\x18\x02 \x01(\x03\x12\x16\n\x0e\x61ssets_checked\x18\x03 \x01(\x03\x12\x34\n\x0b\x64ifferences\x18\x04 \x03(\x0b\x32\x1f.urban.risk.v1.RollupDifference\"C\n\x10RollupDifference\x12\x0b\n\x03key\x18\x01 \x01(\t\x12\x0e\n\x06stored\x18\x02 \x01(\x01\x12\x12\n\nrecomputed\x18\x03 \x01(\x01*\x86\x01\n\tRiskLevel\x12\x1a\n\x16RISK_LEVEL_UNSPECIFIED\x10\x00\x12\x12\n\x0eRISK_LEVEL_LOW\x10\x01\x12\x17\n\x13RISK_LEVEL_MODERATE\x10\x02\x12\x1a\n\x16RISK_LEVEL_SIGNIFICANT\x10\x03\x12\x14\n\x10RISK_LEVEL_MAJOR\x10\x04*\x8f\x01\n\x0eScheduleStatus\x12\x1f\n\x1bSCHEDULE_STATUS_UNSPECIFIED\x10\x00\x12\x1c\n\x18SCHEDULE_STATUS_ON_TRACK\x10\x01\x12\x1a\n\x16SCHEDULE_STATUS_BEHIND\x10\x02\x12\"\n\x1eSCHEDULE_STATUS_NOT_APPLICABLE\x10\x03\x32\x9b\x04\n\x0bRiskService\x12U\n\x0fGetPlanProgress\x12%.urban.risk.v1.GetPlanProgressRequest\x1a\x1b.urban.risk.v1.PlanProgress\x12j\n\x16GetPlanProgressHistory\x12,.urban.risk.v1.GetPlanProgressHistoryRequest\x1a\".urban.risk.v1.PlanProgressHistory\x12{\n\x18ListRenovationCandidates\x12..urban.risk.v1.ListRenovationCandidatesRequest\x1a/.urban.risk.v1.ListRenovationCandidatesResponse\x12j\n\x16GetRenovationCandidate\x12,.urban.risk.v1.GetRenovationCandidateRequest\x1a\".urban.risk.v1.RenovationCandidate\x12`\n\x0fVerifyReadModel\x12%.urban.risk.v1.VerifyReadModelRequest\x1a&.urban.risk.v1.VerifyReadModelResponseb\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
 _builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'urban.risk.v1.risk_service_pb2', _globals)
 if not _descriptor._USE_C_DESCRIPTORS:
   DESCRIPTOR._loaded_options = None
+  _globals['_GETPLANPROGRESSREQUEST'].fields_by_name['city']._loaded_options = None
+  _globals['_GETPLANPROGRESSREQUEST'].fields_by_name['city']._serialized_options = b'\342A\001\001'
+  _globals['_GETPLANPROGRESSHISTORYREQUEST'].fields_by_name['city']._loaded_options = None
+  _globals['_GETPLANPROGRESSHISTORYREQUEST'].fields_by_name['city']._serialized_options = b'\342A\001\001'
   _globals['_LISTRENOVATIONCANDIDATESREQUEST'].fields_by_name['parent']._loaded_options = None
   _globals['_LISTRENOVATIONCANDIDATESREQUEST'].fields_by_name['parent']._serialized_options = b'\342A\001\002'
-  _globals['_RISKLEVEL']._serialized_start=1883
-  _globals['_RISKLEVEL']._serialized_end=2017
+  _globals['_GETRENOVATIONCANDIDATEREQUEST'].fields_by_name['name']._loaded_options = None
+  _globals['_GETRENOVATIONCANDIDATEREQUEST'].fields_by_name['name']._serialized_options = b'\342A\001\002'
+  _globals['_RISKLEVEL']._serialized_start=2802
+  _globals['_RISKLEVEL']._serialized_end=2936
+  _globals['_SCHEDULESTATUS']._serialized_start=2939
+  _globals['_SCHEDULESTATUS']._serialized_end=3082
   _globals['_GETPLANPROGRESSREQUEST']._serialized_start=143
-  _globals['_GETPLANPROGRESSREQUEST']._serialized_end=201
-  _globals['_PLANPROGRESS']._serialized_start=204
-  _globals['_PLANPROGRESS']._serialized_end=417
-  _globals['_TARGETPROGRESS']._serialized_start=420
-  _globals['_TARGETPROGRESS']._serialized_end=721
-  _globals['_CITYPROGRESS']._serialized_start=723
-  _globals['_CITYPROGRESS']._serialized_end=809
-  _globals['_LISTRENOVATIONCANDIDATESREQUEST']._serialized_start=812
-  _globals['_LISTRENOVATIONCANDIDATESREQUEST']._serialized_end=1028
-  _globals['_LISTRENOVATIONCANDIDATESRESPONSE']._serialized_start=1031
-  _globals['_LISTRENOVATIONCANDIDATESRESPONSE']._serialized_end=1169
-  _globals['_RENOVATIONCANDIDATE']._serialized_start=1172
-  _globals['_RENOVATIONCANDIDATE']._serialized_end=1562
-  _globals['_RULEFINDING']._serialized_start=1564
-  _globals['_RULEFINDING']._serialized_end=1634
-  _globals['_VERIFYREADMODELREQUEST']._serialized_start=1636
-  _globals['_VERIFYREADMODELREQUEST']._serialized_end=1660
-  _globals['_VERIFYREADMODELRESPONSE']._serialized_start=1663
-  _globals['_VERIFYREADMODELRESPONSE']._serialized_end=1811
-  _globals['_ROLLUPDIFFERENCE']._serialized_start=1813
-  _globals['_ROLLUPDIFFERENCE']._serialized_end=1880
-  _globals['_RISKSERVICE']._serialized_start=2020
-  _globals['_RISKSERVICE']._serialized_end=2343
+  _globals['_GETPLANPROGRESSREQUEST']._serialized_end=221
+  _globals['_PLANPROGRESS']._serialized_start=224
+  _globals['_PLANPROGRESS']._serialized_end=437
+  _globals['_TARGETPROGRESS']._serialized_start=440
+  _globals['_TARGETPROGRESS']._serialized_end=784
+  _globals['_CITYPROGRESS']._serialized_start=787
+  _globals['_CITYPROGRESS']._serialized_end=916
+  _globals['_SCHEDULE']._serialized_start=919
+  _globals['_SCHEDULE']._serialized_end=1067
+  _globals['_GETPLANPROGRESSHISTORYREQUEST']._serialized_start=1069
+  _globals['_GETPLANPROGRESSHISTORYREQUEST']._serialized_end=1120
+  _globals['_PLANPROGRESSHISTORY']._serialized_start=1123
+  _globals['_PLANPROGRESSHISTORY']._serialized_end=1276
+  _globals['_TARGETHISTORY']._serialized_start=1279
+  _globals['_TARGETHISTORY']._serialized_end=1447
+  _globals['_PROGRESSPOINT']._serialized_start=1450
+  _globals['_PROGRESSPOINT']._serialized_end=1675
+  _globals['_LISTRENOVATIONCANDIDATESREQUEST']._serialized_start=1678
+  _globals['_LISTRENOVATIONCANDIDATESREQUEST']._serialized_end=1894
+  _globals['_GETRENOVATIONCANDIDATEREQUEST']._serialized_start=1896
+  _globals['_GETRENOVATIONCANDIDATEREQUEST']._serialized_end=1947
+  _globals['_LISTRENOVATIONCANDIDATESRESPONSE']._serialized_start=1950
+  _globals['_LISTRENOVATIONCANDIDATESRESPONSE']._serialized_end=2088
+  _globals['_RENOVATIONCANDIDATE']._serialized_start=2091
+  _globals['_RENOVATIONCANDIDATE']._serialized_end=2481
+  _globals['_RULEFINDING']._serialized_start=2483
+  _globals['_RULEFINDING']._serialized_end=2553
+  _globals['_VERIFYREADMODELREQUEST']._serialized_start=2555
+  _globals['_VERIFYREADMODELREQUEST']._serialized_end=2579
+  _globals['_VERIFYREADMODELRESPONSE']._serialized_start=2582
+  _globals['_VERIFYREADMODELRESPONSE']._serialized_end=2730
+  _globals['_ROLLUPDIFFERENCE']._serialized_start=2732
+  _globals['_ROLLUPDIFFERENCE']._serialized_end=2799
+  _globals['_RISKSERVICE']._serialized_start=3085
+  _globals['_RISKSERVICE']._serialized_end=3624
 # @@protoc_insertion_point(module_scope)

@@ -17,17 +17,30 @@ class RiskLevel(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     RISK_LEVEL_MODERATE: _ClassVar[RiskLevel]
     RISK_LEVEL_SIGNIFICANT: _ClassVar[RiskLevel]
     RISK_LEVEL_MAJOR: _ClassVar[RiskLevel]
+
+class ScheduleStatus(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
+    __slots__ = ()
+    SCHEDULE_STATUS_UNSPECIFIED: _ClassVar[ScheduleStatus]
+    SCHEDULE_STATUS_ON_TRACK: _ClassVar[ScheduleStatus]
+    SCHEDULE_STATUS_BEHIND: _ClassVar[ScheduleStatus]
+    SCHEDULE_STATUS_NOT_APPLICABLE: _ClassVar[ScheduleStatus]
 RISK_LEVEL_UNSPECIFIED: RiskLevel
 RISK_LEVEL_LOW: RiskLevel
 RISK_LEVEL_MODERATE: RiskLevel
 RISK_LEVEL_SIGNIFICANT: RiskLevel
 RISK_LEVEL_MAJOR: RiskLevel
+SCHEDULE_STATUS_UNSPECIFIED: ScheduleStatus
+SCHEDULE_STATUS_ON_TRACK: ScheduleStatus
+SCHEDULE_STATUS_BEHIND: ScheduleStatus
+SCHEDULE_STATUS_NOT_APPLICABLE: ScheduleStatus
 
 class GetPlanProgressRequest(_message.Message):
-    __slots__ = ("as_of",)
+    __slots__ = ("as_of", "city")
     AS_OF_FIELD_NUMBER: _ClassVar[int]
+    CITY_FIELD_NUMBER: _ClassVar[int]
     as_of: _date_pb2.Date
-    def __init__(self, as_of: _Optional[_Union[_date_pb2.Date, _Mapping]] = ...) -> None: ...
+    city: str
+    def __init__(self, as_of: _Optional[_Union[_date_pb2.Date, _Mapping]] = ..., city: _Optional[str] = ...) -> None: ...
 
 class PlanProgress(_message.Message):
     __slots__ = ("plan_version", "period_start", "period_end", "targets", "applied_revision", "rules_version")
@@ -46,7 +59,7 @@ class PlanProgress(_message.Message):
     def __init__(self, plan_version: _Optional[str] = ..., period_start: _Optional[_Union[_date_pb2.Date, _Mapping]] = ..., period_end: _Optional[_Union[_date_pb2.Date, _Mapping]] = ..., targets: _Optional[_Iterable[_Union[TargetProgress, _Mapping]]] = ..., applied_revision: _Optional[int] = ..., rules_version: _Optional[str] = ...) -> None: ...
 
 class TargetProgress(_message.Message):
-    __slots__ = ("key", "description", "unit", "target_value", "achieved", "progress_ratio", "expected", "expected_progress_ratio", "deadline", "cities", "numerator", "denominator")
+    __slots__ = ("key", "description", "unit", "target_value", "achieved", "progress_ratio", "expected", "expected_progress_ratio", "deadline", "cities", "numerator", "denominator", "schedule")
     KEY_FIELD_NUMBER: _ClassVar[int]
     DESCRIPTION_FIELD_NUMBER: _ClassVar[int]
     UNIT_FIELD_NUMBER: _ClassVar[int]
@@ -59,6 +72,7 @@ class TargetProgress(_message.Message):
     CITIES_FIELD_NUMBER: _ClassVar[int]
     NUMERATOR_FIELD_NUMBER: _ClassVar[int]
     DENOMINATOR_FIELD_NUMBER: _ClassVar[int]
+    SCHEDULE_FIELD_NUMBER: _ClassVar[int]
     key: str
     description: str
     unit: str
@@ -71,19 +85,92 @@ class TargetProgress(_message.Message):
     cities: _containers.RepeatedCompositeFieldContainer[CityProgress]
     numerator: float
     denominator: float
-    def __init__(self, key: _Optional[str] = ..., description: _Optional[str] = ..., unit: _Optional[str] = ..., target_value: _Optional[float] = ..., achieved: _Optional[float] = ..., progress_ratio: _Optional[float] = ..., expected: _Optional[float] = ..., expected_progress_ratio: _Optional[float] = ..., deadline: _Optional[_Union[_date_pb2.Date, _Mapping]] = ..., cities: _Optional[_Iterable[_Union[CityProgress, _Mapping]]] = ..., numerator: _Optional[float] = ..., denominator: _Optional[float] = ...) -> None: ...
+    schedule: Schedule
+    def __init__(self, key: _Optional[str] = ..., description: _Optional[str] = ..., unit: _Optional[str] = ..., target_value: _Optional[float] = ..., achieved: _Optional[float] = ..., progress_ratio: _Optional[float] = ..., expected: _Optional[float] = ..., expected_progress_ratio: _Optional[float] = ..., deadline: _Optional[_Union[_date_pb2.Date, _Mapping]] = ..., cities: _Optional[_Iterable[_Union[CityProgress, _Mapping]]] = ..., numerator: _Optional[float] = ..., denominator: _Optional[float] = ..., schedule: _Optional[_Union[Schedule, _Mapping]] = ...) -> None: ...
 
 class CityProgress(_message.Message):
-    __slots__ = ("city", "achieved", "numerator", "denominator")
+    __slots__ = ("city", "achieved", "numerator", "denominator", "schedule")
     CITY_FIELD_NUMBER: _ClassVar[int]
     ACHIEVED_FIELD_NUMBER: _ClassVar[int]
     NUMERATOR_FIELD_NUMBER: _ClassVar[int]
     DENOMINATOR_FIELD_NUMBER: _ClassVar[int]
+    SCHEDULE_FIELD_NUMBER: _ClassVar[int]
     city: str
     achieved: float
     numerator: float
     denominator: float
-    def __init__(self, city: _Optional[str] = ..., achieved: _Optional[float] = ..., numerator: _Optional[float] = ..., denominator: _Optional[float] = ...) -> None: ...
+    schedule: Schedule
+    def __init__(self, city: _Optional[str] = ..., achieved: _Optional[float] = ..., numerator: _Optional[float] = ..., denominator: _Optional[float] = ..., schedule: _Optional[_Union[Schedule, _Mapping]] = ...) -> None: ...
+
+class Schedule(_message.Message):
+    __slots__ = ("status", "basis", "progress_ratio", "expected_progress_ratio", "shortfall")
+    STATUS_FIELD_NUMBER: _ClassVar[int]
+    BASIS_FIELD_NUMBER: _ClassVar[int]
+    PROGRESS_RATIO_FIELD_NUMBER: _ClassVar[int]
+    EXPECTED_PROGRESS_RATIO_FIELD_NUMBER: _ClassVar[int]
+    SHORTFALL_FIELD_NUMBER: _ClassVar[int]
+    status: ScheduleStatus
+    basis: float
+    progress_ratio: float
+    expected_progress_ratio: float
+    shortfall: float
+    def __init__(self, status: _Optional[_Union[ScheduleStatus, str]] = ..., basis: _Optional[float] = ..., progress_ratio: _Optional[float] = ..., expected_progress_ratio: _Optional[float] = ..., shortfall: _Optional[float] = ...) -> None: ...
+
+class GetPlanProgressHistoryRequest(_message.Message):
+    __slots__ = ("city",)
+    CITY_FIELD_NUMBER: _ClassVar[int]
+    city: str
+    def __init__(self, city: _Optional[str] = ...) -> None: ...
+
+class PlanProgressHistory(_message.Message):
+    __slots__ = ("plan_version", "rules_version", "applied_revision", "city", "targets")
+    PLAN_VERSION_FIELD_NUMBER: _ClassVar[int]
+    RULES_VERSION_FIELD_NUMBER: _ClassVar[int]
+    APPLIED_REVISION_FIELD_NUMBER: _ClassVar[int]
+    CITY_FIELD_NUMBER: _ClassVar[int]
+    TARGETS_FIELD_NUMBER: _ClassVar[int]
+    plan_version: str
+    rules_version: str
+    applied_revision: int
+    city: str
+    targets: _containers.RepeatedCompositeFieldContainer[TargetHistory]
+    def __init__(self, plan_version: _Optional[str] = ..., rules_version: _Optional[str] = ..., applied_revision: _Optional[int] = ..., city: _Optional[str] = ..., targets: _Optional[_Iterable[_Union[TargetHistory, _Mapping]]] = ...) -> None: ...
+
+class TargetHistory(_message.Message):
+    __slots__ = ("key", "description", "unit", "target_value", "deadline", "points")
+    KEY_FIELD_NUMBER: _ClassVar[int]
+    DESCRIPTION_FIELD_NUMBER: _ClassVar[int]
+    UNIT_FIELD_NUMBER: _ClassVar[int]
+    TARGET_VALUE_FIELD_NUMBER: _ClassVar[int]
+    DEADLINE_FIELD_NUMBER: _ClassVar[int]
+    POINTS_FIELD_NUMBER: _ClassVar[int]
+    key: str
+    description: str
+    unit: str
+    target_value: float
+    deadline: _date_pb2.Date
+    points: _containers.RepeatedCompositeFieldContainer[ProgressPoint]
+    def __init__(self, key: _Optional[str] = ..., description: _Optional[str] = ..., unit: _Optional[str] = ..., target_value: _Optional[float] = ..., deadline: _Optional[_Union[_date_pb2.Date, _Mapping]] = ..., points: _Optional[_Iterable[_Union[ProgressPoint, _Mapping]]] = ...) -> None: ...
+
+class ProgressPoint(_message.Message):
+    __slots__ = ("as_of", "achieved", "progress_ratio", "expected", "expected_progress_ratio", "numerator", "denominator", "schedule")
+    AS_OF_FIELD_NUMBER: _ClassVar[int]
+    ACHIEVED_FIELD_NUMBER: _ClassVar[int]
+    PROGRESS_RATIO_FIELD_NUMBER: _ClassVar[int]
+    EXPECTED_FIELD_NUMBER: _ClassVar[int]
+    EXPECTED_PROGRESS_RATIO_FIELD_NUMBER: _ClassVar[int]
+    NUMERATOR_FIELD_NUMBER: _ClassVar[int]
+    DENOMINATOR_FIELD_NUMBER: _ClassVar[int]
+    SCHEDULE_FIELD_NUMBER: _ClassVar[int]
+    as_of: _date_pb2.Date
+    achieved: float
+    progress_ratio: float
+    expected: float
+    expected_progress_ratio: float
+    numerator: float
+    denominator: float
+    schedule: Schedule
+    def __init__(self, as_of: _Optional[_Union[_date_pb2.Date, _Mapping]] = ..., achieved: _Optional[float] = ..., progress_ratio: _Optional[float] = ..., expected: _Optional[float] = ..., expected_progress_ratio: _Optional[float] = ..., numerator: _Optional[float] = ..., denominator: _Optional[float] = ..., schedule: _Optional[_Union[Schedule, _Mapping]] = ...) -> None: ...
 
 class ListRenovationCandidatesRequest(_message.Message):
     __slots__ = ("parent", "network", "min_level", "must_renovate_only", "page_size", "page_token")
@@ -100,6 +187,12 @@ class ListRenovationCandidatesRequest(_message.Message):
     page_size: int
     page_token: str
     def __init__(self, parent: _Optional[str] = ..., network: _Optional[_Union[_resources_pb2.PipeNetwork, str]] = ..., min_level: _Optional[_Union[RiskLevel, str]] = ..., must_renovate_only: _Optional[bool] = ..., page_size: _Optional[int] = ..., page_token: _Optional[str] = ...) -> None: ...
+
+class GetRenovationCandidateRequest(_message.Message):
+    __slots__ = ("name",)
+    NAME_FIELD_NUMBER: _ClassVar[int]
+    name: str
+    def __init__(self, name: _Optional[str] = ...) -> None: ...
 
 class ListRenovationCandidatesResponse(_message.Message):
     __slots__ = ("candidates", "next_page_token", "rules_version")

@@ -40,10 +40,20 @@ class RiskServiceStub:
                 request_serializer=urban_dot_risk_dot_v1_dot_risk__service__pb2.GetPlanProgressRequest.SerializeToString,
                 response_deserializer=urban_dot_risk_dot_v1_dot_risk__service__pb2.PlanProgress.FromString,
                 _registered_method=True)
+        self.GetPlanProgressHistory = channel.unary_unary(
+                '/urban.risk.v1.RiskService/GetPlanProgressHistory',
+                request_serializer=urban_dot_risk_dot_v1_dot_risk__service__pb2.GetPlanProgressHistoryRequest.SerializeToString,
+                response_deserializer=urban_dot_risk_dot_v1_dot_risk__service__pb2.PlanProgressHistory.FromString,
+                _registered_method=True)
         self.ListRenovationCandidates = channel.unary_unary(
                 '/urban.risk.v1.RiskService/ListRenovationCandidates',
                 request_serializer=urban_dot_risk_dot_v1_dot_risk__service__pb2.ListRenovationCandidatesRequest.SerializeToString,
                 response_deserializer=urban_dot_risk_dot_v1_dot_risk__service__pb2.ListRenovationCandidatesResponse.FromString,
+                _registered_method=True)
+        self.GetRenovationCandidate = channel.unary_unary(
+                '/urban.risk.v1.RiskService/GetRenovationCandidate',
+                request_serializer=urban_dot_risk_dot_v1_dot_risk__service__pb2.GetRenovationCandidateRequest.SerializeToString,
+                response_deserializer=urban_dot_risk_dot_v1_dot_risk__service__pb2.RenovationCandidate.FromString,
                 _registered_method=True)
         self.VerifyReadModel = channel.unary_unary(
                 '/urban.risk.v1.RiskService/VerifyReadModel',
@@ -58,6 +68,16 @@ class RiskServiceServicer:
 
     def GetPlanProgress(self, request, context):
         """Progress against every plan target, province-wide and per city.
+        Any valid token may read it, for the province or any city: it is an aggregate.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def GetPlanProgressHistory(self, request, context):
+        """Month by month from the period's start to the current month: each target's cumulative
+        achievement as the assets' own dates put it at each month's end, beside the straight-line
+        expectation. Read as GetPlanProgress is.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
@@ -65,6 +85,15 @@ class RiskServiceServicer:
 
     def ListRenovationCandidates(self, request, context):
         """Pipe segments of a city ranked by risk, with the rules that flag them.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def GetRenovationCandidate(self, request, context):
+        """One pipe segment awaiting renovation, as ListRenovationCandidates reports it; NOT_FOUND for
+        any other asset (unknown, deleted, not a pipe, renovated or retired). Needs the city's read
+        scope.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
@@ -85,10 +114,20 @@ def add_RiskServiceServicer_to_server(servicer, server):
                     request_deserializer=urban_dot_risk_dot_v1_dot_risk__service__pb2.GetPlanProgressRequest.FromString,
                     response_serializer=urban_dot_risk_dot_v1_dot_risk__service__pb2.PlanProgress.SerializeToString,
             ),
+            'GetPlanProgressHistory': grpc.unary_unary_rpc_method_handler(
+                    servicer.GetPlanProgressHistory,
+                    request_deserializer=urban_dot_risk_dot_v1_dot_risk__service__pb2.GetPlanProgressHistoryRequest.FromString,
+                    response_serializer=urban_dot_risk_dot_v1_dot_risk__service__pb2.PlanProgressHistory.SerializeToString,
+            ),
             'ListRenovationCandidates': grpc.unary_unary_rpc_method_handler(
                     servicer.ListRenovationCandidates,
                     request_deserializer=urban_dot_risk_dot_v1_dot_risk__service__pb2.ListRenovationCandidatesRequest.FromString,
                     response_serializer=urban_dot_risk_dot_v1_dot_risk__service__pb2.ListRenovationCandidatesResponse.SerializeToString,
+            ),
+            'GetRenovationCandidate': grpc.unary_unary_rpc_method_handler(
+                    servicer.GetRenovationCandidate,
+                    request_deserializer=urban_dot_risk_dot_v1_dot_risk__service__pb2.GetRenovationCandidateRequest.FromString,
+                    response_serializer=urban_dot_risk_dot_v1_dot_risk__service__pb2.RenovationCandidate.SerializeToString,
             ),
             'VerifyReadModel': grpc.unary_unary_rpc_method_handler(
                     servicer.VerifyReadModel,
@@ -135,6 +174,33 @@ class RiskService:
             _registered_method=True)
 
     @staticmethod
+    def GetPlanProgressHistory(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/urban.risk.v1.RiskService/GetPlanProgressHistory',
+            urban_dot_risk_dot_v1_dot_risk__service__pb2.GetPlanProgressHistoryRequest.SerializeToString,
+            urban_dot_risk_dot_v1_dot_risk__service__pb2.PlanProgressHistory.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
     def ListRenovationCandidates(request,
             target,
             options=(),
@@ -151,6 +217,33 @@ class RiskService:
             '/urban.risk.v1.RiskService/ListRenovationCandidates',
             urban_dot_risk_dot_v1_dot_risk__service__pb2.ListRenovationCandidatesRequest.SerializeToString,
             urban_dot_risk_dot_v1_dot_risk__service__pb2.ListRenovationCandidatesResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def GetRenovationCandidate(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/urban.risk.v1.RiskService/GetRenovationCandidate',
+            urban_dot_risk_dot_v1_dot_risk__service__pb2.GetRenovationCandidateRequest.SerializeToString,
+            urban_dot_risk_dot_v1_dot_risk__service__pb2.RenovationCandidate.FromString,
             options,
             channel_credentials,
             insecure,
