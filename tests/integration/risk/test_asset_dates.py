@@ -65,7 +65,7 @@ def test_an_upgraded_read_model_fills_the_dates_of_the_rows_it_holds(database_ur
         config = Config()
         config.set_main_option("script_location", str(db.MIGRATIONS))
         config.attributes["connection"] = connection
-        command.upgrade(config, "0002")  # the revision before the dates
+        command.upgrade(config, "0003")  # the revision before the dates
         connection.execute(sa.insert(assets).values(
             name=VILLAGE.name, city=VILLAGE.city, kind=VILLAGE.kind, version=1, revision=1,
             deleted=False, facts=codec.encode(VILLAGE), must_renovate=False,
