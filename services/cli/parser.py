@@ -3,7 +3,14 @@
 import argparse
 import os
 
-from services.cli import asset_commands, exporting, importing, progress_command, token_command
+from services.cli import (
+    asset_commands,
+    check_command,
+    exporting,
+    importing,
+    progress_command,
+    token_command,
+)
 from services.cli.options import iso_date
 from services.cli.sources import FORMATS
 from services.registry.domain.kinds import KINDS
@@ -22,8 +29,8 @@ def build_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     common = argparse.ArgumentParser(add_help=False)
     _add_connection_options(common, defaults=False)
-    for add in (_add_import, _add_export, _add_get, _add_list, _add_delete, _add_cities,
-                _add_progress, _add_token):
+    for add in (_add_import, _add_export, _add_get, _add_list, _add_delete, _add_check,
+                _add_cities, _add_progress, _add_token):
         add(commands, common)
     return parser
 
@@ -103,6 +110,13 @@ def _add_delete(commands, common) -> None:
     command.add_argument("--allow-missing", action="store_true",
                          help="succeed when the asset does not exist")
     command.set_defaults(run=asset_commands.run_delete)
+
+
+def _add_check(commands, common) -> None:
+    command = commands.add_parser("check", parents=[common],
+                                  help="list stored assets that break the registry's rules")
+    _add_selection(command)
+    command.set_defaults(run=check_command.run_check)
 
 
 def _add_cities(commands, common) -> None:
