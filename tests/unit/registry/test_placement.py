@@ -91,7 +91,8 @@ def test_a_district_that_does_not_hold_the_geometry_is_named_with_the_one_that_d
 
 def test_a_geometry_in_another_city_names_the_division_it_lies_in():
     in_wenzhou = point(120.65, 28.01)
-    assert problems(asset_at(in_wenzhou)) == ["coordinates lie in 鹿城区 330302, not in 杭州市 330100"]
+    expected = "coordinates lie in 鹿城区 330302, not in 杭州市 330100"
+    assert problems(asset_at(in_wenzhou)) == [expected]
 
 
 def test_the_whole_line_must_lie_within_the_tolerance():

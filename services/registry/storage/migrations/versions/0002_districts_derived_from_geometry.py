@@ -53,10 +53,10 @@ _changes = sa.table(
 def upgrade() -> None:
     connection = op.get_bind()
     now = dt.datetime.now(dt.UTC)
-    without_district = sa.select(_assets.c.name, _assets.c.city_code, _assets.c.body).where(
+    without_district = sa.select(_assets.c.city_code, _assets.c.body).where(
         _assets.c.district_code.is_(None), _assets.c.deleted.is_(False)
     )
-    for name, city_code, body in connection.execute(without_district).fetchall():
+    for city_code, body in connection.execute(without_district).fetchall():
         asset = resources_pb2.Asset.FromString(body)
         district = _district_of(asset, city_code)
         if district:
@@ -94,9 +94,8 @@ def _fill(connection, asset: resources_pb2.Asset, district: str, before: bytes, 
 def _next_version(connection) -> int:
     if connection.dialect.name == "postgresql":
         return connection.execute(sa.text("SELECT nextval('asset_version')")).scalar_one()
-    return connection.execute(
-        sa.text("UPDATE counters SET value = value + 1 WHERE name = 'asset_version' RETURNING value")
-    ).scalar_one()
+    take = "UPDATE counters SET value = value + 1 WHERE name = 'asset_version' RETURNING value"
+    return connection.execute(sa.text(take)).scalar_one()
 
 
 def downgrade() -> None:
