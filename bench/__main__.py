@@ -11,6 +11,7 @@ from pathlib import Path
 from bench import (
     batch_upsert,
     bulk_load,
+    bulk_places,
     databases,
     machine,
     risk_delay,
@@ -21,7 +22,7 @@ from bench.registry_process import RegistryProcess
 
 BENCHMARKS = {
     module.NAME: module
-    for module in (batch_upsert, update_latency, risk_scrape, risk_delay, bulk_load)
+    for module in (batch_upsert, update_latency, risk_scrape, risk_delay, bulk_load, bulk_places)
 }
 
 
