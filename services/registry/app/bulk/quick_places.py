@@ -6,6 +6,7 @@ polygon operation is needed beyond a vectorized point-in-polygon test on the fir
 Every other geometry is checked by placement itself, asset by asset.
 """
 
+import functools
 import math
 from collections.abc import Callable
 
@@ -36,12 +37,14 @@ def placed_districts(
     when some asset's geometry lies where placement's rules refuse it."""
     districts = list(columns.district_codes)
     settled = _settled_lines(columns, lines, city_of, districts)
-    for position, text in enumerate(columns.geojsons):
-        if text and position not in settled:
-            city = city_of(columns.city_codes[position])
-            if check_placement(assets[position], city):
-                return None
-            districts[position] = districts[position] or derived_district(text, city)
+    texts = columns.geojsons
+    if len(settled) == len(texts) - texts.count(""):
+        return districts
+    for position in [p for p, text in enumerate(texts) if text and p not in settled]:
+        city = city_of(columns.city_codes[position])
+        if check_placement(assets[position], city):
+            return None
+        districts[position] = districts[position] or derived_district(texts[position], city)
     return districts
 
 
@@ -49,30 +52,47 @@ def _settled_lines(columns: Columns, lines: Lines, city_of: CityLookup, district
     """Positions of the lines the quick test settles; writes their derived districts."""
     if not lines.positions:
         return set()
-    near = _within_reach(lines)
-    candidates = np.asarray(lines.positions)[near]
-    chosen = candidates.tolist()
-    longitudes = lines.longitudes[lines.starts[near]]
-    latitudes = lines.latitudes[lines.starts[near]]
-    given = np.array([districts[p] for p in chosen], dtype="U6")
-    city_codes = np.array([columns.city_codes[p] for p in chosen], dtype="U6")
-    unsettled = np.ones(len(chosen), dtype=bool)
-    for city_code in set(city_codes.tolist()):
-        open_in_city = unsettled & (city_codes == city_code)
+    codes = _division_codes()
+    number = {code: index for index, code in enumerate(codes)}
+    given = np.fromiter(map(number.get, map(districts.__getitem__, lines.positions)), np.intp)
+    city_of_line = [columns.city_codes[position] for position in lines.positions]
+    longitudes = lines.longitudes[lines.starts]
+    latitudes = lines.latitudes[lines.starts]
+    placed = np.full(len(lines.positions), NOT_PLACED)
+    open_ = _within_reach(lines)
+    for city_code in set(city_of_line):
+        in_city = open_ & _equal(city_of_line, city_code)
         for division in districts_of(city_of(city_code)):
-            wanted = open_in_city & ((given == division.code) | (given == ""))
+            wanted = in_city & ((given == number[division.code]) | (given == number[""]))
             wanted &= _in_box(division.geometry.bounds, longitudes, latitudes)
-            if not wanted.any():
-                continue
-            inside = np.zeros(len(chosen), dtype=bool)
-            inside[wanted] = shapely.contains_xy(
-                division.geometry, longitudes[wanted], latitudes[wanted]
-            )
-            for position in candidates[inside].tolist():
-                districts[position] = division.code
-            unsettled &= ~inside
-            open_in_city &= ~inside
-    return set(candidates[~unsettled].tolist())
+            if wanted.any():
+                inside = np.zeros(len(placed), dtype=bool)
+                inside[wanted] = shapely.contains_xy(
+                    division.geometry, longitudes[wanted], latitudes[wanted]
+                )
+                placed[inside] = number[division.code]
+                in_city &= ~inside
+    settled = placed != NOT_PLACED
+    chosen = np.asarray(lines.positions)[settled].tolist()
+    for position, code in zip(chosen, codes[placed[settled]].tolist(), strict=True):
+        districts[position] = code
+    return set(chosen)
+
+
+NOT_PLACED = -1
+
+
+@functools.cache
+def _division_codes() -> np.ndarray:
+    """Every division's code, then '' (no district given)."""
+    return np.array([*zhejiang().divisions, ""], dtype=object)
+
+
+def _equal(values: list[str], value: str) -> np.ndarray | bool:
+    """values[i] == value for each i; True (for all) in the usual batch of one city."""
+    if values.count(value) == len(values):
+        return True
+    return np.array(values, dtype=object) == value
 
 
 def _in_box(bounds: tuple, longitudes: np.ndarray, latitudes: np.ndarray) -> np.ndarray:
