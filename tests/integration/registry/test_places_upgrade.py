@@ -55,7 +55,8 @@ def stored_by_the_first_release(database_url: str) -> None:
         if connection.dialect.name == "postgresql":
             connection.execute(sa.text("SELECT setval('asset_version', 4)"))
         else:
-            connection.execute(sa.text("UPDATE counters SET value = 4 WHERE name = 'asset_version'"))
+            take = "UPDATE counters SET value = 4 WHERE name = 'asset_version'"
+            connection.execute(sa.text(take))
     engine.dispose()
 
 
