@@ -25,6 +25,8 @@ def check_placement(
         return []
     places = places or zhejiang()
     geometry = shapely.from_geojson(asset.geojson)
+    if not geometry.is_valid:  # a self-intersecting ring, say: its area is what counts
+        geometry = shapely.make_valid(geometry)
     city_codes = [division.code for division in districts_of(city)]
     expected = [(city_codes, f"{city.display_name} {city.code}")]
     if asset.district_code:

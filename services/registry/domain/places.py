@@ -53,10 +53,20 @@ class Area:
         return self._widened.covers(self._to_local(geometry))
 
     def point_outside(self, geometry: BaseGeometry) -> tuple[float, float]:
-        """A point of `geometry` outside the widened area, as (longitude, latitude)."""
-        outside = self._to_local(geometry).difference(self._widened)
-        point = outside.representative_point()
-        longitude, latitude = self._projection.inverse(point.x, point.y)
+        """A point of `geometry` outside the widened area, as (longitude, latitude): its first
+        vertex outside, else a point of an edge that leaves the area."""
+        local = self._to_local(geometry)
+        vertices = shapely.get_coordinates(local)
+        outside = ~shapely.contains_xy(self._widened, vertices[:, 0], vertices[:, 1])
+        if outside.any():
+            x, y = vertices[outside.argmax()]
+        else:
+            try:
+                point = local.difference(self._widened).representative_point()
+                x, y = point.x, point.y
+            except shapely.errors.GEOSException:
+                x, y = vertices[0]
+        longitude, latitude = self._projection.inverse(x, y)
         return float(longitude), float(latitude)
 
     def distance_m(self, longitude: float, latitude: float) -> float:
