@@ -174,3 +174,10 @@ def test_the_tolerance_reaches_into_a_hole_from_its_edge(ring_and_enclave):
     assert ring.covers(shapely.Point(*one_km_in))
     assert not ring.covers(shapely.Point(120.2, 30.2))  # the hole's centre, 9.6 km from it
     assert ring_and_enclave.area(["330101", "330199"]).covers(shapely.Point(120.2, 30.2))
+
+
+def test_a_self_intersecting_polygon_is_checked_by_its_area():
+    bow_tie = [[120.1, 30.2], [120.2, 30.3], [120.2, 30.2], [120.1, 30.3], [120.1, 30.2]]
+    assert problems(asset_at({"type": "Polygon", "coordinates": [bow_tie]})) == []
+    far = [[x + 1.0, y] for x, y in bow_tie]  # in Ningbo, Shaoxing and the sea
+    assert problems(asset_at({"type": "Polygon", "coordinates": [far]}))
