@@ -1,8 +1,9 @@
 """placement's rules applied to a batch's line strings at once, with exact checks for the rest.
 
 A line whose first coordinate lies strictly inside a district, and whose bounding box lies
-within QUICK_REACH_M of that coordinate, lies inside the district widened by the tolerance: no
-polygon operation is needed beyond a vectorized point-in-polygon test on the first coordinate.
+within QUICK_REACH_FRACTION of the tolerance from that coordinate, lies inside the district
+widened by the tolerance: no polygon operation is needed beyond a vectorized point-in-polygon
+test on the first coordinate.
 Every other geometry is checked by placement itself, asset by asset.
 """
 
