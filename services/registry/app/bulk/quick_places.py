@@ -37,11 +37,12 @@ def placed_districts(
     """The district each asset is stored with (given, derived, or '' without geometry), or None
     when some asset's geometry lies where placement's rules refuse it."""
     districts = list(columns.district_codes)
-    settled = _settled_lines(columns, lines, city_of, districts)
+    unsettled = _unsettled_lines(columns, lines, city_of, districts)
     texts = columns.geojsons
-    if len(settled) == len(texts) - texts.count(""):
-        return districts
-    for position in [p for p, text in enumerate(texts) if text and p not in settled]:
+    if len(lines.positions) < len(texts) - texts.count(""):
+        vouched = set(lines.positions)
+        unsettled += [p for p, text in enumerate(texts) if text and p not in vouched]
+    for position in unsettled:
         city = city_of(columns.city_codes[position])
         if check_placement(assets[position], city):
             return None
@@ -49,12 +50,13 @@ def placed_districts(
     return districts
 
 
-def _settled_lines(columns: Columns, lines: Lines, city_of: CityLookup, districts: list) -> set:
-    """Positions of the lines the quick test settles; writes their derived districts."""
+def _unsettled_lines(columns: Columns, lines: Lines, city_of: CityLookup, districts: list):
+    """Positions of the lines the quick test cannot settle; writes the derived districts of
+    those it settles."""
     if not lines.positions:
-        return set()
+        return []
     codes = _division_codes()
-    number = {code: index for index, code in enumerate(codes)}
+    number = _numbers()
     given = np.fromiter(map(number.get, map(districts.__getitem__, lines.positions)), np.intp)
     city_of_line = [columns.city_codes[position] for position in lines.positions]
     longitudes = lines.longitudes[lines.starts]
@@ -73,14 +75,21 @@ def _settled_lines(columns: Columns, lines: Lines, city_of: CityLookup, district
                 )
                 placed[inside] = number[division.code]
                 in_city &= ~inside
-    settled = placed != NOT_PLACED
-    chosen = np.asarray(lines.positions)[settled].tolist()
-    for position, code in zip(chosen, codes[placed[settled]].tolist(), strict=True):
+    positions = np.asarray(lines.positions)
+    derived = (placed != NOT_PLACED) & (given == number[""])
+    for position, code in zip(
+        positions[derived].tolist(), codes[placed[derived]].tolist(), strict=True
+    ):
         districts[position] = code
-    return set(chosen)
+    return positions[placed == NOT_PLACED].tolist()
 
 
 NOT_PLACED = -1
+
+
+@functools.cache
+def _numbers() -> dict[str, int]:
+    return {code: index for index, code in enumerate(_division_codes())}
 
 
 @functools.cache
