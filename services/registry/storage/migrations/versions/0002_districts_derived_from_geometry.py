@@ -25,6 +25,7 @@ branch_labels = None
 depends_on = None
 
 ACTOR = "registry-migration"
+CHUNK = 1000  # assets read at once
 _assets = sa.table(
     "assets",
     sa.column("name", sa.String),
@@ -53,14 +54,19 @@ _changes = sa.table(
 def upgrade() -> None:
     connection = op.get_bind()
     now = dt.datetime.now(dt.UTC)
-    without_district = sa.select(_assets.c.city_code, _assets.c.body).where(
+    without_district = sa.select(_assets.c.name).where(
         _assets.c.district_code.is_(None), _assets.c.deleted.is_(False)
     )
-    for city_code, body in connection.execute(without_district).fetchall():
-        asset = resources_pb2.Asset.FromString(body)
-        district = _district_of(asset, city_code)
-        if district:
-            _fill(connection, asset, district, body, now)
+    names = connection.execute(without_district).scalars().all()
+    for start in range(0, len(names), CHUNK):
+        chunk = sa.select(_assets.c.city_code, _assets.c.body).where(
+            _assets.c.name.in_(names[start : start + CHUNK])
+        )
+        for city_code, body in connection.execute(chunk).fetchall():
+            asset = resources_pb2.Asset.FromString(body)
+            district = _district_of(asset, city_code)
+            if district:
+                _fill(connection, asset, district, body, now)
 
 
 def _district_of(asset: resources_pb2.Asset, city_code: str) -> str:
