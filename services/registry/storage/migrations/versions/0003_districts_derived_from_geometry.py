@@ -4,7 +4,7 @@ A data migration: each asset it fills gets a new version and an UPDATED change i
 (actor `registry-migration`), which the sequencer numbers once the registry runs. Assets whose
 geometry is malformed or lies outside their city keep no district; `urban check` lists them.
 
-Revision ID: 0002
+Revision ID: 0003
 """
 
 import datetime as dt
@@ -19,8 +19,8 @@ from services.registry.domain.kinds import kind_of
 from services.registry.domain.placement import derived_district
 from urban.registry.v1 import resources_pb2
 
-revision = "0002"
-down_revision = "0001"
+revision = "0003"
+down_revision = "0002"
 branch_labels = None
 depends_on = None
 
