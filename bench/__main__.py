@@ -11,6 +11,7 @@ from pathlib import Path
 from bench import (
     batch_upsert,
     bulk_load,
+    bulk_places,
     databases,
     machine,
     risk_delay,
@@ -22,7 +23,10 @@ from bench.registry_process import RegistryProcess
 
 BENCHMARKS = {
     module.NAME: module
-    for module in (batch_upsert, update_latency, risk_scrape, risk_delay, bulk_load, risk_progress)
+    for module in (
+        batch_upsert, update_latency, risk_scrape, risk_delay, bulk_load, bulk_places,
+        risk_progress,
+    )
 }
 
 

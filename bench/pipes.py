@@ -6,26 +6,13 @@ import random
 
 from google.type import date_pb2
 
+from services.demo.places import district_codes, point_in
 from urban.registry.v1 import resources_pb2 as r
 
 CITY_CODE = "330100"
 PARENT = f"cities/{CITY_CODE}"
-# Hangzhou's districts and counties, each with a point near its centre (longitude, latitude).
-DISTRICTS = {
-    "330102": (120.171, 30.250),  # 上城区
-    "330105": (120.150, 30.320),  # 拱墅区
-    "330106": (120.130, 30.260),  # 西湖区
-    "330108": (120.210, 30.210),  # 滨江区
-    "330109": (120.260, 30.180),  # 萧山区
-    "330110": (120.000, 30.420),  # 余杭区
-    "330111": (119.960, 30.050),  # 富阳区
-    "330112": (119.720, 30.230),  # 临安区
-    "330113": (120.300, 30.420),  # 临平区
-    "330114": (120.500, 30.300),  # 钱塘区
-    "330122": (119.690, 29.800),  # 桐庐县
-    "330127": (119.040, 29.610),  # 淳安县
-    "330182": (119.280, 29.470),  # 建德市
-}
+# Hangzhou's districts and counties (the registry's reference divisions).
+DISTRICTS = tuple(district_codes(CITY_CODE))
 
 
 def _materials(*names: str) -> tuple[int, ...]:
@@ -77,7 +64,7 @@ def pipe_segments(count: int, seed: int = 2024) -> list[r.Asset]:
 
 
 def pipe_segment(index: int, generate: random.Random) -> r.Asset:
-    district = generate.choice(list(DISTRICTS))
+    district = generate.choice(DISTRICTS)
     spec = _spec(generate)
     return r.Asset(
         name=asset_name(index),
@@ -85,7 +72,7 @@ def pipe_segment(index: int, generate: random.Random) -> r.Asset:
         district_code=district,
         external_id=f"HZ-GIS-{index:08d}",
         labels={"source": "hangzhou-gis", "survey": str(generate.choice((2019, 2021, 2023)))},
-        geojson=_route(DISTRICTS[district], spec.length_m, generate),
+        geojson=_route(district, spec.length_m, generate),
         pipe_segment=spec,
     )
 
@@ -118,10 +105,9 @@ def _renovation_date(generate: random.Random) -> date_pb2.Date:
     return date_pb2.Date(year=generate.randint(2019, 2024), month=generate.randint(1, 12), day=15)
 
 
-def _route(centre: tuple[float, float], length_m: float, generate: random.Random) -> str:
-    """A straight LineString of about `length_m`, a few kilometres from `centre`."""
-    longitude = centre[0] + generate.uniform(-0.05, 0.05)
-    latitude = centre[1] + generate.uniform(-0.05, 0.05)
+def _route(district: str, length_m: float, generate: random.Random) -> str:
+    """A straight LineString of about `length_m`, starting well inside the district."""
+    longitude, latitude = point_in(district, generate)
     heading = generate.uniform(0, 2 * math.pi)
     degrees = length_m / METRES_PER_DEGREE
     end = (longitude + degrees * math.cos(heading), latitude + degrees * math.sin(heading))

@@ -11,6 +11,8 @@ warm-up. Exits 1 when the goal is missed.
 """
 
 import argparse
+import functools
+import json
 import random
 import sys
 import tempfile
@@ -29,6 +31,7 @@ from bench.redis_feed import REDIS_URL, RedisRegistryProcess, redis_prefix
 from bench.risk_process import RiskConfig, RiskProcess
 from services.common.interceptors import client_auth_metadata
 from services.common.tokens import add_token
+from services.demo.places import district_codes, point_in
 from urban.registry.v1 import registry_service_pb2 as api
 from urban.registry.v1 import registry_service_pb2_grpc
 from urban.registry.v1 import resources_pb2 as r
@@ -284,10 +287,18 @@ class Soak:
         return 0 if met else 1
 
 
+@functools.cache
+def _line_in(city_code: str) -> str:
+    """A short line inside the city's first district, the same on every call."""
+    start = point_in(district_codes(city_code)[0], random.Random(city_code))
+    end = [round(start[0] + 0.001, 6), round(start[1] + 0.001, 6)]
+    return json.dumps({"type": "LineString", "coordinates": [list(start), end]})
+
+
 def _pipe(name: str, length_m: float) -> r.Asset:
     return r.Asset(
         name=name, display_name="Soak pipe",
-        geojson='{"type":"LineString","coordinates":[[120.15,30.27],[120.16,30.28]]}',
+        geojson=_line_in(name.split("/")[1]),
         pipe_segment=r.PipeSegment(
             network=r.PIPE_NETWORK_GAS, material=r.PIPE_MATERIAL_DUCTILE_IRON, diameter_mm=200,
             length_m=length_m, commissioned_year=1995, status=r.PIPE_STATUS_IN_SERVICE),

@@ -15,7 +15,8 @@ TINY_RUN = [
     "--concurrency", "4", "--client-processes", "2", "--assets", "16",
     "--scrape-assets", "3000", "--scrape-small-assets", "300", "--scrape-runs", "2",
     "--query-runs", "1", "--delay-rate", "50", "--delay-duration", "1", "--delay-assets", "16",
-    "--delay-senders", "4", "--poll-interval", "0.02",
+    "--delay-senders", "4", "--poll-interval", "0.02", "--places-count", "500",
+    "--places-rounds", "1",
 ]  # fmt: skip
 
 
@@ -45,3 +46,4 @@ def test_every_benchmark_runs_and_prints_its_figures():
     assert "update_latency sqlite: goal " in run.stdout
     assert "risk_scrape sqlite: 3000 assets: scrape " in run.stdout
     assert "risk_delay sqlite: watch + SQLite: commit to metric over 50 revisions" in run.stdout
+    assert "bulk_places sqlite: with checks " in run.stdout

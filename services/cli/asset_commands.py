@@ -108,11 +108,13 @@ def _delete(connection: Connection, name: str, args) -> bool:
 def run_cities(args, connection: Connection) -> int:
     response = connection.registry.ListCities(api.ListCitiesRequest(page_size=1000))
     table = Table("code", "display_name", "english_name", "urban_population", "size_class",
-                  "parent")
+                  "parent", "districts")
     for city in response.cities:
         size = enum_label(resources_pb2.CitySizeClass, city.size_class)
+        districts = ", ".join(f"{d.display_name} {d.code}" for d in city.districts)
         table.add_row(city.code, city.display_name, city.english_name,
-                      f"{city.urban_population:,}", size, city.parent.removeprefix("cities/"))
+                      f"{city.urban_population:,}", size, city.parent.removeprefix("cities/"),
+                      districts)
     stdout_console().print(table)
     return 0
 

@@ -6,6 +6,7 @@ import os
 from services.cli import (
     asset_commands,
     candidates_command,
+    check_command,
     exporting,
     importing,
     progress_command,
@@ -29,8 +30,8 @@ def build_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     common = argparse.ArgumentParser(add_help=False)
     _add_connection_options(common, defaults=False)
-    for add in (_add_import, _add_export, _add_get, _add_list, _add_delete, _add_cities,
-                _add_progress, _add_candidates, _add_token):
+    for add in (_add_import, _add_export, _add_get, _add_list, _add_delete, _add_check,
+                _add_cities, _add_progress, _add_candidates, _add_token):
         add(commands, common)
     return parser
 
@@ -126,6 +127,13 @@ def _add_delete(commands, common) -> None:
     command.add_argument("--allow-missing", action="store_true",
                          help="succeed when the asset does not exist")
     command.set_defaults(run=asset_commands.run_delete)
+
+
+def _add_check(commands, common) -> None:
+    command = commands.add_parser("check", parents=[common],
+                                  help="list stored assets that break the registry's rules")
+    _add_selection(command)
+    command.set_defaults(run=check_command.run_check)
 
 
 def _add_cities(commands, common) -> None:

@@ -1,44 +1,68 @@
-"""Where the demo's assets lie: each reference city's centre and its weight in the data set."""
+"""Where the demo's assets lie: each reference city's weight in the data set, and points inside
+its real districts (the registry's reference boundaries)."""
 
+import functools
 import random
 from dataclasses import dataclass
+
+import shapely
+
+from services.registry.domain.cities import REFERENCE_CITIES
+from services.registry.domain.districts import districts_of
+from services.registry.domain.places import zhejiang
+
+# How far inside its district a random point lies at least, where the district is wide enough:
+# about 500 m, so that a compound's square or a pipe of a few hundred metres stays inside.
+INNER_MARGIN_DEGREES = 0.005
 
 
 @dataclass(frozen=True)
 class Place:
+    """A district of a city: `code` is the city's."""
+
     code: str
-    longitude: float
-    latitude: float
-    weight: float  # share of the province's assets, roughly by urban population
+    district_code: str
 
     def district(self, rng: random.Random) -> str:
-        if not self.code.endswith("00"):
-            return self.code
-        return f"{self.code[:4]}{rng.choice(['02', '03', '04', '05', '06', '08', '10'])}"
+        return self.district_code
 
-    def point(self, rng: random.Random, spread: float = 0.12) -> tuple[float, float]:
-        return (
-            round(self.longitude + rng.uniform(-spread, spread), 6),
-            round(self.latitude + rng.uniform(-spread, spread), 6),
-        )
+    def point(self, rng: random.Random) -> tuple[float, float]:
+        return point_in(self.district_code, rng)
 
 
-PLACES = (
-    Place("330100", 120.16, 30.27, 8.7),
-    Place("330200", 121.55, 29.87, 3.6),
-    Place("330300", 120.70, 28.00, 2.4),
-    Place("330400", 120.76, 30.75, 0.9),
-    Place("330500", 120.09, 30.89, 0.7),
-    Place("330600", 120.58, 30.03, 2.2),
-    Place("330700", 119.65, 29.08, 0.8),
-    Place("330800", 118.87, 28.94, 0.5),
-    Place("330900", 122.21, 29.99, 0.6),
-    Place("331000", 121.42, 28.66, 1.3),
-    Place("331100", 119.92, 28.45, 0.45),
-    Place("330782", 120.07, 29.31, 1.2),
-    Place("330282", 121.27, 30.17, 1.1),
-)
+# Share of the province's assets, roughly by urban population.
+WEIGHTS = {
+    "330100": 8.7, "330200": 3.6, "330300": 2.4, "330400": 0.9, "330500": 0.7, "330600": 2.2,
+    "330700": 0.8, "330800": 0.5, "330900": 0.6, "331000": 1.3, "331100": 0.45, "330782": 1.2,
+    "330282": 1.1,
+}  # fmt: skip
+_CITIES = {city.code: city for city in REFERENCE_CITIES}
 
 
 def pick_place(rng: random.Random) -> Place:
-    return rng.choices(PLACES, weights=[place.weight for place in PLACES])[0]
+    code = rng.choices(list(WEIGHTS), weights=list(WEIGHTS.values()))[0]
+    return Place(code, rng.choice(district_codes(code)))
+
+
+def district_codes(city_code: str) -> list[str]:
+    return [division.code for division in districts_of(_CITIES[city_code])]
+
+
+def point_in(district_code: str, rng: random.Random) -> tuple[float, float]:
+    """A random point well inside the district (six decimals), deterministic per `rng`."""
+    inner = _inner(district_code)
+    west, south, east, north = inner.bounds
+    while True:
+        longitude = round(rng.uniform(west, east), 6)
+        latitude = round(rng.uniform(south, north), 6)
+        if shapely.contains_xy(inner, longitude, latitude):
+            return longitude, latitude
+
+
+@functools.cache
+def _inner(district_code: str):
+    geometry = zhejiang().divisions[district_code].geometry
+    inner = geometry.buffer(-INNER_MARGIN_DEGREES)
+    inner = geometry if inner.is_empty else inner
+    shapely.prepare(inner)
+    return inner

@@ -23,7 +23,7 @@ def drainage_zone(place, rng: random.Random, today: dt.date):
         assessed_return_period_years=assessed,
         assessment_date=message(day_between(rng, dt.date(2022, 1, 1), today)),
     )
-    return spec, square(place, rng, 0.02)
+    return spec, square(place, rng, 0.01)
 
 
 def waterlogging_point(place, rng: random.Random, today: dt.date):

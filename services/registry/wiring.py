@@ -20,6 +20,7 @@ from services.registry.app.assets import AssetUseCases
 from services.registry.app.cities import CityDirectory
 from services.registry.app.feed import ChangeFeed
 from services.registry.app.transactions import Transactions
+from services.registry.domain.places import zhejiang
 from services.registry.metrics import RegistryCollector
 from services.registry.relay import CHECKPOINT, RedisRelay
 from services.registry.storage import RegistryStorage
@@ -78,6 +79,7 @@ class Registry:
         return RedisRelay(self.storage, self.feed, client, settings.redis_prefix)
 
     def start(self, serve_metrics: bool = True) -> int:
+        zhejiang()  # the divisions and their index load before the first request needs them
         self.storage.prepare()
         self.feed.start()
         if self.relay:

@@ -4,6 +4,7 @@ import datetime as dt
 
 from services.common.errors import FieldViolation, invalid
 from services.registry.domain.cities import City
+from services.registry.domain.districts import districts_of
 from services.registry.domain.names import city_name, parse_city_name
 from services.registry.storage.records import timestamp
 from urban.registry.v1 import resources_pb2
@@ -27,6 +28,12 @@ def city_message(city: City, version: int, update_time: dt.datetime) -> resource
         parent=city_name(city.parent_code) if city.parent_code else "",
         etag=f'"{version}"',
         update_time=timestamp(update_time),
+        districts=[
+            resources_pb2.District(
+                code=d.code, display_name=d.display_name, english_name=d.english_name
+            )
+            for d in districts_of(city)
+        ],
     )
 
 

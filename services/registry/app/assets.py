@@ -17,7 +17,8 @@ from services.registry.app.stamping import content_of
 from services.registry.app.transactions import Transactions
 from services.registry.domain import names
 from services.registry.domain.cities import City
-from services.registry.domain.masks import apply_update_mask
+from services.registry.domain.masks import FULL_REPLACEMENT, apply_update_mask
+from services.registry.domain.placement import place
 from services.registry.domain.validation import validate_asset
 from services.registry.storage import RegistryStorage, reads
 from urban.registry.v1 import registry_service_pb2 as api
@@ -79,6 +80,8 @@ class AssetUseCases:
         def plan(changes: ChangeSet) -> resources_pb2.Asset:
             content = self._updated_content(changes, request)
             content.name = name
+            if _district_to_derive_again(changes.current(name), request, content):
+                content.ClearField("district_code")
             self._validate(content, city)
             changes.stage_put(content)
             return changes.write(persist=not request.validate_only)[0]
@@ -140,15 +143,29 @@ class AssetUseCases:
         )
 
     def _validate(self, content: resources_pb2.Asset, city: City) -> None:
+        """Raises InvalidArgument for an invalid asset; gives a valid one its derived district."""
         violations = validate_asset(content, city, today=self.today())
         if violations:
             raise invalid([violation.under("asset") for violation in violations])
+        place(content, city)
 
     def _known_city(self, code: str, field: str = "asset.name") -> City:
         city = self._cities.get(code)
         if city is None:
             raise invalid([FieldViolation(field, f"unknown city {code}")])
         return city
+
+
+def _district_to_derive_again(
+    stored: resources_pb2.Asset | None, request: api.UpdateAssetRequest, content
+) -> bool:
+    """A stored district goes with its geometry: when the geometry changes and the request
+    leaves the district empty, the district is derived again."""
+    if stored is None or content.geojson == stored.geojson:
+        return False
+    paths = list(request.update_mask.paths)
+    replaces_district = not paths or FULL_REPLACEMENT in paths or "district_code" in paths
+    return not (replaces_district and request.asset.district_code)
 
 
 _RESPONSE_TYPES = {

@@ -7,6 +7,7 @@ from services.common.errors import FieldViolation, InvalidArgument, invalid
 from services.registry.app.stamping import content_of
 from services.registry.domain import names
 from services.registry.domain.cities import City
+from services.registry.domain.placement import place
 from services.registry.domain.validation import validate_asset
 from urban.registry.v1 import registry_service_pb2 as api
 from urban.registry.v1 import resources_pb2
@@ -18,7 +19,8 @@ CityLookup = Callable[[str], City | None]
 def valid_batch(
     request: api.BatchUpsertAssetsRequest, city_of: CityLookup, today: dt.date
 ) -> list[resources_pb2.Asset]:
-    """The items' contents, or InvalidArgument naming every violation as `assets[i].…`."""
+    """The items' contents, or InvalidArgument naming every violation as `assets[i].…`. A
+    content without a district gets the one its geometry lies in."""
     parent_code = names.parse_parent(request.parent)
     if parent_code is not None and city_of(parent_code) is None:
         raise invalid([FieldViolation("parent", f"unknown city {parent_code}")])
@@ -32,6 +34,8 @@ def valid_batch(
         contents.append(content_of(asset))
     if violations:
         raise invalid(violations)
+    for content in contents:
+        place(content, city_of(names.parse_asset_name(content.name)[0]))
     return contents
 
 

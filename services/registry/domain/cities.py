@@ -1,10 +1,7 @@
 """Cities, their size classes (国发〔2014〕51号) and Zhejiang's reference data."""
 
 import enum
-import re
 from dataclasses import dataclass
-
-_DISTRICT_CODE = re.compile(r"[0-9]{6}")
 
 
 class SizeClass(enum.IntEnum):
@@ -54,16 +51,6 @@ class City:
     @property
     def is_prefecture(self) -> bool:
         return self.code.endswith("00")
-
-
-def district_belongs_to(district_code: str, city: City) -> bool:
-    """A prefecture holds the other codes sharing its first four digits; a county-level city
-    is its own only district."""
-    if _DISTRICT_CODE.fullmatch(district_code) is None:
-        return False
-    if city.is_prefecture:
-        return district_code[:4] == city.code[:4] and district_code != city.code
-    return district_code == city.code
 
 
 # Urban resident population around 2020 (DOMAIN.md).

@@ -6,10 +6,12 @@ Callers prefix the paths for their request (`asset.`, `assets[17].`) with FieldV
 import datetime
 
 from services.common.errors import FieldViolation
-from services.registry.domain.cities import City, district_belongs_to
+from services.registry.domain.cities import City
 from services.registry.domain.date_checks import check_dates
+from services.registry.domain.districts import district_belongs_to
 from services.registry.domain.geometry import check_geojson
 from services.registry.domain.kinds import KINDS, kind_of, spec_of
+from services.registry.domain.placement import check_placement
 from services.registry.domain.spec_checks import check_spec
 from services.registry.domain.text_checks import check_text
 from urban.registry.v1 import resources_pb2
@@ -20,11 +22,15 @@ def validate_asset(
 ) -> list[FieldViolation]:
     """Every rule the asset breaks; an empty list means it is valid."""
     kind = kind_of(asset)
+    district = _check_district(asset.district_code, city)
+    geometry = check_geojson(asset.geojson, kind)
+    placement = [] if district or geometry else check_placement(asset, city)
     return [
         *_check_kind(kind),
-        *_check_district(asset.district_code, city),
+        *district,
         *check_text(asset),
-        *check_geojson(asset.geojson, kind),
+        *geometry,
+        *placement,
         *_check_spec(asset, kind, today),
     ]
 
@@ -39,7 +45,7 @@ def _check_district(district_code: str, city: City) -> list[FieldViolation]:
     if not district_code or district_belongs_to(district_code, city):
         return []
     description = (
-        f"district_code {district_code!r} is not a six-digit code of a district of "
+        f"district_code {district_code!r} is not one of the districts of "
         f"city {city.code} ({city.english_name})"
     )
     return [FieldViolation("district_code", description)]

@@ -3,6 +3,8 @@
 import csv
 from pathlib import Path
 
+from tests.placing import line_in_city
+
 PIPE_HEADER = ("asset_id", "display_name", "network", "material", "diameter_mm", "length_m",
                "commissioned_year", "lined", "status", "renovation_completion_date", "geojson")
 LINE = '{"type":"LineString","coordinates":[[120.15,30.27],[120.16,30.28]]}'
@@ -23,6 +25,8 @@ def pipe_row(number: int, **changes) -> dict[str, str]:
         "geojson": LINE,
     }
     row.update(changes)
+    if "city" in changes and "geojson" not in changes and changes["city"] != "330100":
+        row["geojson"] = line_in_city(changes["city"])  # inside the row's own city
     return row
 
 

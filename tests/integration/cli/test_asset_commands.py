@@ -1,11 +1,15 @@
-"""`urban get`, `urban list`, `urban delete` and `urban cities`."""
+"""`urban get`, `urban list`, `urban delete`, `urban cities` and `urban check`."""
 
+import datetime as dt
 import json
 
 import pytest
 
+from services.registry.storage.records import asset_row
+from services.registry.storage.schema import assets
 from tests.integration.cli.files import pipes_csv
 from tests.integration.cli.registry_state import stored
+from tests.integration.registry.assets import pipe
 
 HANGZHOU_PIPES = ("--city", "330100", "--kind", "pipe_segment", "--quiet")
 FIRST = "cities/330100/assets/gas-000000"
@@ -98,3 +102,35 @@ def test_delete_allow_missing_says_which_were_absent(urban, admin, three_pipes):
         f"deleted {FIRST}", "cities/330100/assets/gas-000009 was absent"
     ]
     assert len(stored(admin)) == 2
+
+
+def test_cities_lists_each_citys_districts(urban):
+    outcome = urban("cities")
+    assert "临平区 330113" in outcome.out and "钱塘区 330114" in outcome.out
+    assert "下城区" not in outcome.out
+
+
+def store_unchecked(registry, asset) -> None:
+    """Stores an asset as a registry of the first release would have, without today's rules."""
+    now = dt.datetime.now(dt.UTC)
+    asset.version, asset.etag = 1, '"1"'
+    asset.create_time.FromDatetime(now)
+    asset.update_time.FromDatetime(now)
+    with registry.storage.engine.begin() as connection:
+        connection.execute(assets.insert().values(asset_row(asset)))
+
+
+def test_check_lists_the_assets_that_break_the_rules(urban, registry, three_pipes):
+    stale = pipe("cities/330100/assets/gas-xiacheng-7")
+    stale.district_code = "330103"  # 下城区, merged into 拱墅区 in 2021
+    store_unchecked(registry, stale)
+    outcome = urban("check", "--city", "330100")
+    assert outcome.code == 1
+    assert "gas-xiacheng-7" in outcome.out and "district_code" in outcome.out
+    assert FIRST not in outcome.out
+    assert outcome.err_lines == ["1 of 4 assets break the registry's rules"]
+
+
+def test_check_of_valid_assets_passes(urban, three_pipes):
+    outcome = urban("check")
+    assert (outcome.code, outcome.err_lines) == (0, ["0 of 3 assets break the registry's rules"])

@@ -178,7 +178,7 @@ def test_a_token_without_the_city_gets_one_line_naming_the_scope(urban, admin, t
 
 
 def test_a_failure_part_way_says_how_far_the_import_got(urban, admin, tokens, tmp_path):
-    rows = [{**pipe_row(n), "city": "330100" if n < 2000 else "330200"} for n in range(2500)]
+    rows = [pipe_row(n, city="330100" if n < 2000 else "330200") for n in range(2500)]
     path = write_csv(tmp_path / "two-cities.csv", rows)
     outcome = urban("import", str(path), "--kind", "pipe_segment", "--quiet", "--parallel", "1",
                     token=tokens["hangzhou"])

@@ -16,7 +16,7 @@ def requests_for(city: str) -> dict[str, object]:
     name = f"cities/{city}/assets/a"
     return {
         "CreateAsset": api.CreateAssetRequest(
-            parent=f"cities/{city}", asset_id="n", asset=pipe("")
+            parent=f"cities/{city}", asset_id="n", asset=pipe(f"cities/{city}/assets/n")
         ),
         "UpdateAsset": api.UpdateAssetRequest(asset=pipe(name), allow_missing=True),
         "DeleteAsset": api.DeleteAssetRequest(name=name, allow_missing=True),
@@ -81,7 +81,8 @@ def test_city_scoped_readers_read_only_their_city(clients):
 
 def test_write_implies_read_and_the_token_name_is_the_actor(clients):
     ningbo = clients["ningbo"]
-    ningbo.CreateAsset(api.CreateAssetRequest(parent="cities/330200", asset_id="n", asset=pipe("")))
+    asset = pipe("cities/330200/assets/n")
+    ningbo.CreateAsset(api.CreateAssetRequest(parent="cities/330200", asset_id="n", asset=asset))
     assert ningbo.GetAsset(api.GetAssetRequest(name="cities/330200/assets/n")).name
     change = clients["admin"].ListChanges(api.ListChangesRequest()).changes[0]
     assert change.actor == "ningbo"

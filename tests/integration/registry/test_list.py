@@ -6,6 +6,7 @@ import grpc
 
 from tests.integration.registry.assets import compound, pipe
 from tests.integration.registry.errors import call_error, violations
+from tests.placing import line_in_district
 from urban.registry.v1 import registry_service_pb2 as api
 from urban.registry.v1 import resources_pb2 as r
 
@@ -70,6 +71,7 @@ def test_filters_by_kind_status_district_and_label(admin):
         status=r.PIPE_STATUS_RENOVATED,
         renovation_completion_date={"year": 2025, "month": 5, "day": 1},
     )
+    renovated.geojson = line_in_district("330105")  # its district derived: 拱墅区
     upsert(admin, [in_district, renovated, compound("cities/330100/assets/c")])
     assert list_all(admin, filter='kind = "old_compound"') == ["cities/330100/assets/c"]
     assert list_all(admin, filter="status = renovated") == ["cities/330100/assets/b"]

@@ -2,10 +2,12 @@
 
 import datetime
 import json
+import random
 
 from google.type import date_pb2
 
 from services.common.errors import FieldViolation
+from services.demo.places import point_in
 from services.registry.domain.cities import REFERENCE_CITIES
 from services.registry.domain.validation import validate_asset
 from urban.registry.v1 import resources_pb2 as r
@@ -20,6 +22,11 @@ def date(year: int, month: int, day: int) -> date_pb2.Date:
 
 def point(longitude: float = 120.15, latitude: float = 30.28) -> str:
     return json.dumps({"type": "Point", "coordinates": [longitude, latitude]})
+
+
+def point_in_district(district_code: str) -> str:
+    """A point well inside the district, the same on every call."""
+    return point(*point_in(district_code, random.Random(district_code)))
 
 
 PIPE_LINE = json.dumps({"type": "LineString", "coordinates": [[120.15, 30.28], [120.16, 30.29]]})

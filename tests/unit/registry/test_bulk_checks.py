@@ -9,9 +9,12 @@ from google.protobuf.descriptor import FieldDescriptor
 from google.type import date_pb2
 
 from services.registry.app.bulk.columns import Columns
-from services.registry.app.bulk.quick_checks import batch_passes
+from services.registry.app.bulk.quick_checks import batch_passes, quick_districts
 from services.registry.app.bulk.validation import item_violations
 from services.registry.domain.cities import REFERENCE_CITIES
+from services.registry.domain.placement import derived_district
+from services.registry.domain.places import zhejiang
+from services.registry.domain.validation import validate_asset
 
 from .assets import SPECS, TODAY, make_asset
 
@@ -170,3 +173,51 @@ def _break_spec_field(generate: random.Random, spec) -> None:
         setattr(spec, field.name, generate.choice(NUMBERS))
     else:
         setattr(spec, field.name, int(generate.choice([n for n in NUMBERS if math.isfinite(n)])))
+
+
+HANGZHOU_DISTRICTS = [
+    "", "330102", "330105", "330106", "330108", "330109", "330110", "330111", "330112",
+    "330113", "330114", "330122", "330127", "330182",
+]  # fmt: skip
+
+
+def _pipe_near_boundaries(generate: random.Random, number: int):
+    """A pipe around Hangzhou's urban districts, whose boundaries it often crosses or nears,
+    with a district of Hangzhou or none, and lengths up to about 3 km."""
+    asset = make_asset("pipe_segment")
+    asset.name = f"cities/330100/assets/p-{number}"
+    start = [round(generate.uniform(119.9, 120.6), 6), round(generate.uniform(30.05, 30.55), 6)]
+    own = zhejiang().containing(*start)
+    choice = generate.random()
+    if choice < 0.3 and own is not None:
+        asset.district_code = own.code
+    elif choice < 0.5:
+        asset.district_code = generate.choice(HANGZHOU_DISTRICTS)
+    step = generate.choice((0.0005, 0.005, 0.015, 0.03))
+    points = [start]
+    for _ in range(generate.choice((1, 1, 2, 4))):
+        last = points[-1]
+        points.append([round(c + generate.uniform(-step, step), 6) for c in last])
+    separators = generate.choice(((",", ":"), (", ", ": ")))
+    asset.geojson = json.dumps({"type": "LineString", "coordinates": points}, separators=separators)
+    return asset
+
+
+def test_the_quick_placement_agrees_with_the_exact_rules_and_derives_the_same_districts():
+    generate = random.Random(10)
+    settled_quickly = 0
+    for trial in range(300):
+        assets = [_pipe_near_boundaries(generate, n) for n in range(generate.randint(1, 6))]
+        columns = Columns.of(assets)
+        quick = quick_districts(assets, columns, "330100", CITIES.get, TODAY)
+        exact = [validate_asset(asset, CITIES["330100"], today=TODAY) for asset in assets]
+        if quick is None:
+            assert any(exact), trial
+            continue
+        assert not any(exact), trial
+        derived = [
+            a.district_code or derived_district(a.geojson, CITIES["330100"]) for a in assets
+        ]
+        assert quick == derived
+        settled_quickly += 1
+    assert settled_quickly > 10

@@ -6,9 +6,9 @@ from services.registry.domain.cities import (
     REFERENCE_CITIES,
     City,
     SizeClass,
-    district_belongs_to,
     size_class_of,
 )
+from services.registry.domain.districts import district_belongs_to
 from urban.registry.v1 import resources_pb2
 
 BY_CODE = {city.code: city for city in REFERENCE_CITIES}
@@ -93,7 +93,11 @@ YIWU = City("330782", "义乌市", "Yiwu", 1_184_000, parent_code="330700")
     ("district_code", "city", "belongs"),
     [
         ("330105", HANGZHOU, True),
-        ("330183", HANGZHOU, True),
+        ("330114", HANGZHOU, True),
+        ("330183", HANGZHOU, False),  # 富阳市 became 富阳区 330111 in 2014
+        ("330103", HANGZHOU, False),  # 下城区, merged into 拱墅区 in 2021
+        ("330104", HANGZHOU, False),  # 江干区, merged into 上城区 in 2021
+        ("330199", HANGZHOU, False),
         ("330100", HANGZHOU, False),
         ("330205", HANGZHOU, False),
         ("33010", HANGZHOU, False),
@@ -103,6 +107,9 @@ YIWU = City("330782", "义乌市", "Yiwu", 1_184_000, parent_code="330700")
         ("330782", YIWU, True),
         ("330783", YIWU, False),
         ("330700", YIWU, False),
+        ("330282", BY_CODE["330200"], False),  # Cixi is a city of its own
+        ("330782", BY_CODE["330700"], False),
+        ("330781", BY_CODE["330700"], True),
     ],
 )
 def test_district_belongs_to(district_code, city, belongs):

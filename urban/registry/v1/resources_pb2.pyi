@@ -8,7 +8,7 @@ from google.protobuf.internal import containers as _containers
 from google.protobuf.internal import enum_type_wrapper as _enum_type_wrapper
 from google.protobuf import descriptor as _descriptor
 from google.protobuf import message as _message
-from collections.abc import Mapping as _Mapping
+from collections.abc import Iterable as _Iterable, Mapping as _Mapping
 from typing import ClassVar as _ClassVar, Optional as _Optional, Union as _Union
 
 DESCRIPTOR: _descriptor.FileDescriptor
@@ -149,7 +149,7 @@ CHANGE_TYPE_UPDATED: ChangeType
 CHANGE_TYPE_DELETED: ChangeType
 
 class City(_message.Message):
-    __slots__ = ("name", "code", "display_name", "urban_population", "size_class", "parent", "english_name", "etag", "update_time")
+    __slots__ = ("name", "code", "display_name", "urban_population", "size_class", "parent", "english_name", "etag", "update_time", "districts")
     NAME_FIELD_NUMBER: _ClassVar[int]
     CODE_FIELD_NUMBER: _ClassVar[int]
     DISPLAY_NAME_FIELD_NUMBER: _ClassVar[int]
@@ -159,6 +159,7 @@ class City(_message.Message):
     ENGLISH_NAME_FIELD_NUMBER: _ClassVar[int]
     ETAG_FIELD_NUMBER: _ClassVar[int]
     UPDATE_TIME_FIELD_NUMBER: _ClassVar[int]
+    DISTRICTS_FIELD_NUMBER: _ClassVar[int]
     name: str
     code: str
     display_name: str
@@ -168,7 +169,18 @@ class City(_message.Message):
     english_name: str
     etag: str
     update_time: _timestamp_pb2.Timestamp
-    def __init__(self, name: _Optional[str] = ..., code: _Optional[str] = ..., display_name: _Optional[str] = ..., urban_population: _Optional[int] = ..., size_class: _Optional[_Union[CitySizeClass, str]] = ..., parent: _Optional[str] = ..., english_name: _Optional[str] = ..., etag: _Optional[str] = ..., update_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
+    districts: _containers.RepeatedCompositeFieldContainer[District]
+    def __init__(self, name: _Optional[str] = ..., code: _Optional[str] = ..., display_name: _Optional[str] = ..., urban_population: _Optional[int] = ..., size_class: _Optional[_Union[CitySizeClass, str]] = ..., parent: _Optional[str] = ..., english_name: _Optional[str] = ..., etag: _Optional[str] = ..., update_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., districts: _Optional[_Iterable[_Union[District, _Mapping]]] = ...) -> None: ...
+
+class District(_message.Message):
+    __slots__ = ("code", "display_name", "english_name")
+    CODE_FIELD_NUMBER: _ClassVar[int]
+    DISPLAY_NAME_FIELD_NUMBER: _ClassVar[int]
+    ENGLISH_NAME_FIELD_NUMBER: _ClassVar[int]
+    code: str
+    display_name: str
+    english_name: str
+    def __init__(self, code: _Optional[str] = ..., display_name: _Optional[str] = ..., english_name: _Optional[str] = ...) -> None: ...
 
 class Asset(_message.Message):
     __slots__ = ("name", "display_name", "district_code", "external_id", "labels", "geojson", "etag", "create_time", "update_time", "version", "old_compound", "urban_village", "old_block", "pipe_segment", "drainage_zone", "waterlogging_point")

@@ -4,6 +4,7 @@
 checked over a column (with C-level loops), and values that repeat, such as label sets and
 districts, are checked once through the domain's own functions. Anything unusual answers False,
 and the caller then runs the exact per-asset validation to name the violations.
+`quick_districts` does the same and also gives the district each asset is stored with.
 """
 
 import datetime
@@ -11,9 +12,11 @@ from collections.abc import Callable
 from operator import attrgetter
 
 from services.registry.app.bulk.columns import Columns
-from services.registry.app.bulk.quick_geometry import unchecked_geometries
+from services.registry.app.bulk.quick_geometry import sorted_geometries
+from services.registry.app.bulk.quick_places import placed_districts
 from services.registry.app.bulk.quick_specs import specs_pass
-from services.registry.domain.cities import City, district_belongs_to
+from services.registry.domain.cities import City
+from services.registry.domain.districts import district_belongs_to
 from services.registry.domain.geometry import check_geojson
 from services.registry.domain.text_checks import MAX_LENGTHS, NUL, check_text
 from urban.registry.v1 import resources_pb2
@@ -28,15 +31,31 @@ def batch_passes(
     city_of: CityLookup,
     today: datetime.date,
 ) -> bool:
-    return (
+    return quick_districts(assets, columns, parent_code, city_of, today) is not None
+
+
+def quick_districts(
+    assets: list[resources_pb2.Asset],
+    columns: Columns,
+    parent_code: str | None,
+    city_of: CityLookup,
+    today: datetime.date,
+) -> list[str] | None:
+    """The district each asset is stored with when the batch is certainly valid, else None."""
+    passes = (
         _names_pass(columns, parent_code, city_of)
         and None not in set(columns.kinds)
         and _districts_pass(columns, city_of)
         and _texts_pass(assets, columns)
         and _labels_pass(columns)
-        and _geometries_pass(columns)
         and _specs_pass(assets, columns, today)
     )
+    if not passes:
+        return None
+    unchecked, lines = sorted_geometries(columns.kinds, columns.geojsons)
+    if any(check_geojson(columns.geojsons[p], columns.kinds[p]) for p in unchecked):
+        return None
+    return placed_districts(assets, columns, lines, city_of)
 
 
 def _names_pass(columns: Columns, parent_code: str | None, city_of: CityLookup) -> bool:
@@ -80,12 +99,6 @@ def _labels_pass(columns: Columns) -> bool:
         not labels or not check_text(resources_pb2.Asset(labels=labels))
         for labels in first_of_each.values()
     )
-
-
-def _geometries_pass(columns: Columns) -> bool:
-    """Texts the pattern cannot vouch for (other geometry types, say) are parsed one by one."""
-    unchecked = unchecked_geometries(columns.kinds, columns.geojsons)
-    return not any(check_geojson(columns.geojsons[p], columns.kinds[p]) for p in unchecked)
 
 
 def _specs_pass(assets: list, columns: Columns, today: datetime.date) -> bool:

@@ -8,6 +8,10 @@ check_geojson itself.
 """
 
 import re
+from dataclasses import dataclass
+from operator import methodcaller
+
+import numpy as np
 
 from services.registry.domain.geometry import (
     ALLOWED_TYPES,
@@ -35,39 +39,68 @@ _COMPACT, _SPACED = (pattern for pattern, _ in FORMS)
 _PUNCTUATION = b"[]} "
 
 
+@dataclass(frozen=True)
+class Lines:
+    """The line strings vouched for: their positions in the batch and their coordinates."""
+
+    positions: list[int]
+    longitudes: np.ndarray
+    latitudes: np.ndarray
+    starts: np.ndarray  # index of each line's first position in the coordinate arrays
+
+
+NO_LINES = Lines([], np.empty(0), np.empty(0), np.empty(0, dtype=np.intp))
+
+
 def unchecked_geometries(kinds: list, texts: list[str]) -> list[int]:
     """Positions of the geometries this check cannot vouch for: check_geojson must see them."""
+    return sorted_geometries(kinds, texts)[0]
+
+
+def sorted_geometries(kinds: list, texts: list[str]) -> tuple[list[int], Lines]:
+    """(positions check_geojson must see, the lines vouched for)."""
     lines = set(kinds) <= LINE_KINDS and max(map(len, texts)) <= MAX_GEOJSON_LENGTH
     compact = list(map(_COMPACT.fullmatch, texts)) if lines else [None] * len(texts)
     if None not in compact:
-        vouched, unchecked = texts, []
+        vouched, unchecked = list(range(len(texts))), []
     else:
         vouched, unchecked = _sorted_out(lines, compact, texts)
-    if vouched and not _inside_zhejiang(vouched):
-        return [position for position, text in enumerate(texts) if text]
-    return unchecked
+    if not vouched:
+        return unchecked, NO_LINES
+    parsed = _parsed([texts[position] for position in vouched], vouched)
+    if not _inside_zhejiang(parsed):
+        return [position for position, text in enumerate(texts) if text], NO_LINES
+    return unchecked, parsed
 
 
-def _sorted_out(lines: bool, compact: list, texts: list[str]) -> tuple[list[str], list[int]]:
-    """(texts vouched for, positions of the others) when not every text is compact."""
+def _sorted_out(lines: bool, compact: list, texts: list[str]) -> tuple[list[int], list[int]]:
+    """(positions vouched for, positions of the others) when not every text is compact."""
     vouched, unchecked = [], []
     for position, (match, text) in enumerate(zip(compact, texts, strict=True)):
         if match or (lines and _SPACED.fullmatch(text)):
-            vouched.append(text)
+            vouched.append(position)
         elif text:
             unchecked.append(position)
     return vouched, unchecked
 
 
-def _inside_zhejiang(texts: list[str]) -> bool:
-    """Numbers alternate longitude, latitude: every position of a vouched text has two."""
+def _parsed(texts: list[str], positions: list[int]) -> Lines:
+    """Numbers alternate longitude, latitude: every position of a vouched text has two, and the
+    text one comma a number."""
     numbers = "\n".join(texts)
     for _, prefix in FORMS:
         numbers = numbers.replace(prefix, "")
     numbers = numbers.encode().translate(None, _PUNCTUATION).replace(b"\n", b",")
-    values = list(map(float, numbers.split(b",")))
-    return _within(values[0::2], LONGITUDE_RANGE) and _within(values[1::2], LATITUDE_RANGE)
+    values = np.array(numbers.split(b","), dtype=np.float64)
+    counts = np.fromiter(map(methodcaller("count", ","), texts), np.intp, len(texts)) // 2
+    starts = np.zeros(len(texts), dtype=np.intp)
+    np.cumsum(counts[:-1], out=starts[1:])
+    return Lines(positions, values[0::2], values[1::2], starts)
 
 
-def _within(values: list[float], bounds: tuple[float, float]) -> bool:
-    return bounds[0] <= min(values) and max(values) <= bounds[1]
+def _inside_zhejiang(lines: Lines) -> bool:
+    return _within(lines.longitudes, LONGITUDE_RANGE) and _within(lines.latitudes, LATITUDE_RANGE)
+
+
+def _within(values: np.ndarray, bounds: tuple[float, float]) -> bool:
+    return bool(bounds[0] <= values.min() and values.max() <= bounds[1])

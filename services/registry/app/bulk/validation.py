@@ -5,13 +5,15 @@ The column-wise check settles the usual batch; a batch it cannot vouch for is va
 asset with validate_asset, which names the violations.
 """
 
+import dataclasses
 import datetime
 
 from services.common.errors import FieldViolation, invalid
 from services.registry.app.batches import item_problems
 from services.registry.app.bulk.columns import Columns
-from services.registry.app.bulk.quick_checks import CityLookup, batch_passes
+from services.registry.app.bulk.quick_checks import CityLookup, quick_districts
 from services.registry.domain import names
+from services.registry.domain.placement import derived_district
 from urban.registry.v1 import registry_service_pb2 as api
 
 MAX_ASSETS = 10_000
@@ -20,7 +22,8 @@ MAX_ASSETS = 10_000
 def checked_columns(
     request: api.ImportAssetsRequest, city_of: CityLookup, today: datetime.date
 ) -> Columns:
-    """The batch's columns, or InvalidArgument naming every violation."""
+    """The batch's columns, or InvalidArgument naming every violation. Assets without a district
+    get the one their geometry lies in, in the columns and in the messages."""
     parent_code = names.parse_parent(request.parent)
     if parent_code is not None and city_of(parent_code) is None:
         raise invalid([FieldViolation("parent", f"unknown city {parent_code}")])
@@ -29,11 +32,32 @@ def checked_columns(
         description = f"a batch holds 1 to {MAX_ASSETS} assets, not {len(assets)}"
         raise invalid([FieldViolation("assets", description)])
     columns = Columns.of(assets)
-    if not batch_passes(assets, columns, parent_code, city_of, today):
+    districts = quick_districts(assets, columns, parent_code, city_of, today)
+    if districts is None:
         violations = item_violations(assets, parent_code, city_of, today)
         if violations:
             raise invalid(violations)
-    return columns
+        districts = _districts(columns, city_of)
+    return _with_districts(assets, columns, districts)
+
+
+def _districts(columns: Columns, city_of: CityLookup) -> list[str]:
+    """Each valid asset's district, given or derived."""
+    return [
+        given or derived_district(text, city_of(city_code))
+        for given, text, city_code in zip(
+            columns.district_codes, columns.geojsons, columns.city_codes, strict=True
+        )
+    ]
+
+
+def _with_districts(assets: list, columns: Columns, districts: list[str]) -> Columns:
+    if districts == columns.district_codes:
+        return columns
+    for asset, given, district in zip(assets, columns.district_codes, districts, strict=True):
+        if district != given:
+            asset.district_code = district
+    return dataclasses.replace(columns, district_codes=districts)
 
 
 def item_violations(assets: list, parent_code: str | None, city_of: CityLookup, today) -> list:

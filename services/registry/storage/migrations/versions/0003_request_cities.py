@@ -2,13 +2,13 @@
 answered only within the caller's current scopes. Existing rows get the cities of the changes
 their request logged.
 
-Revision ID: request_cities
+Revision ID: 0003
 """
 
 import sqlalchemy as sa
 from alembic import op
 
-revision = "request_cities"
+revision = "0003"
 down_revision = "0002"
 branch_labels = None
 depends_on = None

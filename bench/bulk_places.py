@@ -1,0 +1,78 @@
+"""What ImportAssets' place checks cost: the same pipe segments loaded by a registry that checks
+them against the divisions' boundaries and derives districts, and by one that leaves that out
+(bench.registry_without_places), in alternating rounds of the same run, each into a fresh
+database. The budget: the checks cost at most 10 % of the load's throughput."""
+
+import tempfile
+from pathlib import Path
+
+from bench import databases
+from bench.bulk_passes import Pass, measured_pass
+from bench.figures import figure, goal
+from bench.import_stream import serialized_batches
+from bench.registry_process import RegistryProcess
+
+NAME = "bulk_places"
+BUDGET = 0.10
+
+
+class RegistryWithoutPlaces(RegistryProcess):
+    module = "bench.registry_without_places"
+
+
+VARIANTS = (("with checks", RegistryProcess), ("without", RegistryWithoutPlaces))
+
+
+def add_options(parser) -> None:
+    parser.add_argument("--places-count", type=int, default=100_000, help="pipe segments a load")
+    parser.add_argument("--places-rounds", type=int, default=2, help="loads of each variant")
+
+
+def run(registry: RegistryProcess, database: str, options) -> bool:
+    batches = serialized_batches(options.places_count, options.bulk_batch_size)
+    passes: dict[str, list[Pass]] = {"with checks": [], "without": []}
+    for round_number in range(options.places_rounds):
+        for label, process in VARIANTS:
+            result = _load(process, database, batches, f"{label}-{round_number}")
+            passes[label].append(result)
+            figure(
+                NAME,
+                database,
+                f"{label}, round {round_number + 1}: {result.rate:.0f} assets/s, registry cpu "
+                f"{result.registry_us:.1f} µs an asset; {result.load}",
+            )
+    return _report(database, passes)
+
+
+def _load(process: type[RegistryProcess], database: str, batches: list[bytes], label: str):
+    with (
+        tempfile.TemporaryDirectory(prefix="urban-bench-") as workdir,
+        databases.fresh_database(database, Path(workdir)) as url,
+        process(url, Path(workdir)) as registry,
+    ):
+        result = measured_pass(registry, database, batches, label)
+    if sum(result.stream.counts.values()) != result.stream.counts["created_count"]:
+        raise RuntimeError(f"{label}: not every asset was created: {result.stream.counts}")
+    return result
+
+
+def _report(database: str, passes: dict[str, list[Pass]]) -> bool:
+    checked, plain = (_total_rate(passes[label]) for label in ("with checks", "without"))
+    cpu = {label: _mean_cpu(results) for label, results in passes.items()}
+    loss = 1 - checked / plain
+    figure(
+        NAME,
+        database,
+        f"with checks {checked:.0f} assets/s, without {plain:.0f} assets/s: {100 * loss:.1f} % "
+        f"less; registry cpu {cpu['with checks']:.1f} against {cpu['without']:.1f} µs an asset",
+    )
+    goal(NAME, database, f"the checks cost at most {BUDGET:.0%} of the throughput", loss <= BUDGET)
+    return True
+
+
+def _total_rate(results: list[Pass]) -> float:
+    return sum(r.assets for r in results) / sum(r.stream.seconds for r in results)
+
+
+def _mean_cpu(results: list[Pass]) -> float:
+    return sum(r.registry_us * r.assets for r in results) / sum(r.assets for r in results)
