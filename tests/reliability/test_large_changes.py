@@ -8,7 +8,7 @@ import pytest
 
 from services.registry.app.listing import MAX_RESPONSE_BYTES
 from services.risk.feed.registry_client import RegistryClient
-from tests.integration.registry.assets import compound, pipe
+from tests.integration.registry.assets import compound, line_for, pipe
 from tests.reliability.conftest import registry_client
 from tests.reliability.in_process import (
     registry_settings,
@@ -41,8 +41,10 @@ def write_large_then_ningbo(registry, tokens) -> int:
             parent="cities/330100", asset_id=f"large-{index}", asset=large_compound("")),
             timeout=60)
     ningbo = registry_client(registry.address(), tokens["ningbo"])
+    in_ningbo = pipe("")
+    in_ningbo.geojson = line_for("cities/330200/assets/later")
     later = ningbo.CreateAsset(api.CreateAssetRequest(
-        parent="cities/330200", asset_id="later", asset=pipe("")), timeout=60)
+        parent="cities/330200", asset_id="later", asset=in_ningbo), timeout=60)
     return later.name
 
 

@@ -7,7 +7,7 @@ import pytest
 
 from services.common.tokens import add_token
 from services.registry.wiring import Registry
-from tests.integration.registry.assets import pipe
+from tests.integration.registry.assets import line_for, pipe
 from tests.integration.registry.conftest import Client
 from tests.integration.registry.errors import call_error, violations
 from tests.token_edits import edit_token
@@ -91,8 +91,10 @@ def test_a_replayed_request_id_is_answered_only_within_the_callers_current_scope
     writer = Client(registry_service_pb2_grpc.RegistryServiceStub(channel), token)
     writer.CreateAsset(api.CreateAssetRequest(
         parent="cities/330100", asset_id="kept", asset=pipe(""), request_id="in-hangzhou"))
+    in_ningbo = pipe("")
+    in_ningbo.geojson = line_for("cities/330200/assets/secret")
     writer.CreateAsset(api.CreateAssetRequest(
-        parent="cities/330200", asset_id="secret", asset=pipe(""), request_id="in-ningbo"))
+        parent="cities/330200", asset_id="secret", asset=in_ningbo, request_id="in-ningbo"))
     list(writer.ImportAssets(iter([api.ImportAssetsRequest(
         parent="cities/330200", request_id="import-ningbo",
         assets=[pipe("cities/330200/assets/imported")])])))
