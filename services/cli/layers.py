@@ -1,0 +1,113 @@
+"""Reading GIS layers (Shapefile, GeoPackage, FileGDB, projected GeoJSON) through GDAL.
+
+Each feature is a record: its attributes are the cells, its geometry (in longitude/latitude)
+`geojson`. Features are numbered from 1 in the layer's order: `feature 3`, or
+`layer pipes feature 3` when several layers are read.
+"""
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import numpy as np
+import pyogrio
+import pyogrio.errors
+import pyogrio.raw
+import shapely
+
+from services.cli.coordinates import layer_crs, shapes, to_lonlat
+from services.cli.failures import CliError, UsageError
+from services.cli.output import warn
+from services.cli.read_options import ALL, ReadOptions
+from services.cli.sources import Record
+from services.cli.workbooks import spreadsheet_text
+from services.common.errors import FieldViolation
+
+GEOMETRY = "geometry"
+SPLIT_SUFFIX = "-{part}"
+
+
+def layer_records(path: str, options: ReadOptions) -> Iterator[Record]:
+    names = _layer_names(path, options.layer)
+    for name in names:
+        prefix = f"layer {name} " if len(names) > 1 else ""
+        yield from _records(path, name, prefix, options)
+
+
+def _layer_names(path: str, chosen: str | None) -> list[str]:
+    try:
+        found = [str(name) for name, _ in pyogrio.list_layers(path)]
+    except pyogrio.errors.DataSourceError as error:
+        raise CliError(f"{path} cannot be read as a GIS file: {_one_line(error)}") from None
+    if not found:
+        raise CliError(f"{path} has no layers")
+    if chosen == ALL:
+        return found
+    if chosen is None:
+        if len(found) > 1:
+            warn(f"reading layer {found[0]!r} of {path}; it also has "
+                 f"{', '.join(map(repr, found[1:]))} (--layer NAME, or --layer '*' for all)")
+        return found[:1]
+    if chosen not in found:
+        raise UsageError(f"{path} has no layer {chosen!r}; its layers are "
+                         f"{', '.join(map(repr, found))}")
+    return [chosen]
+
+
+def _records(path: str, layer: str, prefix: str, options: ReadOptions) -> Iterator[Record]:
+    encoding = options.encoding if _is_shapefile(path) else None
+    try:
+        info = pyogrio.read_info(path, layer=layer, encoding=encoding, force_total_bounds=True)
+        meta, _, geometries, columns = pyogrio.raw.read(path, layer=layer, encoding=encoding)
+    except pyogrio.errors.DataSourceError as error:
+        raise CliError(f"{path} cannot be read as a GIS file: {_one_line(error)}") from None
+    crs = layer_crs(path, _own_crs(info, meta["crs"]), options.crs, _bounds(info))
+    headers = [str(name).strip() for name in meta["fields"]]
+    texts = [_texts(column) for column in columns]
+    lonlat = to_lonlat(shapely.from_wkb(geometries), crs) if geometries is not None else None
+    for index in range(len(texts[0]) if texts else len(lonlat if lonlat is not None else ())):
+        cells = {header: column[index] for header, column in zip(headers, texts, strict=True)}
+        geometry = lonlat[index] if lonlat is not None else None
+        yield from _feature(f"{prefix}feature {index + 1}", cells, geometry, options)
+
+
+def _feature(location: str, cells: dict[str, str], geometry, options: ReadOptions):
+    parts = shapes(geometry, options.split_multipart)
+    if len(parts) == 1:
+        shape = parts[0]
+        problems = (FieldViolation(GEOMETRY, shape.problem),) if shape.problem else ()
+        yield Record(location, _with_geometry(cells, shape.geojson), problems)
+        return
+    for number, shape in enumerate(parts, start=1):
+        suffix = SPLIT_SUFFIX.format(part=number)
+        yield Record(f"{location} part {number}", _with_geometry(cells, shape.geojson),
+                     id_suffix=suffix)
+
+
+def _with_geometry(cells: dict[str, str], geojson: str) -> dict[str, str]:
+    return {**cells, "geojson": geojson} if geojson else cells
+
+
+def _texts(column: np.ndarray) -> list[str]:
+    """A column's values as the text a CSV cell would hold; nulls as empty cells."""
+    return [spreadsheet_text(value) for value in column.tolist()]
+
+
+def _own_crs(info: dict, crs: str | None) -> str | None:
+    """GDAL gives every GeoJSON file EPSG:4326, the default of RFC 7946; a file that names none
+    may still hold projected coordinates."""
+    return None if info.get("driver") == "GeoJSON" and crs == "EPSG:4326" else crs
+
+
+def _bounds(info: dict) -> tuple[float, ...] | None:
+    bounds = info.get("total_bounds")
+    if bounds is None or not all(np.isfinite(bounds)):
+        return None
+    return tuple(float(value) for value in bounds)
+
+
+def _is_shapefile(path: str) -> bool:
+    return Path(path).suffix.lower() in (".shp", ".dbf")
+
+
+def _one_line(error: Exception) -> str:
+    return " ".join(str(error).split())
