@@ -72,11 +72,12 @@ def transform_function(source: pyproj.CRS, target: pyproj.CRS) -> Callable | Non
     if source.equals(target, ignore_axis_order=True) or (is_lonlat(source) and is_lonlat(target)):
         return None
     transformer = pyproj.Transformer.from_crs(source, target, always_xy=True)
-    decimals = DECIMALS if is_lonlat(target) else 3
+    decimals = DECIMALS if is_lonlat(target) else None
 
     def transform(points: np.ndarray) -> np.ndarray:
         x, y = transformer.transform(points[:, 0], points[:, 1], errcheck=True)
-        return np.round(np.column_stack((x, y)), decimals)
+        moved = np.column_stack((x, y))
+        return moved if decimals is None else np.round(moved, decimals)
 
     return transform
 

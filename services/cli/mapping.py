@@ -63,6 +63,9 @@ class Mapping:
         return FieldViolation(header, violation.description)
 
 
+NO_MAPPING = Mapping()
+
+
 def load_mapping(path: str | None) -> Mapping:
     if path is None:
         return Mapping()

@@ -94,9 +94,11 @@ def _add_export(commands, common) -> None:
     command = commands.add_parser("export", parents=[common], help="export assets to a file")
     _add_selection(command)
     command.add_argument("-o", "--output", default="-", help="file to write (default: stdout)")
-    command.add_argument("--format", choices=FORMATS, help="default: from the output's suffix")
+    command.add_argument("--format", choices=exporting.FORMATS,
+                         help="default: from the output's suffix")
     command.add_argument("--encoding", default="utf-8",
                          help="utf-8 (default), utf-8-sig for Excel, or gbk")
+    exporting.add_export_arguments(command)
     command.add_argument("--quiet", action="store_true", help="no progress bar")
     command.set_defaults(run=exporting.run_export)
 
