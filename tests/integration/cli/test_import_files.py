@@ -5,8 +5,11 @@ import csv
 import datetime
 import json
 
+import numpy as np
 import pyogrio
+import pyogrio.raw
 import pytest
+import shapely
 
 from tests.integration.cli import gis_files
 from tests.integration.cli.files import pipes_csv
@@ -203,3 +206,40 @@ def test_a_geopackage_exported_in_a_projected_crs_comes_back_within_a_metre(
     for name, asset in by_id(admin).items():
         expected = json.loads(before[name].geojson)["coordinates"]
         assert_within_a_metre(asset.geojson, [tuple(point) for point in expected])
+
+
+def test_a_filegdb_layer_is_read_as_the_bundled_gdal_reads_it(urban, admin, tmp_path):
+    database = tmp_path / "water.gdb"
+    lines = [gis_files.projected_line(n) for n in range(2)]
+    fields = {"asset_id": ["gas-a", "gas-b"], "network": ["gas", "gas"],
+              "material": ["steel", "pe"], "status": ["in_service", "in_service"]}
+    numbers = {"diameter_mm": np.array([100, 160], dtype="int32"), "length_m": [60.0, 75.5],
+               "commissioned_year": np.array([1999, 2005], dtype="int32")}
+    pyogrio.raw.write(
+        str(database), shapely.to_wkb(np.array([shapely.LineString(x) for x in lines])),
+        [*(np.array(v, dtype=object) for v in fields.values()),
+         *(np.array(v) for v in numbers.values())],
+        [*fields, *numbers], layer="pipes", driver="OpenFileGDB", geometry_type="LineString",
+        crs="EPSG:4549",
+    )
+    outcome = urban("import", str(database), "--city", HANGZHOU, "--kind", "pipe_segment",
+                    "--quiet")
+    assert outcome.code == 0, outcome.err
+    assets = by_id(admin)
+    assert assets["gas-b"].pipe_segment.length_m == 75.5
+    assert_within_a_metre(assets["gas-a"].geojson, gis_files.lonlat_line(0))
+
+
+def test_a_projected_geojson_goes_in_with_its_crs_named(urban, admin, tmp_path):
+    x, y = gis_files.HANGZHOU_4549.transform(120.16, 30.27)
+    path = tmp_path / "points.geojson"
+    path.write_text(json.dumps({"type": "FeatureCollection", "features": [{
+        "type": "Feature", "geometry": {"type": "Point", "coordinates": [x, y]},
+        "properties": {"asset_id": "wp-9", "status": "identified",
+                       "identified_date": "2024-07-01"}}]}), encoding="utf-8")
+    refused = urban("import", str(path), "--city", HANGZHOU, "--kind", "waterlogging_point")
+    assert refused.code == 1 and "outside Zhejiang" in refused.err
+    outcome = urban("import", str(path), "--city", HANGZHOU, "--kind", "waterlogging_point",
+                    "--crs", "EPSG:4549", "--quiet")
+    assert outcome.code == 0, outcome.err
+    assert json.loads(by_id(admin)["wp-9"].geojson)["coordinates"] == [120.16, 30.27]
