@@ -165,6 +165,7 @@ def test_a_gbk_csv_without_mapping_lists_every_unknown_column(urban, tmp_path):
     assert "unknown columns '管径', '管材', '管线编号' in" in outcome.err
 
 
+@pytest.mark.parametrize("database_url", ["sqlite", "postgres"], indirect=True)
 @pytest.mark.parametrize("suffix", ["csv", "xlsx", "gpkg"])
 def test_a_chinese_sheet_round_trips_through_export_with_its_mapping(
     urban, admin, tmp_path, suffix
