@@ -56,15 +56,17 @@ def _layer_names(path: str, chosen: str | None) -> list[str]:
 def _records(path: str, layer: str, prefix: str, options: ReadOptions) -> Iterator[Record]:
     encoding = options.encoding if _is_shapefile(path) else None
     try:
-        info = pyogrio.read_info(path, layer=layer, encoding=encoding, force_total_bounds=True)
-        meta, _, geometries, columns = pyogrio.raw.read(path, layer=layer, encoding=encoding)
+        driver = pyogrio.read_info(path, layer=layer, encoding=encoding)["driver"]
+        meta, _, wkb, columns = pyogrio.raw.read(path, layer=layer, encoding=encoding)
     except pyogrio.errors.DataSourceError as error:
         raise CliError(f"{path} cannot be read as a GIS file: {_one_line(error)}") from None
-    crs = layer_crs(path, _own_crs(info, meta["crs"]), options.crs, _bounds(info))
+    geometries = shapely.from_wkb(wkb) if wkb is not None else None
+    crs = layer_crs(path, _own_crs(driver, meta["crs"]), options.crs, _bounds(geometries))
+    lonlat = to_lonlat(geometries, crs) if geometries is not None else None
     headers = [str(name).strip() for name in meta["fields"]]
     texts = [_texts(column) for column in columns]
-    lonlat = to_lonlat(shapely.from_wkb(geometries), crs) if geometries is not None else None
-    for index in range(len(texts[0]) if texts else len(lonlat if lonlat is not None else ())):
+    count = len(wkb) if wkb is not None else len(texts[0]) if texts else 0
+    for index in range(count):
         cells = {header: column[index] for header, column in zip(headers, texts, strict=True)}
         geometry = lonlat[index] if lonlat is not None else None
         yield from _feature(f"{prefix}feature {index + 1}", cells, geometry, options)
@@ -92,17 +94,17 @@ def _texts(column: np.ndarray) -> list[str]:
     return [spreadsheet_text(value) for value in column.tolist()]
 
 
-def _own_crs(info: dict, crs: str | None) -> str | None:
+def _own_crs(driver: str, crs: str | None) -> str | None:
     """GDAL gives every GeoJSON file EPSG:4326, the default of RFC 7946; a file that names none
     may still hold projected coordinates."""
-    return None if info.get("driver") == "GeoJSON" and crs == "EPSG:4326" else crs
+    return None if driver == "GeoJSON" and crs == "EPSG:4326" else crs
 
 
-def _bounds(info: dict) -> tuple[float, ...] | None:
-    bounds = info.get("total_bounds")
-    if bounds is None or not all(np.isfinite(bounds)):
+def _bounds(geometries) -> tuple[float, ...] | None:
+    if geometries is None:
         return None
-    return tuple(float(value) for value in bounds)
+    bounds = shapely.total_bounds(geometries)
+    return tuple(float(value) for value in bounds) if np.isfinite(bounds).all() else None
 
 
 def _is_shapefile(path: str) -> bool:
