@@ -1,7 +1,6 @@
 """Coordinate reference systems of GIS files, and their geometries as the registry's GeoJSON text
 in longitude/latitude (CGCS2000, EPSG:4490, which equals WGS-84 to well under a metre)."""
 
-import json
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -97,22 +96,32 @@ class Shape:
     problem: str = ""
 
 
-def shapes(geometry, split_multipart: bool) -> list[Shape]:
-    """The GeoJSON texts one feature's geometry gives: one, or one a part when split."""
-    if geometry is None or shapely.is_empty(geometry):
-        return [Shape()]
+_SINGLE_OF_MULTI = {"MultiLineString": "LineString", "MultiPoint": "Point"}
+_MULTI_TYPE_IDS = (4, 5)  # shapely.GeometryType.MULTIPOINT, MULTILINESTRING
+
+
+def geojson_texts(geometries: np.ndarray) -> list[str | None]:
+    """Each geometry's GeoJSON text ("" when absent or empty). A multi-part line or point of
+    one part becomes that part; one of several parts stays as it is, for shapes() to judge."""
+    geometries = geometries.copy()
+    one_part = (np.isin(shapely.get_type_id(geometries), _MULTI_TYPE_IDS)
+                & (shapely.get_num_geometries(geometries) == 1))
+    geometries[one_part] = shapely.get_geometry(geometries[one_part], 0)
+    texts = shapely.to_geojson(geometries)
+    texts[shapely.is_missing(geometries) | shapely.is_empty(geometries)] = ""
+    return texts.tolist()
+
+
+def shapes(geometry, text: str, split_multipart: bool) -> list[Shape]:
+    """The GeoJSON texts of one feature whose geometry gave `text`: one, or one a part."""
+    if not text or geometry.geom_type not in _SINGLE_OF_MULTI:
+        return [Shape(text)]
+    parts = list(geometry.geoms)
+    if len(parts) == 1:
+        return [Shape(text)]
+    if split_multipart:
+        return [Shape(text) for text in shapely.to_geojson(parts).tolist()]
     kind = geometry.geom_type
-    if kind in ("MultiLineString", "MultiPoint"):
-        parts = list(geometry.geoms)
-        if len(parts) == 1 or split_multipart:
-            return [Shape(geojson_text(part)) for part in parts]
-        single = kind.removeprefix("Multi")
-        return [Shape(problem=f"is a {kind} of {len(parts)} parts, where one {single} is "
-                              "expected; add --split-multipart to import each part as an asset")]
-    return [Shape(geojson_text(geometry))]
-
-
-def geojson_text(geometry) -> str:
-    shape = geometry.__geo_interface__
-    return json.dumps({"type": shape["type"], "coordinates": shape["coordinates"]},
-                      separators=(",", ":"))
+    return [Shape(problem=f"is a {kind} of {len(parts)} parts, where one "
+                          f"{_SINGLE_OF_MULTI[kind]} is expected; add --split-multipart to "
+                          "import each part as an asset")]

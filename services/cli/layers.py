@@ -14,7 +14,7 @@ import pyogrio.errors
 import pyogrio.raw
 import shapely
 
-from services.cli.coordinates import layer_crs, shapes, to_lonlat
+from services.cli.coordinates import geojson_texts, layer_crs, shapes, to_lonlat
 from services.cli.failures import CliError, UsageError
 from services.cli.output import warn
 from services.cli.read_options import ALL, ReadOptions
@@ -63,17 +63,21 @@ def _records(path: str, layer: str, prefix: str, options: ReadOptions) -> Iterat
     geometries = shapely.from_wkb(wkb) if wkb is not None else None
     crs = layer_crs(path, _own_crs(driver, meta["crs"]), options.crs, _bounds(geometries))
     lonlat = to_lonlat(geometries, crs) if geometries is not None else None
+    geojsons = geojson_texts(lonlat) if lonlat is not None else None
     headers = [str(name).strip() for name in meta["fields"]]
     texts = [_texts(column) for column in columns]
     count = len(wkb) if wkb is not None else len(texts[0]) if texts else 0
-    for index in range(count):
-        cells = {header: column[index] for header, column in zip(headers, texts, strict=True)}
-        geometry = lonlat[index] if lonlat is not None else None
-        yield from _feature(f"{prefix}feature {index + 1}", cells, geometry, options)
+    for index, row in enumerate(zip(*texts, strict=True) if texts else [()] * count):
+        cells = dict(zip(headers, row, strict=True))
+        location = f"{prefix}feature {index + 1}"
+        if geojsons is None:
+            yield Record(location, cells)
+        else:
+            yield from _feature(location, cells, lonlat[index], geojsons[index], options)
 
 
-def _feature(location: str, cells: dict[str, str], geometry, options: ReadOptions):
-    parts = shapes(geometry, options.split_multipart)
+def _feature(location: str, cells: dict[str, str], geometry, text: str, options: ReadOptions):
+    parts = shapes(geometry, text, options.split_multipart)
     if len(parts) == 1:
         shape = parts[0]
         problems = (FieldViolation(GEOMETRY, shape.problem),) if shape.problem else ()
@@ -91,7 +95,12 @@ def _with_geometry(cells: dict[str, str], geojson: str) -> dict[str, str]:
 
 def _texts(column: np.ndarray) -> list[str]:
     """A column's values as the text a CSV cell would hold; nulls as empty cells."""
-    return [spreadsheet_text(value) for value in column.tolist()]
+    values = column.tolist()
+    if column.dtype.kind == "i":
+        return list(map(str, values))
+    if column.dtype.kind == "O":
+        return [value if isinstance(value, str) else spreadsheet_text(value) for value in values]
+    return list(map(spreadsheet_text, values))
 
 
 def _own_crs(driver: str, crs: str | None) -> str | None:

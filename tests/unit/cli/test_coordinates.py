@@ -1,10 +1,18 @@
 import json
 
+import numpy as np
 import pyproj
 import pytest
 import shapely
 
-from services.cli.coordinates import LONLAT, layer_crs, parse_crs, shapes, to_lonlat
+from services.cli.coordinates import (
+    LONLAT,
+    geojson_texts,
+    layer_crs,
+    parse_crs,
+    shapes,
+    to_lonlat,
+)
 from services.cli.failures import UsageError
 
 TO_4549 = pyproj.Transformer.from_crs(4490, 4549, always_xy=True)
@@ -64,18 +72,30 @@ def test_a_layer_without_crs_is_lonlat_only_if_its_coordinates_are_degrees():
         layer_crs("a.shp", None, None, (500_000, 3e6, 510_000, 3.1e6))
 
 
+def shapes_of(geometry, split_multipart=False):
+    text = geojson_texts(np.array([geometry], dtype=object))[0]
+    return shapes(geometry, text, split_multipart)
+
+
 def test_one_part_multilines_become_lines_and_several_are_refused_or_split():
     one = shapely.MultiLineString([[(120.1, 30.1), (120.2, 30.2)]])
     two = shapely.MultiLineString([[(120.1, 30.1), (120.2, 30.2)], [(120.3, 30.3), (120.4, 30.4)]])
-    assert json.loads(shapes(one, False)[0].geojson)["type"] == "LineString"
-    refused = shapes(two, False)
+    assert json.loads(shapes_of(one)[0].geojson) == {
+        "type": "LineString", "coordinates": [[120.1, 30.1], [120.2, 30.2]]}
+    refused = shapes_of(two)
     assert len(refused) == 1 and "MultiLineString of 2 parts" in refused[0].problem
-    split = shapes(two, True)
+    split = shapes_of(two, split_multipart=True)
     assert [json.loads(s.geojson)["coordinates"][0] for s in split] == [[120.1, 30.1],
                                                                         [120.3, 30.3]]
 
 
+def test_geojson_text_is_compact_and_keeps_every_digit():
+    point = shapely.Point(120.123456789012, 30.1)
+    assert shapes_of(point)[0].geojson == (
+        '{"type":"Point","coordinates":[120.123456789012,30.1]}')
+
+
 def test_polygons_keep_their_type_and_empty_geometries_give_none():
     square = shapely.Polygon([(120, 30), (120.1, 30), (120.1, 30.1), (120, 30)])
-    assert json.loads(shapes(square, False)[0].geojson)["type"] == "Polygon"
-    assert shapes(None, False)[0].geojson == ""
+    assert json.loads(shapes_of(square)[0].geojson)["type"] == "Polygon"
+    assert geojson_texts(np.array([None, shapely.LineString()], dtype=object)) == ["", ""]
