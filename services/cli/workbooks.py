@@ -63,7 +63,7 @@ def _sheet_records(path: str, sheet: CalamineSheet, prefix: str,
                        "give --header-row with the row that names the columns")
     check_unique(where, [column for column in header if column])
     for number, cells in enumerate(rows, start=max(header_row, first) + 1):
-        values = [spreadsheet_text(cell) for cell in cells]
+        values = list(map(spreadsheet_text, cells))
         if any(value.strip() for value in values):
             named = {column: value for column, value in zip(header, values, strict=False)
                      if column}
@@ -72,17 +72,34 @@ def _sheet_records(path: str, sheet: CalamineSheet, prefix: str,
 
 def spreadsheet_text(value) -> str:
     """A cell as the text a CSV cell would hold: dates ISO, whole numbers without `.0`."""
+    convert = _CONVERTERS.get(type(value))
+    return convert(value) if convert is not None else _other_text(value)
+
+
+def _float_text(value: float) -> str:
+    return "" if math.isnan(value) else format_float(value)
+
+
+def _datetime_text(value: datetime.datetime) -> str:
+    midnight = value.time() == datetime.time()
+    return value.date().isoformat() if midnight else value.isoformat(sep=" ")
+
+
+def _other_text(value) -> str:
     if value is None:
         return ""
-    if isinstance(value, str):
-        return value
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, float):
-        return "" if math.isnan(value) else format_float(value)
     if isinstance(value, datetime.datetime):
-        midnight = value.time() == datetime.time()
-        return value.date().isoformat() if midnight else value.isoformat(sep=" ")
+        return _datetime_text(value)
     if isinstance(value, datetime.date | datetime.time):
         return value.isoformat()
     return str(value)
+
+
+_CONVERTERS = {
+    str: str,
+    float: _float_text,
+    int: str,
+    bool: lambda value: "true" if value else "false",
+    datetime.date: datetime.date.isoformat,
+    datetime.datetime: _datetime_text,
+}
