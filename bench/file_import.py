@@ -1,14 +1,16 @@
 """`urban import` of the same pipe segments from CSV, from an Excel workbook and from a
-Shapefile (EPSG:4549, GBK `.dbf`, Chinese fields through a mapping file), each into a registry
-of its own process, in one run; the readers are timed alone with `--dry-run` too.
+Shapefile (EPSG:4549, GBK `.dbf`, Chinese fields through a mapping file), in one run.
 
-Every file holds the same rows under the same Chinese headers; each format gets its own asset
-ids, so every import creates all of its rows. Goal: the workbook and the Shapefile import at
-least half as fast as the CSV.
+Every file holds the same rows under the same Chinese headers. Each format is imported into an
+empty registry of its own (a fresh database and process), after a `--dry-run` that times the
+reading and checking alone. Figures are wall time and the CPU time of the `urban` process,
+which a busy machine disturbs less. Goal: the workbook and the Shapefile import at least half as
+fast as the CSV.
 """
 
 import csv
 import json
+import resource
 import subprocess
 import sys
 import tempfile
@@ -21,6 +23,7 @@ import pyproj
 import shapely
 from openpyxl import Workbook
 
+from bench import databases
 from bench.figures import figure, goal
 from bench.registry_process import RegistryProcess
 
@@ -54,33 +57,53 @@ def add_options(parser) -> None:
 
 
 def run(registry: RegistryProcess, database: str, options) -> bool:
+    count = options.file_import_count
     with tempfile.TemporaryDirectory(prefix="urban-files-") as directory:
-        files = _files(Path(directory), options.file_import_count, database)
-        rates = {}
+        files = _files(Path(directory), count, database)
+        rates, cpu = {}, {}
         for label, path in files.items():
             checked = _timed(registry, path, "--dry-run")
-            seconds = _timed(registry, path)
-            rates[label] = options.file_import_count / seconds
-            figure(NAME, database, f"{label}: {options.file_import_count} rows read and checked "
-                                   f"in {checked:.1f} s; imported in {seconds:.1f} s = "
-                                   f"{rates[label]:,.0f} rows/s")
+            with (
+                databases.fresh_database(database, Path(directory) / label) as url,
+                RegistryProcess(url, _made(Path(directory) / label)) as empty,
+            ):
+                imported = _timed(empty, path)
+            rates[label], cpu[label] = count / imported.wall, imported.cpu
+            figure(NAME, database, f"{label}: {count} rows read and checked in "
+                                   f"{checked.wall:.1f} s ({checked.cpu:.1f} s CPU); imported "
+                                   f"in {imported.wall:.1f} s ({imported.cpu:.1f} s CPU of urban)"
+                                   f" = {rates[label]:,.0f} rows/s")
     for label in ("xlsx", "shapefile"):
-        ratio = rates[label] / rates["csv"]
-        goal(NAME, database, f"{label} at least half as fast as CSV (is {ratio:.2f})",
-             ratio >= 0.5)
+        ratio, cpu_ratio = rates[label] / rates["csv"], cpu["csv"] / cpu[label]
+        goal(NAME, database, f"{label} at least half as fast as CSV (is {ratio:.2f}; by the "
+                             f"CPU of urban {cpu_ratio:.2f})", ratio >= 0.5)
     return True
 
 
-def _timed(registry: RegistryProcess, path: Path, *more: str) -> float:
+class _Times:
+    def __init__(self, wall: float, cpu: float):
+        self.wall, self.cpu = wall, cpu
+
+
+def _made(directory: Path) -> Path:
+    directory.mkdir(exist_ok=True)
+    return directory
+
+
+def _timed(registry: RegistryProcess, path: Path, *more: str) -> _Times:
     mapping = path.parent / "mapping.yaml"
     command = [sys.executable, "-m", "services.cli", "--registry", registry.address,
                "--token", registry.token, "import", str(path), "--city", "330100",
                "--kind", "pipe_segment", "--mapping", str(mapping), "--quiet", *more]
     if path.suffix == ".xlsx":
         command += ["--header-row", "2"]  # below the title row
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.perf_counter()
     subprocess.run(command, check=True, stdout=subprocess.DEVNULL)
-    return time.perf_counter() - started
+    wall = time.perf_counter() - started
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    return _Times(wall, cpu)
 
 
 def _files(directory: Path, count: int, database: str) -> dict[str, Path]:
