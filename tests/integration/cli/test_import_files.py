@@ -244,3 +244,20 @@ def test_a_projected_geojson_goes_in_with_its_crs_named(urban, admin, tmp_path):
                     "--crs", "EPSG:4549", "--quiet")
     assert outcome.code == 0, outcome.err
     assert json.loads(by_id(admin)["wp-9"].geojson)["coordinates"] == [120.16, 30.27]
+
+
+@pytest.mark.parametrize(("argv", "message"), [
+    (["-o", "pipes.shp"], "cannot write shapefile files; write csv, geojson, excel"),
+    (["--format", "excel"], "excel is written to a file: add -o FILE"),
+    (["-o", "pipes.csv", "--crs", "EPSG:4549"], "--crs applies to GeoPackage output"),
+    (["-o", "pipes.gpkg", "--crs", "EPSG:1"], "--crs EPSG:1: not a coordinate reference system"),
+])
+def test_exports_that_cannot_be_written_are_refused_before_anything_is_read(
+    urban, tmp_path, monkeypatch, argv, message
+):
+    output = tmp_path / "out"
+    output.mkdir()
+    monkeypatch.chdir(output)
+    outcome = urban("export", *argv)
+    assert outcome.code == 2 and message in outcome.err
+    assert list(output.iterdir()) == []
