@@ -13,8 +13,9 @@ import pyogrio
 import pyogrio.errors
 import pyogrio.raw
 import shapely
+from pyproj.exceptions import ProjError
 
-from services.cli.coordinates import geojson_texts, layer_crs, shapes, to_lonlat
+from services.cli.coordinates import crs_name, geojson_texts, layer_crs, shapes, to_lonlat
 from services.cli.failures import CliError, UsageError
 from services.cli.output import warn
 from services.cli.read_options import ALL, ReadOptions
@@ -62,7 +63,11 @@ def _records(path: str, layer: str, prefix: str, options: ReadOptions) -> Iterat
         raise CliError(f"{path} cannot be read as a GIS file: {_one_line(error)}") from None
     geometries = shapely.from_wkb(wkb) if wkb is not None else None
     crs = layer_crs(path, _own_crs(driver, meta["crs"]), options.crs, _bounds(geometries))
-    lonlat = to_lonlat(geometries, crs) if geometries is not None else None
+    try:
+        lonlat = to_lonlat(geometries, crs) if geometries is not None else None
+    except ProjError as error:
+        raise CliError(f"{path}: coordinates that {crs_name(crs)} cannot give as longitude/"
+                       f"latitude ({_one_line(error)}); check the layer's CRS") from None
     geojsons = geojson_texts(lonlat) if lonlat is not None else None
     headers = [str(name).strip() for name in meta["fields"]]
     texts = [_texts(column) for column in columns]

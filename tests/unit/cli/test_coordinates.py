@@ -1,6 +1,7 @@
 import json
 
 import numpy as np
+import pyogrio.raw
 import pyproj
 import pytest
 import shapely
@@ -13,7 +14,9 @@ from services.cli.coordinates import (
     shapes,
     to_lonlat,
 )
-from services.cli.failures import UsageError
+from services.cli.failures import CliError, UsageError
+from services.cli.read_options import ReadOptions
+from services.cli.sources import read_records
 
 TO_4549 = pyproj.Transformer.from_crs(4490, 4549, always_xy=True)
 
@@ -99,3 +102,12 @@ def test_polygons_keep_their_type_and_empty_geometries_give_none():
     square = shapely.Polygon([(120, 30), (120.1, 30), (120.1, 30.1), (120, 30)])
     assert json.loads(shapes_of(square)[0].geojson)["type"] == "Polygon"
     assert geojson_texts(np.array([None, shapely.LineString()], dtype=object)) == ["", ""]
+
+
+def test_coordinates_a_projection_cannot_invert_stop_the_layer_with_its_crs_named(tmp_path):
+    path = tmp_path / "far.gpkg"
+    pyogrio.raw.write(str(path), shapely.to_wkb(np.array([shapely.Point(1e30, 1e30)])),
+                      [np.array(["a"], dtype=object)], ["asset_id"], driver="GPKG",
+                      geometry_type="Point", crs="EPSG:4549")
+    with pytest.raises(CliError, match=r"far.gpkg: coordinates that EPSG:4549 .* cannot give"):
+        list(read_records(str(path), "gpkg", "utf-8", ReadOptions()))
