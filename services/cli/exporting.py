@@ -85,7 +85,13 @@ def _open_writer(output: str, format_name: str, encoding: str, kinds, mapping, c
     from services.cli.file_writers import FILE_WRITERS  # loads GDAL only when needed
 
     with _destination_path(output) as path:
-        yield FILE_WRITERS[format_name](path, kinds, mapping, crs)
+        writer = FILE_WRITERS[format_name](path, kinds, mapping, crs)
+        try:
+            yield writer
+        except BaseException:
+            with contextlib.suppress(Exception):
+                writer.close()  # releases its files; the partial output is removed
+            raise
 
 
 @contextlib.contextmanager

@@ -11,9 +11,11 @@ import pyogrio.raw
 import shapely
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
 from services.cli.columns import GEOJSON, SPEC_FIELDS, export_columns
 from services.cli.coordinates import LONLAT, transform_function
+from services.cli.failures import CliError
 from services.cli.mapping import NO_MAPPING, Mapping
 from services.cli.outward import Outward
 from services.cli.values import is_date_field
@@ -41,6 +43,8 @@ class WorkbookWriter:
         kind = kind_of(asset)
         typed, sheet = self._outward.typed(asset), self._sheets[kind]
         headers = self._outward.headers(self._columns[kind])
+        for header in headers:
+            _check_storable(asset, header, typed.get(header))
         sheet.append([self._cell(sheet, typed.get(header)) for header in headers])
 
     @staticmethod
@@ -53,6 +57,12 @@ class WorkbookWriter:
 
     def close(self) -> None:
         self._book.save(self._path)
+
+
+def _check_storable(asset: resources_pb2.Asset, header: str, value) -> None:
+    if isinstance(value, str) and ILLEGAL_CHARACTERS_RE.search(value):
+        raise CliError(f"{asset.name}: {header} holds a control character that a workbook "
+                       "cannot store; export to CSV or GeoJSON instead")
 
 
 class LayerWriter:
