@@ -13,6 +13,7 @@ from bench import (
     bulk_load,
     bulk_places,
     databases,
+    file_import,
     machine,
     risk_delay,
     risk_progress,
@@ -25,7 +26,7 @@ BENCHMARKS = {
     module.NAME: module
     for module in (
         batch_upsert, update_latency, risk_scrape, risk_delay, bulk_load, bulk_places,
-        risk_progress,
+        risk_progress, file_import,
     )
 }
 

@@ -16,7 +16,7 @@ TINY_RUN = [
     "--scrape-assets", "3000", "--scrape-small-assets", "300", "--scrape-runs", "2",
     "--query-runs", "1", "--delay-rate", "50", "--delay-duration", "1", "--delay-assets", "16",
     "--delay-senders", "4", "--poll-interval", "0.02", "--places-count", "500",
-    "--places-rounds", "1",
+    "--places-rounds", "1", "--file-import-count", "300",
 ]  # fmt: skip
 
 
@@ -47,3 +47,4 @@ def test_every_benchmark_runs_and_prints_its_figures():
     assert "risk_scrape sqlite: 3000 assets: scrape " in run.stdout
     assert "risk_delay sqlite: watch + SQLite: commit to metric over 50 revisions" in run.stdout
     assert "bulk_places sqlite: with checks " in run.stdout
+    assert "file_import sqlite: goal shapefile at least half as fast as CSV" in run.stdout

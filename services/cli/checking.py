@@ -57,18 +57,26 @@ class RowReader:
         return asset, [*record.problems, *problems]
 
     def check(self, record: Record) -> tuple[resources_pb2.Asset, list[FieldViolation]]:
-        """The row's asset and its problems, including every rule the registry applies."""
+        """The row's asset and its problems, including every rule the registry applies, on the
+        file's own columns."""
+        asset, unreadable, broken = self._checked(record)
+        in_user_terms = self._mapping.in_user_terms
+        return asset, [*(in_user_terms(p, record.cells, True) for p in unreadable),
+                       *(in_user_terms(p, record.cells, False) for p in broken)]
+
+    def _checked(self, record: Record) -> tuple[resources_pb2.Asset, list, list]:
+        """The asset, the values that could not be read, and the rules the asset breaks."""
         asset, problems = self._parse(record)
         if not asset.name:
-            return asset, problems
+            return asset, problems, []
         city_code = parse_asset_name(asset.name)[0]
         city = self.cities.get(city_code)
         if city is None:
-            return asset, [*problems, FieldViolation("city", f"unknown city {city_code}")]
+            return asset, problems, [FieldViolation("city", f"unknown city {city_code}")]
         bad_columns = {problem.field for problem in problems}
         violations = validate_asset(asset, city, today=self._today)
         checked = [on_column(v, kind_of(asset)) for v in violations]
-        return asset, problems + [v for v in checked if v.field not in bad_columns]
+        return asset, problems, [v for v in checked if v.field not in bad_columns]
 
     def _cells(self, record: Record) -> dict[str, str]:
         cells = self._mapping.apply(record.cells)
@@ -76,15 +84,33 @@ class RowReader:
         if keys not in self._known_keys:
             self._check_columns(keys)
             self._known_keys.add(keys)
-        return cells
+        return _with_id_suffix(cells, record.id_suffix) if record.id_suffix else cells
 
     def _check_columns(self, keys: frozenset) -> None:
         unknown = sorted(key for key in keys if not is_known(key))
         if unknown:
+            names = ", ".join(map(repr, unknown))
             raise CliError(
-                f"unknown column {unknown[0]!r} in {self._source}: columns are "
-                f"{describe_known_columns()}; map other headers with --mapping"
+                f"unknown column{'s' if len(unknown) > 1 else ''} {names} in {self._source}: "
+                f"columns are {describe_known_columns()}; map other headers with --mapping"
+                f"{_garbled_hint(unknown)}"
             )
+
+
+def _with_id_suffix(cells: dict[str, str], suffix: str) -> dict[str, str]:
+    """One part of a split feature: its own id, the feature's id with the part's suffix."""
+    cells = dict(cells)
+    for column in ("asset_id", "name"):
+        if cells.get(column, "").strip():
+            cells[column] = cells[column].strip() + suffix
+    return cells
+
+
+def _garbled_hint(columns: list[str]) -> str:
+    """GBK names read as Latin-1 (a .dbf without .cpg) show as accented Latin letters."""
+    if any("\u00c0" <= char <= "\u00ff" for column in columns for char in column):
+        return " (names that look garbled were saved in another encoding: try --encoding gbk)"
+    return ""
 
 
 def on_column(violation: FieldViolation, kind: str | None) -> FieldViolation:

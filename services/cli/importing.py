@@ -21,6 +21,7 @@ from services.cli.mapping import load_mapping
 from services.cli.options import city_code
 from services.cli.output import say, stderr_console, warn
 from services.cli.progress_bar import rows_progress
+from services.cli.read_options import ReadOptions, read_options
 from services.cli.rows import RowDefaults, missing_identity
 from services.cli.sources import Record, file_format, read_records, text_encoding
 from services.cli.spool import Spool, open_spool
@@ -33,13 +34,22 @@ class SourceFile:
     path: str
     format_name: str
     encoding: str
+    options: ReadOptions = ReadOptions()
 
     def records(self):
-        return read_records(self.path, self.format_name, self.encoding)
+        return read_records(self.path, self.format_name, self.encoding, self.options)
 
     def digest(self) -> str:
-        with open(self.path, "rb") as file:
-            return hashlib.file_digest(file, "sha256").hexdigest()
+        """Of the file, or of every file in a directory (a FileGDB)."""
+        digest = hashlib.sha256()
+        for path in _files_of(Path(self.path)):
+            with open(path, "rb") as file:
+                digest.update(hashlib.file_digest(file, "sha256").digest())
+        return digest.hexdigest()
+
+
+def _files_of(path: Path) -> list[Path]:
+    return sorted(p for p in path.rglob("*") if p.is_file()) if path.is_dir() else [path]
 
 
 def run_import(args, connection: Connection) -> int:
@@ -50,7 +60,8 @@ class ImportRun:
     def __init__(self, args, connection: Connection):
         self.args, self.connection = args, connection
         path = _existing_file(args.file)
-        self.source = SourceFile(path, file_format(path, args.format), text_encoding(args.encoding))
+        self.source = SourceFile(path, file_format(path, args.format),
+                                 text_encoding(args.encoding or "utf-8"), read_options(args))
         self.defaults = RowDefaults(city=self._known_city(args.city), kind=args.kind)
         self.mapping = load_mapping(args.mapping)
         self.reader = RowReader(path, self.mapping, self.defaults, connection.cities,
@@ -130,9 +141,13 @@ class ImportRun:
 
 
 def _existing_file(path: str) -> str:
-    if not Path(path).is_file():
+    if not Path(path).is_file() and not _is_geodatabase(path):
         raise UsageError(f"{path} does not exist or is not a file")
     return path
+
+
+def _is_geodatabase(path: str) -> bool:
+    return Path(path).suffix.lower() == ".gdb" and Path(path).is_dir()
 
 
 def _judge(path: str, report: CheckReport, args) -> None:

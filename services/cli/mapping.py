@@ -9,12 +9,14 @@
 """
 
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 
 import yaml
 
 from services.cli.columns import is_known
 from services.cli.failures import CliError, UsageError
+from services.common.errors import FieldViolation
 
 
 @dataclass(frozen=True)
@@ -37,6 +39,31 @@ class Mapping:
             origins[column] = header
             mapped[column] = self.values.get(column, {}).get(text.strip(), text)
         return mapped
+
+    @cached_property
+    def headers(self) -> dict[str, list[str]]:
+        """Each column name and the headers that give it."""
+        found: dict[str, list[str]] = {}
+        for header, column in self.columns.items():
+            if column is not None:
+                found.setdefault(column, []).append(header)
+        return found
+
+    def in_user_terms(self, violation: FieldViolation, cells: dict[str, str],
+                      unreadable: bool) -> FieldViolation:
+        """A problem on the user's own header; an `unreadable` value of a column with a value
+        table gets that table's values as the ones to use."""
+        header = next((h for h in self.headers.get(violation.field, ()) if h in cells), None)
+        if header is None:
+            return violation
+        table, text = self.values.get(violation.field), cells[header].strip()
+        if unreadable and table and text not in table:
+            reason = f"unknown value {text!r}; use one of {', '.join(table)}"
+            return FieldViolation(header, reason)
+        return FieldViolation(header, violation.description)
+
+
+NO_MAPPING = Mapping()
 
 
 def load_mapping(path: str | None) -> Mapping:

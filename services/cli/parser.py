@@ -13,6 +13,7 @@ from services.cli import (
     token_command,
 )
 from services.cli.options import iso_date
+from services.cli.read_options import add_read_arguments
 from services.cli.sources import FORMATS
 from services.registry.domain.kinds import KINDS
 
@@ -69,13 +70,15 @@ def _env_flag(name: str) -> bool:
 
 
 def _add_import(commands, common) -> None:
-    command = commands.add_parser("import", parents=[common], help="import a CSV or GeoJSON file")
+    command = commands.add_parser("import", parents=[common],
+                                  help="import a CSV, GeoJSON, Excel or GIS file")
     command.add_argument("file")
     command.add_argument("--city", help="city code for rows without a city or name column")
     command.add_argument("--kind", choices=KINDS, help="kind for rows without a kind column")
     command.add_argument("--format", choices=FORMATS, help="default: from the file's suffix")
-    command.add_argument("--encoding", default="utf-8", help="e.g. gbk (default: %(default)s)")
+    command.add_argument("--encoding", help="e.g. gbk (default: utf-8; a Shapefile's .cpg)")
     command.add_argument("--mapping", metavar="FILE", help="YAML file mapping headers to fields")
+    add_read_arguments(command)
     command.add_argument("--skip-invalid", action="store_true",
                          help="import the valid rows and skip (but list) the invalid ones")
     command.add_argument("--dry-run", action="store_true", help="check every row, send nothing")
@@ -91,9 +94,11 @@ def _add_export(commands, common) -> None:
     command = commands.add_parser("export", parents=[common], help="export assets to a file")
     _add_selection(command)
     command.add_argument("-o", "--output", default="-", help="file to write (default: stdout)")
-    command.add_argument("--format", choices=FORMATS, help="default: from the output's suffix")
+    command.add_argument("--format", choices=exporting.FORMATS,
+                         help="default: from the output's suffix")
     command.add_argument("--encoding", default="utf-8",
                          help="utf-8 (default), utf-8-sig for Excel, or gbk")
+    exporting.add_export_arguments(command)
     command.add_argument("--quiet", action="store_true", help="no progress bar")
     command.set_defaults(run=exporting.run_export)
 

@@ -2,6 +2,7 @@
 
 CSV: a header row, then one asset a row; line numbers count the header as line 1.
 GeoJSON: a FeatureCollection; each feature's properties are the cells, its geometry `geojson`.
+Workbooks (workbooks.py) and GIS layers (layers.py) give records of the same form.
 """
 
 import codecs
@@ -12,12 +13,17 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from services.cli.failures import CliError, UsageError
+from services.cli.read_options import ReadOptions
 from services.cli.values import format_float
 from services.common.errors import FieldViolation
 from services.registry.domain.geometry import MAX_GEOJSON_LENGTH
 
-FORMATS = ("csv", "geojson")
-_SUFFIXES = {".csv": "csv", ".geojson": "geojson", ".json": "geojson"}
+FORMATS = ("csv", "geojson", "excel", "shapefile", "gpkg", "filegdb")
+_SUFFIXES = {
+    ".csv": "csv", ".geojson": "geojson", ".json": "geojson",
+    ".xlsx": "excel", ".xlsm": "excel", ".xls": "excel", ".ods": "excel",
+    ".shp": "shapefile", ".gpkg": "gpkg", ".gdb": "filegdb",
+}
 _UTF8 = ("utf-8", "utf8", "utf_8", "u8")
 
 csv.field_size_limit(2 * MAX_GEOJSON_LENGTH)
@@ -28,6 +34,7 @@ class Record:
     location: str
     cells: dict[str, str]
     problems: tuple[FieldViolation, ...] = ()
+    id_suffix: str = ""  # appended to the asset id: one part of a split multi-part geometry
 
 
 def file_format(path: str, chosen: str | None) -> str:
@@ -35,7 +42,8 @@ def file_format(path: str, chosen: str | None) -> str:
         return chosen
     found = _SUFFIXES.get(Path(path).suffix.lower())
     if found is None:
-        raise UsageError(f"cannot tell the format of {path}; add --format csv or --format geojson")
+        raise UsageError(f"cannot tell the format of {path}; add --format with one of "
+                         f"{', '.join(FORMATS)}")
     return found
 
 
@@ -48,7 +56,11 @@ def text_encoding(name: str) -> str:
     return "utf-8-sig" if name.lower() in _UTF8 else name
 
 
-def read_records(path: str, format_name: str, encoding: str) -> Iterator[Record]:
+def read_records(path: str, format_name: str, encoding: str,
+                 options: ReadOptions | None = None) -> Iterator[Record]:
+    if format_name not in ("csv", "geojson") or (options and options.crs):
+        yield from _other_records(path, format_name, options or ReadOptions(encoding))
+        return
     reader = _csv_records if format_name == "csv" else _geojson_records
     try:
         yield from reader(path, encoding)
@@ -58,6 +70,17 @@ def read_records(path: str, format_name: str, encoding: str) -> Iterator[Record]
         raise UsageError(f"{path} is a directory, not a file") from None
     except UnicodeDecodeError:
         raise CliError(_not_decodable(path, encoding)) from None
+
+
+def _other_records(path: str, format_name: str, options: ReadOptions) -> Iterator[Record]:
+    # imported here: GDAL and calamine load only for the files that need them
+    if format_name == "excel":
+        from services.cli.workbooks import workbook_records
+
+        return workbook_records(path, options)
+    from services.cli.layers import layer_records
+
+    return layer_records(path, options)
 
 
 def _not_decodable(path: str, encoding: str) -> str:
@@ -80,22 +103,22 @@ def _csv_rows(path: str, reader) -> Iterator[Record]:
     header = [column.strip() for column in next(reader, [])]
     if not any(header):
         raise CliError(f"{path} is empty: the first line must name the columns")
-    _check_unique(path, header)
+    check_unique(path, header)
     first_line = reader.line_num + 1
     for values in reader:
         if any(value.strip() for value in values):
             yield Record(f"line {first_line}", dict(zip(header, values, strict=False)),
-                         _excess(values, header))
+                         excess(values, header))
         first_line = reader.line_num + 1
 
 
-def _check_unique(path: str, header: list[str]) -> None:
+def check_unique(path: str, header: list[str]) -> None:
     repeated = sorted({column for column in header if header.count(column) > 1})
     if repeated:
         raise CliError(f"{path}: column {repeated[0]!r} appears more than once in the header")
 
 
-def _excess(values: list[str], header: list[str]) -> tuple[FieldViolation, ...]:
+def excess(values: list[str], header: list[str]) -> tuple[FieldViolation, ...]:
     if len(values) <= len(header) or not any(value.strip() for value in values[len(header):]):
         return ()
     reason = f"has {len(values)} values but the header names {len(header)} columns"

@@ -96,3 +96,18 @@ def test_a_bad_filter_is_refused_before_anything_is_sent(urban, filled, tmp_path
         "external_id, labels.<key>"
     ]
     assert not (tmp_path / "x.csv").exists()
+
+
+@pytest.mark.parametrize(("suffix", "every_part"), [("xlsx", "--sheet"), ("gpkg", "--layer")])
+def test_a_workbook_or_geopackage_exported_imports_back_to_the_same_assets(
+    urban, filled, second_registry, second_admin, tmp_path, suffix, every_part
+):
+    path = tmp_path / f"all.{suffix}"
+    assert urban("export", "-o", str(path), "--quiet").code == 0
+    into_second = Urban(urban.capsys, second_registry.address(), urban.token)
+    imported = into_second("import", str(path), every_part, "*", "--quiet")
+    assert imported.code == 0, imported.err
+    assert f"{len(filled)} created" in imported.out
+    assert contents(stored(second_admin, "cities/-")) == contents(filled)
+    again = urban("import", str(path), every_part, "*", "--quiet")
+    assert f"0 created, 0 updated, {len(filled)} unchanged" in again.out

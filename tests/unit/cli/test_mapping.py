@@ -2,6 +2,9 @@ import pytest
 
 from services.cli.failures import CliError, UsageError
 from services.cli.mapping import Mapping, load_mapping
+from services.cli.outward import Outward
+from services.common.errors import FieldViolation
+from urban.registry.v1 import resources_pb2 as r
 
 CHINESE = """\
 columns:
@@ -67,3 +70,39 @@ def test_a_malformed_mapping_file_is_refused(tmp_path, text):
 def test_a_missing_mapping_file_is_a_usage_error(tmp_path):
     with pytest.raises(UsageError, match="does not exist"):
         load_mapping(str(tmp_path / "absent.yaml"))
+
+
+def test_problems_on_mapped_columns_name_the_users_header_and_values(chinese):
+    cells = {"管线材质": "铸铁", "管径": "abc"}
+    unknown = FieldViolation("material", "unknown value '铸铁'; use one of gray_cast_iron")
+    assert chinese.in_user_terms(unknown, cells, unreadable=True) == FieldViolation(
+        "管线材质", "unknown value '铸铁'; use one of 灰口铸铁, 钢")
+    bad_number = FieldViolation("diameter_mm", "must be a whole number (got 'abc')")
+    assert chinese.in_user_terms(bad_number, cells, unreadable=True) == FieldViolation(
+        "管径", "must be a whole number (got 'abc')")
+    unmapped = FieldViolation("status", "is required")
+    assert chinese.in_user_terms(unmapped, cells, unreadable=False) == unmapped
+
+
+def test_a_rule_broken_by_a_mapped_value_keeps_its_reason(chinese):
+    cells = {"管线材质": "钢"}
+    broken = FieldViolation("material", "steel is not used for sewage")
+    assert chinese.in_user_terms(broken, cells, unreadable=False) == FieldViolation(
+        "管线材质", "steel is not used for sewage")
+
+
+def test_export_writes_the_first_header_and_value_the_mapping_gives(tmp_path):
+    path = tmp_path / "mapping.yaml"
+    path.write_text(
+        "columns:\n  编号: asset_id\n  材质: material\n  材料: material\n  有内衬: lined\n"
+        "values:\n  material:\n    灰口铸铁: PIPE_MATERIAL_GRAY_CAST_IRON\n"
+        "    灰铸铁: gray_cast_iron\n"
+        "  lined:\n    有: true\n    无: 0\n", encoding="utf-8")
+    outward = Outward(load_mapping(str(path)))
+    asset = r.Asset(name="cities/330100/assets/gas-1", pipe_segment=r.PipeSegment(
+        material=r.PIPE_MATERIAL_GRAY_CAST_IRON, lined=False))
+    cells = outward.cells(asset)
+    assert cells["材质"] == "灰口铸铁" and cells["有内衬"] == "无" and "material" not in cells
+    steel = r.Asset(name="cities/330100/assets/gas-2", pipe_segment=r.PipeSegment(
+        material=r.PIPE_MATERIAL_STEEL, lined=True))
+    assert outward.cells(steel)["材质"] == "steel" and outward.typed(steel)["有内衬"] == "有"
