@@ -3,6 +3,7 @@
 import datetime as dt
 
 from services.common.errors import FieldViolation, invalid
+from services.common.field_masks import proto_name_paths
 from services.registry.domain.cities import City
 from services.registry.domain.districts import districts_of
 from services.registry.domain.names import city_name, parse_city_name
@@ -38,8 +39,9 @@ def city_message(city: City, version: int, update_time: dt.datetime) -> resource
 
 
 def city_changes(city: resources_pb2.City, paths: list[str]) -> dict:
-    """Field → new value for the City fields an UpdateCity mask names (all editable if none)."""
-    paths = list(paths) or list(_EDITABLE)
+    """Field → new value for the City fields an UpdateCity mask names (all editable if none);
+    paths may use proto names (`display_name`) or JSON names (`displayName`)."""
+    paths = proto_name_paths(paths, resources_pb2.City.DESCRIPTOR) or list(_EDITABLE)
     unknown = [path for path in paths if path not in _EDITABLE]
     if unknown:
         description = f"cannot update {', '.join(unknown)}; editable: {', '.join(_EDITABLE)}"

@@ -5,6 +5,7 @@ from collections.abc import Iterable
 from google.protobuf.field_mask_pb2 import FieldMask
 
 from services.common.errors import FieldViolation, invalid
+from services.common.field_masks import proto_name_paths
 from services.registry.domain.kinds import KINDS, kind_of
 from urban.registry.v1 import resources_pb2
 
@@ -23,7 +24,9 @@ def apply_update_mask(
 
     No paths, or `*`, replaces every writable field including the spec, so the kind may change;
     a path inside a spec must name the stored kind. `labels.<key>` sets or removes one label.
+    Paths may use proto names (`pipe_segment.length_m`) or JSON names (`pipeSegment.lengthM`).
     """
+    paths = proto_name_paths(paths, _ASSET)
     updated = resources_pb2.Asset()
     updated.CopyFrom(stored)
     if not paths or FULL_REPLACEMENT in paths:

@@ -4,7 +4,7 @@ import grpc
 from google.protobuf.field_mask_pb2 import FieldMask
 
 from tests.integration.registry.assets import compound, pipe
-from tests.integration.registry.errors import call_error, error_info
+from tests.integration.registry.errors import call_error, error_info, violations
 from urban.registry.v1 import registry_service_pb2 as api
 from urban.registry.v1 import resources_pb2 as r
 
@@ -50,6 +50,27 @@ def test_update_by_mask_changes_only_the_named_fields(admin):
     assert updated.pipe_segment.material == created.pipe_segment.material
     assert updated.version > created.version and updated.etag != created.etag
     assert updated.create_time == created.create_time
+
+
+def test_a_mask_in_json_names_updates_the_same_fields(admin):
+    created = create(admin)
+    patch = r.Asset(name=NAME, display_name="Renamed", pipe_segment=r.PipeSegment(length_m=80))
+    patch.labels["survey_team"] = "north"
+    mask = FieldMask(paths=["displayName", "pipeSegment.lengthM", "labels.survey_team"])
+    updated = admin.UpdateAsset(api.UpdateAssetRequest(asset=patch, update_mask=mask))
+    assert (updated.display_name, updated.pipe_segment.length_m) == ("Renamed", 80)
+    assert dict(updated.labels) == {**created.labels, "survey_team": "north"}
+    assert updated.pipe_segment.material == created.pipe_segment.material
+    assert updated.external_id == created.external_id
+
+
+def test_an_unknown_json_path_names_the_mask(admin):
+    create(admin)
+    patch = r.Asset(name=NAME, display_name="Renamed")
+    mask = FieldMask(paths=["displayNom"])
+    request = api.UpdateAssetRequest(asset=patch, update_mask=mask)
+    error = call_error(admin.UpdateAsset, request, grpc.StatusCode.INVALID_ARGUMENT)
+    assert "update_mask" in violations(error)
 
 
 def test_update_with_a_stale_etag_is_aborted_and_changes_nothing(admin):

@@ -37,6 +37,15 @@ def test_a_corrected_population_changes_the_size_class(admin):
     call_error(admin.UpdateCity, stale, grpc.StatusCode.ABORTED)
 
 
+def test_a_city_mask_in_json_names_updates_the_same_fields(admin):
+    city = admin.GetCity(api.GetCityRequest(name="cities/330400"))
+    patch = r.City(name="cities/330400", urban_population=1_000_000, english_name="Jiaxing City")
+    mask = FieldMask(paths=["urbanPopulation", "englishName"])
+    updated = admin.UpdateCity(api.UpdateCityRequest(city=patch, update_mask=mask))
+    assert (updated.urban_population, updated.english_name) == (1_000_000, "Jiaxing City")
+    assert updated.display_name == city.display_name
+
+
 def test_bad_city_updates_name_the_field(admin):
     negative = r.City(name="cities/330400", urban_population=-1)
     request = api.UpdateCityRequest(
