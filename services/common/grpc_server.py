@@ -10,7 +10,6 @@ from concurrent import futures
 
 import grpc
 from grpc_health.v1 import health, health_pb2, health_pb2_grpc
-from grpc_reflection.v1alpha import reflection
 from prometheus_client import CollectorRegistry
 
 from services.common.auth import TokenStore
@@ -23,6 +22,7 @@ from services.common.interceptors import (
 )
 from services.common.message_sizes import MessageSizeInterceptor, ReceiveLimits
 from services.common.rate_limit import LocalTokenBuckets, RateLimiter, RateLimitSettings
+from services.common.reflection import enable_server_reflection
 from services.common.rich_status import DEFAULT_DOMAIN
 from services.common.server_limits import ServerLimits
 from services.common.stream_caps import StreamCapInterceptor, StreamSlots
@@ -93,9 +93,7 @@ class GrpcServer:
 
     def start(self, address: Address) -> int:
         """Starts serving and returns the bound port (a free one when the address asks for 0)."""
-        reflection.enable_server_reflection(
-            (*self._service_names, health.SERVICE_NAME, reflection.SERVICE_NAME), self._server
-        )
+        enable_server_reflection((*self._service_names, health.SERVICE_NAME), self._server)
         port = _bind(self._server, address, self._tls)
         self._server.start()
         for name in ("", *self._service_names):

@@ -3,6 +3,7 @@ import time
 
 import grpc
 import pytest
+from google.protobuf import message_factory
 from grpc_health.v1 import health_pb2, health_pb2_grpc
 from grpc_reflection.v1alpha.proto_reflection_descriptor_database import (
     ProtoReflectionDescriptorDatabase,
@@ -14,6 +15,7 @@ from services.common.config import Address
 from services.common.errors import InvalidArgument
 from services.common.grpc_server import GrpcServer
 from services.common.interceptors import client_auth_metadata
+from tests.integration.common import reflection_v1
 from tests.integration.common.conftest import REGISTRY_SERVICE, TOKENS
 from tests.integration.common.fake_registry import SLOW_CALL_SECONDS
 from tests.integration.common.test_interceptors import ADMIN, asset
@@ -37,6 +39,47 @@ def test_reflection_lists_the_services_without_a_token(channel):
     services = ProtoReflectionDescriptorDatabase(channel).get_services()
     assert REGISTRY_SERVICE in services
     assert "grpc.health.v1.Health" in services
+
+
+def test_reflection_v1_lists_the_services_and_resolves_them_without_a_token(channel):
+    services = reflection_v1.list_services(channel)
+    assert {
+        REGISTRY_SERVICE,
+        "grpc.health.v1.Health",
+        "grpc.reflection.v1.ServerReflection",
+        "grpc.reflection.v1alpha.ServerReflection",
+    } <= set(services)
+    pool = reflection_v1.pool_resolving(channel, REGISTRY_SERVICE)
+    update = pool.FindServiceByName(REGISTRY_SERVICE).FindMethodByName("UpdateAsset")
+    mask = update.input_type.fields_by_name["update_mask"].message_type
+    assert mask.full_name == "google.protobuf.FieldMask"
+
+
+def test_reflection_v1_describes_itself_well_enough_to_build_a_client(channel):
+    pool = reflection_v1.pool_resolving(channel, reflection_v1.V1_SERVICE)
+    info = pool.FindServiceByName(reflection_v1.V1_SERVICE).FindMethodByName(
+        "ServerReflectionInfo"
+    )
+    assert info.containing_service.file.name == "grpc/reflection/v1/reflection.proto"
+    assert (info.input_type.full_name, info.output_type.full_name) == (
+        "grpc.reflection.v1.ServerReflectionRequest",
+        "grpc.reflection.v1.ServerReflectionResponse",
+    )
+    assert info.client_streaming and info.server_streaming
+    request = message_factory.GetMessageClass(info.input_type)
+    response = message_factory.GetMessageClass(info.output_type)
+    call = channel.stream_stream(
+        reflection_v1.V1_METHOD,
+        request_serializer=request.SerializeToString,
+        response_deserializer=response.FromString,
+    )
+    (answer,) = call(iter([request(file_containing_symbol="grpc.health.v1.Health")]), timeout=10)
+    assert answer.file_descriptor_response.file_descriptor_proto
+
+
+def test_reflection_v1_reports_an_unknown_symbol_as_not_found(channel):
+    answer = reflection_v1.ask(channel, file_containing_symbol="no.such.Service")
+    assert answer.error_response.error_code == grpc.StatusCode.NOT_FOUND.value[0]
 
 
 def test_health_is_not_serving_while_shutdown_hooks_run(running):

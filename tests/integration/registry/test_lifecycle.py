@@ -15,6 +15,7 @@ from grpc_reflection.v1alpha.proto_reflection_descriptor_database import (
     ProtoReflectionDescriptorDatabase,
 )
 
+from tests.integration.common import reflection_v1
 from tests.integration.registry.assets import pipe
 from tests.integration.registry.conftest import Client
 from urban.registry.v1 import registry_service_pb2 as api
@@ -33,6 +34,12 @@ def test_health_reports_serving_without_a_token(channel):
 def test_reflection_lists_the_service(channel):
     services = ProtoReflectionDescriptorDatabase(channel).get_services()
     assert SERVICE in services and "grpc.health.v1.Health" in services
+
+
+def test_reflection_v1_lists_and_resolves_the_service(channel):
+    assert SERVICE in reflection_v1.list_services(channel)
+    pool = reflection_v1.pool_resolving(channel, SERVICE)
+    assert pool.FindServiceByName(SERVICE).FindMethodByName("WatchChanges").server_streaming
 
 
 def test_a_write_whose_deadline_passes_while_waiting_commits_nothing(admin, registry):

@@ -10,13 +10,16 @@ from services.common.config import Address
 from services.common.grpc_server import GrpcServer
 from services.common.interceptors import client_auth_metadata
 from services.common.token_file import hash_token
+from tests.integration.common import reflection_v1
 from tests.unit.risk.builders import HANGZHOU, NINGBO
 from urban.risk.v1 import risk_service_pb2 as pb
 from urban.risk.v1 import risk_service_pb2_grpc
 
+RISK_SERVICE = "urban.risk.v1.RiskService"
+
 
 @pytest.fixture
-def stub(servicer, tmp_path):
+def channel(servicer, tmp_path):
     tokens = tmp_path / "tokens.yaml"
     entries = [
         {"name": "ops", "sha256": hash_token("urt_ops"), "scopes": ["admin"]},
@@ -29,12 +32,23 @@ def stub(servicer, tmp_path):
     server.add_service(
         servicer,
         risk_service_pb2_grpc.add_RiskServiceServicer_to_server,
-        "urban.risk.v1.RiskService",
+        RISK_SERVICE,
     )
     port = server.start(Address.parse("127.0.0.1:0"))
     with grpc.insecure_channel(f"127.0.0.1:{port}") as channel:
-        yield risk_service_pb2_grpc.RiskServiceStub(channel)
+        yield channel
     server.stop(0)
+
+
+@pytest.fixture
+def stub(channel):
+    return risk_service_pb2_grpc.RiskServiceStub(channel)
+
+
+def test_reflection_v1_lists_and_resolves_the_service(channel):
+    assert RISK_SERVICE in reflection_v1.list_services(channel)
+    pool = reflection_v1.pool_resolving(channel, RISK_SERVICE)
+    assert pool.FindServiceByName(RISK_SERVICE).FindMethodByName("GetPlanProgress")
 
 
 def test_through_a_grpc_server(stub):
