@@ -1,7 +1,8 @@
 """Generate the Python code for protos/ into urban/, or check that the committed code is current.
 
 Usage: python scripts/gen_protos.py [--check]
-Also lays the googleapis .proto files that buf needs into protos/.deps, offline.
+Also lays the googleapis .proto files that buf needs into protos/.deps, offline, and (without
+--check) the self-contained bundle for clients in other languages into build/proto-bundle.
 """
 
 import filecmp
@@ -13,6 +14,7 @@ import tempfile
 import google.api
 import grpc_tools
 from grpc_tools import protoc
+from proto_bundle import DEFAULT_BUNDLE, write_bundle
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 PROTOS = ROOT / "protos"
@@ -69,6 +71,8 @@ def main() -> None:
     if "--check" not in sys.argv:
         shutil.rmtree(OUTPUT, ignore_errors=True)
         generate(ROOT)
+        files = write_bundle(DEFAULT_BUNDLE)
+        print(f"proto bundle: {len(files)} .proto files in {DEFAULT_BUNDLE.relative_to(ROOT)}")
         return
     with tempfile.TemporaryDirectory() as scratch:
         generate(pathlib.Path(scratch))

@@ -40,10 +40,11 @@ def _register_v1_descriptor() -> None:
     try:
         pool.FindFileByName(_V1_FILE)
     except KeyError:
-        pool.AddSerializedFile(_v1_file().SerializeToString())
+        pool.AddSerializedFile(v1_file().SerializeToString())
 
 
-def _v1_file() -> descriptor_pb2.FileDescriptorProto:
+def v1_file() -> descriptor_pb2.FileDescriptorProto:
+    """grpc/reflection/v1/reflection.proto, compiled."""
     file = descriptor_pb2.FileDescriptorProto()
     reflection_pb2.DESCRIPTOR.CopyToProto(file)
     file.name, file.package = _V1_FILE, _V1_PACKAGE
