@@ -8,8 +8,10 @@ from functools import partial
 
 import sqlalchemy as sa
 
+from services.registry.storage import spatial
 from services.registry.storage.bulk_writes import (
     BEFORE,
+    GEOJSON,
     NUMBER_PENDING,
     ROW_EXISTS,
     AssetRow,
@@ -70,6 +72,7 @@ class SqliteBulkWriter:
         with self._translated_errors():
             self._cursor.executemany(_INSERT_ASSET, inserted)
             self._cursor.executemany(_UPDATE_ASSET, updated)
+            spatial.index_boxes(self._cursor, [(row[0], row[GEOJSON]) for row in rows])
 
     def append_changes(self, rows: list[AssetRow], context: ChangeContext) -> None:
         with self._translated_errors():
@@ -82,7 +85,7 @@ class SqliteBulkWriter:
         changes = [
             (revision, event_id, "updated" if before else "created", name, city_code, version,
              before, body, *shared)
-            for revision, event_id, (name, city_code, _, _, _, _, _, version, body, before, _)
+            for revision, event_id, (name, city_code, _, _, _, _, _, version, body, before, _, _)
             in zip(itertools.count(base + 1), event_ids(len(rows)), rows)
         ]  # fmt: skip
         self._cursor.executemany(_APPEND_CHANGE, changes)

@@ -67,6 +67,7 @@ def asset_row(asset: resources_pb2.Asset, *, deleted: bool = False) -> dict:
         "create_time": moment(asset.create_time),
         "update_time": moment(asset.update_time),
         "body": asset.SerializeToString(deterministic=True),
+        "geometry": None if deleted else asset.geojson or None,
     }
 
 

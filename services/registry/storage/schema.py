@@ -3,6 +3,8 @@
 import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import JSONB
 
+from services.registry.storage.spatial import SPATIAL_SYSTEM_TABLES, GeometryColumn
+
 metadata = sa.MetaData()
 
 Labels = sa.JSON().with_variant(JSONB(), "postgresql")
@@ -37,8 +39,11 @@ assets = sa.Table(
     sa.Column("create_time", Moment, nullable=False),
     sa.Column("update_time", Moment, nullable=False),
     sa.Column("body", sa.LargeBinary, nullable=False),
+    # A live asset's geometry (PostGIS); empty on SQLite, whose spatial index is an R*Tree.
+    sa.Column("geometry", GeometryColumn),
     sa.Index("assets_by_city", "city_code", "name"),
     sa.Index("assets_by_kind_status", "kind", "status"),
+    sa.Index("assets_by_geometry", "geometry", postgresql_using="gist"),
 )
 
 # The change log and outbox. Writers append rows with no revision; the sequencer numbers them
@@ -65,6 +70,7 @@ changes = sa.Table(
         sqlite_where=sa.text("revision IS NULL"),
     ),
     sa.Index("changes_by_city", "city_code", "revision"),
+    sa.Index("changes_by_asset", "asset_name", "revision"),
 )
 
 # Single-row counters: `revision` (last revision given by the sequencer; its row lock serialises
@@ -111,3 +117,17 @@ change_log_identity = sa.Table(
 )
 
 asset_version_sequence = sa.Sequence("asset_version", metadata=metadata)
+POSTGRES_ONLY_INDEXES = frozenset({"assets_by_geometry"})
+
+
+def in_schema(dialect_name: str):
+    """Alembic's include_object for comparing a database with `metadata`: what a spatial index
+    brings along is not part of it, and PostgreSQL-only indexes exist only there."""
+
+    def include(item, name, type_, _reflected, _compare_to) -> bool:
+        if type_ == "table" and name in SPATIAL_SYSTEM_TABLES:
+            return False
+        postgres_only = type_ == "index" and name in POSTGRES_ONLY_INDEXES
+        return dialect_name == "postgresql" or not postgres_only
+
+    return include

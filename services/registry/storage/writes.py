@@ -9,7 +9,7 @@ from contextlib import contextmanager
 
 import sqlalchemy as sa
 
-from services.registry.storage import records
+from services.registry.storage import records, spatial
 from services.registry.storage.copying import copy_rows
 from services.registry.storage.locking import AssetLocks
 from services.registry.storage.records import NewChange, StoredAsset
@@ -65,8 +65,14 @@ class WriteSession:
         self._insert_assets(created)
         if updated:
             self._connection.execute(_UPDATE_ASSET, _one_or_many([_stored(r) for r in updated]))
+        if not self._postgres:
+            self._index_boxes(created + updated)
         if change_rows:
             self._insert(_APPEND_CHANGES, change_rows)
+
+    def _index_boxes(self, rows: list[dict]) -> None:
+        cursor = self._connection.connection.driver_connection.cursor()
+        spatial.index_boxes(cursor, [(row["name"], row["geometry"]) for row in rows])
 
     def _insert(self, statement: sa.Insert, rows: list[dict]) -> None:
         if self._postgres and len(rows) >= _COPY_FROM:

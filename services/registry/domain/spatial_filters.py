@@ -1,0 +1,117 @@
+"""Spatial filters of ListAssets: `bbox(west, south, east, north)` and `near(lon, lat, meters)`.
+
+Each gives the box (degrees) an index may use to find candidates, and the exact test of one
+asset's geometry. `near` measures on the WGS-84 ellipsoid: the geometry is projected onto an
+azimuthal equidistant plane centred on the point, where every distance from the centre is the
+geodesic one, so a point inside a polygon is at distance 0.
+"""
+
+import math
+from dataclasses import dataclass
+from functools import lru_cache
+
+import numpy
+import pyproj
+import shapely
+
+MAX_RADIUS_METERS = 100_000.0
+# Degrees of latitude per meter are at most 1 / 110,574 m (at the equator); a degree of
+# longitude at latitude φ spans at least 111,320 m × cos φ less 0.5 %: the box around a point
+# is widened by that margin so that it always holds the whole circle.
+_METERS_PER_DEGREE_LATITUDE = 110_574.0
+_METERS_PER_DEGREE_LONGITUDE = 111_320.0
+_MARGIN = 1.01
+
+
+@dataclass(frozen=True)
+class Box:
+    west: float
+    south: float
+    east: float
+    north: float
+
+    @property
+    def bounds(self) -> tuple[float, float, float, float]:
+        return (self.west, self.south, self.east, self.north)
+
+    def matches(self, geometry: shapely.Geometry) -> bool:
+        """Edges count as inside."""
+        return shapely.intersects(geometry, shapely.box(*self.bounds))
+
+
+@dataclass(frozen=True)
+class Near:
+    longitude: float
+    latitude: float
+    meters: float
+
+    @property
+    def bounds(self) -> tuple[float, float, float, float]:
+        """A box in degrees that holds every point within `meters` of the centre."""
+        rise = self.meters / _METERS_PER_DEGREE_LATITUDE * _MARGIN
+        widest = min(abs(self.latitude) + rise, 89.9)
+        run = self.meters / (_METERS_PER_DEGREE_LONGITUDE * math.cos(math.radians(widest)))
+        run *= _MARGIN
+        return (
+            self.longitude - run,
+            self.latitude - rise,
+            self.longitude + run,
+            self.latitude + rise,
+        )
+
+    def matches(self, geometry: shapely.Geometry) -> bool:
+        projected = shapely.transform(geometry, _plane_around(self.longitude, self.latitude))
+        return shapely.dwithin(projected, _CENTRE, self.meters)
+
+
+Place = Box | Near
+_CENTRE = shapely.Point(0.0, 0.0)
+
+
+def box(west: float, south: float, east: float, north: float) -> Box:
+    """Raises ValueError saying what is wrong."""
+    _check_finite(west, south, east, north)
+    if not (-180 <= west <= 180 and -180 <= east <= 180):
+        raise ValueError("bbox longitudes must lie between -180 and 180")
+    if not (-90 <= south <= 90 and -90 <= north <= 90):
+        raise ValueError("bbox latitudes must lie between -90 and 90")
+    if west > east or south > north:
+        raise ValueError("bbox must be (west, south, east, north) with west ≤ east, south ≤ north")
+    return Box(west, south, east, north)
+
+
+def near(longitude: float, latitude: float, meters: float) -> Near:
+    """Raises ValueError saying what is wrong."""
+    _check_finite(longitude, latitude, meters)
+    if not (-180 <= longitude <= 180 and -90 <= latitude <= 90):
+        raise ValueError("near needs a longitude in [-180, 180] and a latitude in [-90, 90]")
+    if not 0 < meters <= MAX_RADIUS_METERS:
+        raise ValueError(f"near's radius must be above 0 and at most {MAX_RADIUS_METERS:.0f} m")
+    return Near(longitude, latitude, meters)
+
+
+def matches_all(places: tuple[Place, ...], geojson: str) -> bool:
+    """An asset without geometry matches no place."""
+    if not places:
+        return True
+    if not geojson:
+        return False
+    geometry = shapely.from_geojson(geojson)
+    return all(place.matches(geometry) for place in places)
+
+
+def _check_finite(*numbers: float) -> None:
+    if not all(map(math.isfinite, numbers)):
+        raise ValueError("numbers must be finite (no NaN or infinity)")
+
+
+@lru_cache(maxsize=256)
+def _plane_around(longitude: float, latitude: float):
+    """Coordinates (n × 2 array) → their azimuthal equidistant projection, in meters."""
+    projection = pyproj.Proj(proj="aeqd", lon_0=longitude, lat_0=latitude, ellps="WGS84")
+    transformer = pyproj.Transformer.from_proj("EPSG:4326", projection, always_xy=True)
+
+    def transform(coordinates: numpy.ndarray) -> numpy.ndarray:
+        return numpy.column_stack(transformer.transform(coordinates[:, 0], coordinates[:, 1]))
+
+    return transform

@@ -1,0 +1,206 @@
+"""Each asset's geometry in a spatial index written in the asset's own transaction.
+
+PostgreSQL: the PostGIS column `assets.geometry` with a GiST index; filters run there exactly.
+SQLite: the column stays empty; the R*Tree `asset_boxes` holds each live asset's bounding box,
+keyed by a 63-bit hash of its name, and finds candidates that the places then test exactly.
+"""
+
+import hashlib
+
+import numpy
+import shapely
+import sqlalchemy as sa
+from sqlalchemy.ext.compiler import compiles
+
+from services.registry.domain.spatial_filters import Box, Near, Place
+
+SRID = 4326
+BOX_TABLE = "asset_boxes"
+CREATE_BOX_TABLE = (
+    f"CREATE VIRTUAL TABLE {BOX_TABLE} USING rtree(id, west, east, south, north, +name)"
+)
+# Tables a spatial index brings along, which the schema in code does not describe.
+SPATIAL_SYSTEM_TABLES = frozenset(
+    {"spatial_ref_sys", *(f"{BOX_TABLE}{suffix}" for suffix in ("", "_node", "_parent", "_rowid"))}
+)
+
+
+class PostgisGeometry(sa.types.UserDefinedType):
+    cache_ok = True
+
+    def get_col_spec(self, **_) -> str:
+        return f"geometry(Geometry,{SRID})"
+
+
+class _FromGeoJSON(sa.sql.functions.GenericFunction):
+    inherit_cache = True
+
+
+@compiles(_FromGeoJSON, "postgresql")
+def _postgis_from_geojson(element, compiler, **kw) -> str:
+    text = compiler.process(element.clauses, **kw)
+    return f"ST_SetSRID(ST_Force2D(ST_GeomFromGeoJSON({text})), {SRID})"
+
+
+@compiles(_FromGeoJSON)
+def _plain(element, compiler, **kw) -> str:
+    return compiler.process(element.clauses, **kw)
+
+
+class GeometryColumn(sa.types.TypeDecorator):
+    """Written with an asset's GeoJSON text (or None); a PostGIS geometry on PostgreSQL, an
+    always empty blob elsewhere."""
+
+    impl = sa.LargeBinary
+    cache_ok = True
+
+    def load_dialect_impl(self, dialect):
+        postgres = dialect.name == "postgresql"
+        return dialect.type_descriptor(PostgisGeometry() if postgres else sa.LargeBinary())
+
+    def process_bind_param(self, value, dialect):
+        return value if dialect.name == "postgresql" else None
+
+    def bind_expression(self, bindvalue):
+        return _FromGeoJSON(bindvalue)
+
+
+def copy_text(geojsons: list[str | None]) -> list[str | None]:
+    """The geometries as hex EWKB, which COPY's text format accepts for a geometry column."""
+    present = [text for text in geojsons if text]
+    if not present:
+        return [None] * len(geojsons)
+    shapes = shapely.set_srid(shapely.force_2d(shapely.from_geojson(present)), SRID)
+    encoded = iter(shapely.to_wkb(shapes, hex=True, include_srid=True).tolist())
+    return [next(encoded) if text else None for text in geojsons]
+
+
+class PostgisMissing(RuntimeError):
+    """The PostgreSQL server cannot give the registry its spatial index."""
+
+
+_POSTGIS_AVAILABLE = sa.text("SELECT 1 FROM pg_available_extensions WHERE name = 'postgis'")
+
+
+def require_postgis(engine: sa.Engine) -> None:
+    """Raises PostgisMissing, saying what to install, when the server has no PostGIS."""
+    with engine.connect() as connection:
+        if connection.scalar(_POSTGIS_AVAILABLE) is not None:
+            return
+        server = connection.scalar(sa.text("SHOW server_version"))
+    where = engine.url.render_as_string(hide_password=True)
+    raise PostgisMissing(
+        f"the PostgreSQL server of {where} (version {server}) has no PostGIS extension, which "
+        "the registry needs for its spatial index: install PostGIS 3 on the server (Debian: "
+        "postgresql-<major>-postgis-3; containers: the postgis/postgis image)"
+    )
+
+
+# --- SQLite's R*Tree -------------------------------------------------------------------------
+
+_boxes_metadata = sa.MetaData()
+asset_boxes = sa.Table(
+    BOX_TABLE,
+    _boxes_metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("west", sa.Float),
+    sa.Column("east", sa.Float),
+    sa.Column("south", sa.Float),
+    sa.Column("north", sa.Float),
+    sa.Column("name", sa.String),
+)
+_DELETE_BOX = f"DELETE FROM {BOX_TABLE} WHERE id = ?"
+_INSERT_BOX = (
+    f"INSERT INTO {BOX_TABLE} (id, west, east, south, north, name) VALUES (?, ?, ?, ?, ?, ?)"
+)
+
+
+def box_id(name: str) -> int:
+    """A collision among a million names is about as likely as 1 in 20 million."""
+    digest = hashlib.blake2b(name.encode(), digest_size=8).digest()
+    return int.from_bytes(digest) >> 1
+
+
+def bounds_of(geojsons: list[str | None]) -> list[tuple[float, float, float, float] | None]:
+    """(west, south, east, north) of each geometry; None where there is none."""
+    present = [text for text in geojsons if text]
+    if not present:
+        return [None] * len(geojsons)
+    found = iter(shapely.bounds(shapely.from_geojson(present)).tolist())
+    return [tuple(next(found)) if text else None for text in geojsons]
+
+
+def index_boxes(cursor, named_geojsons: list[tuple[str, str | None]]) -> None:
+    """Replaces the boxes of these assets (on SQLite's DB-API cursor); None removes one."""
+    if not named_geojsons:
+        return
+    names = [name for name, _ in named_geojsons]
+    ids = [box_id(name) for name in names]
+    cursor.executemany(_DELETE_BOX, [(id_,) for id_ in ids])
+    boxes = bounds_of([geojson for _, geojson in named_geojsons])
+    cursor.executemany(
+        _INSERT_BOX,
+        [
+            (id_, west, east, south, north, name)
+            for id_, name, (west, south, east, north) in _present(ids, names, boxes)
+        ],
+    )
+
+
+def _present(ids, names, boxes):
+    return ((id_, name, box) for id_, name, box in zip(ids, names, boxes, strict=True) if box)
+
+
+def common_bounds(places: tuple[Place, ...]) -> tuple[float, float, float, float] | None:
+    """The box every place's candidates lie in; None when the places share no point."""
+    bounds = numpy.array([place.bounds for place in places])
+    west, south = bounds[:, 0].max(), bounds[:, 1].max()
+    east, north = bounds[:, 2].min(), bounds[:, 3].min()
+    if west > east or south > north:
+        return None
+    return (float(west), float(south), float(east), float(north))
+
+
+def sqlite_candidates(bounds: tuple[float, float, float, float]) -> sa.Select:
+    """Names whose boxes meet `bounds`: a conservative prefilter (the R*Tree stores 32-bit
+    floats rounded outwards)."""
+    west, south, east, north = bounds
+    return sa.select(asset_boxes.c.name).where(
+        asset_boxes.c.west <= east,
+        asset_boxes.c.east >= west,
+        asset_boxes.c.south <= north,
+        asset_boxes.c.north >= south,
+    )
+
+
+# --- PostGIS ---------------------------------------------------------------------------------
+
+
+def postgis_conditions(geometry: sa.ColumnElement, places: tuple[Place, ...]) -> list:
+    conditions = []
+    for place in places:
+        if isinstance(place, Box):
+            conditions.append(sa.func.ST_Intersects(geometry, _envelope(place.bounds)))
+        elif isinstance(place, Near):
+            conditions += _within_meters(geometry, place)
+    return conditions
+
+
+def _within_meters(geometry: sa.ColumnElement, place: Near) -> list:
+    """The box lets the GiST index find candidates; the geography distance is on the ellipsoid."""
+    centre = sa.func.ST_SetSRID(sa.func.ST_MakePoint(place.longitude, place.latitude), SRID)
+    distance_within = sa.func.ST_DWithin(
+        sa.cast(geometry, _Geography()), sa.cast(centre, _Geography()), place.meters, True
+    )
+    return [geometry.op("&&")(_envelope(place.bounds)), distance_within]
+
+
+class _Geography(sa.types.UserDefinedType):
+    cache_ok = True
+
+    def get_col_spec(self, **_) -> str:
+        return "geography"
+
+
+def _envelope(bounds: tuple[float, float, float, float]) -> sa.ColumnElement:
+    return sa.func.ST_MakeEnvelope(*bounds, SRID)
