@@ -27,18 +27,22 @@ _STORED = """
 _TAKE_VERSIONS = """
     UPDATE counters SET value = value + ? WHERE name = 'asset_version' RETURNING value
 """
-# Both take an AssetRow's first nine values, then the commit time.
+# Both take an AssetRow's first nine values, then the commit time, the key of its box in the
+# R*Tree and the box (west, south, east, north).
 _INSERT_ASSET = """
     INSERT INTO assets (name, city_code, kind, status, district_code, external_id, labels,
-                        version, body, deleted, create_time, update_time)
-    VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, 0, ?10, ?10)
+                        version, body, deleted, create_time, update_time, geometry,
+                        box_west, box_south, box_east, box_north)
+    VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, 0, ?10, ?10, ?11, ?12, ?13, ?14, ?15)
 """
 _UPDATE_ASSET = """
     UPDATE assets SET city_code = ?2, kind = ?3, status = ?4, district_code = ?5,
         external_id = ?6, labels = ?7, version = ?8, body = ?9, update_time = ?10,
-        create_time = CASE WHEN deleted THEN ?10 ELSE create_time END, deleted = 0
+        create_time = CASE WHEN deleted THEN ?10 ELSE create_time END, deleted = 0,
+        geometry = ?11, box_west = ?12, box_south = ?13, box_east = ?14, box_north = ?15
     WHERE name = ?1
 """
+_NO_BOX = (None,) * 4
 _HEAD = "SELECT value FROM counters WHERE name = 'revision'"
 _APPEND_CHANGE = """
     INSERT INTO changes (revision, event_id, type, asset_name, city_code, asset_version,
@@ -66,13 +70,18 @@ class SqliteBulkWriter:
         return list(range(last - count + 1, last + 1))
 
     def store(self, rows: list[AssetRow], context: ChangeContext) -> None:
-        now = (self._time_text(context.commit_time),)
-        inserted = [row[:BEFORE] + now for row in rows if not row[ROW_EXISTS]]
-        updated = [row[:BEFORE] + now for row in rows if row[ROW_EXISTS]]
+        now = self._time_text(context.commit_time)
+        named = [(row[0], row[GEOJSON]) for row in rows]
         with self._translated_errors():
+            boxes = spatial.index_boxes(self._cursor, named)
+            keyed = [
+                (*row[:BEFORE], now, key, *(box or _NO_BOX))
+                for row, key, box in zip(rows, spatial.box_ids(named), boxes, strict=True)
+            ]
+            inserted = [v for v, row in zip(keyed, rows, strict=True) if not row[ROW_EXISTS]]
+            updated = [v for v, row in zip(keyed, rows, strict=True) if row[ROW_EXISTS]]
             self._cursor.executemany(_INSERT_ASSET, inserted)
             self._cursor.executemany(_UPDATE_ASSET, updated)
-            spatial.index_boxes(self._cursor, [(row[0], row[GEOJSON]) for row in rows])
 
     def append_changes(self, rows: list[AssetRow], context: ChangeContext) -> None:
         with self._translated_errors():

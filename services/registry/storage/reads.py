@@ -1,11 +1,12 @@
 """Queries that read assets, the change log and remembered responses."""
 
 import itertools
+import math
 from dataclasses import dataclass
 
 import sqlalchemy as sa
 
-from services.registry.domain.spatial_filters import Place, matches_all
+from services.registry.domain.spatial_filters import Place, matching
 from services.registry.storage import records, spatial
 from services.registry.storage.schema import assets, changes, counters, requests
 from urban.registry.v1 import resources_pb2
@@ -61,26 +62,76 @@ def _page(conditions: list) -> sa.Select:
 
 
 def _list_placed_assets(connection: sa.Connection, query: AssetQuery) -> list[resources_pb2.Asset]:
-    """SQLite: candidates from the R*Tree in name order, tested exactly, chunk by chunk until
-    the page is full."""
+    """SQLite: assets whose boxes meet the places', in name order, tested exactly. Few
+    candidates are looked up through the R*Tree and sorted by name; with many, walking the
+    assets in name order and checking each one's box fills a page sooner."""
     bounds = spatial.common_bounds(query.places)
     if bounds is None:
         return []
-    candidates = spatial.sqlite_candidates(bounds)
-    conditions = [*_conditions(query), assets.c.name.in_(candidates)]
-    statement = _page(conditions).limit(sa.bindparam("chunk"))
+    names = _candidate_names(connection, bounds, _most_candidates_to_sort(connection, query.limit))
+    if names is None:
+        box = spatial.box_meets(bounds, [assets.c[column] for column in spatial.BOX_COLUMNS])
+        return _tested(connection, query, _page([*_conditions(query), *box]), query.after)
+    names = sorted(name for name in names if name > query.after)
+    return _tested_by_name(connection, query, names)
+
+
+def _candidate_names(connection: sa.Connection, bounds, cap: int) -> list[str] | None:
+    """Names of the assets whose boxes meet `bounds`; None when there are more than `cap`."""
+    candidates = sa.select(spatial.asset_boxes.c.id).where(*spatial.box_meets(bounds))
+    counted = sa.select(sa.func.count()).select_from(candidates.limit(cap + 1).subquery())
+    if connection.scalar(counted) > cap:
+        return None
+    return list(
+        connection.scalars(sa.select(assets.c.name).where(assets.c.geometry.in_(candidates)))
+    )
+
+
+def _tested(connection, query: AssetQuery, page: sa.Select, after: str) -> list:
+    """Reads `page` chunk by chunk after `after` and keeps the assets the places hold, until
+    the page is full."""
     found: list[resources_pb2.Asset] = []
-    after, chunk = query.after, max(query.limit, 64)
+    chunk = max(query.limit, 64)
     while len(found) < query.limit:
-        rows = connection.execute(statement, {"after": after, "chunk": chunk}).all()
-        for row in rows:
-            asset = resources_pb2.Asset.FromString(row.body)
-            if matches_all(query.places, asset.geojson):
-                found.append(asset)
+        parameters = {"after": after, "chunk": chunk}
+        rows = connection.execute(page.limit(sa.bindparam("chunk")), parameters).all()
+        found += _held(query, rows)
         if len(rows) < chunk:
             break
         after, chunk = rows[-1].name, chunk * 2
     return found[: query.limit]
+
+
+def _tested_by_name(connection, query: AssetQuery, names: list[str]) -> list:
+    """The same over candidates already sorted by name, read by name: no order asked of
+    SQLite, which could otherwise walk a whole city's names to give it."""
+    found: list[resources_pb2.Asset] = []
+    chunk = max(query.limit, 64)
+    statement = sa.select(assets.c.name, assets.c.body).where(
+        assets.c.deleted.is_(False),
+        assets.c.name.in_(sa.bindparam("names", expanding=True)),
+        *_conditions(query),
+    )
+    while names and len(found) < query.limit:
+        batch, names, chunk = names[:chunk], names[chunk:], chunk * 2
+        rows = sorted(connection.execute(statement, {"names": batch}), key=lambda row: row.name)
+        found += _held(query, rows)
+    return found[: query.limit]
+
+
+def _held(query: AssetQuery, rows) -> list[resources_pb2.Asset]:
+    parsed = [resources_pb2.Asset.FromString(row.body) for row in rows]
+    held = matching(query.places, [asset.geojson for asset in parsed])
+    return list(itertools.compress(parsed, held))
+
+
+def _most_candidates_to_sort(connection: sa.Connection, page_size: int) -> int:
+    """Sorting k candidates costs about as much as walking page_size × n / k names, among n
+    assets, at k ≈ √(page_size × n); measured at a million assets."""
+    stored = connection.scalar(
+        sa.select(sa.func.max(sa.literal_column("rowid"))).select_from(assets)
+    )
+    return max(1000, int(math.sqrt(page_size * (stored or 0))))
 
 
 def _conditions(query: AssetQuery) -> list:

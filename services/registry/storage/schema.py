@@ -3,7 +3,7 @@
 import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import JSONB
 
-from services.registry.storage.spatial import SPATIAL_SYSTEM_TABLES, GeometryColumn
+from services.registry.storage.spatial import BOX_COLUMNS, SPATIAL_SYSTEM_TABLES, GeometryColumn
 
 metadata = sa.MetaData()
 
@@ -39,8 +39,10 @@ assets = sa.Table(
     sa.Column("create_time", Moment, nullable=False),
     sa.Column("update_time", Moment, nullable=False),
     sa.Column("body", sa.LargeBinary, nullable=False),
-    # A live asset's geometry (PostGIS); empty on SQLite, whose spatial index is an R*Tree.
+    # A live asset's geometry (PostGIS); on SQLite the key of its box in the R*Tree, and the
+    # box itself (degrees), which PostgreSQL leaves empty.
     sa.Column("geometry", GeometryColumn),
+    *(sa.Column(column, sa.Float) for column in BOX_COLUMNS),
     sa.Index("assets_by_city", "city_code", "name"),
     sa.Index("assets_by_kind_status", "kind", "status"),
     sa.Index("assets_by_geometry", "geometry", postgresql_using="gist"),
@@ -117,17 +119,13 @@ change_log_identity = sa.Table(
 )
 
 asset_version_sequence = sa.Sequence("asset_version", metadata=metadata)
-POSTGRES_ONLY_INDEXES = frozenset({"assets_by_geometry"})
 
 
-def in_schema(dialect_name: str):
+def in_schema(_dialect_name: str):
     """Alembic's include_object for comparing a database with `metadata`: what a spatial index
-    brings along is not part of it, and PostgreSQL-only indexes exist only there."""
+    brings along is not part of it."""
 
-    def include(item, name, type_, _reflected, _compare_to) -> bool:
-        if type_ == "table" and name in SPATIAL_SYSTEM_TABLES:
-            return False
-        postgres_only = type_ == "index" and name in POSTGRES_ONLY_INDEXES
-        return dialect_name == "postgresql" or not postgres_only
+    def include(_item, name, type_, _reflected, _compare_to) -> bool:
+        return not (type_ == "table" and name in SPATIAL_SYSTEM_TABLES)
 
     return include

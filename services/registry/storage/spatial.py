@@ -1,8 +1,9 @@
 """Each asset's geometry in a spatial index written in the asset's own transaction.
 
 PostgreSQL: the PostGIS column `assets.geometry` with a GiST index; filters run there exactly.
-SQLite: the column stays empty; the R*Tree `asset_boxes` holds each live asset's bounding box,
-keyed by a 63-bit hash of its name, and finds candidates that the places then test exactly.
+SQLite: the R*Tree `asset_boxes` holds each live asset's bounding box under a 63-bit hash of its
+name, which `assets.geometry` (indexed) holds too; the boxes give candidates that the places
+then test exactly.
 """
 
 import hashlib
@@ -16,9 +17,8 @@ from services.registry.domain.spatial_filters import Box, Near, Place
 
 SRID = 4326
 BOX_TABLE = "asset_boxes"
-CREATE_BOX_TABLE = (
-    f"CREATE VIRTUAL TABLE {BOX_TABLE} USING rtree(id, west, east, south, north, +name)"
-)
+BOX_COLUMNS = ("box_west", "box_south", "box_east", "box_north")
+CREATE_BOX_TABLE = f"CREATE VIRTUAL TABLE {BOX_TABLE} USING rtree(id, west, east, south, north)"
 # Tables a spatial index brings along, which the schema in code does not describe.
 SPATIAL_SYSTEM_TABLES = frozenset(
     {"spatial_ref_sys", *(f"{BOX_TABLE}{suffix}" for suffix in ("", "_node", "_parent", "_rowid"))}
@@ -48,18 +48,15 @@ def _plain(element, compiler, **kw) -> str:
 
 
 class GeometryColumn(sa.types.TypeDecorator):
-    """Written with an asset's GeoJSON text (or None); a PostGIS geometry on PostgreSQL, an
-    always empty blob elsewhere."""
+    """On PostgreSQL a PostGIS geometry, written with the asset's GeoJSON text; on SQLite the
+    key of the asset's box in the R*Tree (see box_id)."""
 
-    impl = sa.LargeBinary
+    impl = sa.BigInteger
     cache_ok = True
 
     def load_dialect_impl(self, dialect):
         postgres = dialect.name == "postgresql"
-        return dialect.type_descriptor(PostgisGeometry() if postgres else sa.LargeBinary())
-
-    def process_bind_param(self, value, dialect):
-        return value if dialect.name == "postgresql" else None
+        return dialect.type_descriptor(PostgisGeometry() if postgres else sa.BigInteger())
 
     def bind_expression(self, bindvalue):
         return _FromGeoJSON(bindvalue)
@@ -107,18 +104,20 @@ asset_boxes = sa.Table(
     sa.Column("east", sa.Float),
     sa.Column("south", sa.Float),
     sa.Column("north", sa.Float),
-    sa.Column("name", sa.String),
 )
 _DELETE_BOX = f"DELETE FROM {BOX_TABLE} WHERE id = ?"
-_INSERT_BOX = (
-    f"INSERT INTO {BOX_TABLE} (id, west, east, south, north, name) VALUES (?, ?, ?, ?, ?, ?)"
-)
+_INSERT_BOX = f"INSERT INTO {BOX_TABLE} (id, west, east, south, north) VALUES (?, ?, ?, ?, ?)"
 
 
 def box_id(name: str) -> int:
     """A collision among a million names is about as likely as 1 in 20 million."""
     digest = hashlib.blake2b(name.encode(), digest_size=8).digest()
     return int.from_bytes(digest) >> 1
+
+
+def box_ids(named_geojsons: list[tuple[str, str | None]]) -> list[int | None]:
+    """What `assets.geometry` holds on SQLite: the box's key, None without a geometry."""
+    return [box_id(name) if geojson else None for name, geojson in named_geojsons]
 
 
 def bounds_of(geojsons: list[str | None]) -> list[tuple[float, float, float, float] | None]:
@@ -130,25 +129,24 @@ def bounds_of(geojsons: list[str | None]) -> list[tuple[float, float, float, flo
     return [tuple(next(found)) if text else None for text in geojsons]
 
 
-def index_boxes(cursor, named_geojsons: list[tuple[str, str | None]]) -> None:
-    """Replaces the boxes of these assets (on SQLite's DB-API cursor); None removes one."""
+def index_boxes(cursor, named_geojsons: list[tuple[str, str | None]]) -> list:
+    """Replaces the boxes of these assets (on SQLite's DB-API cursor); None removes one.
+    Returns each one's (west, south, east, north), None where there is none."""
     if not named_geojsons:
-        return
-    names = [name for name, _ in named_geojsons]
-    ids = [box_id(name) for name in names]
+        return []
+    ids = [box_id(name) for name, _ in named_geojsons]
     cursor.executemany(_DELETE_BOX, [(id_,) for id_ in ids])
     boxes = bounds_of([geojson for _, geojson in named_geojsons])
-    cursor.executemany(
-        _INSERT_BOX,
-        [
-            (id_, west, east, south, north, name)
-            for id_, name, (west, south, east, north) in _present(ids, names, boxes)
-        ],
-    )
+    rows = [
+        (id_, west, east, south, north)
+        for id_, (west, south, east, north) in _with_boxes(ids, boxes)
+    ]
+    cursor.executemany(_INSERT_BOX, rows)
+    return boxes
 
 
-def _present(ids, names, boxes):
-    return ((id_, name, box) for id_, name, box in zip(ids, names, boxes, strict=True) if box)
+def _with_boxes(ids: list[int], boxes: list):
+    return ((id_, box) for id_, box in zip(ids, boxes, strict=True) if box is not None)
 
 
 def common_bounds(places: tuple[Place, ...]) -> tuple[float, float, float, float] | None:
@@ -161,16 +159,13 @@ def common_bounds(places: tuple[Place, ...]) -> tuple[float, float, float, float
     return (float(west), float(south), float(east), float(north))
 
 
-def sqlite_candidates(bounds: tuple[float, float, float, float]) -> sa.Select:
-    """Names whose boxes meet `bounds`: a conservative prefilter (the R*Tree stores 32-bit
-    floats rounded outwards)."""
+def box_meets(bounds: tuple[float, float, float, float], columns=None) -> list:
+    """Conditions for boxes meeting `bounds`: on the R*Tree's columns (conservative, since it
+    stores 32-bit floats rounded outwards), or on the given (west, south, east, north)."""
     west, south, east, north = bounds
-    return sa.select(asset_boxes.c.name).where(
-        asset_boxes.c.west <= east,
-        asset_boxes.c.east >= west,
-        asset_boxes.c.south <= north,
-        asset_boxes.c.north >= south,
-    )
+    c = asset_boxes.c
+    box_west, box_south, box_east, box_north = columns or (c.west, c.south, c.east, c.north)
+    return [box_west <= east, box_east >= west, box_south <= north, box_north >= south]
 
 
 # --- PostGIS ---------------------------------------------------------------------------------

@@ -20,6 +20,10 @@ _BATCH = 10_000
 _LIVE_ASSETS = sa.text(
     "SELECT name, body FROM assets WHERE NOT deleted AND name > :after ORDER BY name LIMIT :limit"
 )
+_SET_BOX = (
+    "UPDATE assets SET geometry = ?, box_west = ?, box_south = ?, box_east = ?, box_north = ?"
+    " WHERE name = ?"
+)
 _SET_GEOMETRY = sa.text(
     "UPDATE assets SET geometry = ST_SetSRID(ST_Force2D(ST_GeomFromGeoJSON(:geojson)), 4326)"
     " WHERE name = :name"
@@ -33,19 +37,22 @@ def upgrade() -> None:
         op.execute("CREATE EXTENSION IF NOT EXISTS postgis")
         op.add_column("assets", sa.Column("geometry", spatial.PostgisGeometry()))
         _fill(connection, _set_geometries)
-        op.create_index("assets_by_geometry", "assets", ["geometry"], postgresql_using="gist")
     else:
-        op.add_column("assets", sa.Column("geometry", sa.LargeBinary))
+        op.add_column("assets", sa.Column("geometry", sa.BigInteger))
         op.execute(spatial.CREATE_BOX_TABLE)
+    for column in spatial.BOX_COLUMNS:
+        op.add_column("assets", sa.Column(column, sa.Float))
+    if connection.dialect.name != "postgresql":
         _fill(connection, _index_boxes)
+    op.create_index("assets_by_geometry", "assets", ["geometry"], postgresql_using="gist")
 
 
 def downgrade() -> None:
-    if op.get_bind().dialect.name == "postgresql":
-        op.drop_index("assets_by_geometry", "assets")
-    else:
+    op.drop_index("assets_by_geometry", "assets")
+    if op.get_bind().dialect.name != "postgresql":
         op.execute(f"DROP TABLE {spatial.BOX_TABLE}")
-    op.drop_column("assets", "geometry")
+    for column in ("geometry", *spatial.BOX_COLUMNS):
+        op.drop_column("assets", column)
     op.drop_index("changes_by_asset", "changes")
 
 
@@ -64,4 +71,8 @@ def _set_geometries(connection: sa.Connection, geometries: list[tuple[str, str]]
 
 
 def _index_boxes(connection: sa.Connection, geometries: list[tuple[str, str]]) -> None:
-    spatial.index_boxes(connection.connection.driver_connection.cursor(), geometries)
+    cursor = connection.connection.driver_connection.cursor()
+    boxes = spatial.index_boxes(cursor, geometries)
+    keys = spatial.box_ids(geometries)
+    rows = [(key, *box, name) for key, box, (name, _) in zip(keys, boxes, geometries, strict=True)]
+    cursor.executemany(_SET_BOX, rows)
