@@ -73,7 +73,8 @@ class SqliteBulkWriter:
         now = self._time_text(context.commit_time)
         named = [(row[0], row[GEOJSON]) for row in rows]
         with self._translated_errors():
-            boxes = spatial.index_boxes(self._cursor, named)
+            stored = [row[ROW_EXISTS] for row in rows]
+            boxes = spatial.index_boxes(self._cursor, named, stored)
             keyed = [
                 (*row[:BEFORE], now, key, *(box or _NO_BOX))
                 for row, key, box in zip(rows, spatial.box_ids(named), boxes, strict=True)

@@ -11,6 +11,7 @@ import hashlib
 import numpy
 import shapely
 import sqlalchemy as sa
+from sqlalchemy.dialects.postgresql import base as postgresql_base
 from sqlalchemy.ext.compiler import compiles
 
 from services.registry.domain.spatial_filters import Box, Near, Place
@@ -28,8 +29,15 @@ SPATIAL_SYSTEM_TABLES = frozenset(
 class PostgisGeometry(sa.types.UserDefinedType):
     cache_ok = True
 
+    def __init__(self, *_reflected_modifiers):
+        """Always `geometry(Geometry,4326)`; reflection passes the modifiers it read."""
+
     def get_col_spec(self, **_) -> str:
         return f"geometry(Geometry,{SRID})"
+
+
+# Reflection (the schema check, Alembic) then knows the column's type.
+postgresql_base.ischema_names.setdefault("geometry", PostgisGeometry)
 
 
 class _FromGeoJSON(sa.sql.functions.GenericFunction):
@@ -129,18 +137,22 @@ def bounds_of(geojsons: list[str | None]) -> list[tuple[float, float, float, flo
     return [tuple(next(found)) if text else None for text in geojsons]
 
 
-def index_boxes(cursor, named_geojsons: list[tuple[str, str | None]]) -> list:
+def index_boxes(cursor, named_geojsons: list[tuple[str, str | None]], stored=None) -> list:
     """Replaces the boxes of these assets (on SQLite's DB-API cursor); None removes one.
+    `stored` tells, per asset, whether it may have a box already (default: all may).
     Returns each one's (west, south, east, north), None where there is none."""
     if not named_geojsons:
         return []
     ids = [box_id(name) for name, _ in named_geojsons]
-    cursor.executemany(_DELETE_BOX, [(id_,) for id_ in ids])
+    stored = [True] * len(ids) if stored is None else stored
+    cursor.executemany(_DELETE_BOX, [(id_,) for id_, old in zip(ids, stored, strict=True) if old])
     boxes = bounds_of([geojson for _, geojson in named_geojsons])
     rows = [
         (id_, west, east, south, north)
         for id_, (west, south, east, north) in _with_boxes(ids, boxes)
     ]
+    # Neighbours inserted together keep the tree's path in cache: about half the time.
+    rows.sort(key=lambda row: (round(row[3], 2), row[1]))
     cursor.executemany(_INSERT_BOX, rows)
     return boxes
 

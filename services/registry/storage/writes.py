@@ -64,17 +64,18 @@ class WriteSession:
             self._save_one_with_change(created, updated, change_rows[0])
             return
         if not self._postgres:
-            created, updated = self._index_boxes(created), self._index_boxes(updated)
+            created, updated = self._index_boxes(created, False), self._index_boxes(updated, True)
         self._insert_assets(created)
         if updated:
             self._connection.execute(_UPDATE_ASSET, _one_or_many([_stored(r) for r in updated]))
         if change_rows:
             self._insert(_APPEND_CHANGES, change_rows)
 
-    def _index_boxes(self, rows: list[dict]) -> list[dict]:
+    def _index_boxes(self, rows: list[dict], stored: bool) -> list[dict]:
         """SQLite: puts the rows' boxes in the R*Tree; the rows to store, keyed to them."""
         named = [(row["name"], row["geometry"]) for row in rows]
-        boxes = spatial.index_boxes(self._connection.connection.driver_connection.cursor(), named)
+        cursor = self._connection.connection.driver_connection.cursor()
+        boxes = spatial.index_boxes(cursor, named, [stored] * len(rows))
         keys = spatial.box_ids(named)
         return [
             {**row, "geometry": key, **dict(zip(spatial.BOX_COLUMNS, box or _NO_BOX, strict=True))}
