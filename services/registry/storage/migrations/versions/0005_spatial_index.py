@@ -2,7 +2,7 @@
 `assets.geometry` with a GiST index on PostgreSQL, the R*Tree `asset_boxes` on SQLite; and an
 index of the change log by asset, for an asset's history.
 
-Revision ID: 0002_spatial_index
+Revision ID: 0005_spatial_index
 """
 
 import sqlalchemy as sa
@@ -11,8 +11,8 @@ from alembic import op
 from services.registry.storage import spatial
 from urban.registry.v1 import resources_pb2
 
-revision = "0002_spatial_index"
-down_revision = "0002"
+revision = "0005_spatial_index"
+down_revision = "0004"
 branch_labels = None
 depends_on = None
 
