@@ -105,6 +105,7 @@ def test_page_tokens_of_a_spatial_filter_stay_valid_while_assets_move(admin):
     first = admin.ListAssets(api.ListAssetsRequest(parent="cities/-", filter=text, page_size=50))
     moved = first.assets[0]
     moved.geojson = '{"type":"Point","coordinates":[120.3,30.1]}'
+    moved.district_code = ""  # derived again from the new position
     upsert(admin, [moved])
     rest = list_all_from(admin, text, first.next_page_token)
     listed = [a.name for a in first.assets] + rest

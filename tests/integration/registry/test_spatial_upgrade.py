@@ -8,7 +8,7 @@ import sqlalchemy as sa
 from alembic import command
 from alembic.config import Config
 
-from services.registry.domain.places import box, near
+from services.registry.domain.spatial_filters import box, near
 from services.registry.storage import MIGRATIONS, RegistryStorage, reads, spatial
 from services.registry.storage.records import moment
 from tests.integration.registry.spatial_samples import point
