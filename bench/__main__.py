@@ -18,6 +18,7 @@ from bench import (
     risk_delay,
     risk_progress,
     risk_scrape,
+    spatial_query,
     update_latency,
 )
 from bench.registry_process import RegistryProcess
@@ -26,7 +27,7 @@ BENCHMARKS = {
     module.NAME: module
     for module in (
         batch_upsert, update_latency, risk_scrape, risk_delay, bulk_load, bulk_places,
-        risk_progress, file_import,
+        risk_progress, file_import, spatial_query,
     )
 }
 

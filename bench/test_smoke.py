@@ -17,6 +17,7 @@ TINY_RUN = [
     "--query-runs", "1", "--delay-rate", "50", "--delay-duration", "1", "--delay-assets", "16",
     "--delay-senders", "4", "--poll-interval", "0.02", "--places-count", "500",
     "--places-rounds", "1", "--file-import-count", "300",
+    "--spatial-count", "2000", "--spatial-repeats", "2",
 ]  # fmt: skip
 
 
@@ -48,3 +49,5 @@ def test_every_benchmark_runs_and_prints_its_figures():
     assert "risk_delay sqlite: watch + SQLite: commit to metric over 50 revisions" in run.stdout
     assert "bulk_places sqlite: with checks " in run.stdout
     assert "file_import sqlite: goal shapefile at least half as fast as CSV" in run.stdout
+    assert "spatial_query sqlite: loaded 2000 assets" in run.stdout
+    assert "spatial_query sqlite: bbox: bbox(" in run.stdout

@@ -63,7 +63,8 @@ def _shown_fields(asset: resources_pb2.Asset):
 
 
 def run_list(args, connection: Connection) -> int:
-    text, _ = listing.filter_text(args.kind, args.filter)
+    places = listing.place_terms(args.near, args.bbox)
+    text, _ = listing.filter_text(args.kind, args.filter, places)
     page_size = min(args.limit + 1, listing.MAX_PAGE_SIZE)
     found = listing.assets(connection.registry, listing.parent_of(args.city), text, page_size)
     shown = list(itertools.islice(found, args.limit + 1))

@@ -32,7 +32,8 @@ def add_export_arguments(command) -> None:
 
 
 def run_export(args, connection: Connection) -> int:
-    text, wanted = listing.filter_text(args.kind, args.filter)
+    places = listing.place_terms(args.near, args.bbox)
+    text, wanted = listing.filter_text(args.kind, args.filter, places)
     parent = listing.parent_of(args.city)
     format_name = _format(args.output, args.format)
     kinds = (wanted.kind,) if wanted.kind else KINDS

@@ -18,9 +18,13 @@ def parent_of(city: str | None) -> str:
     return city_name(city_code(city)) if city else ALL_CITIES
 
 
-def filter_text(kind: str | None, extra: str | None) -> tuple[str, AssetFilter]:
-    """`kind = "…"` joined to the user's filter, and what the registry will understand of it."""
+def filter_text(
+    kind: str | None, extra: str | None, places: tuple[str, ...] = ()
+) -> tuple[str, AssetFilter]:
+    """`kind = "…"` joined to the places and the user's filter, and what the registry will
+    understand of it."""
     parts = [f'kind = "{kind}"'] if kind else []
+    parts += places
     parts += [extra] if extra and extra.strip() else []
     text = " AND ".join(parts)
     try:
@@ -29,8 +33,28 @@ def filter_text(kind: str | None, extra: str | None) -> tuple[str, AssetFilter]:
         raise UsageError(f"--filter: {error.violations[0].description}") from None
 
 
-def assets(registry: Service, parent: str, text: str,
-           page_size: int = MAX_PAGE_SIZE) -> Iterator[resources_pb2.Asset]:
+def place_terms(near: str | None, bbox: str | None) -> tuple[str, ...]:
+    """The filter functions of --near LON,LAT,METERS and --bbox W,S,E,N."""
+    given = [("bbox", "--bbox", bbox, 4), ("near", "--near", near, 3)]
+    return tuple(_call(*option) for option in given if option[2] is not None)
+
+
+def _call(function: str, option: str, text: str, count: int) -> str:
+    numbers = [part.strip() for part in text.split(",")]
+    if len(numbers) != count or not all(numbers):
+        raise UsageError(f"{option}: expected {count} numbers separated by commas; got {text!r}")
+    call = f"{function}({', '.join(numbers)})"
+    try:
+        parse_filter(call)
+    except InvalidArgument as error:
+        problem = error.violations[0].description.removeprefix(f"{call}: ")
+        raise UsageError(f"{option}: {problem}") from None
+    return call
+
+
+def assets(
+    registry: Service, parent: str, text: str, page_size: int = MAX_PAGE_SIZE
+) -> Iterator[resources_pb2.Asset]:
     token = ""
     while True:
         request = api.ListAssetsRequest(

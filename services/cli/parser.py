@@ -8,6 +8,7 @@ from services.cli import (
     candidates_command,
     check_command,
     exporting,
+    history,
     importing,
     progress_command,
     token_command,
@@ -31,8 +32,8 @@ def build_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     common = argparse.ArgumentParser(add_help=False)
     _add_connection_options(common, defaults=False)
-    for add in (_add_import, _add_export, _add_get, _add_list, _add_delete, _add_check,
-                _add_cities, _add_progress, _add_candidates, _add_token):
+    for add in (_add_import, _add_export, _add_get, _add_list, _add_history, _add_delete,
+                _add_check, _add_cities, _add_progress, _add_candidates, _add_token):
         add(commands, common)
     return parser
 
@@ -107,6 +108,9 @@ def _add_selection(command) -> None:
     command.add_argument("--city", help="city code (default: every city)")
     command.add_argument("--kind", choices=KINDS)
     command.add_argument("--filter", help='as ListAssets, e.g. status = "in_service"')
+    command.add_argument("--near", metavar="LON,LAT,METERS",
+                         help="assets within METERS (geodesic) of the point")
+    command.add_argument("--bbox", metavar="W,S,E,N", help="assets meeting the box (degrees)")
 
 
 def _add_get(commands, common) -> None:
@@ -122,6 +126,14 @@ def _add_list(commands, common) -> None:
     _add_selection(command)
     command.add_argument("--limit", type=_positive, default=100, help="default: %(default)s")
     command.set_defaults(run=asset_commands.run_list)
+
+
+def _add_history(commands, common) -> None:
+    command = commands.add_parser("history", parents=[common],
+                                  help="an asset's changes, oldest first, field by field")
+    command.add_argument("name", help="cities/{code}/assets/{id}, or an id with --city")
+    command.add_argument("--city")
+    command.set_defaults(run=history.run_history)
 
 
 def _add_delete(commands, common) -> None:

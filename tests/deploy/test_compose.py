@@ -177,3 +177,8 @@ def test_its_fixed_passwords_stay_on_the_loopback_and_the_file_says_so(compose):
             assert str(published).startswith("127.0.0.1:"), (name, published)
     header = COMPOSE_FILE.read_text(encoding="utf-8").split("\n\n")[0]
     assert "LAPTOP ONLY" in header
+
+
+def test_postgres_is_a_postgis_image_since_the_registry_needs_the_extension(compose):
+    image = compose["services"]["postgres"]["image"]
+    assert image.startswith("postgis/postgis:") and image.split(":")[1].split("-")[1] >= "3"

@@ -74,7 +74,7 @@ class RegistryServicer(registry_service_pb2_grpc.RegistryServiceServicer):
         yield from self._feed.watch(request.start_revision, city_code, context.is_active)
 
     def ListChanges(self, request, context):
-        current_principal().require_read(_watched_city(request.parent))
+        current_principal().require_read(listing.changed_asset_city(request))
         return listing.list_changes(self._feed, request, self._max_response_bytes)
 
     def GetChangeLog(self, request, context):

@@ -71,11 +71,17 @@ class ChangeFeed:
                 self.wait_beyond(head, timeout=1.0)
 
     def changes(
-        self, start: int, city_code: str | None, limit: int, up_to: int | None = None, into=None
+        self,
+        start: int,
+        city_code: str | None,
+        limit: int,
+        up_to: int | None = None,
+        into=None,
+        asset_name: str | None = None,
     ) -> list[resources_pb2.AssetChange]:
         """Changes in revision order, added to `into` when given (see reads.list_changes)."""
         with self._storage.reading() as connection:
-            return reads.list_changes(connection, start, city_code, limit, up_to, into)
+            return reads.list_changes(connection, start, city_code, limit, up_to, into, asset_name)
 
     def wait_beyond(self, revision: int, timeout: float) -> None:
         """Returns when the head passes `revision`, the feed stops, or `timeout` runs out."""

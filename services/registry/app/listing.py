@@ -6,7 +6,7 @@ from services.common import page_tokens
 from services.common.errors import FieldViolation, invalid
 from services.registry.app.feed import ChangeFeed
 from services.registry.domain.filters import parse_filter
-from services.registry.domain.names import parse_parent
+from services.registry.domain.names import parse_asset_name, parse_parent
 from services.registry.storage import RegistryStorage, reads
 from urban.registry.v1 import registry_service_pb2 as api
 
@@ -47,6 +47,7 @@ def list_assets(
         district_code=wanted.district_code,
         external_id=wanted.external_id,
         labels=wanted.labels,
+        places=wanted.places,
         after=after,
         limit=size + 1,
     )
@@ -66,15 +67,35 @@ def list_assets(
 def list_changes(
     feed: ChangeFeed, request: api.ListChangesRequest, max_bytes: int = MAX_RESPONSE_BYTES
 ) -> api.ListChangesResponse:
+    """One page of the log: of a city when `parent` names one, of an asset when `asset` does."""
     city_code = parse_parent(request.parent) if request.parent else None
+    asset_name = _changed_asset(request.asset, city_code)
     if request.start_revision < 0:
         raise invalid([FieldViolation("start_revision", "must not be negative")])
     size = page_tokens.page_size(request.page_size, default=1000, maximum=MAX_CHANGES_PAGE)
     start = max(request.start_revision, 1)
     head = feed.sequence_now()
     response = api.ListChangesResponse(head_revision=head)
-    page = feed.changes(start, city_code, size, up_to=head, into=response.changes)
+    page = feed.changes(
+        start, city_code, size, up_to=head, into=response.changes, asset_name=asset_name
+    )
     full = len(page) == size
     full = trim_to_bytes(response.changes, max_bytes) or full
     response.next_revision = response.changes[-1].revision + 1 if full else max(start, head + 1)
     return response
+
+
+def changed_asset_city(request: api.ListChangesRequest) -> str | None:
+    """The city whose read scope a ListChanges request needs (None: every city)."""
+    if request.asset:
+        return parse_asset_name(request.asset, "asset")[0]
+    return parse_parent(request.parent) if request.parent else None
+
+
+def _changed_asset(name: str, city_code: str | None) -> str | None:
+    if not name:
+        return None
+    asset_city = parse_asset_name(name, "asset")[0]
+    if city_code is not None and city_code != asset_city:
+        raise invalid([FieldViolation("asset", f"{name} is not in the parent's city {city_code}")])
+    return name

@@ -1,4 +1,5 @@
-"""ListAssets filters: the AIP-160 subset `field = value (AND field = value)*`.
+"""ListAssets filters: the AIP-160 subset `term (AND term)*`, a term being `field = value` or
+one of the functions `bbox(west, south, east, north)` and `near(lon, lat, meters)`.
 
 Fields: kind, status, district_code, external_id, labels.<key>. A value is a double-quoted
 string (JSON escapes) or a bare word.
@@ -10,6 +11,7 @@ from dataclasses import dataclass
 
 from services.common.enums import enum_label, enum_labels, enum_number
 from services.common.errors import FieldViolation, InvalidArgument, invalid
+from services.registry.domain import spatial_filters as spatial
 from services.registry.domain.kinds import KINDS, STATUS_ENUMS, kind_of, status_of
 from services.registry.domain.text_checks import LABEL_KEY_PATTERN
 from urban.registry.v1 import resources_pb2
@@ -19,7 +21,12 @@ MAX_FILTER_TERMS = 100  # terms joined by AND
 PLAIN_FIELDS = ("kind", "status", "district_code", "external_id")
 LABEL_PREFIX = "labels."
 
-_TOKEN = re.compile(r'(?P<quoted>"(?:[^"\\]|\\.)*")|(?P<equals>=)|(?P<word>[^\s="]+)|(?P<bad>\S)')
+_TOKEN = re.compile(
+    r'(?P<call>(?:bbox|near)\s*\([^()"]*\))|(?P<quoted>"(?:[^"\\]|\\.)*")|(?P<equals>=)'
+    r'|(?P<word>[^\s="]+)|(?P<bad>\S)'
+)
+_CALL = re.compile(r"(?P<function>\w+)\s*\((?P<arguments>[^()]*)\)")
+_FUNCTIONS = {"bbox": (spatial.box, 4), "near": (spatial.near, 3)}
 _AND = ("word", "AND")
 _AND_WORD = re.compile(r"\bAND\b")
 _LABEL_KEY = re.compile(LABEL_KEY_PATTERN)
@@ -34,12 +41,14 @@ class AssetFilter:
     district_code: str | None = None
     external_id: str | None = None
     labels: tuple[tuple[str, str], ...] = ()
+    places: tuple[spatial.Place, ...] = ()
 
     def matches(self, asset: resources_pb2.Asset) -> bool:
         actual = (kind_of(asset), status_of(asset), asset.district_code, asset.external_id)
         wanted = (self.kind, self.status, self.district_code, self.external_id)
         plain = all(want is None or want == got for want, got in zip(wanted, actual, strict=True))
-        return plain and all(asset.labels.get(key) == value for key, value in self.labels)
+        labelled = all(asset.labels.get(key) == value for key, value in self.labels)
+        return plain and labelled and spatial.matches_all(self.places, asset.geojson)
 
 
 def parse_filter(text: str) -> AssetFilter:
@@ -49,8 +58,10 @@ def parse_filter(text: str) -> AssetFilter:
     if not tokens:
         return AssetFilter()
     _check_characters(tokens)
-    comparisons = [_comparison(group) for group in _split_on_and(tokens)]
-    return _build(comparisons)
+    terms = _split_on_and(tokens)
+    calls = tuple(_place(group[0][1]) for group in terms if _is_call(group))
+    comparisons = [_comparison(group) for group in terms if not _is_call(group)]
+    return _build(comparisons, calls)
 
 
 def _check_size(text: str) -> None:
@@ -78,6 +89,22 @@ def _split_on_and(tokens: list[tuple[str, str]]) -> list[list[tuple[str, str]]]:
     return groups
 
 
+def _is_call(tokens: list[tuple[str, str]]) -> bool:
+    return len(tokens) == 1 and tokens[0][0] == "call"
+
+
+def _place(text: str) -> spatial.Place:
+    call = _CALL.fullmatch(text)
+    make, count = _FUNCTIONS[call["function"]]
+    try:
+        numbers = [float(argument) for argument in call["arguments"].split(",")]
+        if len(numbers) != count:
+            raise ValueError(f"{call['function']} takes {count} numbers; got {len(numbers)}")
+        return make(*numbers)
+    except ValueError as error:
+        raise _bad_filter(f"{text}: {error}") from None
+
+
 def _comparison(tokens: list[tuple[str, str]]) -> tuple[str, str]:
     """(field, value) of `field = value`."""
     shapes = [kind for kind, _ in tokens]
@@ -96,7 +123,7 @@ def _unquote(kind: str, text: str) -> str:
         raise _bad_filter(f"bad escape in the quoted value {text}: {error}") from None
 
 
-def _build(comparisons: list[tuple[str, str]]) -> AssetFilter:
+def _build(comparisons: list[tuple[str, str]], calls: tuple[spatial.Place, ...]) -> AssetFilter:
     fields = dict(comparisons)
     if len(fields) < len(comparisons):
         raise _bad_filter("each field may appear only once")
@@ -113,6 +140,7 @@ def _build(comparisons: list[tuple[str, str]]) -> AssetFilter:
         district_code=plain.get("district_code"),
         external_id=plain.get("external_id"),
         labels=labels,
+        places=calls,
     )
 
 

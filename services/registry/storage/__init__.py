@@ -8,6 +8,7 @@ import sqlalchemy as sa
 
 from services.common.sql import create_engine, transaction, upgrade
 from services.registry.storage import cities_store
+from services.registry.storage.spatial import require_postgis
 from services.registry.storage.writes import WriteConflict, WriteSession
 
 MIGRATIONS = pathlib.Path(__file__).parent / "migrations"
@@ -22,7 +23,10 @@ class RegistryStorage:
         self.engine = create_engine(url, pre_ping=False)
 
     def prepare(self) -> None:
-        """Migrates the schema and seeds the reference cities."""
+        """Migrates the schema and seeds the reference cities. Raises PostgisMissing on a
+        PostgreSQL server without PostGIS."""
+        if self.engine.dialect.name == "postgresql":
+            require_postgis(self.engine)
         upgrade(self.engine, MIGRATIONS, MIGRATION_LOCK)
         with transaction(self.engine, write=True) as connection:
             cities_store.seed_reference_cities(connection)

@@ -18,11 +18,12 @@ _CREATE_STAGE = """
     CREATE TEMPORARY TABLE IF NOT EXISTS imported_assets (
         position integer, name text, city_code text, kind text, status text,
         district_code text, external_id text, labels text, version bigint, body bytea,
-        before bytea, row_exists boolean
+        before bytea, row_exists boolean, geojson text
     ) ON COMMIT DELETE ROWS
 """
 _COPY = "COPY imported_assets FROM STDIN (FORMAT BINARY)"
-_COPY_TYPES = ["int4", *["text"] * 7, "int8", "bytea", "bytea", "bool"]
+_COPY_TYPES = ["int4", *["text"] * 7, "int8", "bytea", "bytea", "bool", "text"]
+_GEOMETRY = "ST_SetSRID(ST_Force2D(ST_GeomFromGeoJSON({})), 4326)"
 # Names travel as one text, one per line (a name holds no newline): far cheaper to send than
 # an array parameter of thousands of elements.
 _LOCK_STORED = """
@@ -32,18 +33,19 @@ _LOCK_STORED = """
 _TAKE_VERSIONS = "SELECT nextval('asset_version') FROM generate_series(1, %s)"
 _INSERT_ASSETS = """
     INSERT INTO assets (name, city_code, kind, status, district_code, external_id, labels,
-                        version, deleted, create_time, update_time, body)
+                        version, deleted, create_time, update_time, body, geometry)
     SELECT name, city_code, kind, status, district_code, external_id, labels::jsonb,
-           version, false, %(now)s, %(now)s, body
+           version, false, %(now)s, %(now)s, body, {geometry}
     FROM imported_assets WHERE NOT row_exists
-"""
+""".format(geometry=_GEOMETRY.format("geojson"))
 _UPDATE_ASSETS = """
     UPDATE assets SET city_code = i.city_code, kind = i.kind, status = i.status,
         district_code = i.district_code, external_id = i.external_id, labels = i.labels::jsonb,
         version = i.version, deleted = false, update_time = %(now)s, body = i.body,
-        create_time = CASE WHEN assets.deleted THEN %(now)s ELSE assets.create_time END
+        create_time = CASE WHEN assets.deleted THEN %(now)s ELSE assets.create_time END,
+        geometry = {geometry}
     FROM imported_assets AS i WHERE assets.name = i.name AND i.row_exists
-"""
+""".format(geometry=_GEOMETRY.format("i.geojson"))
 _LOCK_HEAD = "SELECT value FROM counters WHERE name = 'revision' FOR UPDATE"
 _APPEND_CHANGES = """
     INSERT INTO changes (revision, event_id, type, asset_name, city_code, asset_version,

@@ -8,8 +8,10 @@ from functools import partial
 
 import sqlalchemy as sa
 
+from services.registry.storage import spatial
 from services.registry.storage.bulk_writes import (
     BEFORE,
+    GEOJSON,
     NUMBER_PENDING,
     ROW_EXISTS,
     AssetRow,
@@ -25,18 +27,22 @@ _STORED = """
 _TAKE_VERSIONS = """
     UPDATE counters SET value = value + ? WHERE name = 'asset_version' RETURNING value
 """
-# Both take an AssetRow's first nine values, then the commit time.
+# Both take an AssetRow's first nine values, then the commit time, the key of its box in the
+# R*Tree and the box (west, south, east, north).
 _INSERT_ASSET = """
     INSERT INTO assets (name, city_code, kind, status, district_code, external_id, labels,
-                        version, body, deleted, create_time, update_time)
-    VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, 0, ?10, ?10)
+                        version, body, deleted, create_time, update_time, geometry,
+                        box_west, box_south, box_east, box_north)
+    VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, 0, ?10, ?10, ?11, ?12, ?13, ?14, ?15)
 """
 _UPDATE_ASSET = """
     UPDATE assets SET city_code = ?2, kind = ?3, status = ?4, district_code = ?5,
         external_id = ?6, labels = ?7, version = ?8, body = ?9, update_time = ?10,
-        create_time = CASE WHEN deleted THEN ?10 ELSE create_time END, deleted = 0
+        create_time = CASE WHEN deleted THEN ?10 ELSE create_time END, deleted = 0,
+        geometry = ?11, box_west = ?12, box_south = ?13, box_east = ?14, box_north = ?15
     WHERE name = ?1
 """
+_NO_BOX = (None,) * 4
 _HEAD = "SELECT value FROM counters WHERE name = 'revision'"
 _APPEND_CHANGE = """
     INSERT INTO changes (revision, event_id, type, asset_name, city_code, asset_version,
@@ -64,10 +70,17 @@ class SqliteBulkWriter:
         return list(range(last - count + 1, last + 1))
 
     def store(self, rows: list[AssetRow], context: ChangeContext) -> None:
-        now = (self._time_text(context.commit_time),)
-        inserted = [row[:BEFORE] + now for row in rows if not row[ROW_EXISTS]]
-        updated = [row[:BEFORE] + now for row in rows if row[ROW_EXISTS]]
+        now = self._time_text(context.commit_time)
+        named = [(row[0], row[GEOJSON]) for row in rows]
         with self._translated_errors():
+            stored = [row[ROW_EXISTS] for row in rows]
+            boxes = spatial.index_boxes(self._cursor, named, stored)
+            keyed = [
+                (*row[:BEFORE], now, key, *(box or _NO_BOX))
+                for row, key, box in zip(rows, spatial.box_ids(named), boxes, strict=True)
+            ]
+            inserted = [v for v, row in zip(keyed, rows, strict=True) if not row[ROW_EXISTS]]
+            updated = [v for v, row in zip(keyed, rows, strict=True) if row[ROW_EXISTS]]
             self._cursor.executemany(_INSERT_ASSET, inserted)
             self._cursor.executemany(_UPDATE_ASSET, updated)
 
@@ -82,7 +95,7 @@ class SqliteBulkWriter:
         changes = [
             (revision, event_id, "updated" if before else "created", name, city_code, version,
              before, body, *shared)
-            for revision, event_id, (name, city_code, _, _, _, _, _, version, body, before, _)
+            for revision, event_id, (name, city_code, _, _, _, _, _, version, body, before, _, _)
             in zip(itertools.count(base + 1), event_ids(len(rows)), rows)
         ]  # fmt: skip
         self._cursor.executemany(_APPEND_CHANGE, changes)

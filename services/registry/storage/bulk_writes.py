@@ -33,9 +33,10 @@ NUMBER_PENDING = """
 # built per batch) of
 #   name, city_code, kind, status, district_code, external_id, labels (JSON), version, body,
 #   before (the stored asset it replaces; None when it creates one),
-#   row_exists (a row, perhaps a deleted asset's, is there to update).
+#   row_exists (a row, perhaps a deleted asset's, is there to update),
+#   geojson (its geometry's text; None when it has none).
 AssetRow = tuple
-BEFORE, ROW_EXISTS = 9, 10
+BEFORE, ROW_EXISTS, GEOJSON = 9, 10, 11
 
 
 @dataclass(frozen=True)

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from google.protobuf.timestamp_pb2 import Timestamp
 
 from services.registry.domain.kinds import kind_of, status_of
+from services.registry.storage.spatial import BOX_COLUMNS
 from urban.registry.v1 import resources_pb2
 
 CHANGE_TYPES = {
@@ -39,6 +40,7 @@ class NewChange:
     request_id: str
 
 
+_NO_BOX = dict.fromkeys(BOX_COLUMNS)  # SQLite's storage fills them in
 _EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
 
 
@@ -67,6 +69,8 @@ def asset_row(asset: resources_pb2.Asset, *, deleted: bool = False) -> dict:
         "create_time": moment(asset.create_time),
         "update_time": moment(asset.update_time),
         "body": asset.SerializeToString(deterministic=True),
+        "geometry": None if deleted else asset.geojson or None,
+        **_NO_BOX,
     }
 
 

@@ -3,6 +3,8 @@
 import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import JSONB
 
+from services.registry.storage.spatial import BOX_COLUMNS, SPATIAL_SYSTEM_TABLES, GeometryColumn
+
 metadata = sa.MetaData()
 
 Labels = sa.JSON().with_variant(JSONB(), "postgresql")
@@ -37,8 +39,13 @@ assets = sa.Table(
     sa.Column("create_time", Moment, nullable=False),
     sa.Column("update_time", Moment, nullable=False),
     sa.Column("body", sa.LargeBinary, nullable=False),
+    # A live asset's geometry (PostGIS); on SQLite the key of its box in the R*Tree, and the
+    # box itself (degrees), which PostgreSQL leaves empty.
+    sa.Column("geometry", GeometryColumn),
+    *(sa.Column(column, sa.Float) for column in BOX_COLUMNS),
     sa.Index("assets_by_city", "city_code", "name"),
     sa.Index("assets_by_kind_status", "kind", "status"),
+    sa.Index("assets_by_geometry", "geometry", postgresql_using="gist"),
 )
 
 # The change log and outbox. Writers append rows with no revision; the sequencer numbers them
@@ -65,6 +72,7 @@ changes = sa.Table(
         sqlite_where=sa.text("revision IS NULL"),
     ),
     sa.Index("changes_by_city", "city_code", "revision"),
+    sa.Index("changes_by_asset", "asset_name", "revision"),
 )
 
 # Single-row counters: `revision` (last revision given by the sequencer; its row lock serialises
@@ -111,3 +119,13 @@ change_log_identity = sa.Table(
 )
 
 asset_version_sequence = sa.Sequence("asset_version", metadata=metadata)
+
+
+def in_schema(_dialect_name: str):
+    """Alembic's include_object for comparing a database with `metadata`: what a spatial index
+    brings along is not part of it."""
+
+    def include(_item, name, type_, _reflected, _compare_to) -> bool:
+        return not (type_ == "table" and name in SPATIAL_SYSTEM_TABLES)
+
+    return include

@@ -9,7 +9,7 @@ from contextlib import contextmanager
 
 import sqlalchemy as sa
 
-from services.registry.storage import records
+from services.registry.storage import records, spatial
 from services.registry.storage.copying import copy_rows
 from services.registry.storage.locking import AssetLocks
 from services.registry.storage.records import NewChange, StoredAsset
@@ -29,6 +29,7 @@ _APPEND_CHANGES = changes.insert()
 _CREATE_ASSET_WITH_CHANGE = changes.insert().add_cte(_INSERT_ASSET.cte("asset_written"))
 _UPDATE_ASSET_WITH_CHANGE = changes.insert().add_cte(_UPDATE_ASSET.cte("asset_written"))
 _REMEMBER_RESPONSE = requests.insert()
+_NO_BOX = (None,) * 4
 _COPY_FROM = 2  # rows from which COPY costs less than an INSERT per row (PostgreSQL)
 
 
@@ -62,11 +63,24 @@ class WriteSession:
         if self._postgres and len(created) + len(updated) == 1 and len(change_rows) == 1:
             self._save_one_with_change(created, updated, change_rows[0])
             return
+        if not self._postgres:
+            created, updated = self._index_boxes(created, False), self._index_boxes(updated, True)
         self._insert_assets(created)
         if updated:
             self._connection.execute(_UPDATE_ASSET, _one_or_many([_stored(r) for r in updated]))
         if change_rows:
             self._insert(_APPEND_CHANGES, change_rows)
+
+    def _index_boxes(self, rows: list[dict], stored: bool) -> list[dict]:
+        """SQLite: puts the rows' boxes in the R*Tree; the rows to store, keyed to them."""
+        named = [(row["name"], row["geometry"]) for row in rows]
+        cursor = self._connection.connection.driver_connection.cursor()
+        boxes = spatial.index_boxes(cursor, named, [stored] * len(rows))
+        keys = spatial.box_ids(named)
+        return [
+            {**row, "geometry": key, **dict(zip(spatial.BOX_COLUMNS, box or _NO_BOX, strict=True))}
+            for row, key, box in zip(rows, keys, boxes, strict=True)
+        ]
 
     def _insert(self, statement: sa.Insert, rows: list[dict]) -> None:
         if self._postgres and len(rows) >= _COPY_FROM:

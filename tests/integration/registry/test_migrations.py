@@ -4,7 +4,7 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 
 from services.registry.storage import RegistryStorage
-from services.registry.storage.schema import metadata
+from services.registry.storage.schema import in_schema, metadata
 
 
 def test_migrated_schema_matches_the_tables_in_code(database_url):
@@ -12,7 +12,9 @@ def test_migrated_schema_matches_the_tables_in_code(database_url):
     storage.prepare()
     storage.prepare()  # a second start migrates nothing and seeds nothing twice
     with storage.engine.connect() as connection:
-        differences = compare_metadata(MigrationContext.configure(connection), metadata)
+        options = {"include_object": in_schema(connection.dialect.name)}
+        context = MigrationContext.configure(connection, opts=options)
+        differences = compare_metadata(context, metadata)
         cities = connection.exec_driver_sql("SELECT count(*) FROM cities").scalar()
     storage.close()
     assert differences == []

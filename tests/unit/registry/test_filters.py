@@ -1,6 +1,9 @@
+import pyproj
 import pytest
+import shapely
 
 from services.common.errors import InvalidArgument
+from services.registry.domain import spatial_filters as places
 from services.registry.domain.filters import AssetFilter, parse_filter
 from urban.registry.v1 import resources_pb2 as r
 
@@ -138,3 +141,48 @@ def test_a_filter_of_more_terms_than_the_cap_is_refused_on_filter():
 
     assert len(parse_filter(terms(MAX_FILTER_TERMS)).labels) == MAX_FILTER_TERMS
     assert f"at most {MAX_FILTER_TERMS} terms" in rejected(terms(MAX_FILTER_TERMS + 1))
+
+
+def test_spatial_functions_join_the_comparisons():
+    parsed = parse_filter(
+        "bbox(120.1, 30.2, 120.3,30.4) AND kind = pipe_segment AND near (120.2, 30.3, 500)"
+    )
+    assert parsed.kind == "pipe_segment"
+    assert parsed.places == (places.Box(120.1, 30.2, 120.3, 30.4), places.Near(120.2, 30.3, 500.0))
+
+
+@pytest.mark.parametrize(
+    "text, problem",
+    [
+        ("bbox(120.3, 30.2, 120.1, 30.4)", "west ≤ east"),
+        ("bbox(120.1, 30.4, 120.3, 30.2)", "south ≤ north"),
+        ("bbox(120.1, 30.2, 120.3)", "takes 4 numbers"),
+        ("bbox(nan, 30.2, 120.3, 30.4)", "finite"),
+        ("near(120.1, 30.2, -inf)", "finite"),
+        ("near(120.1, 30.2, 0)", "above 0"),
+        ("near(120.1, 30.2, 100001)", "at most 100000 m"),
+        ("near(120.1, 95, 10)", "latitude"),
+        ("near(120.1, 30.2, x)", "could not convert"),
+        ("near(120.1, 30.2, 10", "expected a comparison"),
+    ],
+)
+def test_bad_spatial_functions_name_the_filter(text, problem):
+    assert problem in rejected(text)
+
+
+def test_a_point_inside_a_polygon_is_near_at_distance_zero_and_edges_count_for_boxes():
+    square = shapely.box(120.0, 30.0, 120.5, 30.5)
+    assert places.Near(120.25, 30.25, 1.0).matches(square)
+    assert places.Box(120.5, 30.5, 120.6, 30.6).matches(square)
+    assert not places.Box(120.5000001, 30.5, 120.6, 30.6).matches(square)
+
+
+@pytest.mark.parametrize("meters", [1.0, 500.0, 20_000.0, 100_000.0])
+@pytest.mark.parametrize("azimuth", [0, 45, 90, 180, 270])
+def test_near_measures_geodesic_distance_and_its_box_holds_the_circle(meters, azimuth):
+    lon, lat = 120.2, 30.3
+    end_lon, end_lat, _ = pyproj.Geod(ellps="WGS84").fwd(lon, lat, azimuth, meters)
+    end = shapely.Point(end_lon, end_lat)
+    assert places.Near(lon, lat, meters * 1.001).matches(end)
+    assert not places.Near(lon, lat, meters * 0.999).matches(end)
+    assert shapely.box(*places.Near(lon, lat, meters).bounds).contains(end)

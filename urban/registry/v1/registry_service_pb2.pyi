@@ -138,14 +138,16 @@ class WatchChangesRequest(_message.Message):
     def __init__(self, start_revision: _Optional[int] = ..., parent: _Optional[str] = ...) -> None: ...
 
 class ListChangesRequest(_message.Message):
-    __slots__ = ("start_revision", "page_size", "parent")
+    __slots__ = ("start_revision", "page_size", "parent", "asset")
     START_REVISION_FIELD_NUMBER: _ClassVar[int]
     PAGE_SIZE_FIELD_NUMBER: _ClassVar[int]
     PARENT_FIELD_NUMBER: _ClassVar[int]
+    ASSET_FIELD_NUMBER: _ClassVar[int]
     start_revision: int
     page_size: int
     parent: str
-    def __init__(self, start_revision: _Optional[int] = ..., page_size: _Optional[int] = ..., parent: _Optional[str] = ...) -> None: ...
+    asset: str
+    def __init__(self, start_revision: _Optional[int] = ..., page_size: _Optional[int] = ..., parent: _Optional[str] = ..., asset: _Optional[str] = ...) -> None: ...
 
 class ListChangesResponse(_message.Message):
     __slots__ = ("changes", "next_revision", "head_revision")

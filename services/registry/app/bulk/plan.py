@@ -147,6 +147,7 @@ class ImportPlan:
             asset.SerializeToString(deterministic=True),
             replaced,
             row_exists,
+            columns.geojsons[position] or None,
         )
 
 

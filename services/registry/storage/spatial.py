@@ -1,0 +1,213 @@
+"""Each asset's geometry in a spatial index written in the asset's own transaction.
+
+PostgreSQL: the PostGIS column `assets.geometry` with a GiST index; filters run there exactly.
+SQLite: the R*Tree `asset_boxes` holds each live asset's bounding box under a 63-bit hash of its
+name, which `assets.geometry` (indexed) holds too; the boxes give candidates that the places
+then test exactly.
+"""
+
+import hashlib
+
+import numpy
+import shapely
+import sqlalchemy as sa
+from sqlalchemy.dialects.postgresql import base as postgresql_base
+from sqlalchemy.ext.compiler import compiles
+
+from services.registry.domain.spatial_filters import Box, Near, Place
+
+SRID = 4326
+BOX_TABLE = "asset_boxes"
+BOX_COLUMNS = ("box_west", "box_south", "box_east", "box_north")
+CREATE_BOX_TABLE = f"CREATE VIRTUAL TABLE {BOX_TABLE} USING rtree(id, west, east, south, north)"
+# Tables a spatial index brings along, which the schema in code does not describe.
+SPATIAL_SYSTEM_TABLES = frozenset(
+    {"spatial_ref_sys", *(f"{BOX_TABLE}{suffix}" for suffix in ("", "_node", "_parent", "_rowid"))}
+)
+
+
+class PostgisGeometry(sa.types.UserDefinedType):
+    cache_ok = True
+
+    def __init__(self, *_reflected_modifiers):
+        """Always `geometry(Geometry,4326)`; reflection passes the modifiers it read."""
+
+    def get_col_spec(self, **_) -> str:
+        return f"geometry(Geometry,{SRID})"
+
+
+# Reflection (the schema check, Alembic) then knows the column's type.
+postgresql_base.ischema_names.setdefault("geometry", PostgisGeometry)
+
+
+class _FromGeoJSON(sa.sql.functions.GenericFunction):
+    inherit_cache = True
+
+
+@compiles(_FromGeoJSON, "postgresql")
+def _postgis_from_geojson(element, compiler, **kw) -> str:
+    text = compiler.process(element.clauses, **kw)
+    return f"ST_SetSRID(ST_Force2D(ST_GeomFromGeoJSON({text})), {SRID})"
+
+
+@compiles(_FromGeoJSON)
+def _plain(element, compiler, **kw) -> str:
+    return compiler.process(element.clauses, **kw)
+
+
+class GeometryColumn(sa.types.TypeDecorator):
+    """On PostgreSQL a PostGIS geometry, written with the asset's GeoJSON text; on SQLite the
+    key of the asset's box in the R*Tree (see box_id)."""
+
+    impl = sa.BigInteger
+    cache_ok = True
+
+    def load_dialect_impl(self, dialect):
+        postgres = dialect.name == "postgresql"
+        return dialect.type_descriptor(PostgisGeometry() if postgres else sa.BigInteger())
+
+    def bind_expression(self, bindvalue):
+        return _FromGeoJSON(bindvalue)
+
+
+def copy_text(geojsons: list[str | None]) -> list[str | None]:
+    """The geometries as hex EWKB, which COPY's text format accepts for a geometry column."""
+    present = [text for text in geojsons if text]
+    if not present:
+        return [None] * len(geojsons)
+    shapes = shapely.set_srid(shapely.force_2d(shapely.from_geojson(present)), SRID)
+    encoded = iter(shapely.to_wkb(shapes, hex=True, include_srid=True).tolist())
+    return [next(encoded) if text else None for text in geojsons]
+
+
+class PostgisMissing(RuntimeError):
+    """The PostgreSQL server cannot give the registry its spatial index."""
+
+
+_POSTGIS_AVAILABLE = sa.text("SELECT 1 FROM pg_available_extensions WHERE name = 'postgis'")
+
+
+def require_postgis(engine: sa.Engine) -> None:
+    """Raises PostgisMissing, saying what to install, when the server has no PostGIS."""
+    with engine.connect() as connection:
+        if connection.scalar(_POSTGIS_AVAILABLE) is not None:
+            return
+        server = connection.scalar(sa.text("SHOW server_version"))
+    where = engine.url.render_as_string(hide_password=True)
+    raise PostgisMissing(
+        f"the PostgreSQL server of {where} (version {server}) has no PostGIS extension, which "
+        "the registry needs for its spatial index: install PostGIS 3 on the server (Debian: "
+        "postgresql-<major>-postgis-3; containers: the postgis/postgis image)"
+    )
+
+
+# --- SQLite's R*Tree -------------------------------------------------------------------------
+
+_boxes_metadata = sa.MetaData()
+asset_boxes = sa.Table(
+    BOX_TABLE,
+    _boxes_metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("west", sa.Float),
+    sa.Column("east", sa.Float),
+    sa.Column("south", sa.Float),
+    sa.Column("north", sa.Float),
+)
+_DELETE_BOX = f"DELETE FROM {BOX_TABLE} WHERE id = ?"
+_INSERT_BOX = f"INSERT INTO {BOX_TABLE} (id, west, east, south, north) VALUES (?, ?, ?, ?, ?)"
+
+
+def box_id(name: str) -> int:
+    """A collision among a million names is about as likely as 1 in 20 million."""
+    digest = hashlib.blake2b(name.encode(), digest_size=8).digest()
+    return int.from_bytes(digest) >> 1
+
+
+def box_ids(named_geojsons: list[tuple[str, str | None]]) -> list[int | None]:
+    """What `assets.geometry` holds on SQLite: the box's key, None without a geometry."""
+    return [box_id(name) if geojson else None for name, geojson in named_geojsons]
+
+
+def bounds_of(geojsons: list[str | None]) -> list[tuple[float, float, float, float] | None]:
+    """(west, south, east, north) of each geometry; None where there is none."""
+    present = [text for text in geojsons if text]
+    if not present:
+        return [None] * len(geojsons)
+    found = iter(shapely.bounds(shapely.from_geojson(present)).tolist())
+    return [tuple(next(found)) if text else None for text in geojsons]
+
+
+def index_boxes(cursor, named_geojsons: list[tuple[str, str | None]], stored=None) -> list:
+    """Replaces the boxes of these assets (on SQLite's DB-API cursor); None removes one.
+    `stored` tells, per asset, whether it may have a box already (default: all may).
+    Returns each one's (west, south, east, north), None where there is none."""
+    if not named_geojsons:
+        return []
+    ids = [box_id(name) for name, _ in named_geojsons]
+    stored = [True] * len(ids) if stored is None else stored
+    cursor.executemany(_DELETE_BOX, [(id_,) for id_, old in zip(ids, stored, strict=True) if old])
+    boxes = bounds_of([geojson for _, geojson in named_geojsons])
+    rows = [
+        (id_, west, east, south, north)
+        for id_, (west, south, east, north) in _with_boxes(ids, boxes)
+    ]
+    # Neighbours inserted together keep the tree's path in cache: about half the time.
+    rows.sort(key=lambda row: (round(row[3], 2), row[1]))
+    cursor.executemany(_INSERT_BOX, rows)
+    return boxes
+
+
+def _with_boxes(ids: list[int], boxes: list):
+    return ((id_, box) for id_, box in zip(ids, boxes, strict=True) if box is not None)
+
+
+def common_bounds(places: tuple[Place, ...]) -> tuple[float, float, float, float] | None:
+    """The box every place's candidates lie in; None when the places share no point."""
+    bounds = numpy.array([place.bounds for place in places])
+    west, south = bounds[:, 0].max(), bounds[:, 1].max()
+    east, north = bounds[:, 2].min(), bounds[:, 3].min()
+    if west > east or south > north:
+        return None
+    return (float(west), float(south), float(east), float(north))
+
+
+def box_meets(bounds: tuple[float, float, float, float], columns=None) -> list:
+    """Conditions for boxes meeting `bounds`: on the R*Tree's columns (conservative, since it
+    stores 32-bit floats rounded outwards), or on the given (west, south, east, north)."""
+    west, south, east, north = bounds
+    c = asset_boxes.c
+    box_west, box_south, box_east, box_north = columns or (c.west, c.south, c.east, c.north)
+    return [box_west <= east, box_east >= west, box_south <= north, box_north >= south]
+
+
+# --- PostGIS ---------------------------------------------------------------------------------
+
+
+def postgis_conditions(geometry: sa.ColumnElement, places: tuple[Place, ...]) -> list:
+    conditions = []
+    for place in places:
+        if isinstance(place, Box):
+            conditions.append(sa.func.ST_Intersects(geometry, _envelope(place.bounds)))
+        elif isinstance(place, Near):
+            conditions += _within_meters(geometry, place)
+    return conditions
+
+
+def _within_meters(geometry: sa.ColumnElement, place: Near) -> list:
+    """The box lets the GiST index find candidates; the geography distance is on the ellipsoid."""
+    centre = sa.func.ST_SetSRID(sa.func.ST_MakePoint(place.longitude, place.latitude), SRID)
+    distance_within = sa.func.ST_DWithin(
+        sa.cast(geometry, _Geography()), sa.cast(centre, _Geography()), place.meters, True
+    )
+    return [geometry.op("&&")(_envelope(place.bounds)), distance_within]
+
+
+class _Geography(sa.types.UserDefinedType):
+    cache_ok = True
+
+    def get_col_spec(self, **_) -> str:
+        return "geography"
+
+
+def _envelope(bounds: tuple[float, float, float, float]) -> sa.ColumnElement:
+    return sa.func.ST_MakeEnvelope(*bounds, SRID)
