@@ -48,12 +48,14 @@ _LISTEN_VARIABLES = {
     "registry": ("URBAN_REGISTRY_LISTEN", "URBAN_REGISTRY_METRICS_LISTEN"),
     "risk": ("URBAN_RISK_LISTEN", "URBAN_RISK_METRICS_LISTEN"),
 }
+PAGES_VARIABLE = "URBAN_RISK_WEB_LISTEN"
 
 
 @dataclass(frozen=True)
 class Endpoints:
     grpc: Address
     metrics: Address
+    pages: Address | None = None  # the risk service's status pages
 
     @property
     def grpc_target(self) -> str:
@@ -62,6 +64,10 @@ class Endpoints:
     @property
     def metrics_url(self) -> str:
         return f"http://{_reachable(self.metrics)}/metrics"
+
+    @property
+    def pages_url(self) -> str:
+        return f"http://{_reachable(self.pages)}/" if self.pages else ""
 
 
 @dataclass(frozen=True)
@@ -141,7 +147,9 @@ def _endpoints() -> dict[str, Endpoints]:
     registry, risk = RegistrySettings.from_env(), RiskSettings.from_env()
     return {
         "registry": Endpoints(_concrete(registry.listen), _concrete(registry.metrics_listen)),
-        "risk": Endpoints(_concrete(risk.listen), _concrete(risk.metrics_listen)),
+        "risk": Endpoints(
+            _concrete(risk.listen), _concrete(risk.metrics_listen), _concrete(risk.web_listen)
+        ),
     }
 
 
@@ -150,15 +158,17 @@ def ports_in_use(endpoints: Mapping[str, Endpoints]) -> str | None:
     taken = [
         f"{address} ({service} {what})"
         for service, endpoint in endpoints.items()
-        for what, address in (("gRPC", endpoint.grpc), ("metrics", endpoint.metrics))
-        if _in_use(address)
+        for what, address in (
+            ("gRPC", endpoint.grpc), ("metrics", endpoint.metrics), ("pages", endpoint.pages)
+        )
+        if address and _in_use(address)
     ]
     if not taken:
         return None
     return (
         f"{', '.join(taken)} {'is' if len(taken) == 1 else 'are'} already in use; is `make run` "
         "or `make demo` running already? Stop it, or choose other addresses with "
-        "URBAN_REGISTRY_LISTEN, URBAN_RISK_LISTEN and their *_METRICS_LISTEN"
+        f"URBAN_REGISTRY_LISTEN, URBAN_RISK_LISTEN, their *_METRICS_LISTEN and {PAGES_VARIABLE}"
     )
 
 
@@ -195,6 +205,7 @@ def _child_environment(name: str, launch: Launch) -> dict[str, str]:
     for service, (grpc_variable, metrics_variable) in _LISTEN_VARIABLES.items():
         env[grpc_variable] = str(launch.endpoints[service].grpc)
         env[metrics_variable] = str(launch.endpoints[service].metrics)
+    env[PAGES_VARIABLE] = str(launch.endpoints["risk"].pages)
     env["URBAN_REGISTRY_TARGET"] = env.get("URBAN_REGISTRY_TARGET") or _target(launch, "registry")
     risk_token = env.get("URBAN_REGISTRY_TOKEN") or launch.credentials.get("risk-service")
     if name == "risk" and risk_token:
@@ -268,6 +279,7 @@ def _banner(launch: Launch) -> str:
             "",
             f"  registry  gRPC {registry.grpc_target:<22} metrics {registry.metrics_url}",
             f"  risk      gRPC {risk.grpc_target:<22} metrics {risk.metrics_url}",
+            f"  status pages  {risk.pages_url}",
             f"  admin token  {shown_token}  ({where})",
             "  Try it, in another shell:",
             *(f"    export {name}={shlex.quote(value)}" for name, value in cli_settings.items()),

@@ -99,6 +99,8 @@ class RiskSettings:
     head_check_seconds: float = 10.0  # how often the registry's head and log are read
     feed_stuck_seconds: float = 300.0  # behind the head without progress this long: stuck
     limits: ServerLimits = field(default_factory=ServerLimits)
+    web_listen: Address = Address("127.0.0.1", 0)  # the status pages
+    stale_after_seconds: float = 7 * 86400.0  # a city unchanged this long shows as stale
 
     @classmethod
     def from_env(cls) -> "RiskSettings":
@@ -122,4 +124,6 @@ class RiskSettings:
             head_check_seconds=float(_env("URBAN_RISK_HEAD_CHECK_SECONDS", "10")),
             feed_stuck_seconds=float(_env("URBAN_RISK_FEED_STUCK_SECONDS", "300")),
             limits=ServerLimits.from_env(),
+            web_listen=Address.parse(_env("URBAN_RISK_WEB_LISTEN", "127.0.0.1:8080")),
+            stale_after_seconds=float(_env("URBAN_RISK_STALE_AFTER_SECONDS", "604800")),
         )

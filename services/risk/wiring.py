@@ -1,4 +1,5 @@
-"""The risk service's composition root: read model, registry feed, metrics, gRPC server."""
+"""The risk service's composition root: read model, registry feed, metrics, status pages, gRPC
+server."""
 
 import logging
 import threading
@@ -21,7 +22,10 @@ from services.risk.feed.relist import refresh_cities
 from services.risk.feed.watch import WatchFollower
 from services.risk.housekeeping import Chore, Housekeeping
 from services.risk.metrics import FeedHealth, ReadModelCollector
+from services.risk.reports import ProgressReports
 from services.risk.storage.read_model import ReadModel
+from services.risk.web.app import StatusPages
+from services.risk.web.server import WebServer
 from urban.risk.v1 import risk_service_pb2_grpc
 
 log = logging.getLogger(__name__)
@@ -69,8 +73,15 @@ class Risk:
             servicer, risk_service_pb2_grpc.add_RiskServiceServicer_to_server, SERVICE_NAME
         )
         self._feed_thread = threading.Thread(target=self._follow, name="risk-feed", daemon=True)
+        self.pages = StatusPages(
+            self.read_model,
+            ProgressReports(self.read_model, today_in_zhejiang),
+            settings.stale_after_seconds,
+        )
+        self.web: WebServer | None = None
         self.port = 0
         self.metrics_port = 0
+        self.web_port = 0
 
     def _follower(self, settings: RiskSettings):
         if settings.redis_url:
@@ -110,10 +121,14 @@ class Risk:
             )
         return report
 
-    def start(self, serve_metrics: bool = True) -> int:
+    def start(self, serve_metrics: bool = True, serve_pages: bool | None = None) -> int:
+        """`serve_pages` defaults to `serve_metrics`: both are the service's HTTP ports."""
         self.port = self.server.start(self.settings.listen)
         if serve_metrics:
             self.metrics_port = start_metrics_server(self.settings.metrics_listen, self.metrics)
+        if serve_metrics if serve_pages is None else serve_pages:
+            self.web = WebServer(self.settings.web_listen, self.pages)
+            self.web_port = self.web.start()
         self.housekeeping.start()
         self._feed_thread.start()
         return self.port
@@ -129,8 +144,12 @@ class Risk:
         self.read_model.close()
 
     def _stops(self) -> list:
-        return [self._stopping.set, self.follower.stop, self._join_feed, self.housekeeping.stop,
-                self.registry.close]
+        return [self._stopping.set, self._stop_web, self.follower.stop, self._join_feed,
+                self.housekeeping.stop, self.registry.close]
+
+    def _stop_web(self) -> None:
+        if self.web is not None:
+            self.web.stop()
 
     def _join_feed(self) -> None:
         if self._feed_thread.is_alive():

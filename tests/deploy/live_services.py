@@ -90,6 +90,7 @@ class Stack:
             URBAN_REGISTRY_METRICS_LISTEN="127.0.0.1:0",
             URBAN_RISK_LISTEN="127.0.0.1:0",
             URBAN_RISK_METRICS_LISTEN="127.0.0.1:0",
+            URBAN_RISK_WEB_LISTEN="127.0.0.1:0",
             URBAN_REGISTRY_DATABASE_URL=f"sqlite:///{self.directory / 'registry.db'}",
             URBAN_RISK_DATABASE_URL=f"sqlite:///{self.directory / 'risk.db'}",
             URBAN_AUTH_TOKENS_FILE=str(self.credentials.tokens_file),

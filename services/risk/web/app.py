@@ -1,0 +1,152 @@
+"""The status pages as a WSGI application: routing and responses by werkzeug, HTML by Jinja2.
+
+Figures come from the same ProgressReports and messages as GetPlanProgress and
+GetPlanProgressHistory; the JSON endpoints are GetPlanProgress's answer in proto3 JSON.
+"""
+
+import re
+import time
+from collections.abc import Callable
+from datetime import UTC, datetime
+from pathlib import Path
+
+from google.protobuf import json_format
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+from werkzeug.exceptions import HTTPException, MethodNotAllowed, NotFound
+from werkzeug.routing import Map, Rule
+from werkzeug.wrappers import Request, Response
+
+from services.risk.api_messages import history_message, progress_message
+from services.risk.reports import ProgressReports, UnknownCity
+from services.risk.storage.read_model import ReadModel
+from services.risk.web.charts import burn_up
+from services.risk.web.figures import BEHIND, day_of, page_targets, status_of
+from services.risk.web.freshness import city_rows
+from services.risk.web.i18n import Texts, choose_language
+
+_CITY_CODE = re.compile(r"\d{6}")
+_TEMPLATES = Path(__file__).with_name("templates")
+_URLS = Map(
+    [
+        Rule("/", endpoint="province", methods=["GET"]),
+        Rule("/progress.json", endpoint="province_json", methods=["GET"]),
+        Rule("/cities/<code>", endpoint="city", methods=["GET"]),
+        Rule("/cities/<code>/progress.json", endpoint="city_json", methods=["GET"]),
+    ],
+    strict_slashes=False,
+)
+
+
+def proto_json(message) -> str:
+    """proto3 JSON: lowerCamelCase names, default values written, int64 as strings."""
+    return json_format.MessageToJson(
+        message, always_print_fields_with_no_presence=True, ensure_ascii=False, indent=2
+    )
+
+
+class StatusPages:
+    def __init__(
+        self,
+        read_model: ReadModel,
+        reports: ProgressReports,
+        stale_after_seconds: float,
+        now: Callable[[], float] = time.time,
+    ):
+        self.read_model, self.reports = read_model, reports
+        self.stale_after_seconds, self.now = stale_after_seconds, now
+        self.templates = Environment(
+            loader=FileSystemLoader(_TEMPLATES), autoescape=select_autoescape(["html"])
+        )
+        self.templates.filters.update(
+            figure=figure, percent=percent, points=points, status=status_of
+        )
+
+    def __call__(self, environ, start_response):
+        request = Request(environ)
+        texts = Texts(choose_language(request.args.get("lang"), request.accept_languages.values()))
+        try:
+            endpoint, arguments = _URLS.bind_to_environ(environ).match()
+            response = getattr(self, endpoint)(texts, **arguments)
+        except (NotFound, UnknownCity):
+            response = self._not_found(texts)
+        except MethodNotAllowed as error:
+            response = error.get_response(environ)
+        except HTTPException as error:
+            response = error.get_response(environ)
+        return response(environ, start_response)
+
+    def province(self, texts: Texts) -> Response:
+        return self._page("province.html", texts, None)
+
+    def city(self, texts: Texts, code: str) -> Response:
+        return self._page("city.html", texts, _checked(code))
+
+    def province_json(self, texts: Texts) -> Response:
+        return _json(progress_message(self.reports.progress(None)))
+
+    def city_json(self, texts: Texts, code: str) -> Response:
+        return _json(progress_message(self.reports.progress(_checked(code))))
+
+    def _page(self, template: str, texts: Texts, city: str | None) -> Response:
+        progress = progress_message(self.reports.progress(city))
+        history = history_message(self.reports.history(city))
+        view = self.read_model.view()
+        targets = page_targets(progress, history, for_city=city is not None)
+        charts = {
+            t.key: burn_up(t.months, texts.achieved, texts.expected_line) for t in targets
+        }
+        province = progress if city is None else progress_message(self.reports.progress(None))
+        html = self.templates.get_template(template).render(
+            t=texts,
+            lang=texts.language,
+            progress=progress,
+            targets=targets,
+            charts=charts,
+            behind=BEHIND,
+            city=view.cities.get(city) if city else None,
+            city_code=city,
+            as_of=self.reports.clock(),
+            period=(day_of(progress.period_start), day_of(progress.period_end)),
+            rows=city_rows(view, province, self.now(), self.stale_after_seconds),
+            stale_days=round(self.stale_after_seconds / 86400, 1),
+            timestamp=_timestamp,
+        )
+        return Response(html, content_type="text/html; charset=utf-8",
+                        headers={"Content-Language": texts.language})
+
+    def _not_found(self, texts: Texts) -> Response:
+        html = self.templates.get_template("not_found.html").render(t=texts, lang=texts.language)
+        return Response(html, status=404, content_type="text/html; charset=utf-8")
+
+
+def _checked(code: str) -> str:
+    if not _CITY_CODE.fullmatch(code):
+        raise NotFound()
+    return code
+
+
+def _json(message) -> Response:
+    return Response(proto_json(message), content_type="application/json; charset=utf-8")
+
+
+def _timestamp(seconds: float | None) -> str:
+    if not seconds:
+        return ""
+    return datetime.fromtimestamp(seconds, UTC).strftime("%Y-%m-%d %H:%M UTC")
+
+
+def figure(value: float, unit: str) -> str:
+    """A figure in its unit as the pages write it: 27.9 %, 12,345 m, 1,204."""
+    if unit == "ratio":
+        return percent(value)
+    if unit == "metres":
+        return f"{value:,.0f} m"
+    return f"{value:,.0f}"
+
+
+def percent(share: float) -> str:
+    return f"{share * 100:.1f} %"
+
+
+def points(share: float) -> str:
+    return f"{share * 100:.1f}"

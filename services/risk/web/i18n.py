@@ -1,0 +1,93 @@
+"""The pages' two languages: Chinese (the default) and English."""
+
+from collections.abc import Iterable
+
+LANGUAGES = ("zh", "en")
+DEFAULT_LANGUAGE = "zh"
+
+TARGET_NAMES = {
+    "old_compounds_started": ("城镇老旧小区改造新开工", "Old compounds: renovation started"),
+    "urban_villages_completed": ("城中村改造", "Urban villages renovated"),
+    "old_blocks_completed": ("老旧街区、厂区改造", "Old blocks and factory areas renovated"),
+    "pipes_renovated": ("城市燃气、供排水管网更新改造", "Gas, water and drainage pipes renovated"),
+    "flood_control_compliance": ("城市内涝防治达标率", "Flood-control compliance"),
+    "waterlogging_points_eliminated": ("易涝积水点动态消除", "Waterlogging points eliminated"),
+}
+
+_TEXTS = {
+    "title": ("浙江省城市更新进展", "Zhejiang urban renewal progress"),
+    "province": ("全省", "Province"),
+    "city": ("城市", "City"),
+    "cities": ("各市", "Cities"),
+    "target": ("目标", "Target"),
+    "achieved": ("已完成", "Achieved"),
+    "expected": ("按进度应完成", "Expected by now"),
+    "of_target": ("占目标", "of target"),
+    "on_track": ("进度正常", "On schedule"),
+    "behind": ("滞后于进度", "Behind schedule"),
+    "behind_by": ("落后 {points} 个百分点", "by {points} percentage points"),
+    "not_applicable": ("不评价进度", "No schedule verdict"),
+    "no_verdict_city": (
+        "该目标未分解到各市：显示本市贡献及占全省目标的比例",
+        "The plan sets this target for the province only: the city's contribution and its share"
+        " of the provincial target",
+    ),
+    "share_of_province": ("占全省目标", "share of the provincial target"),
+    "deadline": ("期限", "Deadline"),
+    "month": ("月份", "Month"),
+    "history": ("逐月累计进展", "Month by month"),
+    "chart_table": ("图表数据（表格）", "The chart's figures (table)"),
+    "expected_line": ("线性进度", "Straight-line expectation"),
+    "freshness": ("数据更新", "Data freshness"),
+    "last_change": ("最近变更", "Last change"),
+    "never": ("无", "never"),
+    "stale": ("数据陈旧", "stale"),
+    "fresh": ("正常", "current"),
+    "plan_version": ("规划版本", "Plan version"),
+    "rules_version": ("规则版本", "Rules version"),
+    "revision": ("已应用修订号", "Applied revision"),
+    "as_of": ("统计日期", "As of"),
+    "period": ("规划期", "Plan period"),
+    "not_found": ("未找到", "Not found"),
+    "not_found_text": ("没有这个页面或城市。", "There is no such page or city."),
+    "back": ("返回全省", "Back to the province"),
+    "language": ("English", "中文"),
+    "json": ("JSON 数据", "JSON figures"),
+    "progress_bar": ("进度条", "Progress bar"),
+    "marker": ("竖线为按线性进度应达到的位置", "The line marks the straight-line expectation"),
+    "unit_compounds": ("个", "compounds"),
+    "unit_metres": ("米", "m"),
+    "unit_ratio": ("", ""),
+    "stale_after": ("超过 {days} 天无变更视为陈旧", "stale after {days} days without a change"),
+    "aggregates": ("仅显示汇总数据。", "Aggregates only."),
+}
+
+
+def choose_language(requested: str | None, accepted: Iterable[str]) -> str:
+    """`?lang=` wins; then the first of the browser's languages that the pages speak."""
+    if requested in LANGUAGES:
+        return requested
+    for tag in accepted:
+        primary = tag.split("-")[0].lower()
+        if primary in LANGUAGES:
+            return primary
+    return DEFAULT_LANGUAGE
+
+
+class Texts:
+    """The page strings in one language: `texts.behind`, `texts.target_name(key)`."""
+
+    def __init__(self, language: str):
+        self.language = language
+        self._index = LANGUAGES.index(language)
+        self.other_language = LANGUAGES[1 - self._index]
+
+    def __getattr__(self, name: str) -> str:
+        try:
+            return _TEXTS[name][self._index]
+        except KeyError:
+            raise AttributeError(name) from None
+
+    def target_name(self, key: str, fallback: str) -> str:
+        names = TARGET_NAMES.get(key)
+        return names[self._index] if names else fallback

@@ -1,0 +1,146 @@
+"""The status pages in headless Chromium (Debian's chromium and chromium-driver, driven by
+Selenium): both languages, no console errors, the figures GetPlanProgress gives, screenshots.
+
+Screenshots go to the test's tmp path (printed), and also to URBAN_TEST_SCREENSHOTS_DIR when
+set (`URBAN_TEST_SCREENSHOTS_DIR=docs/screenshots` refreshes the README's).
+"""
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+from services.common.config import Address
+from services.registry.domain.cities import REFERENCE_CITIES
+from services.risk.domain.facts import CityFacts
+from services.risk.web.app import figure
+from services.risk.web.server import WebServer
+from tests.conftest import services_required
+from tests.integration.risk.pages import filled, pages_for, servicer_for
+from tests.unit.risk.builders import HANGZHOU
+from urban.risk.v1 import risk_service_pb2 as pb
+
+CHROMIUM, CHROMEDRIVER = "/usr/bin/chromium", "/usr/bin/chromedriver"
+FLAGS = ("--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+         "--disable-component-update", "--disable-sync", "--no-first-run",
+         "--disable-dev-shm-usage")
+WIDTH = 1280
+
+webdriver = pytest.importorskip("selenium.webdriver")
+
+
+@pytest.fixture(scope="module")
+def browser():
+    if not (Path(CHROMIUM).exists() and Path(CHROMEDRIVER).exists()):
+        message = "chromium and chromium-driver are not installed (.ci/run installs them)"
+        if services_required():
+            pytest.fail(message, pytrace=False)
+        pytest.skip(message)
+    from selenium.webdriver.chrome.service import Service
+
+    options = webdriver.ChromeOptions()
+    options.binary_location = CHROMIUM
+    for flag in FLAGS:
+        options.add_argument(flag)
+    options.add_argument(f"--window-size={WIDTH},900")
+    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
+    driver = webdriver.Chrome(options=options, service=Service(CHROMEDRIVER))
+    driver.set_page_load_timeout(60)
+    yield driver
+    driver.quit()
+
+
+@pytest.fixture
+def site(sqlite_url):
+    from services.risk.storage.read_model import ReadModel
+    from tests.integration.risk.pages import TODAY
+
+    model = ReadModel.open(sqlite_url, clock=lambda: TODAY)
+    model.set_cities(
+        CityFacts(c.code, c.urban_population, c.display_name, c.parent_code or "")
+        for c in REFERENCE_CITIES
+    )
+    filled(model)
+    server = WebServer(Address("127.0.0.1", 0), pages_for(model))
+    port = server.start()
+    yield f"http://127.0.0.1:{port}", model
+    server.stop()
+    model.close()
+
+
+@pytest.fixture
+def screenshots(tmp_path) -> Path:
+    directory = tmp_path / "screenshots"
+    directory.mkdir()
+    yield directory
+    print(f"screenshots in {directory}")
+    if wanted := os.environ.get("URBAN_TEST_SCREENSHOTS_DIR"):
+        Path(wanted).mkdir(parents=True, exist_ok=True)
+        for shot in directory.glob("*.png"):
+            shutil.copy(shot, Path(wanted) / shot.name)
+
+
+def console_errors(driver) -> list[str]:
+    return [entry["message"] for entry in driver.get_log("browser") if entry["level"] == "SEVERE"]
+
+
+def whole_page(driver, path: Path) -> None:
+    height = driver.execute_script("return document.documentElement.scrollHeight")
+    driver.set_window_size(WIDTH, height + 100)
+    driver.save_screenshot(str(path))
+    driver.set_window_size(WIDTH, 900)
+
+
+def shown_targets(driver) -> dict[str, dict[str, str]]:
+    from selenium.webdriver.common.by import By
+
+    shown = {}
+    for section in driver.find_elements(By.CSS_SELECTOR, "section.target"):
+        shown[section.get_attribute("data-target")] = {
+            "achieved": section.find_element(By.CSS_SELECTOR, ".achieved").text,
+            "target": section.find_element(By.CSS_SELECTOR, ".target-value").text,
+            "status": section.get_attribute("data-status"),
+            "flag": section.find_element(By.CSS_SELECTOR, ".flag").text,
+        }
+    return shown
+
+
+_STATUS = {pb.SCHEDULE_STATUS_ON_TRACK: "on_track", pb.SCHEDULE_STATUS_BEHIND: "behind"}
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+@pytest.mark.parametrize("city", ["", HANGZHOU])
+def test_pages_in_chromium_show_get_plan_progress(browser, site, screenshots, lang, city):
+    base, model = site
+    browser.get_log("browser")  # drop what earlier pages logged
+    browser.get(f"{base}/{'cities/' + city if city else ''}?lang={lang}")
+    assert browser.execute_script("return document.documentElement.lang").startswith(lang)
+    name = f"{'city-' + city if city else 'province'}-{lang}.png"
+    whole_page(browser, screenshots / name)
+    progress = servicer_for(model).GetPlanProgress(
+        pb.GetPlanProgressRequest(city=f"cities/{city}" if city else ""), None
+    )
+    shown = shown_targets(browser)
+    assert list(shown) == [t.key for t in progress.targets]
+    for target in progress.targets:
+        assert shown[target.key]["achieved"] == figure(target.achieved, target.unit)
+        assert shown[target.key]["target"] == figure(target.target_value, target.unit)
+        assert shown[target.key]["status"] == _STATUS.get(target.schedule.status, "not_applicable")
+        if target.schedule.status == pb.SCHEDULE_STATUS_BEHIND:
+            assert f"{target.schedule.shortfall * 100:.1f}" in shown[target.key]["flag"]
+    assert console_errors(browser) == []
+    assert (screenshots / name).stat().st_size > 10_000
+
+
+def test_the_switch_changes_the_language_without_javascript(browser, site):
+    from selenium.webdriver.common.by import By
+
+    base, _ = site
+    browser.get(f"{base}/?lang=zh")
+    browser.find_element(By.ID, "language-switch").click()
+    assert browser.execute_script("return document.documentElement.lang") == "en"
+    assert "Behind schedule" in browser.page_source
+    browser.find_element(By.CSS_SELECTOR, f'tr[data-city="{HANGZHOU}"] a').click()
+    assert browser.current_url.endswith(f"/cities/{HANGZHOU}?lang=en")
+    assert console_errors(browser) == []
