@@ -20,7 +20,8 @@ from services.risk.api_messages import history_message, progress_message
 from services.risk.reports import ProgressReports, UnknownCity
 from services.risk.storage.read_model import ReadModel
 from services.risk.web.charts import burn_up
-from services.risk.web.figures import BEHIND, day_of, page_targets, status_of
+from services.risk.web.figures import BEHIND, TargetFigures, day_of, page_targets, status_of
+from services.risk.web.formatting import figure, percent, points
 from services.risk.web.freshness import city_rows
 from services.risk.web.i18n import Texts, choose_language
 
@@ -92,9 +93,7 @@ class StatusPages:
         history = history_message(self.reports.history(city))
         view = self.read_model.view()
         targets = page_targets(progress, history, for_city=city is not None)
-        charts = {
-            t.key: burn_up(t.months, texts.achieved, texts.expected_line) for t in targets
-        }
+        charts = {t.key: _chart(t, texts) for t in targets}
         province = progress if city is None else progress_message(self.reports.progress(None))
         html = self.templates.get_template(template).render(
             t=texts,
@@ -119,6 +118,10 @@ class StatusPages:
         return Response(html, status=404, content_type="text/html; charset=utf-8")
 
 
+def _chart(target: TargetFigures, texts: Texts):
+    return burn_up(target.months, target.progress.unit, texts.achieved, texts.expected_line)
+
+
 def _checked(code: str) -> str:
     if not _CITY_CODE.fullmatch(code):
         raise NotFound()
@@ -133,20 +136,3 @@ def _timestamp(seconds: float | None) -> str:
     if not seconds:
         return ""
     return datetime.fromtimestamp(seconds, UTC).strftime("%Y-%m-%d %H:%M UTC")
-
-
-def figure(value: float, unit: str) -> str:
-    """A figure in its unit as the pages write it: 27.9 %, 12,345 m, 1,204."""
-    if unit == "ratio":
-        return percent(value)
-    if unit == "metres":
-        return f"{value:,.0f} m"
-    return f"{value:,.0f}"
-
-
-def percent(share: float) -> str:
-    return f"{share * 100:.1f} %"
-
-
-def points(share: float) -> str:
-    return f"{share * 100:.1f}"

@@ -7,6 +7,7 @@ from pygal import Line
 from pygal.style import Style
 
 from services.risk.web.figures import MonthFigures
+from services.risk.web.formatting import figure, percent
 
 _STYLE = Style(
     background="transparent",
@@ -22,8 +23,12 @@ _STYLE = Style(
 )
 
 
-def burn_up(months: list[MonthFigures], achieved_label: str, expected_label: str) -> Markup:
-    """Achievement month by month against the straight line, as percentages of the basis."""
+def burn_up(
+    months: list[MonthFigures], unit: str, achieved_label: str, expected_label: str
+) -> Markup:
+    """Achievement month by month against the straight line, as percentages of the basis; in
+    the target's own unit where there is no line to draw against."""
+    against_line = any(month.expected is not None for month in months)
     chart = Line(
         style=_STYLE,
         width=720,
@@ -39,19 +44,21 @@ def burn_up(months: list[MonthFigures], achieved_label: str, expected_label: str
         truncate_label=-1,
         dots_size=2,
         min_scale=4,
-        value_formatter=lambda share: f"{share:.1%}",
+        value_formatter=percent if against_line else lambda value: figure(value, unit),
         include_x_axis=True,
         explicit_size=False,
     )
     chart.x_labels = [month.as_of.strftime("%Y-%m") for month in months]
-    chart.add(achieved_label, [month.progress for month in months])
-    if any(month.expected is not None for month in months):
+    if against_line:
+        chart.add(achieved_label, [month.progress for month in months])
         chart.add(
             expected_label,
             [month.expected for month in months],
             stroke_style={"dasharray": "6, 4"},
             show_dots=False,
         )
+    else:
+        chart.add(achieved_label, [month.achieved for month in months])
     return Markup(_without_scripts(chart))
 
 

@@ -51,7 +51,7 @@ _TEXTS = {
     "not_found": ("未找到", "Not found"),
     "not_found_text": ("没有这个页面或城市。", "There is no such page or city."),
     "back": ("返回全省", "Back to the province"),
-    "language": ("English", "中文"),
+    "switch_language": ("English", "中文"),
     "json": ("JSON 数据", "JSON figures"),
     "progress_bar": ("进度条", "Progress bar"),
     "marker": ("竖线为按线性进度应达到的位置", "The line marks the straight-line expectation"),

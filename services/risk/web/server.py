@@ -1,5 +1,6 @@
 """Serves a WSGI application with waitress from a daemon thread."""
 
+import contextlib
 import logging
 import threading
 
@@ -29,10 +30,8 @@ class WebServer:
         return self.port
 
     def _serve(self) -> None:
-        try:
+        with contextlib.suppress(OSError):  # closed by stop()
             self._server.run()
-        except OSError:  # closed by stop()
-            pass
 
     def stop(self) -> None:
         self._server.close()

@@ -105,7 +105,7 @@ def test_freshness_marks_a_city_unchanged_for_longer_than_the_setting(filled_mod
     rows = {code: html.split(f'data-city="{code}"')[1].split("</tr>")[0]
             for code in (HANGZHOU, JIAXING)}
     assert "stale" not in rows[HANGZHOU] and "current" in rows[HANGZHOU]
-    assert '"stale"' in rows[JIAXING]
+    assert '"nowrap stale">stale<' in rows[JIAXING]
     assert "2025-06-30" in rows[HANGZHOU]  # its last change's time
     later = Client(pages_for(filled_model, now=NOW + 30 * 86400.0))
     html = later.get(f"/cities/{HANGZHOU}?lang=en").get_data(as_text=True)
@@ -132,6 +132,8 @@ def test_language_follows_accept_language_and_the_switch_overrides(client):
     english = client.get("/?lang=en", headers={"Accept-Language": "zh-CN"})
     assert "Behind schedule" in english.get_data(as_text=True)
     assert english.headers["Content-Language"] == "en"
+    assert ">中文</a>" in english.get_data(as_text=True)
+    assert ">English</a>" in chinese.get_data(as_text=True)
     assert 'lang="zh-CN"' in client.get("/").get_data(as_text=True)  # the default
 
 

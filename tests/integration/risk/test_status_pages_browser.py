@@ -14,7 +14,7 @@ import pytest
 from services.common.config import Address
 from services.registry.domain.cities import REFERENCE_CITIES
 from services.risk.domain.facts import CityFacts
-from services.risk.web.app import figure
+from services.risk.web.formatting import figure
 from services.risk.web.server import WebServer
 from tests.conftest import services_required
 from tests.integration.risk.pages import filled, pages_for, servicer_for
