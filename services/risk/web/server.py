@@ -21,7 +21,7 @@ class WebServer:
 
     @property
     def port(self) -> int:
-        return self._server.effective_port
+        return int(self._server.effective_port)
 
     def start(self) -> int:
         """Returns the bound port (a free one for port 0)."""
