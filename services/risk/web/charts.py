@@ -1,5 +1,6 @@
 """The burn-up charts: inline SVG drawn by pygal, without scripts or outside resources."""
 
+import math
 from xml.etree import ElementTree
 
 from markupsafe import Markup
@@ -59,7 +60,15 @@ def burn_up(
         )
     else:
         chart.add(achieved_label, [month.achieved for month in months])
+        if unit == "compounds":
+            chart.y_labels = _whole_numbers(max((m.achieved for m in months), default=0.0))
     return Markup(_without_scripts(chart))
+
+
+def _whole_numbers(top: float, ticks: int = 5) -> list[int]:
+    """Axis labels for a count: whole numbers from 0 past `top`."""
+    step = max(1, math.ceil(top / ticks))
+    return list(range(0, step * (math.ceil(top / step) + 1), step))
 
 
 def _without_scripts(chart: Line) -> str:
