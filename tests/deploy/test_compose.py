@@ -85,6 +85,9 @@ def test_the_services_run_the_documented_command_read_only_and_not_as_root(compo
     assert (COMPOSE_FILE.parent / service["build"]["context"] / "deploy/Dockerfile").exists()
 
 
+PAGES_PORTS = {"risk": {8080}}  # the status pages
+
+
 @pytest.mark.parametrize("name", URBAN_SERVICES)
 def test_the_services_settings_follow_the_contract(compose, name):
     service = compose["services"][name]
@@ -94,7 +97,9 @@ def test_the_services_settings_follow_the_contract(compose, name):
     assert settings.listen.host == "0.0.0.0" and settings.listen.port == GRPC_PORTS[name]
     assert settings.metrics_listen.port == METRICS_PORTS[name]
     published = {int(port.split(":")[-1]) for port in service["ports"]}
-    assert published == {GRPC_PORTS[name], METRICS_PORTS[name]}
+    assert published == {GRPC_PORTS[name], METRICS_PORTS[name]} | PAGES_PORTS.get(name, set())
+    if name == "risk":
+        assert settings.web_listen.host == "0.0.0.0" and settings.web_listen.port == 8080
     assert settings.database_url.startswith("postgresql+psycopg://")
     assert "@postgres:5432/" in settings.database_url
     assert settings.redis_url.startswith("redis://redis:6379/")

@@ -9,6 +9,7 @@ import sys
 
 import grpc
 
+from services.common.config import Address
 from tests.deploy.contract import COMMANDS, GRPC_PORTS, METRICS_PORTS, settings_from
 from tests.deploy.dockerfile_model import stages
 from tests.deploy.live_services import Stack, issue_credentials
@@ -59,6 +60,7 @@ def test_the_image_listens_on_every_interface_at_the_contract_ports():
         assert settings.metrics_listen.port == METRICS_PORTS[service]
         assert settings.metrics_listen.host == "0.0.0.0"
         assert {settings.listen.port, settings.metrics_listen.port} <= exposed
+    assert settings.web_listen == Address("0.0.0.0", 8080) and 8080 in exposed  # status pages
     assert settings.tokens_file.startswith("/etc/urban/")
 
 
