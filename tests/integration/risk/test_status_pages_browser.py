@@ -144,3 +144,22 @@ def test_the_switch_changes_the_language_without_javascript(browser, site):
     browser.find_element(By.CSS_SELECTOR, f'tr[data-city="{HANGZHOU}"] a').click()
     assert browser.current_url.endswith(f"/cities/{HANGZHOU}?lang=en")
     assert console_errors(browser) == []
+
+
+def test_a_city_page_prints_on_a4_without_navigation(browser, site, screenshots):
+    from selenium.webdriver.common.by import By
+
+    base, _ = site
+    browser.get(f"{base}/cities/{HANGZHOU}?lang=zh")
+    browser.execute_cdp_cmd("Emulation.setEmulatedMedia", {"media": "print"})
+    try:
+        assert not browser.find_element(By.TAG_NAME, "nav").is_displayed()
+        assert browser.find_element(By.CSS_SELECTOR, ".chart svg").is_displayed()
+        height = browser.execute_script("return document.documentElement.scrollHeight")
+        browser.set_window_size(794, height + 100)  # A4's width at 96 dpi
+        browser.save_screenshot(str(screenshots / f"city-{HANGZHOU}-print.png"))
+        pdf = browser.execute_cdp_cmd("Page.printToPDF", {"paperWidth": 8.27, "paperHeight": 11.69})
+        assert len(pdf["data"]) > 10_000
+    finally:
+        browser.execute_cdp_cmd("Emulation.setEmulatedMedia", {"media": ""})
+        browser.set_window_size(WIDTH, 900)
