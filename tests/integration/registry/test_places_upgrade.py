@@ -12,7 +12,6 @@ from alembic.config import Config
 from services.registry.app.stamping import etag_of
 from services.registry.storage import MIGRATIONS, RegistryStorage
 from services.registry.storage.records import asset_row
-from services.registry.storage.schema import assets
 from services.registry.wiring import Registry
 from tests.integration.registry.assets import pipe
 from tests.integration.registry.conftest import Client, settings_for
@@ -43,6 +42,7 @@ def stored_by_the_first_release(database_url: str) -> None:
         config.set_main_option("script_location", str(MIGRATIONS))
         config.attributes["connection"] = connection
         command.upgrade(config, "0001")
+        first_assets = sa.Table("assets", sa.MetaData(), autoload_with=connection)
         now = dt.datetime.now(dt.UTC)
         for version, (asset_id, (district, geojson)) in enumerate(LEGACY.items(), start=1):
             asset = pipe(name(asset_id))
@@ -51,7 +51,8 @@ def stored_by_the_first_release(database_url: str) -> None:
             asset.create_time.FromDatetime(now)
             asset.update_time.FromDatetime(now)
             row = asset_row(asset) | {"create_time": now, "update_time": now}
-            connection.execute(assets.insert().values(row))
+            first_row = {column.name: row[column.name] for column in first_assets.columns}
+            connection.execute(first_assets.insert().values(first_row))
         if connection.dialect.name == "postgresql":
             connection.execute(sa.text("SELECT setval('asset_version', 4)"))
         else:
