@@ -63,6 +63,7 @@ class RedisRelay:
         self._stopping.set()
         if self._thread.is_alive():
             self._thread.join()
+        self._release_lead()
 
     def settle(self) -> None:
         """One round now, so that a rewound log has its new epoch before the API serves."""
@@ -242,6 +243,19 @@ class RedisRelay:
             self._redis.pexpire(self._leader_key, 5000)
             return True
         return False
+
+    def _release_lead(self) -> None:
+        """A relay that stops hands the lead on at once, so that a registry started right after
+        (a restore, a restart) checks the stream's marker before it serves."""
+        try:
+            with self._redis.pipeline(transaction=True) as pipeline:
+                pipeline.watch(self._leader_key)
+                if pipeline.get(self._leader_key) == self._identity.encode():
+                    pipeline.multi()
+                    pipeline.delete(self._leader_key)
+                    pipeline.execute()
+        except redis.RedisError:  # Redis is down or the lead moved: it expires on its own
+            log.info("could not hand on the relay's lead; it expires within 5 s")
 
 
 def _failed(result, revision: int, marked_head: int) -> bool:
