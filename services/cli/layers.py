@@ -16,10 +16,9 @@ import shapely
 from pyproj.exceptions import ProjError
 
 from services.cli.coordinates import crs_name, geojson_texts, layer_crs, shapes, to_lonlat
-from services.cli.failures import CliError, UsageError
-from services.cli.output import warn
-from services.cli.read_options import ALL, ReadOptions
-from services.cli.sources import Record
+from services.cli.failures import CliError
+from services.cli.read_options import ReadOptions
+from services.cli.records import Record, chosen_parts
 from services.cli.workbooks import spreadsheet_text
 from services.common.errors import FieldViolation
 
@@ -39,19 +38,7 @@ def _layer_names(path: str, chosen: str | None) -> list[str]:
         found = [str(name) for name, _ in pyogrio.list_layers(path)]
     except pyogrio.errors.DataSourceError as error:
         raise CliError(f"{path} cannot be read as a GIS file: {_one_line(error)}") from None
-    if not found:
-        raise CliError(f"{path} has no layers")
-    if chosen == ALL:
-        return found
-    if chosen is None:
-        if len(found) > 1:
-            warn(f"reading layer {found[0]!r} of {path}; it also has "
-                 f"{', '.join(map(repr, found[1:]))} (--layer NAME, or --layer '*' for all)")
-        return found[:1]
-    if chosen not in found:
-        raise UsageError(f"{path} has no layer {chosen!r}; its layers are "
-                         f"{', '.join(map(repr, found))}")
-    return [chosen]
+    return chosen_parts(path, found, chosen, "layer")
 
 
 def _records(path: str, layer: str, prefix: str, options: ReadOptions) -> Iterator[Record]:

@@ -9,11 +9,11 @@ import codecs
 import csv
 import json
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
 
 from services.cli.failures import CliError, UsageError
 from services.cli.read_options import ReadOptions
+from services.cli.records import Record, check_unique, excess
 from services.cli.values import format_float
 from services.common.errors import FieldViolation
 from services.registry.domain.geometry import MAX_GEOJSON_LENGTH
@@ -28,13 +28,6 @@ _UTF8 = ("utf-8", "utf8", "utf_8", "u8")
 
 csv.field_size_limit(2 * MAX_GEOJSON_LENGTH)
 
-
-@dataclass(frozen=True)
-class Record:
-    location: str
-    cells: dict[str, str]
-    problems: tuple[FieldViolation, ...] = ()
-    id_suffix: str = ""  # appended to the asset id: one part of a split multi-part geometry
 
 
 def file_format(path: str, chosen: str | None) -> str:
@@ -110,19 +103,6 @@ def _csv_rows(path: str, reader) -> Iterator[Record]:
             yield Record(f"line {first_line}", dict(zip(header, values, strict=False)),
                          excess(values, header))
         first_line = reader.line_num + 1
-
-
-def check_unique(path: str, header: list[str]) -> None:
-    repeated = sorted({column for column in header if header.count(column) > 1})
-    if repeated:
-        raise CliError(f"{path}: column {repeated[0]!r} appears more than once in the header")
-
-
-def excess(values: list[str], header: list[str]) -> tuple[FieldViolation, ...]:
-    if len(values) <= len(header) or not any(value.strip() for value in values[len(header):]):
-        return ()
-    reason = f"has {len(values)} values but the header names {len(header)} columns"
-    return (FieldViolation("row", reason),)
 
 
 def _geojson_records(path: str, encoding: str) -> Iterator[Record]:

@@ -12,10 +12,9 @@ from collections.abc import Iterator
 
 from python_calamine import CalamineError, CalamineSheet, CalamineWorkbook
 
-from services.cli.failures import CliError, UsageError
-from services.cli.output import warn
-from services.cli.read_options import ALL, ReadOptions
-from services.cli.sources import Record, check_unique, excess
+from services.cli.failures import CliError
+from services.cli.read_options import ReadOptions
+from services.cli.records import Record, check_unique, chosen_parts, excess
 from services.cli.values import format_float
 
 
@@ -24,26 +23,10 @@ def workbook_records(path: str, options: ReadOptions) -> Iterator[Record]:
         book = CalamineWorkbook.from_path(path)
     except (CalamineError, ValueError) as error:
         raise CliError(f"{path} cannot be read as a workbook: {error}") from None
-    names = _sheet_names(path, book.sheet_names, options.sheet)
+    names = chosen_parts(path, book.sheet_names, options.sheet, "sheet")
     for name in names:
         prefix = f"sheet {name} " if len(names) > 1 else ""
         yield from _sheet_records(path, book.get_sheet_by_name(name), prefix, options.header_row)
-
-
-def _sheet_names(path: str, found: list[str], chosen: str | None) -> list[str]:
-    if not found:
-        raise CliError(f"{path} has no sheets")
-    if chosen == ALL:
-        return found
-    if chosen is None:
-        if len(found) > 1:
-            warn(f"reading sheet {found[0]!r} of {path}; it also has "
-                 f"{', '.join(map(repr, found[1:]))} (--sheet NAME, or --sheet '*' for all)")
-        return found[:1]
-    if chosen not in found:
-        raise UsageError(f"{path} has no sheet {chosen!r}; its sheets are "
-                         f"{', '.join(map(repr, found))}")
-    return [chosen]
 
 
 def _sheet_records(path: str, sheet: CalamineSheet, prefix: str,
