@@ -1,4 +1,5 @@
-"""Generate the Python code for protos/ into urban/, or check that the committed code is current.
+"""Generate the Python code for protos/ into urban/ (messages, gRPC stubs, and Connect stubs by
+protoc-gen-connectrpc), or check that the committed code is current.
 
 Usage: python scripts/gen_protos.py [--check]
 Also lays the googleapis .proto files that buf needs into protos/.deps, offline, and (without
@@ -21,6 +22,7 @@ PROTOS = ROOT / "protos"
 OUTPUT = ROOT / "urban"
 GOOGLEAPIS = pathlib.Path(google.api.__path__[0]).parent.parent
 WELL_KNOWN = pathlib.Path(grpc_tools.__path__[0]) / "_proto"
+CONNECT_PLUGIN = pathlib.Path(sys.executable).parent / "protoc-gen-connectrpc"
 
 
 def proto_files() -> list[str]:
@@ -36,6 +38,9 @@ def generate(into: pathlib.Path) -> None:
         f"--python_out={into}",
         f"--pyi_out={into}",
         f"--grpc_python_out={into}",
+        f"--plugin=protoc-gen-connectrpc={CONNECT_PLUGIN}",
+        f"--connectrpc_out={into}",
+        "--connectrpc_opt=protobuf=google,io=sync",
         *proto_files(),
     ]
     if protoc.main(args) != 0:

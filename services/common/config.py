@@ -52,6 +52,7 @@ class RegistrySettings:
     rate_limit: RateLimitSettings = field(default_factory=RateLimitSettings)
     limits: ServerLimits = field(default_factory=ServerLimits)
     max_response_bytes: int = 3 * 1024 * 1024  # pages of ListChanges and ListAssets
+    http_listen: Address = Address("127.0.0.1", 0)  # Connect and gRPC-Web
 
     @classmethod
     def from_env(cls) -> "RegistrySettings":
@@ -68,6 +69,7 @@ class RegistrySettings:
             rate_limit=RateLimitSettings.from_env(),
             limits=ServerLimits.from_env(),
             max_response_bytes=_response_bytes(),
+            http_listen=Address.parse(_env("URBAN_REGISTRY_HTTP_LISTEN", "127.0.0.1:8081")),
         )
 
 

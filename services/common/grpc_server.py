@@ -14,6 +14,8 @@ from prometheus_client import CollectorRegistry
 
 from services.common.auth import TokenStore
 from services.common.config import Address
+from services.common.connect_bridge import ConnectService, InterceptedHandlers
+from services.common.http_server import client_disconnected
 from services.common.interceptors import (
     AuthInterceptor,
     ErrorInterceptor,
@@ -59,18 +61,22 @@ class GrpcServer:
         limits = limits or ServerLimits()
         receive_limits = receive_limits or ReceiveLimits({})
         self.stream_slots = StreamSlots(limits.max_streams, limits.max_streams_per_token)
+        self.limits = limits
+        self.receive_limits = receive_limits
+        interceptors = [
+            MetricsInterceptor(metrics_registry, service),
+            AuthInterceptor(token_store, domain, limits.token_recheck_seconds),
+            MessageSizeInterceptor(receive_limits, domain),
+            StreamCapInterceptor(self.stream_slots, domain),
+            RateLimitInterceptor(limiter, domain),
+            ErrorInterceptor(domain, unavailable_errors),
+        ]
+        self.handlers = InterceptedHandlers(interceptors)
         self._server = grpc.server(
             futures.ThreadPoolExecutor(
                 max_workers=limits.workers, thread_name_prefix=f"{service}-rpc"
             ),
-            interceptors=[
-                MetricsInterceptor(metrics_registry, service),
-                AuthInterceptor(token_store, domain, limits.token_recheck_seconds),
-                MessageSizeInterceptor(receive_limits, domain),
-                StreamCapInterceptor(self.stream_slots, domain),
-                RateLimitInterceptor(limiter, domain),
-                ErrorInterceptor(domain, unavailable_errors),
-            ],
+            interceptors=interceptors,
             options=[
                 ("grpc.max_send_message_length", MAX_SEND_BYTES),
                 ("grpc.max_receive_message_length", receive_limits.largest()),
@@ -89,7 +95,13 @@ class GrpcServer:
         """E.g. `add_service(servicer, add_RegistryServiceServicer_to_server,
         "urban.registry.v1.RegistryService")`; `name` is reported by health and reflection."""
         add_to_server(servicer, self._server)
+        add_to_server(servicer, self.handlers)
         self._service_names.append(name)
+
+    def connect_service(self) -> ConnectService:
+        """The services added so far, for a connectrpc application: each call runs through the
+        same interceptors and handlers as on the gRPC port."""
+        return ConnectService(self.handlers, client_disconnected)
 
     def start(self, address: Address) -> int:
         """Starts serving and returns the bound port (a free one when the address asks for 0)."""

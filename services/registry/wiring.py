@@ -11,7 +11,9 @@ from prometheus_client import CollectorRegistry
 from services.common.auth import TokenStore
 from services.common.clock import today_in_zhejiang
 from services.common.config import Address, RegistrySettings
+from services.common.connect_app import connect_application
 from services.common.grpc_server import GrpcServer
+from services.common.http_server import HttpServer
 from services.common.metrics_http import start_metrics_server
 from services.common.redis_buckets import rate_limiter_for
 from services.registry.api.message_limits import RECEIVE_LIMITS
@@ -25,6 +27,7 @@ from services.registry.metrics import RegistryCollector
 from services.registry.relay import CHECKPOINT, RedisRelay
 from services.registry.storage import RegistryStorage
 from urban.registry.v1 import registry_service_pb2_grpc
+from urban.registry.v1.registry_service_connect import RegistryServiceWSGIApplication
 
 log = logging.getLogger(__name__)
 SERVICE_NAME = "urban.registry.v1.RegistryService"
@@ -69,8 +72,10 @@ class Registry:
         )
         self.relay = self._relay(settings)
         self.metrics.register(RegistryCollector(self.storage, self.relay, CHECKPOINT))
+        self.http: HttpServer | None = None
         self.port = 0
         self.metrics_port = 0
+        self.http_port = 0
 
     def _relay(self, settings: RegistrySettings) -> RedisRelay | None:
         if not settings.redis_url:
@@ -78,7 +83,8 @@ class Registry:
         client = redis.Redis.from_url(settings.redis_url)
         return RedisRelay(self.storage, self.feed, client, settings.redis_prefix)
 
-    def start(self, serve_metrics: bool = True) -> int:
+    def start(self, serve_metrics: bool = True, serve_http: bool | None = None) -> int:
+        """`serve_http` (Connect and gRPC-Web) defaults to `serve_metrics`."""
         zhejiang()  # the divisions and their index load before the first request needs them
         self.storage.prepare()
         self.feed.start()
@@ -88,7 +94,17 @@ class Registry:
         self.port = self.server.start(self.settings.listen)
         if serve_metrics:
             self.metrics_port = start_metrics_server(self.settings.metrics_listen, self.metrics)
+        if serve_metrics if serve_http is None else serve_http:
+            self._start_http()
         return self.port
+
+    def _start_http(self) -> None:
+        app = connect_application(RegistryServiceWSGIApplication, self.server)
+        self.http = HttpServer(
+            self.settings.http_listen, app, threads=self.settings.limits.workers,
+            ident="urban-registry", what="registry Connect and gRPC-Web",
+        )
+        self.http_port = self.http.start()
 
     def address(self) -> str:
         return str(Address("127.0.0.1", self.port))
@@ -104,7 +120,12 @@ class Registry:
         self.storage.close()
 
     def _background_stops(self) -> list:
-        return [self.relay.stop, self.feed.stop] if self.relay else [self.feed.stop]
+        relay = [self.relay.stop] if self.relay else []
+        return [self._stop_http, *relay, self.feed.stop]
+
+    def _stop_http(self) -> None:
+        if self.http is not None:
+            self.http.stop()
 
     def _finish_background_work(self) -> None:
         """Numbers and publishes what committed during the grace period."""

@@ -10,7 +10,9 @@ from prometheus_client import CollectorRegistry
 from services.common.auth import TokenStore
 from services.common.clock import today_in_zhejiang
 from services.common.config import Address, RiskSettings
+from services.common.connect_app import connect_application
 from services.common.grpc_server import GrpcServer
+from services.common.http_server import mounted
 from services.common.metrics_http import start_metrics_server
 from services.common.redis_buckets import rate_limiter_for
 from services.risk.api import RiskServicer
@@ -27,6 +29,7 @@ from services.risk.storage.read_model import ReadModel
 from services.risk.web.app import StatusPages
 from services.risk.web.server import WebServer
 from urban.risk.v1 import risk_service_pb2_grpc
+from urban.risk.v1.risk_service_connect import RiskServiceWSGIApplication
 
 log = logging.getLogger(__name__)
 SERVICE_NAME = "urban.risk.v1.RiskService"
@@ -127,11 +130,16 @@ class Risk:
         if serve_metrics:
             self.metrics_port = start_metrics_server(self.settings.metrics_listen, self.metrics)
         if serve_metrics if serve_pages is None else serve_pages:
-            self.web = WebServer(self.settings.web_listen, self.pages)
+            threads = self.settings.limits.workers  # every allowed stream holds one
+            self.web = WebServer(self.settings.web_listen, self._web_app(), threads)
             self.web_port = self.web.start()
         self.housekeeping.start()
         self._feed_thread.start()
         return self.port
+
+    def _web_app(self):
+        """The status pages, and RiskService over Connect and gRPC-Web beside them."""
+        return mounted([connect_application(RiskServiceWSGIApplication, self.server)], self.pages)
 
     def address(self) -> str:
         return str(Address("127.0.0.1", self.port))

@@ -1,0 +1,179 @@
+"""RegistryService over the Connect protocol and gRPC-Web: the same tokens, scopes, limits,
+validation and error details as on the gRPC port, with proto3 JSON as the contract spells it."""
+
+import dataclasses
+import json
+
+import pytest
+import requests
+from connectrpc.code import Code
+from connectrpc.errors import ConnectError
+from connectrpc.protocol import ProtocolType
+from google.rpc import error_details_pb2
+
+from services.common.rate_limit import RateLimitSettings
+from services.registry.wiring import Registry
+from tests.connect_http import ConnectJson, as_json, error_detail, reason, violations
+from tests.integration.registry.assets import pipe
+from tests.integration.registry.conftest import settings_for
+from tests.waiting import wait_until
+from urban.registry.v1 import registry_service_pb2 as api
+from urban.registry.v1.registry_service_connect import RegistryServiceClientSync
+
+SERVICE = "urban.registry.v1.RegistryService"
+NAME = "cities/330100/assets/gas-1"
+
+
+def start(settings):
+    registry = Registry(settings)
+    registry.start(serve_metrics=False, serve_http=True)
+    return registry
+
+
+@pytest.fixture
+def registry(sqlite_url, tokens_file, tokens):
+    registry = start(settings_for(sqlite_url, tokens_file))
+    yield registry
+    registry.stop()
+
+
+@pytest.fixture
+def base_url(registry) -> str:
+    return f"http://127.0.0.1:{registry.http_port}"
+
+
+@pytest.fixture
+def http(base_url, tokens) -> ConnectJson:
+    return ConnectJson(base_url, SERVICE, tokens["hangzhou"])
+
+
+def create_body(asset_id="gas-1", **asset_fields) -> dict:
+    asset = as_json(pipe(""))
+    asset.update(asset_fields)
+    return {"parent": "cities/330100", "assetId": asset_id, "asset": asset}
+
+
+def test_create_and_get_answer_proto3_json_with_defaults_and_int64_strings(http):
+    created = http.call("CreateAsset", create_body())
+    assert created["name"] == NAME
+    assert created["version"] == "1"  # int64 as a string
+    assert created["etag"].startswith('"') and created["etag"].endswith('"')
+    assert created["pipeSegment"]["lined"] is False  # a default is written, not left out
+    assert created["districtCode"]
+    assert http.call("GetAsset", {"name": NAME}) == created
+
+
+def test_a_call_without_a_token_is_unauthenticated(http):
+    http.token = None
+    response = http.post("GetAsset", {"name": NAME})
+    assert response.status_code == 401
+    assert response.json()["code"] == "unauthenticated"
+    assert reason(response.json()) == "TOKEN_MISSING"
+
+
+def test_another_citys_token_is_refused_and_nothing_is_stored(http, tokens):
+    response = http.post("CreateAsset", create_body(), token=tokens["ningbo"])
+    assert response.status_code == 403
+    assert reason(response.json()) == "PERMISSION_DENIED"
+    assert http.post("GetAsset", {"name": NAME}).status_code == 404
+
+
+def test_invalid_input_names_the_field(http):
+    response = http.post("CreateAsset", create_body(asset_id="Bad_ID"))
+    assert response.status_code == 400
+    assert response.json()["code"] == "invalid_argument"
+    assert "asset_id" in violations(response.json())
+
+
+def test_a_field_mask_in_json_names_and_a_stale_etag(http):
+    created = http.call("CreateAsset", create_body())
+    patch = {"name": NAME, "displayName": "Renamed", "etag": created["etag"]}
+    updated = http.call("UpdateAsset", {"asset": patch, "updateMask": "displayName"})
+    assert updated["displayName"] == "Renamed"
+    assert int(updated["version"]) > int(created["version"])
+    response = http.post("UpdateAsset", {"asset": patch, "updateMask": "displayName"})
+    assert response.status_code == 409
+    assert response.json()["code"] == "aborted"
+    assert reason(response.json()) == "ETAG_MISMATCH"
+
+
+def test_a_body_that_is_not_the_request_is_invalid_argument(http):
+    for body in ('{"parent": "cities/330100", "bogus": 1}', "not json"):
+        response = _raw_post(http, "CreateAsset", body)
+        assert response.status_code == 400
+        assert reason(response.json()) == "INVALID_ARGUMENT"
+        assert "" in violations(response.json())
+
+
+def _raw_post(http: ConnectJson, method: str, body: str):
+    headers = {"Authorization": f"Bearer {http.token}", "Content-Type": "application/json"}
+    return requests.post(f"{http.url}/{method}", data=body, headers=headers, timeout=30)
+
+
+@pytest.mark.parametrize("protocol", [ProtocolType.CONNECT, ProtocolType.GRPC_WEB])
+def test_binary_clients_of_both_protocols_get_the_same_answers_and_details(
+    base_url, tokens, protocol
+):
+    headers = {"authorization": f"Bearer {tokens['hangzhou']}"}
+    with RegistryServiceClientSync(base_url, protocol=protocol) as client:
+        request = api.CreateAssetRequest(parent="cities/330100", asset_id="gas-1", asset=pipe(""))
+        created = client.create_asset(request, headers=headers)
+        assert client.get_asset(api.GetAssetRequest(name=NAME), headers=headers) == created
+        with pytest.raises(ConnectError) as caught:
+            client.create_asset(request, headers=headers)
+    assert caught.value.code == Code.ALREADY_EXISTS
+    info = _detail(caught.value, error_details_pb2.ErrorInfo)
+    assert info.reason == "ASSET_EXISTS" and info.domain == "urban.zj.gov.cn"
+
+
+def _detail(error: ConnectError, message_type):
+    for detail in error.details:
+        if detail.type_name == message_type.DESCRIPTOR.full_name:
+            return message_type.FromString(detail.message_bytes)
+    raise AssertionError(f"no {message_type.DESCRIPTOR.full_name} in {error.details}")
+
+
+def test_watch_changes_streams_and_a_closed_stream_gives_back_its_slot(registry, http, tokens):
+    http.call("CreateAsset", create_body())
+    headers = {"authorization": f"Bearer {tokens['reader']}"}
+    slots = registry.server.stream_slots
+    with RegistryServiceClientSync(f"http://127.0.0.1:{registry.http_port}") as client:
+        for _ in range(registry.settings.limits.max_streams_per_token + 1):
+            request = api.WatchChangesRequest(start_revision=1)
+            changes = client.watch_changes(request, headers=headers)
+            first = next(iter(changes))
+            assert first.asset_name == NAME and first.revision == 1
+            changes.close()
+            wait_until(lambda: slots.open_streams() == 0)
+
+
+def test_import_assets_is_grpc_only(http):
+    headers = {"Authorization": f"Bearer {http.token}", "Content-Type": "application/connect+json"}
+    body = b"\x00" + (2).to_bytes(4, "big") + b"{}"
+    response = requests.post(f"{http.url}/ImportAssets", data=body, headers=headers, timeout=30)
+    flags, size = response.content[0], int.from_bytes(response.content[1:5], "big")
+    assert flags & 0x02  # the end of the stream
+    end = json.loads(response.content[5 : 5 + size])
+    assert end["error"]["code"] == "unimplemented"
+
+
+def test_a_request_over_its_methods_size_limit_is_refused(http):
+    response = http.post("GetAsset", {"name": "x" * 200_000})
+    assert response.status_code == 429
+    assert reason(response.json()) == "MESSAGE_TOO_LARGE"
+
+
+def test_rate_limits_hold_over_http(sqlite_url, tokens_file, tokens):
+    settings = dataclasses.replace(
+        settings_for(sqlite_url, tokens_file), rate_limit=RateLimitSettings(0.001, 1)
+    )
+    registry = start(settings)
+    try:
+        http = ConnectJson(f"http://127.0.0.1:{registry.http_port}", SERVICE, tokens["reader"])
+        assert http.post("GetAsset", {"name": NAME}).status_code == 404
+        refused = http.post("GetAsset", {"name": NAME})
+        assert refused.status_code == 429
+        assert reason(refused.json()) == "RATE_LIMITED"
+        assert error_detail(refused.json(), error_details_pb2.RetryInfo).retry_delay.seconds >= 0
+    finally:
+        registry.stop()
