@@ -49,13 +49,15 @@ _LISTEN_VARIABLES = {
     "risk": ("URBAN_RISK_LISTEN", "URBAN_RISK_METRICS_LISTEN"),
 }
 PAGES_VARIABLE = "URBAN_RISK_WEB_LISTEN"
+HTTP_VARIABLE = "URBAN_REGISTRY_HTTP_LISTEN"
 
 
 @dataclass(frozen=True)
 class Endpoints:
     grpc: Address
     metrics: Address
-    pages: Address | None = None  # the risk service's status pages
+    pages: Address | None = None  # the risk service's status pages (and its Connect API)
+    http: Address | None = None  # the registry's Connect and gRPC-Web
 
     @property
     def grpc_target(self) -> str:
@@ -68,6 +70,10 @@ class Endpoints:
     @property
     def pages_url(self) -> str:
         return f"http://{_reachable(self.pages)}/" if self.pages else ""
+
+    @property
+    def http_url(self) -> str:
+        return f"http://{_reachable(self.http)}/" if self.http else ""
 
 
 @dataclass(frozen=True)
@@ -146,7 +152,10 @@ def demo_settings(home: Path) -> dict[str, str]:
 def _endpoints() -> dict[str, Endpoints]:
     registry, risk = RegistrySettings.from_env(), RiskSettings.from_env()
     return {
-        "registry": Endpoints(_concrete(registry.listen), _concrete(registry.metrics_listen)),
+        "registry": Endpoints(
+            _concrete(registry.listen), _concrete(registry.metrics_listen),
+            http=_concrete(registry.http_listen),
+        ),
         "risk": Endpoints(
             _concrete(risk.listen), _concrete(risk.metrics_listen), _concrete(risk.web_listen)
         ),
@@ -159,7 +168,8 @@ def ports_in_use(endpoints: Mapping[str, Endpoints]) -> str | None:
         f"{address} ({service} {what})"
         for service, endpoint in endpoints.items()
         for what, address in (
-            ("gRPC", endpoint.grpc), ("metrics", endpoint.metrics), ("pages", endpoint.pages)
+            ("gRPC", endpoint.grpc), ("metrics", endpoint.metrics), ("pages", endpoint.pages),
+            ("HTTP", endpoint.http),
         )
         if address and _in_use(address)
     ]
@@ -168,7 +178,8 @@ def ports_in_use(endpoints: Mapping[str, Endpoints]) -> str | None:
     return (
         f"{', '.join(taken)} {'is' if len(taken) == 1 else 'are'} already in use; is `make run` "
         "or `make demo` running already? Stop it, or choose other addresses with "
-        f"URBAN_REGISTRY_LISTEN, URBAN_RISK_LISTEN, their *_METRICS_LISTEN and {PAGES_VARIABLE}"
+        "URBAN_REGISTRY_LISTEN, URBAN_RISK_LISTEN, their *_METRICS_LISTEN, "
+        f"{HTTP_VARIABLE} and {PAGES_VARIABLE}"
     )
 
 
@@ -206,6 +217,7 @@ def _child_environment(name: str, launch: Launch) -> dict[str, str]:
         env[grpc_variable] = str(launch.endpoints[service].grpc)
         env[metrics_variable] = str(launch.endpoints[service].metrics)
     env[PAGES_VARIABLE] = str(launch.endpoints["risk"].pages)
+    env[HTTP_VARIABLE] = str(launch.endpoints["registry"].http)
     env["URBAN_REGISTRY_TARGET"] = env.get("URBAN_REGISTRY_TARGET") or _target(launch, "registry")
     risk_token = env.get("URBAN_REGISTRY_TOKEN") or launch.credentials.get("risk-service")
     if name == "risk" and risk_token:
@@ -280,6 +292,7 @@ def _banner(launch: Launch) -> str:
             f"  registry  gRPC {registry.grpc_target:<22} metrics {registry.metrics_url}",
             f"  risk      gRPC {risk.grpc_target:<22} metrics {risk.metrics_url}",
             f"  status pages  {risk.pages_url}",
+            f"  HTTP (Connect, gRPC-Web)  registry {registry.http_url}  risk {risk.pages_url}",
             f"  admin token  {shown_token}  ({where})",
             "  Try it, in another shell:",
             *(f"    export {name}={shlex.quote(value)}" for name, value in cli_settings.items()),
@@ -290,6 +303,10 @@ def _banner(launch: Launch) -> str:
             f"    print(rpc.RegistryServiceStub(grpc.insecure_channel({registry.grpc_target!r}))"
             f".GetCity(api.GetCityRequest(name='cities/330100'), "
             f"metadata=[('authorization', 'Bearer {shown_token}')]))",
+            "  or over HTTP:",
+            f"    curl -H 'Authorization: Bearer {shown_token}' -H 'Content-Type: application/json'"
+            f" -d '{{\"name\": \"cities/330100\"}}' "
+            f"{registry.http_url}urban.registry.v1.RegistryService/GetCity",
             f"  Logs in {launch.home / 'registry.log'} and {launch.home / 'risk.log'}. "
             "Ctrl-C stops both.",
             "",

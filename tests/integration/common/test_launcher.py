@@ -33,6 +33,7 @@ class Launched:
             URBAN_RISK_LISTEN="127.0.0.1:0",
             URBAN_RISK_METRICS_LISTEN="127.0.0.1:0",
             URBAN_RISK_WEB_LISTEN="127.0.0.1:0",
+            URBAN_REGISTRY_HTTP_LISTEN="127.0.0.1:0",
             URBAN_SHUTDOWN_GRACE_SECONDS="1",
         )
         env.update(settings)
@@ -243,6 +244,8 @@ def test_the_banner_gives_the_settings_the_urban_command_needs(launch, tmp_path)
                        "URBAN_REGISTRY_TARGET": registry, "URBAN_RISK_TARGET": risk}
     assert re.search(r"^\s+\S*urban cities$", launched.output, re.MULTILINE)
     assert re.search(r"status pages  http://127\.0\.0\.1:[1-9]\d*/$", launched.output, re.MULTILINE)
+    assert re.search(r"HTTP \(Connect, gRPC-Web\)  registry http://127\.0\.0\.1:[1-9]\d*/ ",
+                     launched.output)
     assert launched.stop() == 0
 
 
