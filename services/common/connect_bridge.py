@@ -64,7 +64,8 @@ class HttpCallContext:
         return None if self._deadline is None else max(0.0, self._deadline - time.monotonic())
 
     def is_active(self) -> bool:
-        return not self._ended.is_set() and not self._disconnected()
+        """False once the call ended, its client went away or its deadline passed."""
+        return not (self._ended.is_set() or self._disconnected() or self.time_remaining() == 0)
 
     def add_callback(self, callback: Callable[[], None]) -> bool:
         self._callbacks.append(callback)
@@ -248,6 +249,8 @@ def _streamed(handler: grpc.RpcMethodHandler, request, context: HttpCallContext)
         raise _failure(context) from error
     finally:
         context.end()
+    if context.time_remaining() == 0:  # it ended because its time was up, as on gRPC
+        raise ConnectError(Code.DEADLINE_EXCEEDED, "the call's timeout passed")
 
 
 def _failure(context: HttpCallContext) -> ConnectError:

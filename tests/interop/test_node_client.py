@@ -12,14 +12,8 @@ import subprocess
 import sys
 
 import pytest
-from prometheus_client import CollectorRegistry
 
-from services.common.tokens import add_token
-from services.registry.wiring import Registry
-from services.risk.wiring import Risk
 from tests.conftest import service_absent
-from tests.reliability.in_process import registry_settings, risk_settings
-from tests.waiting import wait_until
 
 CLIENT = pathlib.Path(__file__).with_name("node")
 ROOT = CLIENT.parent.parent.parent
@@ -53,28 +47,6 @@ def bundle(tmp_path) -> pathlib.Path:
         [sys.executable, "scripts/proto_bundle.py", str(into)], cwd=ROOT, check=True, timeout=120
     )
     return into
-
-
-@pytest.fixture
-def services(tmp_path):
-    tokens_file = str(tmp_path / "tokens.yaml")
-    tokens = {
-        "writer": add_token(tokens_file, "node-client", ["assets.write:330100", "assets.read:*"]),
-        "other": add_token(tokens_file, "ningbo-client", ["assets.write:330200"]),
-        "risk": add_token(tokens_file, "risk-service", ["assets.read:*"]),
-    }
-    registry = Registry(registry_settings(f"sqlite:///{tmp_path / 'r.db'}", tokens_file))
-    registry.start(serve_metrics=False, serve_http=True)
-    risk = Risk(
-        risk_settings(f"sqlite:///{tmp_path / 'risk.db'}", tokens_file, registry.address(),
-                      tokens["risk"]),
-        CollectorRegistry(),
-    )
-    risk.start(serve_metrics=False, serve_pages=True)
-    wait_until(lambda: "330100" in risk.read_model.cities(), timeout=60)
-    yield registry, risk, tokens
-    risk.stop()
-    registry.stop()
 
 
 def test_the_node_client_scenario_passes_on_every_transport(node_client, bundle, services):
