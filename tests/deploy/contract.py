@@ -11,6 +11,9 @@ from services.common.logging_setup import configure_logging
 # CONTRACT.md, "Processes, ports, configuration".
 GRPC_PORTS = {"registry": 50051, "risk": 50052}
 METRICS_PORTS = {"registry": 9101, "risk": 9102}
+# "Clients in other languages and over plain HTTP": Connect and gRPC-Web (the risk service's
+# beside its status pages).
+HTTP_PORTS = {"registry": 8081, "risk": 8080}
 JOBS = {"registry": "urban-registry", "risk": "urban-risk"}
 COMMANDS = {
     "registry": ["python", "-m", "services.registry"],

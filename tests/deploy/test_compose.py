@@ -12,7 +12,14 @@ import pytest
 import yaml
 
 from services.common.auth import TokenStore
-from tests.deploy.contract import COMMANDS, GRPC_PORTS, JOBS, METRICS_PORTS, settings_from
+from tests.deploy.contract import (
+    COMMANDS,
+    GRPC_PORTS,
+    HTTP_PORTS,
+    JOBS,
+    METRICS_PORTS,
+    settings_from,
+)
 from tests.deploy.paths import COMPOSE_FILE, DEPLOY
 from tests.deploy.tools import virtualenv_tool
 
@@ -85,7 +92,6 @@ def test_the_services_run_the_documented_command_read_only_and_not_as_root(compo
     assert (COMPOSE_FILE.parent / service["build"]["context"] / "deploy/Dockerfile").exists()
 
 
-PAGES_PORTS = {"risk": {8080}}  # the status pages
 
 
 @pytest.mark.parametrize("name", URBAN_SERVICES)
@@ -97,9 +103,9 @@ def test_the_services_settings_follow_the_contract(compose, name):
     assert settings.listen.host == "0.0.0.0" and settings.listen.port == GRPC_PORTS[name]
     assert settings.metrics_listen.port == METRICS_PORTS[name]
     published = {int(port.split(":")[-1]) for port in service["ports"]}
-    assert published == {GRPC_PORTS[name], METRICS_PORTS[name]} | PAGES_PORTS.get(name, set())
-    if name == "risk":
-        assert settings.web_listen.host == "0.0.0.0" and settings.web_listen.port == 8080
+    assert published == {GRPC_PORTS[name], METRICS_PORTS[name], HTTP_PORTS[name]}
+    http = settings.web_listen if name == "risk" else settings.http_listen
+    assert http.host == "0.0.0.0" and http.port == HTTP_PORTS[name]
     assert settings.database_url.startswith("postgresql+psycopg://")
     assert "@postgres:5432/" in settings.database_url
     assert settings.redis_url.startswith("redis://redis:6379/")

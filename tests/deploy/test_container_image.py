@@ -61,6 +61,8 @@ def test_the_image_listens_on_every_interface_at_the_contract_ports():
         assert settings.metrics_listen.host == "0.0.0.0"
         assert {settings.listen.port, settings.metrics_listen.port} <= exposed
     assert settings.web_listen == Address("0.0.0.0", 8080) and 8080 in exposed  # status pages
+    registry, _ = settings_from("registry", environment)
+    assert registry.http_listen == Address("0.0.0.0", 8081) and 8081 in exposed  # Connect
     assert settings.tokens_file.startswith("/etc/urban/")
 
 

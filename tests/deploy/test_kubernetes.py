@@ -11,7 +11,15 @@ import pytest
 import yaml
 
 from services.common.auth import TokenStore
-from tests.deploy.contract import COMMANDS, GRPC_PORTS, JOBS, METRICS_PORTS, settings_from
+from services.common.config import Address
+from tests.deploy.contract import (
+    COMMANDS,
+    GRPC_PORTS,
+    HTTP_PORTS,
+    JOBS,
+    METRICS_PORTS,
+    settings_from,
+)
 from tests.deploy.kustomize import SECRET_FILES, SECRETS, render
 from tests.deploy.paths import DEPLOY, dashboard_files
 from tests.deploy.promql_names import rule_documents
@@ -103,7 +111,10 @@ def test_the_settings_follow_the_contract(objects, service):
         "grpc": GRPC_PORTS[service],
         "metrics": METRICS_PORTS[service],
         "health": settings.health_listen.port,
+        "http": HTTP_PORTS[service],
     }
+    http = settings.web_listen if service == "risk" else settings.http_listen
+    assert http == Address("0.0.0.0", HTTP_PORTS[service])
     assert settings.database_url.startswith("postgresql+psycopg://")
     assert settings.redis_url.startswith("redis://")
     assert container(objects, service)["command"] == COMMANDS[service]
@@ -219,6 +230,7 @@ def test_network_policies_admit_clients_to_grpc_and_only_prometheus_to_metrics(o
     assert any(p["policyTypes"] == ["Ingress"] and "ingress" not in p for p in policies), \
         "everything not allowed is denied"
     assert [] in sources_allowed(objects, service, "grpc"), "clients reach gRPC"
+    assert [] in sources_allowed(objects, service, "http"), "clients reach Connect and gRPC-Web"
     metrics_sources = sources_allowed(objects, service, "metrics")
     assert metrics_sources and [] not in metrics_sources
     for sources in metrics_sources:
@@ -251,6 +263,7 @@ def test_each_service_routes_to_its_pods_on_the_contract_ports(objects, service)
     assert {(p["name"], p["port"], p["targetPort"]) for p in routed["spec"]["ports"]} == {
         ("grpc", GRPC_PORTS[service], "grpc"),
         ("metrics", METRICS_PORTS[service], "metrics"),
+        ("http", HTTP_PORTS[service], "http"),
     }
 
 
