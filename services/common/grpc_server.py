@@ -62,6 +62,7 @@ class GrpcServer:
         receive_limits = receive_limits or ReceiveLimits({})
         self.stream_slots = StreamSlots(limits.max_streams, limits.max_streams_per_token)
         self.limits = limits
+        self.token_store = token_store
         self.receive_limits = receive_limits
         interceptors = [
             MetricsInterceptor(metrics_registry, service),

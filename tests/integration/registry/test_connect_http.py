@@ -177,3 +177,14 @@ def test_rate_limits_hold_over_http(sqlite_url, tokens_file, tokens):
         assert error_detail(refused.json(), error_details_pb2.RetryInfo).retry_delay.seconds >= 0
     finally:
         registry.stop()
+
+
+def test_a_body_is_not_read_before_its_token_and_declared_size_pass(http):
+    oversized = {"name": "x" * 300_000}  # over twice GetAsset's 128 KiB, in JSON
+    http_without_token = ConnectJson(http.url.rsplit("/", 1)[0], SERVICE)
+    refused = http_without_token.post("GetAsset", oversized)
+    assert refused.status_code == 401 and reason(refused.json()) == "TOKEN_MISSING"
+    refused = http.post("GetAsset", oversized)
+    assert refused.status_code == 429 and reason(refused.json()) == "MESSAGE_TOO_LARGE"
+    info = error_detail(refused.json(), error_details_pb2.ErrorInfo)
+    assert info.metadata["max_bytes"] == str(2 * 128 * 1024)
