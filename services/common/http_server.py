@@ -3,6 +3,7 @@ applications beside another one on the same port."""
 
 import contextlib
 import logging
+import socket
 import threading
 from collections.abc import Callable, Iterable
 
@@ -25,11 +26,20 @@ def _never() -> bool:
 
 
 class HttpServer:
-    def __init__(self, address: Address, app, threads: int = 4, ident: str = "urban", what=""):
-        """`what` names the server in the log ("status pages", "Connect and gRPC-Web")."""
+    def __init__(
+        self, address: Address, app, threads: int = 4, ident: str = "urban", what: str = "",
+        reuse_port: bool = False,
+    ):
+        """`what` names the server in the log ("status pages", "Connect and gRPC-Web");
+        `reuse_port`: several processes serve the same port, the kernel spreading connections."""
+        where = (
+            {"sockets": [_shared_socket(address)]} if reuse_port
+            else {"host": address.host, "port": address.port}
+        )
         self._server = create_server(
-            _probing(app), host=address.host, port=address.port, threads=threads, ident=ident,
+            _probing(app), threads=threads, ident=ident,
             channel_request_lookahead=1,  # lets waitress see a client that has gone
+            **where,
         )
         self.host = address.host
         self._what = what or ident
@@ -53,6 +63,15 @@ class HttpServer:
         self._server.close()
         if self._thread.is_alive():
             self._thread.join(timeout=5)
+
+
+def _shared_socket(address: Address) -> socket.socket:
+    family = socket.AF_INET6 if ":" in address.host else socket.AF_INET
+    shared = socket.socket(family, socket.SOCK_STREAM)
+    shared.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    shared.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1)
+    shared.bind((address.host, address.port))
+    return shared
 
 
 def _probing(app):
