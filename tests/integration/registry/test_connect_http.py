@@ -3,6 +3,7 @@ validation and error details as on the gRPC port, with proto3 JSON as the contra
 
 import dataclasses
 import json
+import threading
 
 import pytest
 import requests
@@ -12,10 +13,12 @@ from connectrpc.protocol import ProtocolType
 from google.rpc import error_details_pb2
 
 from services.common.rate_limit import RateLimitSettings
+from services.common.server_limits import ServerLimits
 from services.registry.wiring import Registry
 from tests.connect_http import ConnectJson, as_json, error_detail, reason, violations
 from tests.integration.registry.assets import pipe
 from tests.integration.registry.conftest import settings_for
+from tests.token_edits import edit_token
 from tests.waiting import wait_until
 from urban.registry.v1 import registry_service_pb2 as api
 from urban.registry.v1.registry_service_connect import RegistryServiceClientSync
@@ -188,3 +191,34 @@ def test_a_body_is_not_read_before_its_token_and_declared_size_pass(http):
     assert refused.status_code == 429 and reason(refused.json()) == "MESSAGE_TOO_LARGE"
     info = error_detail(refused.json(), error_details_pb2.ErrorInfo)
     assert info.metadata["max_bytes"] == str(2 * 128 * 1024)
+
+
+def test_a_watch_over_http_ends_with_unauthenticated_once_its_token_is_revoked(
+    sqlite_url, tokens_file, tokens
+):
+    limits = ServerLimits(token_recheck_seconds=1.0)
+    registry = start(dataclasses.replace(settings_for(sqlite_url, tokens_file), limits=limits))
+    outcome: list = []
+
+    def watch(client) -> None:
+        headers = {"authorization": f"Bearer {tokens['hangzhou-reader']}"}
+        try:
+            request = api.WatchChangesRequest(parent="cities/330100")
+            for _ in client.watch_changes(request, headers=headers):
+                pass
+        except ConnectError as error:
+            outcome.append(error)
+
+    try:
+        with RegistryServiceClientSync(f"http://127.0.0.1:{registry.http_port}") as client:
+            watcher = threading.Thread(target=watch, args=(client,))
+            watcher.start()
+            wait_until(lambda: registry.server.stream_slots.open_streams() == 1)
+            edit_token(tokens_file, "hangzhou-reader", revoked=True)
+            watcher.join(timeout=30)
+            assert not watcher.is_alive(), "the stream outlived its token"
+        assert outcome and outcome[0].code == Code.UNAUTHENTICATED
+        assert tokens["hangzhou-reader"] not in outcome[0].message
+        wait_until(lambda: registry.server.stream_slots.open_streams() == 0)
+    finally:
+        registry.stop()
