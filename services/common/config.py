@@ -16,6 +16,13 @@ def _optional(name: str) -> str | None:
     return os.environ.get(name) or None
 
 
+def _origins() -> tuple[str, ...]:
+    """URBAN_HTTP_ALLOWED_ORIGINS: comma-separated origins (`https://gis.example.gov.cn`) whose
+    web pages may call the HTTP ports from a browser; `*` for any; unset for none."""
+    text = os.environ.get("URBAN_HTTP_ALLOWED_ORIGINS") or ""
+    return tuple(origin.strip().rstrip("/") for origin in text.split(",") if origin.strip())
+
+
 def _optional_address(name: str) -> "Address | None":
     text = _optional(name)
     return Address.parse(text) if text else None
@@ -53,6 +60,7 @@ class RegistrySettings:
     limits: ServerLimits = field(default_factory=ServerLimits)
     max_response_bytes: int = 3 * 1024 * 1024  # pages of ListChanges and ListAssets
     http_listen: Address = Address("127.0.0.1", 0)  # Connect and gRPC-Web
+    http_allowed_origins: tuple[str, ...] = ()  # browsers' pages that may call it
 
     @classmethod
     def from_env(cls) -> "RegistrySettings":
@@ -70,6 +78,7 @@ class RegistrySettings:
             limits=ServerLimits.from_env(),
             max_response_bytes=_response_bytes(),
             http_listen=Address.parse(_env("URBAN_REGISTRY_HTTP_LISTEN", "127.0.0.1:8081")),
+            http_allowed_origins=_origins(),
         )
 
 
@@ -102,6 +111,7 @@ class RiskSettings:
     feed_stuck_seconds: float = 300.0  # behind the head without progress this long: stuck
     limits: ServerLimits = field(default_factory=ServerLimits)
     web_listen: Address = Address("127.0.0.1", 0)  # the status pages
+    http_allowed_origins: tuple[str, ...] = ()  # browsers' pages that may call RiskService
     stale_after_seconds: float = 7 * 86400.0  # a city unchanged this long shows as stale
 
     @classmethod
@@ -127,5 +137,6 @@ class RiskSettings:
             feed_stuck_seconds=float(_env("URBAN_RISK_FEED_STUCK_SECONDS", "300")),
             limits=ServerLimits.from_env(),
             web_listen=Address.parse(_env("URBAN_RISK_WEB_LISTEN", "127.0.0.1:8080")),
+            http_allowed_origins=_origins(),
             stale_after_seconds=float(_env("URBAN_RISK_STALE_AFTER_SECONDS", "604800")),
         )

@@ -12,6 +12,7 @@ from services.common.auth import TokenStore
 from services.common.clock import today_in_zhejiang
 from services.common.config import Address, RegistrySettings
 from services.common.connect_app import connect_application
+from services.common.cors import allowing_origins
 from services.common.grpc_server import GrpcServer
 from services.common.http_server import HttpServer
 from services.common.metrics_http import start_metrics_server
@@ -99,7 +100,10 @@ class Registry:
         return self.port
 
     def _start_http(self) -> None:
-        app = connect_application(RegistryServiceWSGIApplication, self.server)
+        app = allowing_origins(
+            connect_application(RegistryServiceWSGIApplication, self.server),
+            self.settings.http_allowed_origins,
+        )
         self.http = HttpServer(
             self.settings.http_listen, app, threads=self.settings.limits.workers,
             ident="urban-registry", what="registry Connect and gRPC-Web",

@@ -11,6 +11,7 @@ from services.common.auth import TokenStore
 from services.common.clock import today_in_zhejiang
 from services.common.config import Address, RiskSettings
 from services.common.connect_app import connect_application
+from services.common.cors import allowing_origins
 from services.common.grpc_server import GrpcServer
 from services.common.http_server import mounted
 from services.common.metrics_http import start_metrics_server
@@ -139,7 +140,8 @@ class Risk:
 
     def _web_app(self):
         """The status pages, and RiskService over Connect and gRPC-Web beside them."""
-        return mounted([connect_application(RiskServiceWSGIApplication, self.server)], self.pages)
+        app = mounted([connect_application(RiskServiceWSGIApplication, self.server)], self.pages)
+        return allowing_origins(app, self.settings.http_allowed_origins)
 
     def address(self) -> str:
         return str(Address("127.0.0.1", self.port))

@@ -222,3 +222,30 @@ def test_a_watch_over_http_ends_with_unauthenticated_once_its_token_is_revoked(
         wait_until(lambda: registry.server.stream_slots.open_streams() == 0)
     finally:
         registry.stop()
+
+
+def test_browsers_of_the_allowed_origins_may_call_and_others_get_no_cors_headers(
+    sqlite_url, tokens_file, tokens
+):
+    allowed = "https://gis.hangzhou.example"
+    settings = dataclasses.replace(
+        settings_for(sqlite_url, tokens_file), http_allowed_origins=(allowed,)
+    )
+    registry = start(settings)
+    try:
+        url = f"http://127.0.0.1:{registry.http_port}/{SERVICE}/GetAsset"
+        preflight = requests.options(url, headers={
+            "Origin": allowed, "Access-Control-Request-Method": "POST",
+            "Access-Control-Request-Headers": "authorization,content-type"}, timeout=30)
+        assert preflight.status_code == 204
+        assert preflight.headers["Access-Control-Allow-Origin"] == allowed
+        assert "Authorization" in preflight.headers["Access-Control-Allow-Headers"]
+        http = ConnectJson(url.rsplit("/", 1)[0].rsplit("/", 1)[0], SERVICE, tokens["reader"])
+        answered = http.post("GetAsset", {"name": NAME}, Origin=allowed)
+        assert answered.status_code == 404  # the call itself ran, with its token
+        assert answered.headers["Access-Control-Allow-Origin"] == allowed
+        assert "Grpc-Status-Details-Bin" in answered.headers["Access-Control-Expose-Headers"]
+        other = http.post("GetAsset", {"name": NAME}, Origin="https://elsewhere.example")
+        assert "Access-Control-Allow-Origin" not in other.headers
+    finally:
+        registry.stop()
