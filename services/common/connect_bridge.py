@@ -234,6 +234,8 @@ def _answered(handler: grpc.RpcMethodHandler, request, context: HttpCallContext)
         return response
     except CallAborted:
         raise context.connect_error() from None
+    except ConnectError:
+        raise
     except Exception as error:
         raise _failure(context) from error
     finally:
@@ -245,6 +247,8 @@ def _streamed(handler: grpc.RpcMethodHandler, request, context: HttpCallContext)
         yield from _behavior(handler, request, context)
     except CallAborted:
         raise context.connect_error() from None
+    except ConnectError:
+        raise
     except Exception as error:
         raise _failure(context) from error
     finally:
