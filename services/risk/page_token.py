@@ -2,7 +2,7 @@
 
 from services.common import page_tokens
 from services.common.errors import FieldViolation, invalid
-from services.risk.storage.candidates import RankKey
+from services.risk.domain.candidates import RankKey
 
 
 def encode(after: RankKey | None, query: str) -> str:

@@ -135,7 +135,7 @@ def _month_ends():
 def assets(read_model):
     rng = random.Random(20240101)
     made = [_asset(rng, n) for n in range(300)]
-    read_model.apply([created(i + 1, facts) for i, facts in enumerate(made)])
+    read_model.updates.apply([created(i + 1, facts) for i, facts in enumerate(made)])
     return made
 
 
