@@ -1,12 +1,12 @@
 """Plan progress at a large number of assets: today's (from rollups), as of a past day and month
 by month (one GROUP BY over the per-asset rows each), in the same run on the same database.
 
-The read model alone is filled, through `ReadModelUpdates.replace_all` (the path a relist takes), with
-synthetic assets of every kind in the proportions of the demo data set (three pipe segments in
-four), spread over the 13 reference cities, created on days spread evenly from the plan period's
-start to today, and started, renovated, remediated or assessed on days spread the same way, so
-that as-of denominators and monthly groups vary as they would. The registry process the runner
-starts is not used.
+The read model alone is filled, through `ReadModelUpdates.replace_all` (the path a relist
+takes), with synthetic assets of every kind in the proportions of the demo data set (three pipe
+segments in four), spread over the 13 reference cities, created on days spread evenly from the
+plan period's start to today, and started, renovated, remediated or assessed on days spread the
+same way, so that as-of denominators and monthly groups vary as they would. The registry process
+the runner starts is not used.
 """
 
 import statistics

@@ -16,10 +16,10 @@ from services.common.redis_buckets import rate_limiter_for
 from services.risk.api import RiskServicer
 from services.risk.app.read_model import ReadModel
 from services.risk.domain.feed_progress import FeedProgress
+from services.risk.feed.cities import refresh_cities
 from services.risk.feed.head_check import HeadCheck
 from services.risk.feed.redis_stream import StreamFollower
 from services.risk.feed.registry_client import RegistryClient
-from services.risk.feed.relist import refresh_cities
 from services.risk.feed.watch import WatchFollower
 from services.risk.housekeeping import Chore, Housekeeping
 from services.risk.metrics import FeedHealth, ReadModelCollector

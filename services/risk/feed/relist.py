@@ -3,8 +3,8 @@
 import logging
 
 from services.common.change_stream import LogSource
-from services.risk import translate
 from services.risk.app.updates import ReadModelUpdates
+from services.risk.feed import translate
 from services.risk.feed.registry_client import RegistryClient
 from services.risk.metrics import FeedHealth
 
@@ -26,7 +26,3 @@ def relist(
     health.record_relist()
     log.info("rebuilt the read model from %d assets at revision %d", count, revision)
     return revision
-
-
-def refresh_cities(updates: ReadModelUpdates, registry: RegistryClient) -> None:
-    updates.set_cities(translate.city_facts(city) for city in registry.cities())

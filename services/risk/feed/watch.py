@@ -16,9 +16,9 @@ from contextlib import closing
 
 import grpc
 
-from services.risk import translate
 from services.risk.app.updates import ReadModelUpdates
 from services.risk.domain.facts import Change
+from services.risk.feed import translate
 from services.risk.feed.batching import batches
 from services.risk.feed.following import LogMoved, follow_registry_log
 from services.risk.feed.prefetch import prefetched

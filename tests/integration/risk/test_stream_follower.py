@@ -10,8 +10,8 @@ from prometheus_client import CollectorRegistry
 from services.common.change_stream import entry_id, source_fields, stream_key
 from services.common.tokens import add_token
 from services.registry.wiring import Registry
-from services.risk import translate
 from services.risk.app.read_model import ReadModel
+from services.risk.feed import translate
 from services.risk.feed.redis_stream import GROUP, StreamFollower
 from services.risk.feed.registry_client import RegistryClient
 from services.risk.feed.stream_entries import StreamEntries

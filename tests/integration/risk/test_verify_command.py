@@ -12,9 +12,9 @@ import sqlalchemy as sa
 
 from services.demo.dataset import generate
 from services.registry.wiring import Registry
-from services.risk import translate
 from services.risk.__main__ import main
 from services.risk.app.read_model import ReadModel
+from services.risk.feed import translate
 from tests.integration.registry import assets
 from tests.integration.registry.conftest import Client, settings_for, tokens, tokens_file
 from urban.registry.v1 import registry_service_pb2 as api

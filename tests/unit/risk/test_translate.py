@@ -7,7 +7,7 @@ from google.type.date_pb2 import Date
 from services.common.errors import InvalidArgument
 from services.risk import page_token
 from services.risk.domain.facts import AssetFacts
-from services.risk.translate import asset_facts, change, city_facts, short_name, snapshot
+from services.risk.feed.translate import asset_facts, change, city_facts, short_name, snapshot
 from urban.registry.v1 import resources_pb2 as pb
 
 PIPE_NAME = "cities/330100/assets/gas-0001"
