@@ -13,7 +13,7 @@ from services.common.config import Address, RiskSettings
 from services.common.grpc_server import GrpcServer
 from services.common.metrics_http import start_metrics_server
 from services.common.redis_buckets import rate_limiter_for
-from services.risk.api import RiskServicer
+from services.risk.api.servicer import RiskServicer
 from services.risk.app.read_model import ReadModel
 from services.risk.domain.feed_progress import FeedProgress
 from services.risk.feed.cities import refresh_cities

@@ -16,7 +16,7 @@ from werkzeug.exceptions import HTTPException, MethodNotAllowed, NotFound
 from werkzeug.routing import Map, Rule
 from werkzeug.wrappers import Request, Response
 
-from services.risk.api_messages import history_message, progress_message
+from services.risk.api.messages import history_message, progress_message
 from services.risk.app.queries import ReadModelQueries
 from services.risk.app.reports import ProgressReports, UnknownCity
 from services.risk.web.charts import burn_up

@@ -3,7 +3,7 @@ from datetime import date
 import pytest
 from prometheus_client import CollectorRegistry
 
-from services.risk.api import RiskServicer
+from services.risk.api.servicer import RiskServicer
 from services.risk.app.read_model import ReadModel
 from services.risk.domain.facts import CityFacts
 from services.risk.metrics import FeedHealth

@@ -2,7 +2,7 @@
 
 from datetime import date
 
-from services.risk.api import RiskServicer
+from services.risk.api.servicer import RiskServicer
 from services.risk.app.reports import ProgressReports
 from services.risk.web.app import StatusPages
 from tests.unit.risk.builders import JIAXING, created, pipe, point, renovation

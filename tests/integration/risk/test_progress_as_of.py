@@ -8,7 +8,7 @@ from google.type.date_pb2 import Date
 
 from services.common.auth import Principal, use_principal
 from services.common.errors import NotFound
-from services.risk.api import RiskServicer
+from services.risk.api.servicer import RiskServicer
 from services.risk.app.reports import ProgressReports
 from tests.integration.risk.conftest import TODAY
 from tests.unit.risk.builders import (

@@ -7,7 +7,7 @@ from datetime import date, timedelta
 import pytest
 
 from services.common.auth import Principal, use_principal
-from services.risk.api import RiskServicer
+from services.risk.api.servicer import RiskServicer
 from tests.integration.risk.conftest import CITIES, TODAY
 from tests.unit.risk.builders import (
     HANGZHOU,

@@ -8,8 +8,8 @@ from datetime import date
 from services.common import auth
 from services.common.enums import enum_label
 from services.common.errors import FieldViolation, NotFound, invalid
-from services.risk import page_token
-from services.risk.api_messages import (
+from services.risk.api import candidate_tokens
+from services.risk.api.messages import (
     candidate_message,
     history_message,
     progress_message,
@@ -64,11 +64,11 @@ class RiskServicer(risk_service_pb2_grpc.RiskServiceServicer):
         query = _candidate_query(request)
         _authorise_read(query.city)
         fingerprint = f"{query.city}|{query.network}|{query.min_level}|{query.must_renovate_only}"
-        query = replace(query, after=page_token.decode(request.page_token, fingerprint))
+        query = replace(query, after=candidate_tokens.decode(request.page_token, fingerprint))
         page = self.read_model.queries.candidates(query)
         return pb.ListRenovationCandidatesResponse(
             candidates=[candidate_message(c) for c in page.candidates],
-            next_page_token=page_token.encode(page.next_after, fingerprint),
+            next_page_token=candidate_tokens.encode(page.next_after, fingerprint),
             rules_version=self.read_model.queries.rules.version,
         )
 

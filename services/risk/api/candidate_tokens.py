@@ -1,4 +1,5 @@
-"""Page tokens for ListRenovationCandidates: the rank key the last page stopped at."""
+"""Page tokens for ListRenovationCandidates: the rank key the last page stopped at, in a
+token of services/common/page_tokens.py."""
 
 from services.common import page_tokens
 from services.common.errors import FieldViolation, invalid
