@@ -14,15 +14,22 @@ from services.registry.storage.bulk_writes import (
     translated_errors,
 )
 
-_CREATE_STAGE = """
+# The stage's columns: the row's place in the batch, then the fields of AssetRow in their order.
+_STAGE = {
+    "position": "int4",
+    **dict.fromkeys(AssetRow._fields, "text"),
+    "version": "int8",
+    "body": "bytea",
+    "before": "bytea",
+    "row_exists": "bool",
+}
+_CREATE_STAGE = f"""
     CREATE TEMPORARY TABLE IF NOT EXISTS imported_assets (
-        position integer, name text, city_code text, kind text, status text,
-        district_code text, external_id text, labels text, version bigint, body bytea,
-        before bytea, row_exists boolean, geojson text
+        {", ".join(f"{column} {type_}" for column, type_ in _STAGE.items())}
     ) ON COMMIT DELETE ROWS
 """
 _COPY = "COPY imported_assets FROM STDIN (FORMAT BINARY)"
-_COPY_TYPES = ["int4", *["text"] * 7, "int8", "bytea", "bytea", "bool", "text"]
+_COPY_TYPES = list(_STAGE.values())
 _GEOMETRY = "ST_SetSRID(ST_Force2D(ST_GeomFromGeoJSON({})), 4326)"
 # Names travel as one text, one per line (a name holds no newline): far cheaper to send than
 # an array parameter of thousands of elements.

@@ -19,7 +19,6 @@ from services.registry.storage.bulk_writes import (
     BulkWriter,
     ChangeContext,
     CreatedConcurrently,
-    bulk_writer,
 )
 from services.registry.storage.writes import WriteConflict
 from urban.registry.v1 import registry_service_pb2 as api
@@ -48,7 +47,7 @@ class ImportPlan:
         changes numbered, so that revisions follow the order of the stream."""
         if self._stamped:
             clear_output_fields(self._assets)
-        writer = bulk_writer(session.connection)
+        writer = session.bulk_writer()
         context = ChangeContext(utc_now(), self._actor, self._request_id or None)
         changes, rows = self._stored_changes(writer, context)
         _wait_for(turn)
@@ -135,7 +134,7 @@ class ImportPlan:
         asset = self._assets[position]
         _stamp(asset, version, _created(replaced) if replaced else now, now)
         kind = columns.kinds[position]
-        return (
+        return AssetRow(
             columns.names[position],
             columns.city_codes[position],
             kind,
