@@ -7,11 +7,11 @@ from functools import partial
 
 import sqlalchemy as sa
 
-from services.registry.storage import spatial
+from services.registry.storage import sequencer, spatial
 from services.registry.storage.bulk_writes import (
-    NUMBER_PENDING,
     AssetRow,
     ChangeContext,
+    StoredRow,
     event_ids,
     translated_errors,
 )
@@ -38,26 +38,25 @@ _UPDATE_ASSET = """
     WHERE name = ?1
 """
 _NO_BOX = (None,) * 4
-_HEAD = "SELECT value FROM counters WHERE name = 'revision'"
 _APPEND_CHANGE = """
     INSERT INTO changes (revision, event_id, type, asset_name, city_code, asset_version,
                          before, after, commit_time, actor, request_id)
     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 """
-_SET_HEAD = "UPDATE counters SET value = ? WHERE name = 'revision'"
 
 
 class SqliteBulkWriter:
     def __init__(self, connection: sa.Connection):
+        self._connection = connection
         self._cursor = connection.connection.driver_connection.cursor()
         self._translated_errors = partial(translated_errors, connection, (sqlite3.IntegrityError,))
         # Times are stored as SQLAlchemy stores them, so that the ordinary reads understand them.
         self._time_text = changes.c.commit_time.type._cached_bind_processor(connection.dialect)
 
-    def stored(self, names: list[str]) -> dict[str, tuple[bytes, bool]]:
+    def stored(self, names: list[str]) -> dict[str, StoredRow]:
         with self._translated_errors():
             rows = self._cursor.execute(_STORED, [json.dumps(names)])
-            return {name: (body, bool(deleted)) for name, body, deleted in rows}
+            return {name: StoredRow(body, bool(deleted)) for name, body, deleted in rows}
 
     def new_versions(self, count: int) -> list[int]:
         with self._translated_errors():
@@ -84,8 +83,7 @@ class SqliteBulkWriter:
             self._append_changes(rows, context, self._time_text(context.commit_time))
 
     def _append_changes(self, rows: list[AssetRow], context: ChangeContext, now: str) -> None:
-        (base,) = self._cursor.execute(_HEAD).fetchone()
-        base += self._cursor.execute(NUMBER_PENDING.format(base=int(base))).rowcount
+        base = sequencer.number_pending_under_lock(self._connection)
         shared = (now, context.actor, context.request_id)
         revisions = range(base + 1, base + 1 + len(rows))
         changes = [
@@ -94,7 +92,7 @@ class SqliteBulkWriter:
             for revision, event_id, row in zip(revisions, event_ids(len(rows)), rows, strict=True)
         ]  # fmt: skip
         self._cursor.executemany(_APPEND_CHANGE, changes)
-        self._cursor.execute(_SET_HEAD, [base + len(rows)])
+        sequencer.move_head(self._connection, base + len(rows))
 
 
 def _stored_values(row: AssetRow, now: str, box_key: int | None, box: tuple | None) -> tuple:

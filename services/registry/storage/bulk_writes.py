@@ -19,15 +19,6 @@ import sqlalchemy as sa
 from services.common.sql import driver_errors_as_sqlalchemy
 from services.registry.storage.conflicts import WriteConflict
 
-NUMBER_PENDING = """
-    UPDATE changes SET revision = numbered.revision
-    FROM (
-        SELECT id, {base} + ROW_NUMBER() OVER (ORDER BY id) AS revision
-        FROM changes WHERE revision IS NULL
-    ) AS numbered
-    WHERE changes.id = numbered.id
-"""
-
 
 class AssetRow(NamedTuple):
     """One created or changed asset, in the order the batch sent it (thousands are built per
@@ -47,6 +38,13 @@ class AssetRow(NamedTuple):
     geojson: str | None  # its geometry's text; None when it has none
 
 
+class StoredRow(NamedTuple):
+    """The stored row of an asset a batch writes."""
+
+    body: bytes
+    deleted: bool
+
+
 @dataclass(frozen=True)
 class ChangeContext:
     """What every change of one batch shares."""
@@ -62,8 +60,8 @@ class CreatedConcurrently(Exception):
 
 
 class BulkWriter(Protocol):
-    def stored(self, names: list[str]) -> dict[str, tuple[bytes, bool]]:
-        """(body, deleted) of the stored rows of `names`, deleted assets' included, locked until
+    def stored(self, names: list[str]) -> dict[str, StoredRow]:
+        """The stored rows of `names`, deleted assets' included, locked until
         the transaction ends."""
 
     def new_versions(self, count: int) -> list[int]:

@@ -9,7 +9,7 @@ from services.common.auth import Principal
 from services.common.clock import today_in_zhejiang
 from services.common.errors import FieldViolation, invalid
 from services.common.interceptors import MalformedRequest
-from services.registry.app.bulk.columns import ASSET_NAME
+from services.common.resource_names import ASSET_NAME
 from services.registry.app.bulk.pipeline import BatchPipeline, Prepared
 from services.registry.app.bulk.plan import ImportPlan
 from services.registry.app.bulk.validation import checked_columns
