@@ -9,8 +9,8 @@ import grpc
 from sqlalchemy.engine import make_url
 
 from services.common.clock import today_in_zhejiang
-from services.common.config import RiskSettings
 from services.common.error_text import describe_error
+from services.risk.config import RiskSettings
 from services.risk.feed.registry_client import RegistryClient
 from services.risk.storage.read_model import ReadModel
 

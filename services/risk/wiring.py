@@ -4,16 +4,14 @@ server."""
 import logging
 import threading
 
-import sqlalchemy as sa
 from prometheus_client import CollectorRegistry
 
-from services.common.auth import TokenStore
 from services.common.clock import today_in_zhejiang
-from services.common.config import Address, RiskSettings
-from services.common.grpc_server import GrpcServer
+from services.common.config import Address
 from services.common.metrics_http import start_metrics_server
-from services.common.redis_buckets import rate_limiter_for
+from services.common.service_server import grpc_server_for
 from services.risk.api import RiskServicer
+from services.risk.config import RiskSettings
 from services.risk.domain.feed_progress import FeedProgress
 from services.risk.feed.head_check import HeadCheck
 from services.risk.feed.redis_stream import StreamFollower
@@ -56,18 +54,7 @@ class Risk:
             log_moved=self.follower.notice_log_moved,
         )
         self.housekeeping = Housekeeping(self._chores(settings))
-        self.server = GrpcServer(
-            "risk",
-            token_store=TokenStore(settings.tokens_file),
-            metrics_registry=self.metrics,
-            unavailable_errors=(sa.exc.OperationalError, sa.exc.InterfaceError),
-            tls=settings.tls,
-            health_listen=settings.health_listen,
-            rate_limiter=rate_limiter_for(
-                settings.rate_limit, settings.redis_url, settings.redis_prefix
-            ),
-            limits=settings.limits,
-        )
+        self.server = grpc_server_for("risk", settings, self.metrics)
         servicer = RiskServicer(self.read_model, self.health, today_in_zhejiang)
         self.server.add_service(
             servicer, risk_service_pb2_grpc.add_RiskServiceServicer_to_server, SERVICE_NAME
