@@ -6,6 +6,7 @@ import threading
 
 from prometheus_client import CollectorRegistry
 
+from services.common.background import BackgroundWorker
 from services.common.clock import today_in_zhejiang
 from services.common.config import Address
 from services.common.metrics_http import start_metrics_server
@@ -43,7 +44,6 @@ class Risk:
             settings.registry_target, settings.registry_token, settings.registry_tls
         )
         self.follower = self._follower(settings)
-        self._stopping = threading.Event()
         self._registry_serving = threading.Event()
         self.head_check = HeadCheck(
             self.read_model,
@@ -59,7 +59,7 @@ class Risk:
         self.server.add_service(
             servicer, risk_service_pb2_grpc.add_RiskServiceServicer_to_server, SERVICE_NAME
         )
-        self._feed_thread = threading.Thread(target=self._follow, name="risk-feed", daemon=True)
+        self.following = BackgroundWorker("risk-feed", self._follow, wake=self.follower.stop)
         self.pages = StatusPages(
             self.read_model,
             ProgressReports(self.read_model, today_in_zhejiang),
@@ -85,9 +85,9 @@ class Risk:
                   ready=self._registry_serving.is_set),
         ]
 
-    def _follow(self) -> None:
+    def _follow(self, stopping: threading.Event) -> None:
         """Follows the registry once it serves: a registry still starting is no error."""
-        if self.registry.wait_until_serving(self._stopping):
+        if self.registry.wait_until_serving(stopping):
             self._registry_serving.set()
             self.follower.run()
 
@@ -117,7 +117,7 @@ class Risk:
             self.web = WebServer(self.settings.web_listen, self.pages)
             self.web_port = self.web.start()
         self.housekeeping.start()
-        self._feed_thread.start()
+        self.following.start()
         return self.port
 
     def address(self) -> str:
@@ -131,13 +131,11 @@ class Risk:
         self.read_model.close()
 
     def _stops(self) -> list:
-        return [self._stopping.set, self._stop_web, self.follower.stop, self._join_feed,
-                self.housekeeping.stop, self.registry.close]
+        return [self._stop_web, self._stop_following, self.housekeeping.stop, self.registry.close]
 
     def _stop_web(self) -> None:
         if self.web is not None:
             self.web.stop()
 
-    def _join_feed(self) -> None:
-        if self._feed_thread.is_alive():
-            self._feed_thread.join(timeout=10)
+    def _stop_following(self) -> None:
+        self.following.stop(timeout_seconds=10)
