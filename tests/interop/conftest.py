@@ -27,7 +27,9 @@ def services(tmp_path):
         CollectorRegistry(),
     )
     risk.start(serve_metrics=False, serve_pages=True)
-    wait_until(lambda: "330100" in risk.read_model.cities(), timeout=60)
-    yield registry, risk, tokens
-    risk.stop()
-    registry.stop()
+    try:
+        wait_until(lambda: "330100" in risk.read_model.queries.cities(), timeout=60)
+        yield registry, risk, tokens
+    finally:
+        risk.stop()
+        registry.stop()

@@ -132,7 +132,7 @@ def test_the_scenario_over_curl(curl, services):
         "CHANGE_TYPE_CREATED", "CHANGE_TYPE_UPDATED"]
     assert end["error"]["code"] == "deadline_exceeded"  # the watch ran until its timeout
 
-    wait_until(lambda: risk.read_model.applied_revision() >= 4, timeout=60)
+    wait_until(lambda: risk.read_model.updates.applied_revision() >= 4, timeout=60)
     progress = Curl(curl, f"http://127.0.0.1:{risk.web_port}/{RISK}", tokens["writer"]).call(
         "GetPlanProgress", {"city": "cities/330100"})
     assert int(progress["appliedRevision"]) >= 4 and progress["targets"]

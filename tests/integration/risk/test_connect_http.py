@@ -28,15 +28,17 @@ def risk(tmp_path, tokens_file, tokens):
     risk = Risk(risk_settings(f"sqlite:///{tmp_path / 'risk.db'}", tokens_file,
                               registry.address(), tokens["risk-service"]), CollectorRegistry())
     risk.start(serve_metrics=False, serve_pages=True)
-    with grpc.insecure_channel(registry.address()) as channel:
-        admin = Client(registry_service_pb2_grpc.RegistryServiceStub(channel), tokens["admin"])
-        admin.CreateAsset(api.CreateAssetRequest(
-            parent="cities/330100", asset_id="gas-main", asset=assets.pipe("")), timeout=30)
-    wait_until(lambda: risk.read_model.applied_revision() == 1, timeout=30)
-    wait_until(lambda: "330100" in risk.read_model.cities(), timeout=30)
-    yield risk
-    risk.stop()
-    registry.stop()
+    try:
+        with grpc.insecure_channel(registry.address()) as channel:
+            admin = Client(registry_service_pb2_grpc.RegistryServiceStub(channel), tokens["admin"])
+            admin.CreateAsset(api.CreateAssetRequest(
+                parent="cities/330100", asset_id="gas-main", asset=assets.pipe("")), timeout=30)
+        wait_until(lambda: risk.read_model.updates.applied_revision() == 1, timeout=30)
+        wait_until(lambda: "330100" in risk.read_model.queries.cities(), timeout=30)
+        yield risk
+    finally:
+        risk.stop()
+        registry.stop()
 
 
 def test_get_plan_progress_answers_as_on_the_grpc_port(risk, tokens):
