@@ -9,9 +9,9 @@ import grpc
 from sqlalchemy.engine import make_url
 
 from services.common.clock import today_in_zhejiang
-from services.common.config import RiskSettings
 from services.common.error_text import describe_error
 from services.risk.app.read_model import ReadModel
+from services.risk.config import RiskSettings
 from services.risk.feed.registry_client import RegistryClient
 
 EXIT_CONSISTENT, EXIT_FAILED, EXIT_NO_DATABASE = 0, 1, 2

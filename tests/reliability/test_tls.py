@@ -7,11 +7,12 @@ import pytest
 from grpc_health.v1 import health_pb2, health_pb2_grpc
 from prometheus_client import CollectorRegistry
 
-from services.common.config import RegistrySettings, RiskSettings
 from services.common.interceptors import client_auth_metadata
 from services.common.tls import ClientTls, ServerTls, TlsSettingsError
 from services.common.tokens import add_token
+from services.registry.config import RegistrySettings
 from services.registry.wiring import Registry
+from services.risk.config import RiskSettings
 from services.risk.wiring import Risk
 from tests.integration.registry.assets import pipe
 from tests.reliability.certificates import Authority

@@ -1,6 +1,5 @@
 """RiskService: plan progress, renovation candidates and read-model verification over gRPC."""
 
-import re
 from collections.abc import Callable
 from dataclasses import replace
 from datetime import date
@@ -8,6 +7,7 @@ from datetime import date
 from services.common import auth
 from services.common.enums import enum_label
 from services.common.errors import FieldViolation, NotFound, invalid
+from services.common.resource_names import ASSET_NAME, CITY_NAME
 from services.risk.api import candidate_tokens
 from services.risk.api.messages import (
     candidate_message,
@@ -23,8 +23,6 @@ from urban.risk.v1 import risk_service_pb2 as pb
 from urban.risk.v1 import risk_service_pb2_grpc
 
 DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE = 100, 1000
-_CITY_NAME = re.compile(r"cities/(\d{6})")
-_ASSET_NAME = re.compile(r"cities/(\d{6})/assets/[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?")
 
 
 def _authorise_read(city: str) -> None:
@@ -75,7 +73,7 @@ class RiskServicer(risk_service_pb2_grpc.RiskServiceServicer):
     def GetRenovationCandidate(
         self, request: pb.GetRenovationCandidateRequest, context
     ) -> pb.RenovationCandidate:
-        asset = _ASSET_NAME.fullmatch(request.name)
+        asset = ASSET_NAME.fullmatch(request.name)
         if asset is None:
             raise invalid([FieldViolation("name", "must be cities/{code}/assets/{asset_id}")])
         _authorise_read(asset.group(1))
@@ -114,14 +112,14 @@ def _city(name: str) -> str | None:
     """The code of an optional `cities/{code}`."""
     if not name:
         return None
-    city = _CITY_NAME.fullmatch(name)
+    city = CITY_NAME.fullmatch(name)
     if city is None:
         raise invalid([FieldViolation("city", f"must be cities/{{six-digit code}}, not {name!r}")])
     return city.group(1)
 
 
 def _candidate_query(request: pb.ListRenovationCandidatesRequest) -> CandidateQuery:
-    city = _CITY_NAME.fullmatch(request.parent)
+    city = CITY_NAME.fullmatch(request.parent)
     violations = [] if city else [FieldViolation("parent", "must be cities/{six-digit code}")]
     if request.page_size < 0:
         violations.append(FieldViolation("page_size", "must not be negative"))

@@ -22,8 +22,8 @@ import grpc
 import redis
 
 from services.common.change_stream import LogSource, entry_id, stream_key
-from services.common.config import RiskSettings
 from services.risk.app.updates import ReadModelUpdates
+from services.risk.config import RiskSettings
 from services.risk.feed.following import LogMoved, follow_registry_log, registry_moved_from
 from services.risk.feed.prefetch import prefetched
 from services.risk.feed.registry_client import RegistryClient
