@@ -68,17 +68,21 @@ def history_message(report: HistoryReport) -> pb.PlanProgressHistory:
     )
 
 
+def _standing(progress: TargetProgress) -> dict:
+    """The fields a target's progress and each point of its history share."""
+    return {
+        "achieved": progress.achieved,
+        "progress_ratio": progress.progress_ratio,
+        "expected": progress.expected,
+        "expected_progress_ratio": progress.expected_progress_ratio,
+        "numerator": progress.numerator,
+        "denominator": progress.denominator,
+        "schedule": schedule_message(progress.schedule),
+    }
+
+
 def _point(as_of: date, progress: TargetProgress) -> pb.ProgressPoint:
-    return pb.ProgressPoint(
-        as_of=to_proto_date(as_of),
-        achieved=progress.achieved,
-        progress_ratio=progress.progress_ratio,
-        expected=progress.expected,
-        expected_progress_ratio=progress.expected_progress_ratio,
-        numerator=progress.numerator,
-        denominator=progress.denominator,
-        schedule=schedule_message(progress.schedule),
-    )
+    return pb.ProgressPoint(as_of=to_proto_date(as_of), **_standing(progress))
 
 
 def _city_message(city: CityProgress) -> pb.CityProgress:
@@ -98,15 +102,9 @@ def target_message(progress: TargetProgress) -> pb.TargetProgress:
         description=target.description,
         unit=target.unit,
         target_value=target.value,
-        achieved=progress.achieved,
-        progress_ratio=progress.progress_ratio,
-        expected=progress.expected,
-        expected_progress_ratio=progress.expected_progress_ratio,
         deadline=to_proto_date(target.deadline),
-        numerator=progress.numerator,
-        denominator=progress.denominator,
         cities=[_city_message(city) for city in progress.cities],
-        schedule=schedule_message(progress.schedule),
+        **_standing(progress),
     )
 
 
