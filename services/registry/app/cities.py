@@ -9,8 +9,6 @@ from services.common.errors import Aborted, FieldViolation, NotFound, invalid
 from services.registry.domain.cities import City
 from services.registry.storage import RegistryStorage, cities_store
 
-EDITABLE = ("display_name", "english_name", "urban_population", "parent_code")
-
 
 class CityDirectory:
     """Cities by code, reloaded when another replica may have corrected one."""
