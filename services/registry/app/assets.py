@@ -19,7 +19,7 @@ from services.registry.domain.cities import City
 from services.registry.domain.masks import FULL_REPLACEMENT, apply_update_mask
 from services.registry.domain.placement import place
 from services.registry.domain.validation import validate_asset
-from services.registry.storage import RegistryStorage, reads
+from services.registry.storage import RegistryStorage
 from urban.registry.v1 import registry_service_pb2 as api
 from urban.registry.v1 import resources_pb2
 
@@ -48,8 +48,7 @@ class AssetUseCases:
         self._transactions = transactions
 
     def get(self, request: api.GetAssetRequest, call: Call) -> resources_pb2.Asset:
-        with self._storage.reading() as connection:
-            asset = reads.get_asset(connection, request.name)
+        asset = self._storage.get_asset(request.name)
         if asset is None:
             raise _not_found(request.name)
         return asset

@@ -6,8 +6,7 @@ from collections.abc import Callable, Iterator
 
 from services.common.change_stream import LogSource
 from services.common.errors import Unavailable
-from services.registry.storage import RegistryStorage, identity, reads
-from services.registry.storage.sequencer import sequence_pending
+from services.registry.storage import RegistryStorage
 from urban.registry.v1 import resources_pb2
 
 log = logging.getLogger(__name__)
@@ -46,8 +45,7 @@ class ChangeFeed:
 
     def source(self) -> LogSource:
         """Which registry's log this is, and its epoch."""
-        with self._storage.reading() as connection:
-            return identity.read(connection)
+        return self._storage.log_source()
 
     def sequence_now(self) -> int:
         """Numbers what is pending right away; returns the head revision."""
@@ -80,8 +78,7 @@ class ChangeFeed:
         asset_name: str | None = None,
     ) -> list[resources_pb2.AssetChange]:
         """Changes in revision order, added to `into` when given (see reads.list_changes)."""
-        with self._storage.reading() as connection:
-            return reads.list_changes(connection, start, city_code, limit, up_to, into, asset_name)
+        return self._storage.list_changes(start, city_code, limit, up_to, into, asset_name)
 
     def wait_beyond(self, revision: int, timeout: float) -> None:
         """Returns when the head passes `revision`, the feed stops, or `timeout` runs out."""
@@ -98,7 +95,7 @@ class ChangeFeed:
 
     def _sequence(self) -> None:
         try:
-            head = sequence_pending(self._storage.engine)
+            head = self._storage.sequence_pending()
         except Exception:  # the database may be down: keep trying
             log.exception("could not sequence changes; retrying")
             return

@@ -6,7 +6,8 @@ from services.registry.app.feed import ChangeFeed
 from services.registry.app.rights import Call
 from services.registry.domain.filters import parse_filter
 from services.registry.domain.names import parse_parent
-from services.registry.storage import RegistryStorage, reads
+from services.registry.storage import RegistryStorage
+from services.registry.storage.reads import AssetQuery
 from urban.registry.v1 import registry_service_pb2 as api
 
 MAX_CHANGES_PAGE = 5000
@@ -44,7 +45,7 @@ class Listing:
         size = page_tokens.page_size(request.page_size)
         query_key = f"{request.parent}|{request.filter}"
         after = page_tokens.decode(request.page_token, query_key) or ""
-        query = reads.AssetQuery(
+        query = AssetQuery(
             city_code=call.city,
             kind=wanted.kind,
             status=wanted.status,
@@ -56,8 +57,7 @@ class Listing:
             limit=size + 1,
         )
         revision = self._feed.sequence_now()
-        with self._storage.reading() as connection:
-            assets = reads.list_assets(connection, query)
+        assets = self._storage.list_assets(query)
         more = len(assets) > size
         assets = assets[:size]
         more = trim_to_bytes(assets, self._max_bytes) or more

@@ -7,6 +7,7 @@ from google.protobuf.message import Message
 
 from services.common.errors import FieldViolation, invalid
 from services.registry.app.rights import Call
+from services.registry.storage.remembered import RememberedResponse
 
 REPLAYED = "replayed"  # the field of batch responses that marks an answer given again
 
@@ -20,17 +21,15 @@ class Replayable:
     response_type: type[Message]
 
 
-def stored_cities(text: str | None) -> frozenset[str]:
-    return frozenset(filter(None, (text or "").split(",")))
-
-
-def earlier_response(saved, call: Call, replayable: Replayable) -> Message | None:
+def earlier_response(
+    saved: RememberedResponse | None, call: Call, replayable: Replayable
+) -> Message | None:
     """The response `saved` for the first call with this request id, given again; None if there
     was none. INVALID_ARGUMENT if the id was used for another method, PERMISSION_DENIED unless
     the caller may still write every city of that call."""
     if saved is None:
         return None
-    call.may_replay(stored_cities(saved.cities))
+    call.may_replay(saved.cities)
     if saved.method != replayable.method:
         description = f"request id {replayable.request_id!r} was already used for {saved.method}"
         raise invalid([FieldViolation("request_id", description)])

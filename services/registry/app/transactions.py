@@ -8,8 +8,9 @@ from google.protobuf.message import Message
 from services.common.errors import Aborted, DeadlineExceeded
 from services.registry.app.replays import Replayable, earlier_response
 from services.registry.app.rights import Call
-from services.registry.storage import RegistryStorage, WriteSession, reads
-from services.registry.storage.writes import DuplicateRequest, WriteConflict
+from services.registry.storage import RegistryStorage, WriteSession
+from services.registry.storage.remembered import DuplicateRequest
+from services.registry.storage.writes import WriteConflict
 
 Response = TypeVar("Response", bound=Message)
 MAX_ATTEMPTS = 8
@@ -50,7 +51,7 @@ class Transactions:
         request_id = replayable.request_id
         with self._storage.writing() as session:
             if request_id:
-                saved = reads.remembered_response(session.connection, call.actor, request_id)
+                saved = session.remembered_response(call.actor, request_id)
                 earlier = earlier_response(saved, call, replayable)
                 if earlier is not None:
                     return earlier
@@ -75,8 +76,7 @@ class Transactions:
     def remembered(self, call: Call, replayable: Replayable):
         """The response first given to this caller's request id, or None (see
         replays.earlier_response)."""
-        with self._storage.reading() as connection:
-            saved = reads.remembered_response(connection, call.actor, replayable.request_id)
+        saved = self._storage.remembered_response(call.actor, replayable.request_id)
         return earlier_response(saved, call, replayable)
 
 

@@ -1,4 +1,4 @@
-"""Queries that read assets, the change log and remembered responses."""
+"""Queries that read assets and the change log."""
 
 import itertools
 import math
@@ -8,7 +8,7 @@ import sqlalchemy as sa
 
 from services.registry.domain.spatial_filters import Place, matching
 from services.registry.storage import records, spatial
-from services.registry.storage.schema import assets, changes, counters, requests
+from services.registry.storage.schema import assets, changes, counters
 from urban.registry.v1 import resources_pb2
 
 
@@ -32,11 +32,6 @@ _LIVE_ASSET_BODY = sa.select(assets.c.body).where(
 )
 _NO_PARALLEL_WORKERS = sa.text("SET LOCAL max_parallel_workers_per_gather = 0")
 _HEAD_REVISION = sa.select(counters.c.value).where(counters.c.name == "revision")
-_REMEMBERED_RESPONSE = sa.select(
-    requests.c.method, requests.c.response, requests.c.cities
-).where(
-    requests.c.actor == sa.bindparam("actor"), requests.c.request_id == sa.bindparam("request_id")
-)
 
 
 def get_asset(connection: sa.Connection, name: str) -> resources_pb2.Asset | None:
@@ -194,9 +189,3 @@ def list_changes(
 
 def head_revision(connection: sa.Connection) -> int:
     return connection.scalar(_HEAD_REVISION)
-
-
-def remembered_response(connection: sa.Connection, actor: str, request_id: str):
-    """(method, response bytes, cities) of the first call with this request id, or None."""
-    parameters = {"actor": actor, "request_id": request_id}
-    return connection.execute(_REMEMBERED_RESPONSE, parameters).first()

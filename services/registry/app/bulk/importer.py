@@ -43,7 +43,7 @@ class AssetImport:
     def _writers(self) -> int:
         """PostgreSQL runs one batch's statements while the registry readies the next ones;
         SQLite has one writer at a time, so a second would only wait."""
-        return POSTGRES_WRITERS if self._storage.engine.dialect.name == "postgresql" else 1
+        return POSTGRES_WRITERS if self._storage.writes_in_parallel else 1
 
     def _prepared(self, request, authorise: Authorise) -> Prepared:
         """What committing the batch takes, run on a writer thread, and the names it writes."""
