@@ -26,6 +26,7 @@ from services.common.change_stream import (
 )
 from services.registry.app.feed import ChangeFeed
 from services.registry.storage import RegistryStorage
+from services.registry.storage.reads import ChangeQuery
 from services.registry.stream_owner import Action, Decision, Marker, decide, read_marker
 
 log = logging.getLogger(__name__)
@@ -92,7 +93,8 @@ class RedisRelay:
 
     def _publish(self, pipeline, ours: LogSource, marker: Marker, last: int) -> int:
         published_up_to = self._resume_point(last)
-        changes = self._feed.changes(published_up_to + 1, None, BATCH, up_to=self._feed.head())
+        query = ChangeQuery(published_up_to + 1, BATCH, up_to=self._feed.head())
+        changes = self._storage.list_changes(query)
         if not changes:
             return 0
         try:

@@ -7,7 +7,7 @@ from services.registry.app.rights import Call
 from services.registry.domain.filters import parse_filter
 from services.registry.domain.names import parse_parent
 from services.registry.storage import RegistryStorage
-from services.registry.storage.reads import AssetQuery
+from services.registry.storage.reads import AssetQuery, ChangeQuery
 from urban.registry.v1 import registry_service_pb2 as api
 
 MAX_CHANGES_PAGE = 5000
@@ -45,17 +45,7 @@ class Listing:
         size = page_tokens.page_size(request.page_size)
         query_key = f"{request.parent}|{request.filter}"
         after = page_tokens.decode(request.page_token, query_key) or ""
-        query = AssetQuery(
-            city_code=call.city,
-            kind=wanted.kind,
-            status=wanted.status,
-            district_code=wanted.district_code,
-            external_id=wanted.external_id,
-            labels=wanted.labels,
-            places=wanted.places,
-            after=after,
-            limit=size + 1,
-        )
+        query = AssetQuery(call.city, after=after, limit=size + 1, **vars(wanted))
         revision = self._feed.sequence_now()
         assets = self._storage.list_assets(query)
         more = len(assets) > size
@@ -77,9 +67,8 @@ class Listing:
         start = max(request.start_revision, 1)
         head = self._feed.sequence_now()
         response = api.ListChangesResponse(head_revision=head)
-        page = self._feed.changes(
-            start, city_code, size, up_to=head, into=response.changes, asset_name=asset_name
-        )
+        query = ChangeQuery(start, size, city_code, up_to=head, asset_name=asset_name)
+        page = self._storage.list_changes(query, into=response.changes)
         full = len(page) == size
         full = trim_to_bytes(response.changes, self._max_bytes) or full
         next_revision = response.changes[-1].revision + 1 if full else max(start, head + 1)

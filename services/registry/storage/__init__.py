@@ -66,17 +66,9 @@ class RegistryStorage:
     def list_assets(self, query: reads.AssetQuery) -> list[resources_pb2.Asset]:
         return self._read(reads.list_assets, query)
 
-    def list_changes(
-        self,
-        start: int,
-        city_code: str | None,
-        limit: int,
-        up_to: int | None = None,
-        into=None,
-        asset_name: str | None = None,
-    ) -> list[resources_pb2.AssetChange]:
-        """Changes in revision order, of one city or one asset when given (reads.list_changes)."""
-        return self._read(reads.list_changes, start, city_code, limit, up_to, into, asset_name)
+    def list_changes(self, query: reads.ChangeQuery, into=None) -> list[resources_pb2.AssetChange]:
+        """Changes in revision order, added to `into` when given (see reads.list_changes)."""
+        return self._read(reads.list_changes, query, into)
 
     def remembered_response(self, actor: str, request_id: str) -> RememberedResponse | None:
         return self._read(remembered.recall, actor, request_id)
