@@ -5,15 +5,12 @@ import logging
 from collections.abc import Callable
 
 import redis
-import sqlalchemy as sa
 from prometheus_client import CollectorRegistry
 
-from services.common.auth import TokenStore
 from services.common.clock import today_in_zhejiang
-from services.common.config import Address, RegistrySettings
-from services.common.grpc_server import GrpcServer
+from services.common.config import Address
 from services.common.metrics_http import start_metrics_server
-from services.common.redis_buckets import rate_limiter_for
+from services.common.service_server import grpc_server_for
 from services.registry.api.message_limits import RECEIVE_LIMITS
 from services.registry.api.servicer import RegistryServicer
 from services.registry.app.assets import AssetUseCases
@@ -24,6 +21,7 @@ from services.registry.app.city_requests import CityRequests
 from services.registry.app.feed import ChangeFeed
 from services.registry.app.listing import Listing
 from services.registry.app.transactions import Transactions
+from services.registry.config import RegistrySettings
 from services.registry.domain.places import zhejiang
 from services.registry.metrics import RegistryCollector
 from services.registry.relay import CHECKPOINT, RedisRelay
@@ -58,19 +56,7 @@ class Registry:
             self.feed,
             CityRequests(self.cities),
         )
-        self.server = GrpcServer(
-            "registry",
-            token_store=TokenStore(settings.tokens_file),
-            metrics_registry=self.metrics,
-            unavailable_errors=(sa.exc.OperationalError, sa.exc.InterfaceError),
-            tls=settings.tls,
-            health_listen=settings.health_listen,
-            rate_limiter=rate_limiter_for(
-                settings.rate_limit, settings.redis_url, settings.redis_prefix
-            ),
-            limits=settings.limits,
-            receive_limits=RECEIVE_LIMITS,
-        )
+        self.server = grpc_server_for("registry", settings, self.metrics, RECEIVE_LIMITS)
         servicer = RegistryServicer(self.calls)
         self.server.add_service(
             servicer, registry_service_pb2_grpc.add_RegistryServiceServicer_to_server, SERVICE_NAME

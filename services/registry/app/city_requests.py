@@ -9,6 +9,7 @@ from services.registry.app.cities import CityDirectory
 from services.registry.app.rights import Call
 from services.registry.domain.cities import City
 from services.registry.domain.districts import districts_of
+from services.registry.domain.etags import etag_of
 from services.registry.domain.names import city_name, parse_city_name
 from urban.registry.v1 import registry_service_pb2 as api
 from urban.registry.v1 import resources_pb2
@@ -54,7 +55,7 @@ def city_message(city: City, version: int, update_time: dt.datetime) -> resource
         urban_population=city.urban_population,
         size_class=int(city.size_class),
         parent=city_name(city.parent_code) if city.parent_code else "",
-        etag=f'"{version}"',
+        etag=etag_of(version),
         districts=[
             resources_pb2.District(
                 code=d.code, display_name=d.display_name, english_name=d.english_name

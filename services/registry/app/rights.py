@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from google.protobuf.message import Message
 
 from services.common.auth import Principal
-from services.registry.app.bulk.columns import ASSET_NAME
+from services.common.resource_names import ASSET_NAME
 from services.registry.domain import names
 
 Alive = Callable[[], bool]

@@ -9,8 +9,8 @@ from services.common.errors import Aborted, DeadlineExceeded
 from services.registry.app.replays import Replayable, earlier_response
 from services.registry.app.rights import Call
 from services.registry.storage import RegistryStorage, WriteSession
+from services.registry.storage.conflicts import WriteConflict
 from services.registry.storage.remembered import DuplicateRequest
-from services.registry.storage.writes import WriteConflict
 
 Response = TypeVar("Response", bound=Message)
 MAX_ATTEMPTS = 8

@@ -11,15 +11,18 @@ from services.common.change_stream import LogSource
 from services.common.sql import create_engine, transaction, upgrade
 from services.registry.domain.cities import City
 from services.registry.storage import checkpoints, cities_store, identity, reads, remembered
+from services.registry.storage.conflicts import WriteConflict
 from services.registry.storage.remembered import RememberedResponse
 from services.registry.storage.sequencer import sequence_pending
 from services.registry.storage.spatial import require_postgis
-from services.registry.storage.writes import WriteConflict, WriteSession
+from services.registry.storage.writes import WriteSession
 from urban.registry.v1 import resources_pb2
 
 MIGRATIONS = pathlib.Path(__file__).parent / "migrations"
 MIGRATION_LOCK = 0x75726261  # any number shared by every registry replica
 
+# Import batches of one stream written at once on PostgreSQL (bench/bulk_load: 2 → 3 gave +8 %).
+POSTGRES_BULK_WRITERS = 3
 # PostgreSQL SQLSTATEs after which the whole transaction can simply run again.
 _RETRYABLE_STATES = {"40001", "40P01"}  # serialization failure, deadlock detected
 
@@ -39,11 +42,6 @@ class RegistryStorage:
         with transaction(self.engine, write=True) as connection:
             cities_store.seed_reference_cities(connection)
 
-    @property
-    def writes_in_parallel(self) -> bool:
-        """PostgreSQL runs write transactions side by side; SQLite one at a time."""
-        return self.engine.dialect.name == "postgresql"
-
     @contextmanager
     def writing(self) -> Iterator[WriteSession]:
         try:
@@ -53,6 +51,13 @@ class RegistryStorage:
             if getattr(error.orig, "sqlstate", None) in _RETRYABLE_STATES:
                 raise WriteConflict(str(error.orig)) from error
             raise
+
+    @property
+    def bulk_writers(self) -> int:
+        """Write transactions worth running at once for one stream of imported batches: on
+        PostgreSQL one batch's statements run while the registry readies the next ones; SQLite
+        has one writer at a time, so a second would only wait."""
+        return POSTGRES_BULK_WRITERS if self.engine.dialect.name == "postgresql" else 1
 
     @contextmanager
     def reading(self) -> Iterator[sa.Connection]:
