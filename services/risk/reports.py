@@ -15,7 +15,9 @@ from services.risk.domain.day_buckets import MonthEnds, OnOrBefore
 from services.risk.domain.facts import CityFacts
 from services.risk.domain.plan import Plan
 from services.risk.domain.progress import TargetProgress, plan_progress
+from services.risk.history_cache import RevisionCache
 from services.risk.storage.read_model import ReadModel
+from services.risk.storage.state import FeedState
 
 
 @dataclass(frozen=True)
@@ -55,9 +57,20 @@ class UnknownCity(NotFound):
         )
 
 
+@dataclass(frozen=True)
+class MonthRollups:
+    """The rollups as the assets' dates put them at each month's end (today for the current
+    month), for the read model at `applied_revision`."""
+
+    applied_revision: int
+    points: list[tuple[int, date]]
+    rollups: list[dict]
+
+
 class ProgressReports:
     def __init__(self, read_model: ReadModel, clock: Callable[[], date]):
         self.read_model, self.clock = read_model, clock
+        self._months: RevisionCache[MonthRollups] = RevisionCache()
 
     @property
     def plan(self) -> Plan:
@@ -78,19 +91,27 @@ class ProgressReports:
         )
 
     def history(self, city: str | None = None) -> HistoryReport:
-        """From the period's first month to the current one, one GROUP BY for them all."""
-        buckets = MonthEnds(self.plan.period.start, self.clock())
-        dated = self.read_model.dated_view(buckets)
-        _check_city(city, dated.cities)
-        points = buckets.points()
-        each = rollups_at_each(dated.groups, [bucket for bucket, _ in points])
+        """From the period's first month to the current one, one GROUP BY for them all, kept
+        for the day and the feed state (applied revision, rules, plan, log followed)."""
+        today, view = self.clock(), self.read_model.view()
+        _check_city(city, view.cities)
+        key = (today, view.state)
+        monthly = self._months.get(key, lambda: self._month_rollups(today))
         months = [
-            MonthPoint(day, plan_progress(self.plan, rollups, dated.cities, day, city))
-            for (_, day), rollups in zip(points, each, strict=True)
+            MonthPoint(day, plan_progress(self.plan, rollups, view.cities, day, city))
+            for (_, day), rollups in zip(monthly.points, monthly.rollups, strict=True)
         ]
         return HistoryReport(
-            self.plan, self.read_model.rules.version, dated.state.applied_revision, city, months
+            self.plan, self.read_model.rules.version, monthly.applied_revision, city, months
         )
+
+    def _month_rollups(self, today: date) -> tuple[tuple[date, FeedState], MonthRollups]:
+        buckets = MonthEnds(self.plan.period.start, today)
+        dated = self.read_model.dated_view(buckets)
+        points = buckets.points()
+        each = list(rollups_at_each(dated.groups, [bucket for bucket, _ in points]))
+        state = dated.state
+        return (today, state), MonthRollups(state.applied_revision, points, each)
 
 
 def _check_city(city: str | None, cities: Mapping[str, CityFacts]) -> None:

@@ -11,6 +11,8 @@ from services.common.logging_setup import configure_logging
 # CONTRACT.md, "Processes, ports, configuration".
 GRPC_PORTS = {"registry": 50051, "risk": 50052}
 METRICS_PORTS = {"registry": 9101, "risk": 9102}
+# CONTRACT.md, "Additions": the risk service's status pages.
+WEB_PORTS = {"risk": 8080}
 JOBS = {"registry": "urban-registry", "risk": "urban-risk"}
 COMMANDS = {
     "registry": ["python", "-m", "services.registry"],

@@ -8,6 +8,7 @@ import pytest
 
 from services.common.auth import Principal, use_principal
 from services.risk.api import RiskServicer
+from services.risk.reports import ProgressReports
 from tests.integration.risk.conftest import CITIES, TODAY
 from tests.unit.risk.builders import (
     HANGZHOU,
@@ -174,3 +175,27 @@ def test_the_last_point_is_today_and_equals_get_plan_progress(read_model, assets
             pytest.approx(progress.expected),
         )
         assert last.schedule.status == progress.schedule.status
+
+
+def test_history_is_computed_once_for_a_state_of_the_read_model_and_again_after_a_change(
+    read_model, assets
+):
+    reports = ProgressReports(read_model, clock=lambda: TODAY)
+    groupings = []
+    dated_view = read_model.dated_view
+    read_model.dated_view = lambda buckets: groupings.append(buckets) or dated_view(buckets)
+    first = reports.history(HANGZHOU)
+    assert reports.history(HANGZHOU) == first
+    reports.history(None)
+    reports.history(NINGBO)
+    assert len(groupings) == 1
+    revision = read_model.applied_revision()
+    read_model.apply([created(revision + 1, replace(
+        renovation("old_compound", "late", HANGZHOU, status="started", start_date=TODAY),
+        created_on=TODAY))])  # fmt: skip
+    after = reports.history(HANGZHOU)
+    assert len(groupings) == 2
+    assert after.applied_revision == revision + 1
+    started = [t for t in after.months[-1].targets if t.target.key == "old_compounds_started"]
+    before = [t for t in first.months[-1].targets if t.target.key == "old_compounds_started"]
+    assert started[0].achieved == before[0].achieved + 1
