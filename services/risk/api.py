@@ -10,6 +10,7 @@ from services.common.enums import enum_label
 from services.common.errors import FieldViolation, NotFound, invalid
 from services.risk import page_token
 from services.risk.api_messages import (
+    breakdown_message,
     candidate_message,
     history_message,
     progress_message,
@@ -57,6 +58,14 @@ class RiskServicer(risk_service_pb2_grpc.RiskServiceServicer):
         self, request: pb.GetPlanProgressHistoryRequest, context
     ) -> pb.PlanProgressHistory:
         return history_message(self.reports.history(_city(request.city)))
+
+    def GetDistrictBreakdown(
+        self, request: pb.GetDistrictBreakdownRequest, context
+    ) -> pb.DistrictBreakdown:
+        city = _city(request.city)
+        if city is None:
+            raise invalid([FieldViolation("city", "required: cities/{six-digit code}")])
+        return breakdown_message(self.reports.districts(city))
 
     def ListRenovationCandidates(
         self, request: pb.ListRenovationCandidatesRequest, context

@@ -12,6 +12,7 @@ from datetime import date
 from services.common.errors import NotFound
 from services.risk.domain.dated import rollups_at, rollups_at_each
 from services.risk.domain.day_buckets import MonthEnds, OnOrBefore
+from services.risk.domain.district_rollups import DistrictFigures, district_breakdown
 from services.risk.domain.facts import CityFacts
 from services.risk.domain.plan import Plan
 from services.risk.domain.progress import TargetProgress, plan_progress
@@ -46,6 +47,14 @@ class HistoryReport:
     applied_revision: int
     city: str | None
     months: list[MonthPoint]
+
+
+@dataclass(frozen=True)
+class DistrictReport:
+    rules_version: str
+    applied_revision: int
+    city: CityFacts
+    districts: list[DistrictFigures]
 
 
 class UnknownCity(NotFound):
@@ -103,6 +112,22 @@ class ProgressReports:
         ]
         return HistoryReport(
             self.plan, self.read_model.rules.version, monthly.applied_revision, city, months
+        )
+
+    def districts(self, city: str) -> DistrictReport:
+        """The city's figures by district, its reference districts first."""
+        view = self.read_model.district_view(city)
+        _check_city(city, view.cities)
+        facts = view.cities[city]
+        figures = district_breakdown(
+            view.rollups,
+            city,
+            [district.code for district in facts.districts],
+            self.plan.flood_control,
+            view.cities,
+        )
+        return DistrictReport(
+            self.read_model.rules.version, view.state.applied_revision, facts, figures
         )
 
     def _month_rollups(self, today: date) -> tuple[tuple[date, FeedState], MonthRollups]:

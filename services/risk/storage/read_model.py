@@ -16,8 +16,8 @@ from services.risk.domain.facts import Change, CityFacts, Snapshot
 from services.risk.domain.pipe_rules import PipeRules, load_pipe_rules
 from services.risk.domain.plan import Plan, load_plan
 from services.risk.domain.scoring import Scoring
+from services.risk.storage import districts, rebuild, rows
 from services.risk.storage import engine as db
-from services.risk.storage import rebuild, rows
 from services.risk.storage.candidates import (
     Candidate,
     CandidatePage,
@@ -75,6 +75,15 @@ class ReadModelView:
     rollups: dict[str, float]
     cities: dict[str, CityFacts]
     last_change: dict[str, float]
+    state: FeedState
+
+
+@dataclass(frozen=True)
+class DistrictView:
+    """One city's district rollups, with the cities and feed state of the same snapshot."""
+
+    rollups: dict[str, float]
+    cities: dict[str, CityFacts]
     state: FeedState
 
 
@@ -182,6 +191,7 @@ class ReadModel:
         changes, outcome = prepared.changes, prepared.outcome
         rows.upsert_assets(connection, prepared.rows)
         rows.add_to_rollups(connection, outcome.deltas)
+        districts.add_to_district_rollups(connection, outcome.district_deltas)
         rows.advance_city_changes(connection, outcome.last_change)
         newest = max(changes, key=lambda change: change.revision, default=None)
         if newest is not None and newest.revision > state.applied_revision:
@@ -235,6 +245,14 @@ class ReadModel:
                 rows.read_rollups(connection),
                 read_cities(connection),
                 rows.read_city_changes(connection),
+                read_state(connection),
+            )
+
+    def district_view(self, city: str) -> DistrictView:
+        with db.reading(self.engine) as connection:
+            return DistrictView(
+                districts.read_district_rollups(connection, city),
+                read_cities(connection),
                 read_state(connection),
             )
 
