@@ -1,4 +1,4 @@
-"""The district map: boundaries drawn as paths, shaded in equal steps, labelled where a name fits."""
+"""The district map: boundaries as paths, shaded in equal steps, labelled where names fit."""
 
 import re
 
@@ -18,8 +18,8 @@ def test_each_district_is_a_closed_path_inside_the_drawing():
         assert area.path.startswith("M") and area.path.endswith("Z")
         numbers = [float(n) for n in re.findall(r"-?[\d.]+", area.path)]
         xs, ys = numbers[0::2], numbers[1::2]
-        assert 0 <= min(xs) and max(xs) <= drawing.width
-        assert 0 <= min(ys) and max(ys) <= drawing.height
+        assert min(xs) >= 0 and max(xs) <= drawing.width
+        assert min(ys) >= 0 and max(ys) <= drawing.height
 
 
 def test_islands_are_subpaths_of_one_district():

@@ -26,7 +26,8 @@ def contribution(facts):
 
 
 def test_a_pipe_adds_its_count_length_and_must_renovate_length_to_its_district():
-    main = in_district(pipe(material="gray_cast_iron", commissioned_year=1988, length_m=120.0), XIHU)
+    main = pipe(material="gray_cast_iron", commissioned_year=1988, length_m=120.0)
+    main = in_district(main, XIHU)
     assert contribution(main) == {
         f"assets|{HANGZHOU}|{XIHU}|pipe_segment|in_service": 1.0,
         f"pipe_length_m|{HANGZHOU}|{XIHU}|gas|in_service": 120.0,
