@@ -36,19 +36,19 @@ def district_contribution(
     """What `facts`, which add `counted` to their city's rollups, add to their district's."""
     if facts is None:
         return {}
-    district_keys = (_district_key(key, facts.district) for key in counted)
-    return {
-        district_key: value
-        for district_key, value in zip(district_keys, counted.values(), strict=True)
-        if district_key is not None
-    }
+    keys = _district_keys(tuple(counted), facts.district)
+    return {key: value for key, value in zip(keys, counted.values(), strict=True) if key}
 
 
 @functools.lru_cache(maxsize=16384)
-def _district_key(key: RollupKey, district: str) -> RollupKey | None:
-    parts = split_key(key)
+def _district_keys(keys: tuple[RollupKey, ...], district: str) -> tuple[RollupKey, ...]:
+    """Each city key with the district after the city; "" for keys no district counts."""
+    return tuple(_district_key(split_key(key), district) for key in keys)
+
+
+def _district_key(parts: list[str], district: str) -> RollupKey:
     if parts[0] not in FAMILIES:
-        return None
+        return ""
     return rollup_key(parts[0], parts[1], district, *parts[2:])
 
 
