@@ -80,6 +80,8 @@ class ProgressReports:
     def __init__(self, read_model: ReadModel, clock: Callable[[], date]):
         self.read_model, self.clock = read_model, clock
         self._months: RevisionCache[MonthRollups] = RevisionCache()
+        # Each page's report (the province's, every city's) for the newest states.
+        self._histories: RevisionCache[HistoryReport] = RevisionCache(capacity=64)
 
     @property
     def plan(self) -> Plan:
@@ -105,9 +107,16 @@ class ProgressReports:
         today, view = self.clock(), self.read_model.view()
         _check_city(city, view.cities)
         key = (today, view.state)
-        monthly = self._months.get(key, lambda: self._month_rollups(today))
+        cities = tuple(sorted(view.cities.items()))
+        report_key = (city, key, cities)
+        return self._histories.get(
+            report_key, lambda: (report_key, self._history(city, key, view.cities))
+        )
+
+    def _history(self, city: str | None, key, cities) -> HistoryReport:
+        monthly = self._months.get(key, lambda: self._month_rollups(key[0]))
         months = [
-            MonthPoint(day, plan_progress(self.plan, rollups, view.cities, day, city))
+            MonthPoint(day, plan_progress(self.plan, rollups, cities, day, city))
             for (_, day), rollups in zip(monthly.points, monthly.rollups, strict=True)
         ]
         return HistoryReport(
