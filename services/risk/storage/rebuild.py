@@ -1,7 +1,6 @@
 """Whole-table work: rebuilding from a listing, rescoring, and recomputing to verify."""
 
 from collections.abc import Iterable
-from dataclasses import dataclass
 
 import sqlalchemy as sa
 
@@ -10,19 +9,12 @@ from services.risk.domain.dated import flattened, group_assets
 from services.risk.domain.day_buckets import Buckets
 from services.risk.domain.district_rollups import district_contribution
 from services.risk.domain.facts import AssetFacts, Snapshot
-from services.risk.domain.rollups import add_into, differences
+from services.risk.domain.rollups import add_into
 from services.risk.domain.scoring import Scoring
+from services.risk.domain.verification import VerifyReport, compare
 from services.risk.storage import districts, rows
 from services.risk.storage.dated import dated_groups
 from services.risk.storage.schema import DATED_COLUMNS, assets
-
-
-@dataclass(frozen=True)
-class VerifyReport:
-    consistent: bool
-    rollups_checked: int
-    assets_checked: int
-    differences: list[tuple[str, float, float]]
 
 
 def write_versions(
@@ -101,8 +93,7 @@ def recompute(connection: sa.Connection, scoring: Scoring, buckets: Buckets) -> 
         | flattened(dated_groups(connection, buckets))
     )
     recounted = totals.rollups | _prefixed(totals.district_rollups) | flattened(groups)
-    found = differences(stored_totals, recounted)
-    return VerifyReport(not found, len(set(stored_totals) | set(recounted)), checked, found)
+    return compare(stored_totals, recounted, checked)
 
 
 DISTRICT_PREFIX = "district:"

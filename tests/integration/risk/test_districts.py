@@ -11,11 +11,11 @@ from alembic.config import Config
 
 from services.common.auth import Principal, use_principal
 from services.common.errors import InvalidArgument, NotFound
-from services.risk.api import RiskServicer
+from services.risk.api.servicer import RiskServicer
+from services.risk.app.read_model import ReadModel
 from services.risk.domain.facts import Snapshot
 from services.risk.storage import codec
 from services.risk.storage import engine as db
-from services.risk.storage.read_model import ReadModel
 from services.risk.storage.schema import assets, district_rollups, feed_state
 from tests.integration.risk.conftest import TODAY
 from tests.integration.risk.pages import (
@@ -33,8 +33,8 @@ ANYONE = Principal("viewer", frozenset({"assets.read:330300"}))  # any valid tok
 
 @pytest.fixture
 def model(read_model):
-    read_model.set_cities(reference_cities())
-    read_model.apply([created(i + 1, facts) for i, (facts, _) in enumerate(ASSETS)])
+    read_model.updates.set_cities(reference_cities())
+    read_model.updates.apply([created(i + 1, facts) for i, (facts, _) in enumerate(ASSETS)])
     return read_model
 
 
@@ -77,7 +77,7 @@ def test_every_district_of_the_city_in_order_then_those_without_one(model):
     assert (xihu.display_name, xihu.english_name) == ("西湖区", "Xihu District")
     assert answer.city == f"cities/{HANGZHOU}"
     assert answer.applied_revision == len(ASSETS)
-    assert answer.rules_version == model.rules.version
+    assert answer.rules_version == model.queries.rules.version
 
 
 def test_counts_lengths_and_must_renovate_lengths_equal_a_count_of_the_assets(model):
@@ -102,13 +102,13 @@ def test_moving_and_deleting_assets_moves_their_figures(model):
     main = next(facts for facts, _ in ASSETS if facts.district == YUHANG)
     moved = replace(main, district=XIHU)
     revision = len(ASSETS)
-    model.apply([updated(revision + 1, main, moved)])
+    model.updates.apply([updated(revision + 1, main, moved)])
     answer = by_code(breakdown(model))
     assert answer[YUHANG].must_renovate_length_m == 0 and not answer[YUHANG].asset_counts
     assert answer[XIHU].must_renovate_length_m == pytest.approx(1200.0 + 2600.0)
-    model.apply([deleted(revision + 2, moved)])
+    model.updates.apply([deleted(revision + 2, moved)])
     assert by_code(breakdown(model))[XIHU].must_renovate_length_m == pytest.approx(1200.0)
-    assert model.recompute().consistent
+    assert model.verification.recompute().consistent
 
 
 def test_drainage_zones_count_as_compliant_or_not_by_the_citys_size(model):
@@ -116,7 +116,7 @@ def test_drainage_zones_count_as_compliant_or_not_by_the_citys_size(model):
         replace(zone("z1", required=0, assessed=50), district=XIHU),  # Hangzhou needs 50 years
         replace(zone("z2", required=0, assessed=30), district=XIHU),
     ]
-    model.apply([created(len(ASSETS) + i + 1, facts) for i, facts in enumerate(zones)])
+    model.updates.apply([created(len(ASSETS) + i + 1, facts) for i, facts in enumerate(zones)])
     counts = {(c.kind, c.status): c.count for c in by_code(breakdown(model))[XIHU].asset_counts}
     assert counts[("drainage_zone", "compliant")] == 1
     assert counts[("drainage_zone", "non_compliant")] == 1
@@ -125,21 +125,21 @@ def test_drainage_zones_count_as_compliant_or_not_by_the_citys_size(model):
 def test_rebuilding_and_rescoring_give_the_same_figures(model):
     before = breakdown(model)
     snapshots = [Snapshot(facts, i + 1) for i, (facts, _) in enumerate(ASSETS)]
-    model.replace_all(iter(snapshots), revision=len(ASSETS))
+    model.updates.replace_all(iter(snapshots), revision=len(ASSETS))
     assert breakdown(model).districts == before.districts
-    model.rescore()
+    model.scoring.rescore()
     assert breakdown(model).districts == before.districts
-    assert model.recompute().consistent
+    assert model.verification.recompute().consistent
 
 
 def test_verify_finds_a_district_rollup_that_disagrees(model):
-    with model.engine.begin() as connection:
+    with model.store.engine.begin() as connection:
         connection.execute(
             sa.update(district_rollups)
             .where(district_rollups.c.key == f"pipe_must_renovate_m|{HANGZHOU}|{XIHU}|gas")
             .values(value=1.0)
         )
-    report = model.recompute()
+    report = model.verification.recompute()
     assert not report.consistent
     assert [key for key, _, _ in report.differences] == [
         f"district:pipe_must_renovate_m|{HANGZHOU}|{XIHU}|gas"
@@ -160,7 +160,7 @@ def test_a_missing_malformed_or_unknown_city_is_refused(model, city, error):
 
 def test_a_city_without_reference_districts_lists_those_its_assets_name(read_model):
     """Cities the registry has not listed yet (the conftest's, without districts)."""
-    read_model.apply([created(1, replace(pipe("p1"), district=XIHU))])
+    read_model.updates.apply([created(1, replace(pipe("p1"), district=XIHU))])
     assert [f.district for f in breakdown(read_model).districts] == [XIHU]
 
 
@@ -185,11 +185,11 @@ def test_an_upgraded_read_model_relists_to_learn_districts(database_url, clock):
         ))  # fmt: skip
     engine.dispose()
     model = ReadModel.open(database_url, clock=clock)
-    model.set_cities(reference_cities())
+    model.updates.set_cities(reference_cities())
     try:
-        state = model.state()
+        state = model.updates.state()
         assert state.source is None and state.applied_revision == 1
         assert [f.district for f in breakdown(model).districts][-1] == ""
-        assert model.recompute().consistent
+        assert model.verification.recompute().consistent
     finally:
         model.close()

@@ -7,8 +7,8 @@ from datetime import date, timedelta
 import pytest
 
 from services.common.auth import Principal, use_principal
-from services.risk.api import RiskServicer
-from services.risk.reports import ProgressReports
+from services.risk.api.servicer import RiskServicer
+from services.risk.app.reports import ProgressReports
 from tests.integration.risk.conftest import CITIES, TODAY
 from tests.unit.risk.builders import (
     HANGZHOU,
@@ -136,7 +136,7 @@ def _month_ends():
 def assets(read_model):
     rng = random.Random(20240101)
     made = [_asset(rng, n) for n in range(300)]
-    read_model.apply([created(i + 1, facts) for i, facts in enumerate(made)])
+    read_model.updates.apply([created(i + 1, facts) for i, facts in enumerate(made)])
     return made
 
 
@@ -180,20 +180,21 @@ def test_the_last_point_is_today_and_equals_get_plan_progress(read_model, assets
 def test_history_is_computed_once_for_a_state_of_the_read_model_and_again_after_a_change(
     read_model, assets
 ):
-    reports = ProgressReports(read_model, clock=lambda: TODAY)
+    reports = ProgressReports(read_model.queries, clock=lambda: TODAY)
     groupings = []
-    dated_view = read_model.dated_view
-    read_model.dated_view = lambda buckets: groupings.append(buckets) or dated_view(buckets)
+    dated_view = read_model.queries.dated_view
+    read_model.queries.dated_view = lambda buckets: groupings.append(buckets) or dated_view(buckets)
     first = reports.history(HANGZHOU)
     assert reports.history(HANGZHOU) is first  # kept
     reports.history(None)
     reports.history(NINGBO)
     assert len(groupings) == 1
-    read_model.set_cities([replace(c, urban_population=c.urban_population + 1) for c in CITIES])
+    grown = [replace(city, urban_population=city.urban_population + 1) for city in CITIES]
+    read_model.updates.set_cities(grown)
     assert reports.history(HANGZHOU) is not first  # computed again for the new reference data
     assert len(groupings) == 1  # from the months kept
-    revision = read_model.applied_revision()
-    read_model.apply([created(revision + 1, replace(
+    revision = read_model.updates.applied_revision()
+    read_model.updates.apply([created(revision + 1, replace(
         renovation("old_compound", "late", HANGZHOU, status="started", start_date=TODAY),
         created_on=TODAY))])  # fmt: skip
     after = reports.history(HANGZHOU)

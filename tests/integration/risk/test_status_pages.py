@@ -165,7 +165,7 @@ def test_served_over_http_by_a_real_server(filled_model):
 
 @pytest.fixture
 def reference_client(filled_model) -> Client:
-    filled_model.set_cities(reference_cities())
+    filled_model.updates.set_cities(reference_cities())
     return Client(pages_for(filled_model))
 
 

@@ -51,11 +51,11 @@ def browser():
 
 @pytest.fixture
 def site(sqlite_url):
-    from services.risk.storage.read_model import ReadModel
+    from services.risk.app.read_model import ReadModel
     from tests.integration.risk.pages import TODAY
 
     model = ReadModel.open(sqlite_url, clock=lambda: TODAY)
-    model.set_cities(reference_cities())
+    model.updates.set_cities(reference_cities())
     filled(model)
     server = WebServer(Address("127.0.0.1", 0), pages_for(model))
     port = server.start()

@@ -10,15 +10,15 @@ from dataclasses import dataclass
 from datetime import date
 
 from services.common.errors import NotFound
+from services.risk.app.queries import ReadModelQueries
 from services.risk.domain.dated import rollups_at, rollups_at_each
 from services.risk.domain.day_buckets import MonthEnds, OnOrBefore
 from services.risk.domain.district_rollups import DistrictFigures, district_breakdown
 from services.risk.domain.facts import CityFacts
+from services.risk.domain.feed_state import FeedState
 from services.risk.domain.plan import Plan
 from services.risk.domain.progress import TargetProgress, plan_progress
 from services.risk.history_cache import RevisionCache
-from services.risk.storage.read_model import ReadModel
-from services.risk.storage.state import FeedState
 
 
 @dataclass(frozen=True)
@@ -77,34 +77,34 @@ class MonthRollups:
 
 
 class ProgressReports:
-    def __init__(self, read_model: ReadModel, clock: Callable[[], date]):
-        self.read_model, self.clock = read_model, clock
+    def __init__(self, queries: ReadModelQueries, clock: Callable[[], date]):
+        self.queries, self.clock = queries, clock
         self._months: RevisionCache[MonthRollups] = RevisionCache()
         # Each page's report (the province's, every city's) for the newest states.
         self._histories: RevisionCache[HistoryReport] = RevisionCache(capacity=64)
 
     @property
     def plan(self) -> Plan:
-        return self.read_model.plan
+        return self.queries.plan
 
     def progress(self, city: str | None = None, as_of: date | None = None) -> ProgressReport:
         """Today's figures when `as_of` is None; otherwise those the assets' dates give."""
         if as_of is None:
-            view, as_of = self.read_model.view(), self.clock()
+            view, as_of = self.queries.view(), self.clock()
             rollups, cities, state = view.rollups, view.cities, view.state
         else:
-            dated = self.read_model.dated_view(OnOrBefore(as_of))
+            dated = self.queries.dated_view(OnOrBefore(as_of))
             rollups, cities, state = rollups_at(dated.groups, 0), dated.cities, dated.state
         _check_city(city, cities)
         targets = plan_progress(self.plan, rollups, cities, as_of, city)
         return ProgressReport(
-            self.plan, self.read_model.rules.version, state.applied_revision, as_of, city, targets
+            self.plan, self.queries.rules.version, state.applied_revision, as_of, city, targets
         )
 
     def history(self, city: str | None = None) -> HistoryReport:
         """From the period's first month to the current one, one GROUP BY for them all, kept
         for the day and the feed state (applied revision, rules, plan, log followed)."""
-        today, view = self.clock(), self.read_model.view()
+        today, view = self.clock(), self.queries.view()
         _check_city(city, view.cities)
         key = (today, view.state)
         cities = tuple(sorted(view.cities.items()))
@@ -120,12 +120,12 @@ class ProgressReports:
             for (_, day), rollups in zip(monthly.points, monthly.rollups, strict=True)
         ]
         return HistoryReport(
-            self.plan, self.read_model.rules.version, monthly.applied_revision, city, months
+            self.plan, self.queries.rules.version, monthly.applied_revision, city, months
         )
 
     def districts(self, city: str) -> DistrictReport:
         """The city's figures by district, its reference districts first."""
-        view = self.read_model.district_view(city)
+        view = self.queries.district_view(city)
         _check_city(city, view.cities)
         facts = view.cities[city]
         figures = district_breakdown(
@@ -136,12 +136,12 @@ class ProgressReports:
             view.cities,
         )
         return DistrictReport(
-            self.read_model.rules.version, view.state.applied_revision, facts, figures
+            self.queries.rules.version, view.state.applied_revision, facts, figures
         )
 
     def _month_rollups(self, today: date) -> tuple[tuple[date, FeedState], MonthRollups]:
         buckets = MonthEnds(self.plan.period.start, today)
-        dated = self.read_model.dated_view(buckets)
+        dated = self.queries.dated_view(buckets)
         points = buckets.points()
         each = list(rollups_at_each(dated.groups, [bucket for bucket, _ in points]))
         state = dated.state
