@@ -110,6 +110,9 @@ NEAR_VALID = {
     "GetPlanProgressHistory": st.builds(
         lambda city: risk_api.GetPlanProgressHistoryRequest(city=city), cities
     ),
+    "GetDistrictBreakdown": st.builds(
+        lambda city: risk_api.GetDistrictBreakdownRequest(city=city), cities
+    ),
     "ListRenovationCandidates": st.builds(
         lambda network, size, token: risk_api.ListRenovationCandidatesRequest(
             parent=PARENT, network=network, page_size=size, page_token=token),
