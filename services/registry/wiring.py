@@ -22,6 +22,7 @@ from services.registry.app.feed import ChangeFeed
 from services.registry.app.transactions import Transactions
 from services.registry.domain.places import zhejiang
 from services.registry.metrics import RegistryCollector
+from services.registry.process_group import ProcessGroup
 from services.registry.relay import CHECKPOINT, RedisRelay
 from services.registry.storage import RegistryStorage
 from urban.registry.v1 import registry_service_pb2_grpc
@@ -38,8 +39,10 @@ class Registry:
         settings: RegistrySettings,
         metrics: CollectorRegistry | None = None,
         today: Callable[[], dt.date] = today_in_zhejiang,
+        group: ProcessGroup | None = None,
     ):
-        """`today`: the date in China Standard Time that dates are checked against."""
+        """`today`: the date in China Standard Time that dates are checked against. `group`:
+        this process is one of several serving the same ports."""
         self.settings = settings
         self.metrics = metrics or CollectorRegistry()
         self.storage = RegistryStorage(settings.database_url)
@@ -56,10 +59,14 @@ class Registry:
             tls=settings.tls,
             health_listen=settings.health_listen,
             rate_limiter=rate_limiter_for(
-                settings.rate_limit, settings.redis_url, settings.redis_prefix
+                settings.rate_limit,
+                settings.redis_url,
+                settings.redis_prefix,
+                group.buckets_file if group else None,
             ),
             limits=settings.limits,
             receive_limits=RECEIVE_LIMITS,
+            reuse_port=group is not None,
         )
         servicer = RegistryServicer(
             self.assets, self.cities, self.feed, settings.max_response_bytes
