@@ -19,7 +19,7 @@ TINY_RUN = [
     "--delay-senders", "4", "--poll-interval", "0.02", "--places-count", "500",
     "--places-rounds", "1", "--file-import-count", "300",
     "--spatial-count", "2000", "--spatial-repeats", "2", "--bulk-count", "2000",
-    "--progress-assets", "500", "--progress-fill", "sql", "--registry-processes", "1",
+    "--progress-assets", "500", "--progress-fill", "sql", "--registry-processes", "1,2",
 ]  # fmt: skip
 
 
@@ -48,6 +48,7 @@ def test_every_benchmark_runs_and_prints_its_figures(tmp_path):
     assert "batch_upsert sqlite: 1500 assets in " in run.stdout
     assert "batch_upsert resend sqlite: check ok" in run.stdout
     assert "update_latency sqlite: goal registry CPU an UpdateAsset <= 0.8 ms: " in run.stdout
+    assert "update_latency sqlite: UpdateAsset, 2 registry processes: " in run.stdout
     assert "risk_scrape sqlite: 3000 assets: scrape " in run.stdout
     assert "risk_delay sqlite: watch + SQLite: commit to metric over 50 revisions" in run.stdout
     assert "bulk_places sqlite: with checks " in run.stdout
