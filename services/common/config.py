@@ -3,6 +3,7 @@
 import os
 from dataclasses import dataclass, field
 
+from services.common.processes import process_count
 from services.common.rate_limit import RateLimitSettings
 from services.common.server_limits import ServerLimits
 from services.common.tls import ClientTls, ServerTls
@@ -52,6 +53,7 @@ class RegistrySettings:
     rate_limit: RateLimitSettings = field(default_factory=RateLimitSettings)
     limits: ServerLimits = field(default_factory=ServerLimits)
     max_response_bytes: int = 3 * 1024 * 1024  # pages of ListChanges and ListAssets
+    processes: int = 1  # serving the same ports (services.registry.process_group)
 
     @classmethod
     def from_env(cls) -> "RegistrySettings":
@@ -68,6 +70,7 @@ class RegistrySettings:
             rate_limit=RateLimitSettings.from_env(),
             limits=ServerLimits.from_env(),
             max_response_bytes=_response_bytes(),
+            processes=process_count(_env("URBAN_REGISTRY_PROCESSES", "1")),
         )
 
 

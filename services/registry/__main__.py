@@ -4,7 +4,7 @@ import sys
 
 from services.common.config import RegistrySettings
 from services.common.logging_setup import configure_logging
-from services.registry.process_group import GroupFailed, process_count, serve_from_processes
+from services.registry.process_group import GroupFailed, serve_from_processes
 from services.registry.storage.spatial import PostgisMissing
 from services.registry.wiring import Registry
 
@@ -12,10 +12,9 @@ from services.registry.wiring import Registry
 def main() -> None:
     configure_logging("registry")
     settings = RegistrySettings.from_env()
-    count = process_count()
-    if count > 1:
+    if settings.processes > 1:
         try:
-            sys.exit(serve_from_processes(settings, count))
+            sys.exit(serve_from_processes(settings, settings.processes))
         except GroupFailed as error:
             sys.exit(f"registry: {error}")
     registry = Registry(settings)

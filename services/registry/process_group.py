@@ -11,7 +11,6 @@ stream caps.
 """
 
 import logging
-import math
 import multiprocessing
 import os
 import signal
@@ -31,8 +30,6 @@ from services.common.merged_metrics import MergedMetrics
 from services.common.metrics_http import start_metrics_server
 
 log = logging.getLogger(__name__)
-PROCESSES_VARIABLE = "URBAN_REGISTRY_PROCESSES"
-CGROUP = Path("/sys/fs/cgroup")
 READY_SECONDS = 300  # migrations of a large database may run first
 STOP_MARGIN_SECONDS = 30  # beyond the shutdown grace, before a process is killed
 
@@ -42,42 +39,6 @@ class ProcessGroup:
     """What a process of the group shares with the others."""
 
     buckets_file: Path | None  # rate-limit buckets, when there is no Redis
-
-
-def process_count(environ=os.environ, cgroup: Path = CGROUP) -> int:
-    """A whole number of at least 1, or `auto`: as many as the CPU limit of the container (its
-    cgroup's quota, rounded up), else as many as the cores this process may run on."""
-    text = environ.get(PROCESSES_VARIABLE, "").strip() or "1"
-    if text == "auto":
-        return cpu_limit(cgroup)
-    if not text.isdigit() or int(text) < 1:
-        raise ValueError(
-            f"{PROCESSES_VARIABLE} must be a whole number of at least 1 or auto, not {text!r}"
-        )
-    return int(text)
-
-
-def cpu_limit(cgroup: Path = CGROUP) -> int:
-    for quota_file, period_file in _QUOTA_FILES:
-        try:
-            quota, period = _quota(cgroup, quota_file, period_file)
-        except (OSError, ValueError):
-            continue
-        if quota > 0:
-            return max(1, math.ceil(quota / period))
-    return len(os.sched_getaffinity(0))
-
-
-def _quota(cgroup: Path, quota_file: str, period_file: str | None) -> tuple[float, float]:
-    """(quota, period); quota 0 when there is none."""
-    if period_file is None:  # cgroup v2: "max 100000" or "150000 100000"
-        quota, period = (cgroup / quota_file).read_text().split()
-        return (0.0 if quota == "max" else float(quota)), float(period)
-    quota = float((cgroup / quota_file).read_text())  # cgroup v1: -1 when unlimited
-    return max(quota, 0.0), float((cgroup / period_file).read_text())
-
-
-_QUOTA_FILES = (("cpu.max", None), ("cpu/cpu.cfs_quota_us", "cpu/cpu.cfs_period_us"))
 
 
 class GroupFailed(RuntimeError):
