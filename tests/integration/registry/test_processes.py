@@ -13,12 +13,13 @@ from services.common.interceptors import client_auth_metadata
 from services.common.tokens import add_token
 from tests.integration.registry.assets import pipe
 from tests.reliability.ports import free_port
-from tests.reliability.processes import registry_process
+from tests.reliability.processes import ServiceProcess
 from urban.registry.v1 import registry_service_pb2 as api
 from urban.registry.v1 import registry_service_pb2_grpc
 
 CITY = "cities/330100"
 CONNECTIONS = 24
+STARTUP_SECONDS = 300
 
 
 @pytest.fixture
@@ -27,22 +28,33 @@ def tokens(tmp_path):
     return path, add_token(path, "ops", ["admin"])
 
 
+class _Group(ServiceProcess):
+    """Ready when the first process says that every process serves (each loads the divisions
+    and migrates first: minutes on a busy machine)."""
+
+    def _await_serving(self) -> None:
+        _await(lambda: "registry serving from 2 processes" in self.log(), self, STARTUP_SECONDS)
+
+
 def _two_processes(tmp_path, database_url, tokens_file, **extra):
     metrics_port = free_port()
-    service = registry_process(
-        tmp_path, database_url, str(tokens_file),
-        URBAN_REGISTRY_PROCESSES="2",
-        URBAN_REGISTRY_METRICS_LISTEN=f"127.0.0.1:{metrics_port}",
+    environment = {
+        "URBAN_REGISTRY_DATABASE_URL": database_url,
+        "URBAN_AUTH_TOKENS_FILE": str(tokens_file),
+        "URBAN_SHUTDOWN_GRACE_SECONDS": "2",
+        "URBAN_REGISTRY_PROCESSES": "2",
+        "URBAN_REGISTRY_METRICS_LISTEN": f"127.0.0.1:{metrics_port}",
         **extra,
-    ).start()
-    _await(lambda: "registry serving from 2 processes" in service.log(), service)
-    return service, f"http://127.0.0.1:{metrics_port}/metrics"
+    }
+    service = _Group("services.registry", environment, tmp_path / "registry.log")
+    return service.start(), f"http://127.0.0.1:{metrics_port}/metrics"
 
 
-def _await(condition, service, seconds: float = 60) -> None:
+def _await(condition, service, seconds: float) -> None:
     deadline = time.monotonic() + seconds
     while not condition():
         assert time.monotonic() < deadline, service.log()
+        assert service.process.poll() is None, service.log()
         time.sleep(0.05)
 
 
