@@ -24,10 +24,11 @@ from pathlib import Path
 
 from prometheus_client import CollectorRegistry
 
-from services.common.config import Address, RegistrySettings
+from services.common.config import Address
 from services.common.logging_setup import configure_logging
 from services.common.merged_metrics import MergedMetrics
 from services.common.metrics_http import start_metrics_server
+from services.registry.config import RegistrySettings
 
 log = logging.getLogger(__name__)
 READY_SECONDS = 300  # migrations of a large database may run first
