@@ -39,10 +39,15 @@ KIND_MIX = ("pipe_segment",) * 15 + (
 
 NAME = "risk_progress"
 
+SIZES = {  # option: (quick, --full)
+    "progress_assets": (20_000, 1_000_000),
+}
+
 
 def add_options(parser) -> None:
     parser.add_argument(
-        "--progress-assets", type=int, default=1_000_000, help="assets in the read model"
+        "--progress-assets", type=int, default=None,
+        help="assets in the read model (quick 20,000, full 1,000,000)",
     )
     parser.add_argument(
         "--progress-fill",

@@ -3,6 +3,7 @@
 from dataclasses import dataclass
 
 from services.common.config import ServiceSettings, env
+from services.common.processes import process_count
 
 DEFAULT_MAX_RESPONSE_BYTES = 3 * 1024 * 1024
 LEAST_MAX_RESPONSE_BYTES = 65536
@@ -11,12 +12,14 @@ LEAST_MAX_RESPONSE_BYTES = 65536
 @dataclass(frozen=True, kw_only=True)
 class RegistrySettings(ServiceSettings):
     max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES  # pages of ListChanges and ListAssets
+    processes: int = 1  # serving the same ports (services.registry.process_group)
 
     @classmethod
     def from_env(cls) -> "RegistrySettings":
         return cls(
             **cls.values_from_env("registry", grpc_port=50051, metrics_port=9101),
             max_response_bytes=_response_bytes(),
+            processes=process_count(env("URBAN_REGISTRY_PROCESSES", "1")),
         )
 
 

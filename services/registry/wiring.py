@@ -24,6 +24,7 @@ from services.registry.app.transactions import Transactions
 from services.registry.config import RegistrySettings
 from services.registry.domain.places import zhejiang
 from services.registry.metrics import RegistryCollector
+from services.registry.process_group import ProcessGroup
 from services.registry.relay import CHECKPOINT, RedisRelay
 from services.registry.storage import RegistryStorage
 from urban.registry.v1 import registry_service_pb2_grpc
@@ -40,8 +41,10 @@ class Registry:
         settings: RegistrySettings,
         metrics: CollectorRegistry | None = None,
         today: Callable[[], dt.date] = today_in_zhejiang,
+        group: ProcessGroup | None = None,
     ):
-        """`today`: the date in China Standard Time that dates are checked against."""
+        """`today`: the date in China Standard Time that dates are checked against. `group`:
+        this process is one of several serving the same ports."""
         self.settings = settings
         self.metrics = metrics or CollectorRegistry()
         self.storage = RegistryStorage(settings.database_url)
@@ -56,7 +59,14 @@ class Registry:
             self.feed,
             CityRequests(self.cities),
         )
-        self.server = grpc_server_for("registry", settings, self.metrics, RECEIVE_LIMITS)
+        self.server = grpc_server_for(
+            "registry",
+            settings,
+            self.metrics,
+            RECEIVE_LIMITS,
+            shared_buckets=group.buckets_file if group else None,
+            reuse_port=group is not None,
+        )
         servicer = RegistryServicer(self.calls)
         self.server.add_service(
             servicer, registry_service_pb2_grpc.add_RegistryServiceServicer_to_server, SERVICE_NAME

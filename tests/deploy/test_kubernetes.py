@@ -5,6 +5,7 @@ required fields and their references to the Services are checked here instead.""
 
 import base64
 import json
+import math
 
 import kubernetes_validate
 import pytest
@@ -82,8 +83,23 @@ def environment(objects, service: str) -> dict[str, str]:
             values |= find(objects, "ConfigMap", source["configMapRef"]["name"])["data"]
         else:
             values |= secret_data(find(objects, "Secret", source["secretRef"]["name"]))
-    values |= {variable["name"]: variable["value"] for variable in spec.get("env", [])}
+    values |= {variable["name"]: _value(variable, spec) for variable in spec.get("env", [])}
     return values
+
+
+def _value(variable: dict, spec: dict) -> str:
+    """A literal value, or a resource of the container (`limits.cpu` with divisor 1 gives its
+    cores rounded up, as the kubelet does)."""
+    if "value" in variable:
+        return variable["value"]
+    field = variable["valueFrom"]["resourceFieldRef"]
+    assert field["containerName"] == spec["name"] and field.get("divisor", "1") == "1"
+    bound, resource = field["resource"].split(".")
+    return str(math.ceil(_cores(spec["resources"][bound][resource])))
+
+
+def _cores(quantity: str) -> float:
+    return int(quantity[:-1]) / 1000 if quantity.endswith("m") else float(quantity)
 
 
 def test_every_object_is_valid_for_the_kubernetes_api(objects):
@@ -117,6 +133,12 @@ def test_the_settings_follow_the_contract(objects, service):
     assert settings.database_url.startswith("postgresql+psycopg://")
     assert settings.redis_url.startswith("redis://")
     assert container(objects, service)["command"] == COMMANDS[service]
+
+
+def test_the_registry_serves_from_a_process_per_core_of_its_cpu_limit(objects):
+    settings, _ = settings_from("registry", environment(objects, "registry"))
+    limit = container(objects, "registry")["resources"]["limits"]["cpu"]
+    assert settings.processes == math.ceil(_cores(limit)) == 2
 
 
 def web_port(service: str) -> dict[str, int]:
