@@ -20,7 +20,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from services.common.config import Address, RegistrySettings, RiskSettings
+from services.common.config import Address
 from services.common.logging_setup import configure_logging
 from services.common.supervision import (
     ChildProcess,
@@ -30,6 +30,8 @@ from services.common.supervision import (
     wait_until_serving,
 )
 from services.common.tokens import read_dev_credentials, write_dev_tokens
+from services.registry.config import RegistrySettings
+from services.risk.config import RiskSettings
 
 _LOG = logging.getLogger("services.launcher")
 VAR_DIR = Path("var")

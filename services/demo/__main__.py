@@ -10,8 +10,8 @@ import sys
 import grpc
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
 
-from services.common.config import RiskSettings
 from services.demo.dataset import generate
+from services.risk.config import RiskSettings
 from urban.registry.v1 import registry_service_pb2 as api
 from urban.registry.v1 import registry_service_pb2_grpc
 

@@ -2,8 +2,8 @@
 
 import sys
 
-from services.common.config import RegistrySettings
 from services.common.logging_setup import configure_logging
+from services.registry.config import RegistrySettings
 from services.registry.storage.spatial import PostgisMissing
 from services.registry.wiring import Registry
 

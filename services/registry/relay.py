@@ -15,6 +15,7 @@ import time
 
 import redis
 
+from services.common.background import BackgroundWorker
 from services.common.change_stream import (
     HEAD_FIELD,
     LogSource,
@@ -50,19 +51,16 @@ class RedisRelay:
         self._leader_key = f"{prefix}:relay-leader"
         self._identity = f"relay-{id(self)}-{time.time_ns()}"
         self._max_length = max_length
-        self._stopping = threading.Event()
-        self._thread = threading.Thread(target=self._run, name="redis-relay", daemon=True)
+        self._worker = BackgroundWorker("redis-relay", self._run)
         self.published_total = 0
         self.failed_total = 0  # entries Redis refused
         self.restarts: collections.Counter[str] = collections.Counter()  # by reason
 
     def start(self) -> None:
-        self._thread.start()
+        self._worker.start()
 
     def stop(self) -> None:
-        self._stopping.set()
-        if self._thread.is_alive():
-            self._thread.join()
+        self._worker.stop()
         self._release_lead()
 
     def settle(self) -> None:
@@ -224,8 +222,8 @@ class RedisRelay:
         with self._storage.writing() as session:
             checkpoints.advance(session.connection, CHECKPOINT, revision)
 
-    def _run(self) -> None:
-        while not self._stopping.is_set():
+    def _run(self, stopping: threading.Event) -> None:
+        while not stopping.is_set():
             try:
                 busy = self._lead() and self.publish_pending() == BATCH
             except Exception:  # Redis or the database is down: try again shortly

@@ -5,21 +5,19 @@ import logging
 from collections.abc import Callable
 
 import redis
-import sqlalchemy as sa
 from prometheus_client import CollectorRegistry
 
-from services.common.auth import TokenStore
 from services.common.clock import today_in_zhejiang
-from services.common.config import Address, RegistrySettings
-from services.common.grpc_server import GrpcServer
+from services.common.config import Address
 from services.common.metrics_http import start_metrics_server
-from services.common.redis_buckets import rate_limiter_for
+from services.common.service_server import grpc_server_for
 from services.registry.api.message_limits import RECEIVE_LIMITS
 from services.registry.api.servicer import RegistryServicer
 from services.registry.app.assets import AssetUseCases
 from services.registry.app.cities import CityDirectory
 from services.registry.app.feed import ChangeFeed
 from services.registry.app.transactions import Transactions
+from services.registry.config import RegistrySettings
 from services.registry.domain.places import zhejiang
 from services.registry.metrics import RegistryCollector
 from services.registry.relay import CHECKPOINT, RedisRelay
@@ -48,19 +46,7 @@ class Registry:
         self.assets = AssetUseCases(
             self.storage, self.cities, Transactions(self.storage, self.feed.committed), today
         )
-        self.server = GrpcServer(
-            "registry",
-            token_store=TokenStore(settings.tokens_file),
-            metrics_registry=self.metrics,
-            unavailable_errors=(sa.exc.OperationalError, sa.exc.InterfaceError),
-            tls=settings.tls,
-            health_listen=settings.health_listen,
-            rate_limiter=rate_limiter_for(
-                settings.rate_limit, settings.redis_url, settings.redis_prefix
-            ),
-            limits=settings.limits,
-            receive_limits=RECEIVE_LIMITS,
-        )
+        self.server = grpc_server_for("registry", settings, self.metrics, RECEIVE_LIMITS)
         servicer = RegistryServicer(
             self.assets, self.cities, self.feed, settings.max_response_bytes
         )

@@ -5,8 +5,8 @@ registry has changes; 2 if its SQLite file does not exist (settings in the READM
 import argparse
 import sys
 
-from services.common.config import RiskSettings
 from services.common.logging_setup import configure_logging
+from services.risk.config import RiskSettings
 from services.risk.verify_command import verify
 from services.risk.wiring import Risk
 

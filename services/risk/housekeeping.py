@@ -6,6 +6,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from services.common.background import BackgroundWorker
 from services.common.error_text import describe_error
 
 log = logging.getLogger(__name__)
@@ -26,16 +27,13 @@ class Housekeeping:
     def __init__(self, chores: list[Chore], tick_seconds: float = 1.0):
         self._chores = chores
         self._tick = tick_seconds
-        self._stopping = threading.Event()
-        self._thread = threading.Thread(target=self._run, name="risk-housekeeping", daemon=True)
+        self._worker = BackgroundWorker("risk-housekeeping", self._run)
 
     def start(self) -> None:
-        self._thread.start()
+        self._worker.start()
 
     def stop(self) -> None:
-        self._stopping.set()
-        if self._thread.is_alive():
-            self._thread.join()
+        self._worker.stop()
 
     def run_due(self) -> None:
         for chore in self._chores:
@@ -51,8 +49,8 @@ class Housekeeping:
             log.debug("%s failed", chore.name, exc_info=True)
             chore.due = time.monotonic() + min(chore.interval_seconds, 5.0)
 
-    def _run(self) -> None:
-        while not self._stopping.is_set():
+    def _run(self, stopping: threading.Event) -> None:
+        while not stopping.is_set():
             self.run_due()
-            self._stopping.wait(self._tick)
+            stopping.wait(self._tick)
 

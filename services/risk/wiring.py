@@ -4,26 +4,24 @@ server."""
 import logging
 import threading
 
-import sqlalchemy as sa
 from prometheus_client import CollectorRegistry
 
-from services.common.auth import TokenStore
+from services.common.background import BackgroundWorker
 from services.common.clock import today_in_zhejiang
-from services.common.config import Address, RiskSettings
-from services.common.grpc_server import GrpcServer
+from services.common.config import Address
 from services.common.metrics_http import start_metrics_server
-from services.common.redis_buckets import rate_limiter_for
-from services.risk.api import RiskServicer
+from services.common.service_server import grpc_server_for
+from services.risk.api.servicer import RiskServicer
+from services.risk.app.read_model import ReadModel
+from services.risk.config import RiskSettings
 from services.risk.domain.feed_progress import FeedProgress
+from services.risk.feed.cities import refresh_cities
 from services.risk.feed.head_check import HeadCheck
 from services.risk.feed.redis_stream import StreamFollower
 from services.risk.feed.registry_client import RegistryClient
-from services.risk.feed.relist import refresh_cities
 from services.risk.feed.watch import WatchFollower
 from services.risk.housekeeping import Chore, Housekeeping
 from services.risk.metrics import FeedHealth, ReadModelCollector
-from services.risk.reports import ProgressReports
-from services.risk.storage.read_model import ReadModel
 from services.risk.web.app import StatusPages
 from services.risk.web.server import WebServer
 from urban.risk.v1 import risk_service_pb2_grpc
@@ -40,15 +38,14 @@ class Risk:
         self.metrics = metrics or CollectorRegistry()
         self.read_model = ReadModel.open(settings.database_url, clock=today_in_zhejiang)
         self.health = FeedHealth(self.metrics)
-        self.metrics.register(ReadModelCollector(self.read_model, today_in_zhejiang))
+        self.metrics.register(ReadModelCollector(self.read_model.queries, today_in_zhejiang))
         self.registry = RegistryClient(
             settings.registry_target, settings.registry_token, settings.registry_tls
         )
         self.follower = self._follower(settings)
-        self._stopping = threading.Event()
         self._registry_serving = threading.Event()
         self.head_check = HeadCheck(
-            self.read_model,
+            self.read_model.updates,
             self.registry,
             self.health,
             FeedProgress(settings.feed_stuck_seconds),
@@ -56,26 +53,15 @@ class Risk:
             log_moved=self.follower.notice_log_moved,
         )
         self.housekeeping = Housekeeping(self._chores(settings))
-        self.server = GrpcServer(
-            "risk",
-            token_store=TokenStore(settings.tokens_file),
-            metrics_registry=self.metrics,
-            unavailable_errors=(sa.exc.OperationalError, sa.exc.InterfaceError),
-            tls=settings.tls,
-            health_listen=settings.health_listen,
-            rate_limiter=rate_limiter_for(
-                settings.rate_limit, settings.redis_url, settings.redis_prefix
-            ),
-            limits=settings.limits,
-        )
+        self.server = grpc_server_for("risk", settings, self.metrics)
         servicer = RiskServicer(self.read_model, self.health, today_in_zhejiang)
         self.server.add_service(
             servicer, risk_service_pb2_grpc.add_RiskServiceServicer_to_server, SERVICE_NAME
         )
-        self._feed_thread = threading.Thread(target=self._follow, name="risk-feed", daemon=True)
+        self.following = BackgroundWorker("risk-feed", self._follow, wake=self.follower.stop)
         self.pages = StatusPages(
-            self.read_model,
-            ProgressReports(self.read_model, today_in_zhejiang),
+            self.read_model.queries,
+            self.read_model.reports,
             settings.stale_after_seconds,
         )
         self.web: WebServer | None = None
@@ -85,22 +71,24 @@ class Risk:
 
     def _follower(self, settings: RiskSettings):
         if settings.redis_url:
-            return StreamFollower.connect(self.read_model, self.registry, self.health, settings)
-        return WatchFollower(self.read_model, self.registry, self.health)
+            updates = self.read_model.updates
+            return StreamFollower.connect(updates, self.registry, self.health, settings)
+        return WatchFollower(self.read_model.updates, self.registry, self.health)
 
     def _chores(self, settings: RiskSettings) -> list[Chore]:
         return [
             Chore("refresh cities", settings.city_refresh_seconds, self.refresh_cities,
                   ready=self._registry_serving.is_set),
-            Chore("rescore for a new year or rules", 3600, self.read_model.rescore_if_stale),
+            Chore("rescore for a new year or rules", 3600,
+                  self.read_model.scoring.rescore_if_stale),
             Chore("verify the read model", settings.verify_interval_seconds, self.verify),
             Chore("check the registry's head", settings.head_check_seconds, self.head_check.run,
                   ready=self._registry_serving.is_set),
         ]
 
-    def _follow(self) -> None:
+    def _follow(self, stopping: threading.Event) -> None:
         """Follows the registry once it serves: a registry still starting is no error."""
-        if self.registry.wait_until_serving(self._stopping):
+        if self.registry.wait_until_serving(stopping):
             self._registry_serving.set()
             self.follower.run()
 
@@ -110,10 +98,10 @@ class Risk:
         self.server.set_serving(SERVICE_NAME, not stuck)
 
     def refresh_cities(self) -> None:
-        refresh_cities(self.read_model, self.registry)
+        refresh_cities(self.read_model.updates, self.registry)
 
     def verify(self):
-        report = self.read_model.recompute()
+        report = self.read_model.verification.recompute()
         self.health.record_verify(report)
         if not report.consistent:
             log.error(
@@ -130,7 +118,7 @@ class Risk:
             self.web = WebServer(self.settings.web_listen, self.pages)
             self.web_port = self.web.start()
         self.housekeeping.start()
-        self._feed_thread.start()
+        self.following.start()
         return self.port
 
     def address(self) -> str:
@@ -144,13 +132,11 @@ class Risk:
         self.read_model.close()
 
     def _stops(self) -> list:
-        return [self._stopping.set, self._stop_web, self.follower.stop, self._join_feed,
-                self.housekeeping.stop, self.registry.close]
+        return [self._stop_web, self._stop_following, self.housekeeping.stop, self.registry.close]
 
     def _stop_web(self) -> None:
         if self.web is not None:
             self.web.stop()
 
-    def _join_feed(self) -> None:
-        if self._feed_thread.is_alive():
-            self._feed_thread.join(timeout=10)
+    def _stop_following(self) -> None:
+        self.following.stop(timeout_seconds=10)

@@ -5,8 +5,9 @@ import os
 from collections.abc import Mapping
 from unittest import mock
 
-from services.common.config import RegistrySettings, RiskSettings
 from services.common.logging_setup import configure_logging
+from services.registry.config import RegistrySettings
+from services.risk.config import RiskSettings
 
 # CONTRACT.md, "Processes, ports, configuration".
 GRPC_PORTS = {"registry": 50051, "risk": 50052}

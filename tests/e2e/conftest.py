@@ -6,9 +6,9 @@ import grpc
 import pytest
 from prometheus_client import CollectorRegistry
 
-from services.common.config import RiskSettings
 from services.common.tokens import add_token
 from services.registry.wiring import Registry
+from services.risk.config import RiskSettings
 from services.risk.wiring import Risk
 from tests.integration.registry.conftest import Client, settings_for
 from tests.reliability import in_process

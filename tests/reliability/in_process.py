@@ -4,8 +4,10 @@ import dataclasses
 
 from prometheus_client import CollectorRegistry
 
-from services.common.config import Address, RegistrySettings, RiskSettings
+from services.common.config import Address
+from services.registry.config import RegistrySettings
 from services.registry.wiring import Registry
+from services.risk.config import RiskSettings
 from services.risk.wiring import Risk
 from tests.integration.registry.conftest import settings_for
 

@@ -7,11 +7,12 @@ import pytest
 from grpc_health.v1 import health_pb2, health_pb2_grpc
 from prometheus_client import CollectorRegistry
 
-from services.common.config import RegistrySettings, RiskSettings
 from services.common.interceptors import client_auth_metadata
 from services.common.tls import ClientTls, ServerTls, TlsSettingsError
 from services.common.tokens import add_token
+from services.registry.config import RegistrySettings
 from services.registry.wiring import Registry
+from services.risk.config import RiskSettings
 from services.risk.wiring import Risk
 from tests.integration.registry.assets import pipe
 from tests.reliability.certificates import Authority
@@ -169,7 +170,7 @@ def test_the_risk_service_follows_a_registry_over_mutual_tls(
                 api.CreateAssetRequest(parent="cities/330100", asset_id="over-tls", asset=pipe("")),
                 metadata=client_auth_metadata(issued["admin"]), timeout=10,
             )
-        wait_until(lambda: risk.read_model.applied_revision() >= 1)
+        wait_until(lambda: risk.read_model.updates.applied_revision() >= 1)
         with tls_channel(risk, pki["ca"].cert_file, pki["hangzhou"]) as channel:
             health = health_pb2_grpc.HealthStub(channel)
             response = health.Check(health_pb2.HealthCheckRequest(), timeout=10)

@@ -4,6 +4,7 @@ import logging
 import threading
 from collections.abc import Callable, Iterator
 
+from services.common.background import BackgroundWorker
 from services.common.change_stream import LogSource
 from services.common.errors import Unavailable
 from services.registry.storage import RegistryStorage, identity, reads
@@ -19,24 +20,21 @@ class ChangeFeed:
         self._storage = storage
         self._poll_seconds = poll_seconds
         self._wake = threading.Event()
-        self._stopping = threading.Event()
         self._moved = threading.Condition()
         self._head = 0
-        self._thread = threading.Thread(target=self._run, name="change-sequencer", daemon=True)
+        self._sequencer = BackgroundWorker("change-sequencer", self._run, wake=self._wake.set)
+        self._stopping = self._sequencer.stopping
 
     def start(self) -> None:
         self._sequence()
-        self._thread.start()
+        self._sequencer.start()
 
     def committed(self) -> None:
         """Called after every commit that appended changes."""
         self._wake.set()
 
     def stop(self) -> None:
-        self._stopping.set()
-        self._wake.set()
-        if self._thread.is_alive():
-            self._thread.join()
+        self._sequencer.stop()
         self._sequence()
         with self._moved:
             self._moved.notify_all()
@@ -90,8 +88,8 @@ class ChangeFeed:
                 lambda: self._head > revision or self._stopping.is_set(), timeout=timeout
             )
 
-    def _run(self) -> None:
-        while not self._stopping.is_set():
+    def _run(self, stopping: threading.Event) -> None:
+        while not stopping.is_set():
             self._wake.wait(self._poll_seconds)
             self._wake.clear()
             self._sequence()

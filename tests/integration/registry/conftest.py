@@ -5,9 +5,10 @@ import dataclasses
 import grpc
 import pytest
 
-from services.common.config import Address, RegistrySettings
+from services.common.config import Address
 from services.common.interceptors import client_auth_metadata
 from services.common.tokens import add_token
+from services.registry.config import RegistrySettings
 from services.registry.wiring import Registry
 from urban.registry.v1 import registry_service_pb2_grpc
 

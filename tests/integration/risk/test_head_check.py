@@ -61,8 +61,7 @@ def test_a_feed_that_stops_is_reported_behind_then_stuck(services):
     assert metric(risk, "urban_risk_feed_following_registry") == 1
     assert metric(risk, "urban_risk_feed_stuck") == 0
 
-    risk.follower.stop()  # nothing fails: the feed just no longer moves
-    risk._join_feed()
+    risk.following.stop(timeout_seconds=10)  # nothing fails: the feed just no longer moves
     write(registry, "q", 7)
 
     wait_until(lambda: health(risk, "urban.risk.v1.RiskService") == NOT_SERVING, timeout=30)

@@ -1,0 +1,35 @@
+"""A service's gRPC server, built from its settings: tokens, TLS, health port, rate limits and
+server limits as configured, and a database that cannot be reached answered as UNAVAILABLE."""
+
+import sqlalchemy as sa
+from prometheus_client import CollectorRegistry
+
+from services.common.auth import TokenStore
+from services.common.config import ServiceSettings
+from services.common.grpc_server import GrpcServer
+from services.common.message_sizes import ReceiveLimits
+from services.common.redis_buckets import rate_limiter_for
+
+DATABASE_UNAVAILABLE = (sa.exc.OperationalError, sa.exc.InterfaceError)
+
+
+def grpc_server_for(
+    service: str,
+    settings: ServiceSettings,
+    metrics: CollectorRegistry,
+    receive_limits: ReceiveLimits | None = None,
+) -> GrpcServer:
+    """`service` labels metrics and logs ("registry", "risk")."""
+    return GrpcServer(
+        service,
+        token_store=TokenStore(settings.tokens_file),
+        metrics_registry=metrics,
+        unavailable_errors=DATABASE_UNAVAILABLE,
+        tls=settings.tls,
+        health_listen=settings.health_listen,
+        rate_limiter=rate_limiter_for(
+            settings.rate_limit, settings.redis_url, settings.redis_prefix
+        ),
+        limits=settings.limits,
+        receive_limits=receive_limits,
+    )
