@@ -13,6 +13,7 @@ from services.common.metrics_http import start_metrics_server
 from services.common.service_server import grpc_server_for
 from services.registry.api.message_limits import RECEIVE_LIMITS
 from services.registry.api.servicer import RegistryServicer
+from services.registry.api.stalled_watchers import StalledWatchers
 from services.registry.app.assets import AssetUseCases
 from services.registry.app.cities import CityDirectory
 from services.registry.app.feed import ChangeFeed
@@ -47,8 +48,10 @@ class Registry:
             self.storage, self.cities, Transactions(self.storage, self.feed.committed), today
         )
         self.server = grpc_server_for("registry", settings, self.metrics, RECEIVE_LIMITS)
+        self.stalled_watchers = StalledWatchers(settings.watch_stall_seconds)
         servicer = RegistryServicer(
-            self.assets, self.cities, self.feed, settings.max_response_bytes
+            self.assets, self.cities, self.feed, settings.max_response_bytes,
+            self.stalled_watchers,
         )
         self.server.add_service(
             servicer, registry_service_pb2_grpc.add_RegistryServiceServicer_to_server, SERVICE_NAME

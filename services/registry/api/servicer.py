@@ -5,6 +5,7 @@ import grpc
 from services.common import page_tokens
 from services.common.auth import current_principal
 from services.registry.api.convert import city_changes, city_message
+from services.registry.api.stalled_watchers import StalledWatchers
 from services.registry.app import listing
 from services.registry.app.assets import AssetUseCases
 from services.registry.app.bulk.importer import AssetImport
@@ -24,8 +25,10 @@ class RegistryServicer(registry_service_pb2_grpc.RegistryServiceServicer):
         cities: CityDirectory,
         feed: ChangeFeed,
         max_response_bytes: int = listing.MAX_RESPONSE_BYTES,
+        stalled_watchers: StalledWatchers | None = None,
     ):
         self._max_response_bytes = max_response_bytes
+        self._stalled_watchers = stalled_watchers or StalledWatchers()
         self._assets = assets
         self._cities = cities
         self._feed = feed
@@ -71,7 +74,8 @@ class RegistryServicer(registry_service_pb2_grpc.RegistryServiceServicer):
     def WatchChanges(self, request, context: grpc.ServicerContext):
         city_code = _watched_city(request.parent)
         current_principal().require_read(city_code)
-        yield from self._feed.watch(request.start_revision, city_code, context.is_active)
+        changes = self._feed.watch(request.start_revision, city_code, context.is_active)
+        yield from self._stalled_watchers.sent(changes, context)
 
     def ListChanges(self, request, context):
         current_principal().require_read(listing.changed_asset_city(request))
