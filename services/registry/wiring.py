@@ -13,6 +13,7 @@ from services.common.metrics_http import start_metrics_server
 from services.common.service_server import grpc_server_for
 from services.registry.api.message_limits import RECEIVE_LIMITS
 from services.registry.api.servicer import RegistryServicer
+from services.registry.api.stalled_watchers import StalledWatchers
 from services.registry.app.assets import AssetUseCases
 from services.registry.app.bulk.importer import AssetImport
 from services.registry.app.calls import RegistryCalls
@@ -67,7 +68,8 @@ class Registry:
             shared_buckets=group.buckets_file if group else None,
             reuse_port=group is not None,
         )
-        servicer = RegistryServicer(self.calls)
+        self.stalled_watchers = StalledWatchers(settings.watch_stall_seconds)
+        servicer = RegistryServicer(self.calls, self.stalled_watchers)
         self.server.add_service(
             servicer, registry_service_pb2_grpc.add_RegistryServiceServicer_to_server, SERVICE_NAME
         )
