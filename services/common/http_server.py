@@ -28,10 +28,11 @@ def _never() -> bool:
 class HttpServer:
     def __init__(
         self, address: Address, app, threads: int = 4, ident: str = "urban", what: str = "",
-        reuse_port: bool = False,
+        reuse_port: bool = False, **waitress_options,
     ):
         """`what` names the server in the log ("status pages", "Connect and gRPC-Web");
-        `reuse_port`: several processes serve the same port, the kernel spreading connections."""
+        `reuse_port`: several processes serve the same port, the kernel spreading connections;
+        `waitress_options`: further waitress adjustments (timeouts, limits)."""
         where = (
             {"sockets": [_shared_socket(address)]} if reuse_port
             else {"host": address.host, "port": address.port}
@@ -39,7 +40,7 @@ class HttpServer:
         self._server = create_server(
             _probing(app), threads=threads, ident=ident,
             channel_request_lookahead=1,  # lets waitress see a client that has gone
-            **where,
+            **where, **waitress_options,
         )
         self.host = address.host
         self._what = what or ident

@@ -12,9 +12,11 @@ from services.risk.config import RiskSettings
 # CONTRACT.md, "Processes, ports, configuration".
 GRPC_PORTS = {"registry": 50051, "risk": 50052}
 METRICS_PORTS = {"registry": 9101, "risk": 9102}
-# "Clients in other languages and over plain HTTP": Connect and gRPC-Web (the risk service's
-# beside its status pages).
-HTTP_PORTS = {"registry": 8081, "risk": 8080}
+# "Clients in other languages and over plain HTTP": the registry's Connect and gRPC-Web (the
+# risk service's are on its status pages' port).
+HTTP_PORTS = {"registry": 8081}
+# CONTRACT.md, "Additions": the risk service's status pages.
+WEB_PORTS = {"risk": 8080}
 JOBS = {"registry": "urban-registry", "risk": "urban-risk"}
 COMMANDS = {
     "registry": ["python", "-m", "services.registry"],

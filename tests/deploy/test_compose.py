@@ -18,6 +18,7 @@ from tests.deploy.contract import (
     HTTP_PORTS,
     JOBS,
     METRICS_PORTS,
+    WEB_PORTS,
     settings_from,
 )
 from tests.deploy.paths import COMPOSE_FILE, DEPLOY
@@ -103,9 +104,10 @@ def test_the_services_settings_follow_the_contract(compose, name):
     assert settings.listen.host == "0.0.0.0" and settings.listen.port == GRPC_PORTS[name]
     assert settings.metrics_listen.port == METRICS_PORTS[name]
     published = {int(port.split(":")[-1]) for port in service["ports"]}
-    assert published == {GRPC_PORTS[name], METRICS_PORTS[name], HTTP_PORTS[name]}
+    http_ports = {**HTTP_PORTS, **WEB_PORTS}  # the risk service's Connect is on its pages' port
+    assert published == {GRPC_PORTS[name], METRICS_PORTS[name], http_ports[name]}
     http = settings.web_listen if name == "risk" else settings.http_listen
-    assert http.host == "0.0.0.0" and http.port == HTTP_PORTS[name]
+    assert http.host == "0.0.0.0" and http.port == http_ports[name]
     assert settings.database_url.startswith("postgresql+psycopg://")
     assert "@postgres:5432/" in settings.database_url
     assert settings.redis_url.startswith("redis://redis:6379/")

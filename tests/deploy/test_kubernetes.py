@@ -5,6 +5,7 @@ required fields and their references to the Services are checked here instead.""
 
 import base64
 import json
+import math
 
 import kubernetes_validate
 import pytest
@@ -18,6 +19,7 @@ from tests.deploy.contract import (
     HTTP_PORTS,
     JOBS,
     METRICS_PORTS,
+    WEB_PORTS,
     settings_from,
 )
 from tests.deploy.kustomize import SECRET_FILES, SECRETS, render
@@ -83,8 +85,23 @@ def environment(objects, service: str) -> dict[str, str]:
             values |= find(objects, "ConfigMap", source["configMapRef"]["name"])["data"]
         else:
             values |= secret_data(find(objects, "Secret", source["secretRef"]["name"]))
-    values |= {variable["name"]: variable["value"] for variable in spec.get("env", [])}
+    values |= {variable["name"]: _value(variable, spec) for variable in spec.get("env", [])}
     return values
+
+
+def _value(variable: dict, spec: dict) -> str:
+    """A literal value, or a resource of the container (`limits.cpu` with divisor 1 gives its
+    cores rounded up, as the kubelet does)."""
+    if "value" in variable:
+        return variable["value"]
+    field = variable["valueFrom"]["resourceFieldRef"]
+    assert field["containerName"] == spec["name"] and field.get("divisor", "1") == "1"
+    bound, resource = field["resource"].split(".")
+    return str(math.ceil(_cores(spec["resources"][bound][resource])))
+
+
+def _cores(quantity: str) -> float:
+    return int(quantity[:-1]) / 1000 if quantity.endswith("m") else float(quantity)
 
 
 def test_every_object_is_valid_for_the_kubernetes_api(objects):
@@ -111,13 +128,29 @@ def test_the_settings_follow_the_contract(objects, service):
         "grpc": GRPC_PORTS[service],
         "metrics": METRICS_PORTS[service],
         "health": settings.health_listen.port,
-        "http": HTTP_PORTS[service],
-    }
-    http = settings.web_listen if service == "risk" else settings.http_listen
-    assert http == Address("0.0.0.0", HTTP_PORTS[service])
+    } | web_port(service) | http_port(service)
+    if service in WEB_PORTS:
+        assert settings.web_listen.host == "0.0.0.0"
+        assert settings.web_listen.port == WEB_PORTS[service]
+    if service in HTTP_PORTS:
+        assert settings.http_listen == Address("0.0.0.0", HTTP_PORTS[service])
     assert settings.database_url.startswith("postgresql+psycopg://")
     assert settings.redis_url.startswith("redis://")
     assert container(objects, service)["command"] == COMMANDS[service]
+
+
+def test_the_registry_serves_from_a_process_per_core_of_its_cpu_limit(objects):
+    settings, _ = settings_from("registry", environment(objects, "registry"))
+    limit = container(objects, "registry")["resources"]["limits"]["cpu"]
+    assert settings.processes == math.ceil(_cores(limit)) == 2
+
+
+def web_port(service: str) -> dict[str, int]:
+    return {"web": WEB_PORTS[service]} if service in WEB_PORTS else {}
+
+
+def http_port(service: str) -> dict[str, int]:
+    return {"http": HTTP_PORTS[service]} if service in HTTP_PORTS else {}
 
 
 def test_every_variable_given_is_one_a_service_reads(objects):
@@ -230,7 +263,6 @@ def test_network_policies_admit_clients_to_grpc_and_only_prometheus_to_metrics(o
     assert any(p["policyTypes"] == ["Ingress"] and "ingress" not in p for p in policies), \
         "everything not allowed is denied"
     assert [] in sources_allowed(objects, service, "grpc"), "clients reach gRPC"
-    assert [] in sources_allowed(objects, service, "http"), "clients reach Connect and gRPC-Web"
     metrics_sources = sources_allowed(objects, service, "metrics")
     assert metrics_sources and [] not in metrics_sources
     for sources in metrics_sources:
@@ -263,8 +295,17 @@ def test_each_service_routes_to_its_pods_on_the_contract_ports(objects, service)
     assert {(p["name"], p["port"], p["targetPort"]) for p in routed["spec"]["ports"]} == {
         ("grpc", GRPC_PORTS[service], "grpc"),
         ("metrics", METRICS_PORTS[service], "metrics"),
-        ("http", HTTP_PORTS[service], "http"),
-    }
+    } | {(name, port, name) for name, port in (web_port(service) | http_port(service)).items()}
+
+
+def test_anyone_in_the_cluster_reaches_the_status_pages_and_only_the_risk_pods_open_them(objects):
+    assert [] in sources_allowed(objects, "risk", "web"), "readers reach the status pages"
+    for rule in (r for p in policies_for(objects, "registry") for r in p.get("ingress", [])):
+        assert "web" not in {port["port"] for port in rule["ports"]}
+
+
+def test_clients_reach_the_registrys_connect_port(objects):
+    assert [] in sources_allowed(objects, "registry", "http"), "Connect and gRPC-Web clients"
 
 
 def test_the_registry_runs_several_replicas_under_an_autoscaler(objects):
