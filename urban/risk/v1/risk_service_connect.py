@@ -21,7 +21,7 @@ from connectrpc.protocol import ProtocolType
 from connectrpc.server import ConnectWSGIApplication, DEFAULT_READ_MAX_BYTES, EndpointSync
 from pyqwest import SyncClient
 
-from .risk_service_pb2 import GetPlanProgressHistoryRequest, GetPlanProgressRequest, GetRenovationCandidateRequest, ListRenovationCandidatesRequest, ListRenovationCandidatesResponse, PlanProgress, PlanProgressHistory, RenovationCandidate, VerifyReadModelRequest, VerifyReadModelResponse
+from .risk_service_pb2 import DistrictBreakdown, GetDistrictBreakdownRequest, GetPlanProgressHistoryRequest, GetPlanProgressRequest, GetRenovationCandidateRequest, ListRenovationCandidatesRequest, ListRenovationCandidatesResponse, PlanProgress, PlanProgressHistory, RenovationCandidate, VerifyReadModelRequest, VerifyReadModelResponse
 
 if TYPE_CHECKING:
     from collections.abc import Iterable, Mapping
@@ -53,6 +53,14 @@ class RiskServiceSync(Protocol):
         Month by month from the period's start to the current month: each target's cumulative
         achievement as the assets' own dates put it at each month's end, beside the straight-line
         expectation. Read as GetPlanProgress is.
+        """
+        raise ConnectError(Code.UNIMPLEMENTED, 'Not implemented')
+
+    def get_district_breakdown(self, request: GetDistrictBreakdownRequest, ctx: RequestContext[GetDistrictBreakdownRequest, DistrictBreakdown], /) -> DistrictBreakdown:
+        """
+        A city broken down by district: asset counts by kind and status, pipe length by network and
+        status, and the length the national criteria require renovating. Aggregates only: read as
+        GetPlanProgress is.
         """
         raise ConnectError(Code.UNIMPLEMENTED, 'Not implemented')
 
@@ -109,6 +117,17 @@ class RiskServiceWSGIApplication(ConnectWSGIApplication):
                         stream_type=StreamType.UNARY,
                     ),
                     function=service.get_plan_progress_history,
+                ),
+                "/urban.risk.v1.RiskService/GetDistrictBreakdown": EndpointSync.unary(
+                    method=MethodInfo(
+                        name="GetDistrictBreakdown",
+                        service_name="urban.risk.v1.RiskService",
+                        input=GetDistrictBreakdownRequest,
+                        output=DistrictBreakdown,
+                        idempotency_level=IdempotencyLevel.UNKNOWN,
+                        stream_type=StreamType.UNARY,
+                    ),
+                    function=service.get_district_breakdown,
                 ),
                 "/urban.risk.v1.RiskService/ListRenovationCandidates": EndpointSync.unary(
                     method=MethodInfo(
@@ -227,6 +246,31 @@ class RiskServiceClientSync(ConnectClientSync):
                 service_name="urban.risk.v1.RiskService",
                 input=GetPlanProgressHistoryRequest,
                 output=PlanProgressHistory,
+                idempotency_level=IdempotencyLevel.UNKNOWN,
+                stream_type=StreamType.UNARY,
+            ),
+            headers=headers,
+            timeout_ms=timeout_ms,
+        )
+    def get_district_breakdown(
+        self,
+        request: GetDistrictBreakdownRequest,
+        *,
+        headers: Headers | Mapping[str, str] | None = None, 
+        timeout_ms: int | None = None,
+    ) -> DistrictBreakdown:
+        """
+        A city broken down by district: asset counts by kind and status, pipe length by network and
+        status, and the length the national criteria require renovating. Aggregates only: read as
+        GetPlanProgress is.
+        """
+        return self.execute_unary(
+            request=request,
+            method=MethodInfo(
+                name="GetDistrictBreakdown",
+                service_name="urban.risk.v1.RiskService",
+                input=GetDistrictBreakdownRequest,
+                output=DistrictBreakdown,
                 idempotency_level=IdempotencyLevel.UNKNOWN,
                 stream_type=StreamType.UNARY,
             ),
