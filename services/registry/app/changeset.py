@@ -8,10 +8,10 @@ from services.registry.app.stamping import (
     SentEtag,
     check_etag,
     check_sent_etags,
-    clear_output_fields,
     content_of,
     same_content,
     stamp,
+    strip_output_fields,
 )
 from services.registry.storage import WriteSession, records
 from services.registry.storage.records import NewChange, StoredAsset
@@ -68,7 +68,7 @@ class ChangeSet:
 
     def stage_put(self, content: resources_pb2.Asset) -> None:
         """Stages `content` as its asset's new content; the change set takes the message over."""
-        clear_output_fields([content])
+        strip_output_fields(content)
         before = self._live(content.name)
         if before is not None and same_content(content, before.asset):
             self._counts["unchanged_count"] += 1

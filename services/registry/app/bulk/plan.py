@@ -16,6 +16,7 @@ from services.registry.app.stamping import (
     clear_output_fields,
     sent_etags,
     stamp,
+    strip_output_fields,
 )
 from services.registry.domain.kinds import spec_status
 from services.registry.storage import WriteSession, records
@@ -115,9 +116,9 @@ class ImportPlan:
 
     def _replacing(self, live: list[tuple[int, bytes]]) -> list[Change]:
         stored_assets = parsed([body for _, body in live])
-        clear_output_fields(stored_assets)
         changes = []
         for (position, body), before in zip(live, stored_assets, strict=True):
+            strip_output_fields(before)
             if before != self._assets[position]:
                 changes.append((position, True, body))
         return changes
