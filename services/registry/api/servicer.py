@@ -4,13 +4,15 @@ liveness, handed to the application, which checks the caller's rights and answer
 import grpc
 
 from services.common.auth import current_principal
+from services.registry.api.stalled_watchers import StalledWatchers
 from services.registry.app.calls import RegistryCalls
 from urban.registry.v1 import registry_service_pb2_grpc
 
 
 class RegistryServicer(registry_service_pb2_grpc.RegistryServiceServicer):
-    def __init__(self, calls: RegistryCalls):
+    def __init__(self, calls: RegistryCalls, stalled_watchers: StalledWatchers | None = None):
         self._calls = calls
+        self._stalled_watchers = stalled_watchers or StalledWatchers()
 
     def _handle(self, method: str, request, context: grpc.ServicerContext):
         return self._calls.handle(method, current_principal(), request, _alive(context))
@@ -36,8 +38,9 @@ class RegistryServicer(registry_service_pb2_grpc.RegistryServiceServicer):
     def ImportAssets(self, request_iterator, context):
         return self._handle("ImportAssets", request_iterator, context)
 
-    def WatchChanges(self, request, context):
-        return self._handle("WatchChanges", request, context)
+    def WatchChanges(self, request, context: grpc.ServicerContext):
+        changes = self._handle("WatchChanges", request, context)
+        yield from self._stalled_watchers.sent(changes, context)
 
     def ListChanges(self, request, context):
         return self._handle("ListChanges", request, context)

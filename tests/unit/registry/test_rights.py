@@ -35,7 +35,15 @@ def test_every_rpc_has_a_rule_and_a_handler():
 
 class _RecordingCalls:
     def handle(self, method, caller, request, alive):
-        return method, caller, request, alive()
+        answer = method, caller, request, alive()
+        return iter([_Change(answer)]) if method == "WatchChanges" else answer
+
+
+class _Change:
+    revision = 1
+
+    def __init__(self, answer):
+        self.answer = answer
 
 
 class _Context:
@@ -53,6 +61,8 @@ def test_the_servicer_hands_each_rpc_to_the_application_with_its_caller(method):
     request = object()
     with use_principal(caller):
         answer = getattr(servicer, method)(request, _Context())
+        if method == "WatchChanges":
+            (answer,) = [change.answer for change in answer]
     assert answer == (method, caller, request, True)
 
 
