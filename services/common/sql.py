@@ -13,6 +13,8 @@ from alembic.config import Config
 
 WRITE = "urban_write"
 RECYCLE_SECONDS = 1800
+# The database is down or out of reach: no request or change is to blame.
+DATABASE_UNAVAILABLE = (sa.exc.OperationalError, sa.exc.InterfaceError)
 
 # SQLite admits one writer at a time. Writers of one process queue on this lock instead of
 # polling in SQLite's busy handler, whose growing sleeps starve unlucky writers for seconds;
