@@ -4,6 +4,7 @@ from dataclasses import dataclass
 
 from services.common.config import ServiceSettings, env
 from services.common.processes import process_count
+from services.registry.api.stalled_watchers import DEFAULT_STALL_SECONDS
 
 DEFAULT_MAX_RESPONSE_BYTES = 3 * 1024 * 1024
 LEAST_MAX_RESPONSE_BYTES = 65536
@@ -13,6 +14,7 @@ LEAST_MAX_RESPONSE_BYTES = 65536
 class RegistrySettings(ServiceSettings):
     max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES  # pages of ListChanges and ListAssets
     processes: int = 1  # serving the same ports (services.registry.process_group)
+    watch_stall_seconds: float = DEFAULT_STALL_SECONDS  # a watch whose reader takes nothing ends
 
     @classmethod
     def from_env(cls) -> "RegistrySettings":
@@ -20,6 +22,7 @@ class RegistrySettings(ServiceSettings):
             **cls.values_from_env("registry", grpc_port=50051, metrics_port=9101),
             max_response_bytes=_response_bytes(),
             processes=process_count(env("URBAN_REGISTRY_PROCESSES", "1")),
+            watch_stall_seconds=_stall_seconds(),
         )
 
 
@@ -29,4 +32,11 @@ def _response_bytes() -> int:
         raise ValueError(
             f"URBAN_REGISTRY_MAX_RESPONSE_BYTES must be at least {LEAST_MAX_RESPONSE_BYTES}"
         )
+    return value
+
+
+def _stall_seconds() -> float:
+    value = float(env("URBAN_REGISTRY_WATCH_STALL_SECONDS", str(DEFAULT_STALL_SECONDS)))
+    if not value >= 1:
+        raise ValueError("URBAN_REGISTRY_WATCH_STALL_SECONDS must be at least 1")
     return value
