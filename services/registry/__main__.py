@@ -9,12 +9,19 @@ from pathlib import Path
 from services.common.logging_setup import configure_logging
 from services.registry.backup import BackupError, back_up
 from services.registry.config import RegistrySettings
+from services.registry.process_group import GroupFailed, serve_from_processes
 from services.registry.storage.spatial import PostgisMissing
 from services.registry.wiring import Registry
 
 
 def serve() -> int:
-    registry = Registry(RegistrySettings.from_env())
+    settings = RegistrySettings.from_env()
+    if settings.processes > 1:
+        try:
+            return serve_from_processes(settings, settings.processes)
+        except GroupFailed as error:
+            sys.exit(f"registry: {error}")
+    registry = Registry(settings)
     try:
         registry.start()
     except PostgisMissing as error:

@@ -3,6 +3,7 @@
 from dataclasses import dataclass
 
 from services.common.config import ServiceSettings, env
+from services.common.processes import process_count
 from services.registry.api.stalled_watchers import DEFAULT_STALL_SECONDS
 
 DEFAULT_MAX_RESPONSE_BYTES = 3 * 1024 * 1024
@@ -12,6 +13,7 @@ LEAST_MAX_RESPONSE_BYTES = 65536
 @dataclass(frozen=True, kw_only=True)
 class RegistrySettings(ServiceSettings):
     max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES  # pages of ListChanges and ListAssets
+    processes: int = 1  # serving the same ports (services.registry.process_group)
     watch_stall_seconds: float = DEFAULT_STALL_SECONDS  # a watch whose reader takes nothing ends
 
     @classmethod
@@ -19,6 +21,7 @@ class RegistrySettings(ServiceSettings):
         return cls(
             **cls.values_from_env("registry", grpc_port=50051, metrics_port=9101),
             max_response_bytes=_response_bytes(),
+            processes=process_count(env("URBAN_REGISTRY_PROCESSES", "1")),
             watch_stall_seconds=_stall_seconds(),
         )
 

@@ -122,6 +122,9 @@ NEAR_VALID = {
         lambda name: risk_api.GetRenovationCandidateRequest(name=name),
         st.one_of(st.sampled_from([SEEDED, f"{PARENT}/assets/absent"]), names),
     ),
+    "GetDistrictBreakdown": st.builds(
+        lambda city: risk_api.GetDistrictBreakdownRequest(city=city), cities
+    ),
     "ListRenovationCandidates": st.builds(
         lambda network, size, token: risk_api.ListRenovationCandidatesRequest(
             parent=PARENT, network=network, page_size=size, page_token=token),
