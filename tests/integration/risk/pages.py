@@ -3,8 +3,7 @@
 from dataclasses import replace
 from datetime import UTC, date, datetime
 
-from services.registry.api.convert import city_message
-
+from services.registry.app.city_requests import city_message
 from services.registry.domain.cities import REFERENCE_CITIES
 from services.risk.api.servicer import RiskServicer
 from services.risk.app.reports import ProgressReports
