@@ -1,19 +1,12 @@
 """A small, known set of assets of every kind in two cities, and the figures it should give."""
 
-from google.type import date_pb2
-
+from tests.builders import HANGZHOU, NINGBO, date, placed
 from urban.registry.v1 import registry_service_pb2 as api
 from urban.registry.v1 import resources_pb2 as r
 
-HANGZHOU, NINGBO = "330100", "330200"
-
-
-def _date(year: int, month: int, day: int) -> date_pb2.Date:
-    return date_pb2.Date(year=year, month=month, day=day)
-
 
 def _asset(city: str, asset_id: str, **spec) -> r.Asset:
-    return r.Asset(name=f"cities/{city}/assets/{asset_id}", display_name=asset_id, **spec)
+    return placed(f"cities/{city}/assets/{asset_id}", asset_id, **spec)
 
 
 def sample_assets() -> list[r.Asset]:
@@ -41,7 +34,7 @@ def sample_assets() -> list[r.Asset]:
                 commissioned_year=1985,
                 lined=True,
                 status=r.PIPE_STATUS_RENOVATED,
-                renovation_completion_date=_date(2025, 3, 1),
+                renovation_completion_date=date(2025, 3, 1),
             ),
         ),
         _asset(
@@ -52,7 +45,7 @@ def sample_assets() -> list[r.Asset]:
                 households=300,
                 buildings=12,
                 status=r.RENOVATION_STATUS_STARTED,
-                start_date=_date(2024, 5, 1),
+                start_date=date(2024, 5, 1),
             ),
         ),
         _asset(
@@ -62,8 +55,8 @@ def sample_assets() -> list[r.Asset]:
                 area_m2=80_000,
                 households=500,
                 status=r.RENOVATION_STATUS_COMPLETED,
-                start_date=_date(2024, 3, 1),
-                completion_date=_date(2025, 1, 10),
+                start_date=date(2024, 3, 1),
+                completion_date=date(2025, 1, 10),
             ),
         ),
         _asset(
@@ -77,7 +70,7 @@ def sample_assets() -> list[r.Asset]:
             HANGZHOU,
             "zone-1",
             drainage_zone=r.DrainageZone(
-                area_km2=3.0, assessed_return_period_years=50, assessment_date=_date(2024, 6, 1)
+                area_km2=3.0, assessed_return_period_years=50, assessment_date=date(2024, 6, 1)
             ),
         ),
         _asset(
@@ -85,8 +78,8 @@ def sample_assets() -> list[r.Asset]:
             "point-1",
             waterlogging_point=r.WaterloggingPoint(
                 status=r.WATERLOGGING_STATUS_IDENTIFIED,
-                identified_date=_date(2025, 6, 1),
-                deadline=_date(2026, 6, 1),
+                identified_date=date(2025, 6, 1),
+                deadline=date(2026, 6, 1),
                 cause="low-lying underpass",
             ),
         ),

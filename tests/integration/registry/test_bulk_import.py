@@ -8,7 +8,7 @@ import pytest
 
 from services.registry.app.bulk import plan
 from services.registry.storage.bulk_writes import bulk_writer
-from tests.integration.registry.assets import compound, pipe
+from tests.builders import compound, pipe
 from tests.integration.registry.errors import error_info, violations
 from tests.integration.registry.test_watch import Watcher
 from urban.registry.v1 import registry_service_pb2 as api

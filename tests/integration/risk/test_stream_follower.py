@@ -16,7 +16,7 @@ from services.risk.feed.registry_client import RegistryClient
 from services.risk.feed.stream_entries import StreamEntries
 from services.risk.metrics import FeedHealth
 from services.risk.storage.read_model import ReadModel
-from tests.integration.registry.assets import pipe
+from tests.builders import pipe
 from tests.integration.registry.conftest import settings_for
 from tests.waiting import wait_until
 from urban.registry.v1 import registry_service_pb2 as api
