@@ -11,7 +11,7 @@ from bench.figures import percentile
 from bench.paced_updates import PacedPlan, PacedResult, send_paced
 from bench.registry_process import RegistryProcess
 from bench.revision_poller import RevisionPoller
-from services.risk.translate import to_seconds
+from services.risk.feed.translate import to_seconds
 from urban.registry.v1 import registry_service_pb2 as api
 
 DRAIN_SECONDS = 60  # how long after the last update a revision may still appear

@@ -1,12 +1,12 @@
 """Plan progress at a large number of assets: today's (from rollups), as of a past day and month
 by month (one GROUP BY over the per-asset rows each), in the same run on the same database.
 
-The read model alone is filled, through `ReadModel.replace_all` (the path a relist takes), with
-synthetic assets of every kind in the proportions of the demo data set (three pipe segments in
-four), spread over the 13 reference cities, created on days spread evenly from the plan period's
-start to today, and started, renovated, remediated or assessed on days spread the same way, so
-that as-of denominators and monthly groups vary as they would. The registry process the runner
-starts is not used.
+The read model alone is filled, through `ReadModelUpdates.replace_all` (the path a relist
+takes), with synthetic assets of every kind in the proportions of the demo data set (three pipe
+segments in four), spread over the 13 reference cities, created on days spread evenly from the
+plan period's start to today, and started, renovated, remediated or assessed on days spread the
+same way, so that as-of denominators and monthly groups vary as they would. The registry process
+the runner starts is not used.
 """
 
 import statistics
@@ -23,9 +23,9 @@ from bench.risk_process import read_model_database
 from bench.scrape_fill import settle
 from services.common.clock import today_in_zhejiang
 from services.registry.domain.cities import REFERENCE_CITIES
+from services.risk.app.read_model import ReadModel
+from services.risk.app.reports import ProgressReports
 from services.risk.domain.facts import AssetFacts, CityFacts, Snapshot
-from services.risk.reports import ProgressReports
-from services.risk.storage.read_model import ReadModel
 
 CITY_CODES = [city.code for city in REFERENCE_CITIES]
 NETWORKS = ("gas", "water_supply", "rainwater", "sewage", "combined")
@@ -59,7 +59,7 @@ def run(registry: RegistryProcess, database: str, options) -> bool:
     directory = registry.log_path.parent / "progress"
     with read_model_database(database, directory) as url:
         read_model = ReadModel.open(url, clock=today_in_zhejiang)
-        read_model.set_cities(
+        read_model.updates.set_cities(
             CityFacts(c.code, c.urban_population, c.display_name, c.parent_code or "")
             for c in REFERENCE_CITIES
         )
@@ -77,23 +77,23 @@ def run(registry: RegistryProcess, database: str, options) -> bool:
 
 def _settle(read_model: ReadModel, url: str) -> None:
     """Planner statistics, as autovacuum would gather them after a bulk load."""
-    if read_model.engine.dialect.name == "postgresql":
+    if read_model.store.engine.dialect.name == "postgresql":
         settle(url, ("risk_assets", "risk_rollups"))
         return
-    with read_model.engine.begin() as connection:
+    with read_model.store.engine.begin() as connection:
         connection.exec_driver_sql("ANALYZE")
 
 
 def _fill(database: str, read_model: ReadModel, count: int) -> None:
     started = time.perf_counter()
-    listed = read_model.replace_all(_snapshots(read_model, count), count)
+    listed = read_model.updates.replace_all(_snapshots(read_model, count), count)
     _report(database, f"filled the read model with {listed} assets in "
             f"{time.perf_counter() - started:.0f} s")  # fmt: skip
 
 
 def _fill_by_sql(database: str, read_model: ReadModel, count: int) -> None:
     started = time.perf_counter()
-    first, today = read_model.plan.period.start, today_in_zhejiang()
+    first, today = read_model.scoring.plan.period.start, today_in_zhejiang()
     parameters = {
         "count": count,
         "first": first,
@@ -103,7 +103,7 @@ def _fill_by_sql(database: str, read_model: ReadModel, count: int) -> None:
         "kinds": list(KIND_MIX),
         "networks": list(NETWORKS),
     }
-    with read_model.engine.begin() as connection:
+    with read_model.store.engine.begin() as connection:
         if connection.dialect.name == "postgresql":
             connection.execute(sa.text(_SQL_FILL), parameters)
         else:
@@ -185,7 +185,7 @@ numbered AS (
 
 
 def _snapshots(read_model: ReadModel, count: int) -> Iterator[Snapshot]:
-    first = read_model.plan.period.start
+    first = read_model.scoring.plan.period.start
     span = (today_in_zhejiang() - first).days
     for number in range(count):
         created_on = first + timedelta(days=span * number // max(count, 1))
@@ -217,7 +217,7 @@ def _facts(number: int, created_on: date, done_on: date) -> AssetFacts:
 
 
 def _measure(database: str, read_model: ReadModel, options) -> None:
-    reports = ProgressReports(read_model, today_in_zhejiang)
+    reports = ProgressReports(read_model.queries, today_in_zhejiang)
     today = today_in_zhejiang()
     last_month_end = today.replace(day=1) - timedelta(days=1)
     timings = {

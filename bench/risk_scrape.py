@@ -23,7 +23,7 @@ from bench.scrape_timing import (
     time_query,
     time_scrape,
 )
-from services.risk.storage.read_model import ReadModel
+from services.risk.app.read_model import ReadModel
 
 NAME = "risk_scrape"
 

@@ -3,7 +3,7 @@
 The assets come from the demo data set (`services.demo.dataset.generate`: every kind, realistic
 fields), stamped as the registry would store them (version 1, created and updated now). They are
 generated once and streamed in chunks: each chunk goes into the registry's table with plain
-bulk INSERTs, then on into `ReadModel.replace_all`, the path a relist takes. The registry's
+bulk INSERTs, then on into `ReadModelUpdates.replace_all`, the path a relist takes. The registry's
 change log stays empty: a shortcut that only a benchmark may take.
 """
 
@@ -16,10 +16,10 @@ from services.demo.dataset import generate
 from services.registry.storage import RegistryStorage
 from services.registry.storage.records import asset_row
 from services.registry.storage.schema import assets as registry_assets
+from services.risk.app.read_model import ReadModel
 from services.risk.domain.facts import Snapshot
-from services.risk.storage.read_model import ReadModel
+from services.risk.feed.translate import snapshot
 from services.risk.storage.rows import chunks
-from services.risk.translate import snapshot
 from urban.registry.v1 import resources_pb2 as r
 
 CHUNK = 5000
@@ -31,7 +31,8 @@ def fill_both(read_model: ReadModel, registry_url: str, count: int) -> int:
     try:
         storage.prepare()
         stamped = stamped_assets(count)
-        return read_model.replace_all(_snapshots_after_registry_insert(storage, stamped), count)
+        snapshots = _snapshots_after_registry_insert(storage, stamped)
+        return read_model.updates.replace_all(snapshots, count)
     finally:
         storage.close()
 

@@ -10,8 +10,8 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 from prometheus_client import CollectorRegistry, start_http_server
 
+from services.risk.app.read_model import ReadModel
 from services.risk.metrics import ReadModelCollector
-from services.risk.storage.read_model import ReadModel
 
 # What the registry's table can count: city, kind and status are its only figures as columns
 # (pipe lengths, dates and risk live inside the protobuf `body`).
@@ -64,7 +64,7 @@ def median_of(runs: int, action: Callable[[], object]) -> tuple[float, object]:
 def metrics_server(read_model: ReadModel) -> Iterator[str]:
     """The risk service's CONTRACT metrics over HTTP, as `Risk` serves them; yields the URL."""
     registry = CollectorRegistry()
-    registry.register(ReadModelCollector(read_model))
+    registry.register(ReadModelCollector(read_model.queries))
     server, thread = start_http_server(0, addr="127.0.0.1", registry=registry)
     try:
         yield f"http://127.0.0.1:{server.server_port}/metrics"

@@ -11,9 +11,10 @@ from prometheus_client import REGISTRY, CollectorRegistry, Counter, Gauge
 from prometheus_client.core import GaugeMetricFamily
 from prometheus_client.registry import Collector
 
+from services.risk.app.batches import ApplyResult
+from services.risk.app.queries import ReadModelQueries, ReadModelView
 from services.risk.domain.samples import CONTRACT_METRICS, metric_samples
-from services.risk.storage.read_model import ApplyResult, ReadModel, ReadModelView
-from services.risk.storage.rebuild import VerifyReport
+from services.risk.domain.verification import VerifyReport
 
 
 class ReadModelCollector(Collector):
@@ -22,18 +23,18 @@ class ReadModelCollector(Collector):
     A scrape reads a bounded number of rows whatever the number of assets.
     """
 
-    def __init__(self, read_model: ReadModel, clock: Callable[[], date] = date.today):
-        self.read_model, self.clock = read_model, clock
+    def __init__(self, queries: ReadModelQueries, clock: Callable[[], date] = date.today):
+        self.queries, self.clock = queries, clock
 
     def describe(self) -> Iterator[GaugeMetricFamily]:
         yield from self._contract_families()
         yield from self._state_families(None)
 
     def collect(self) -> Iterator[GaugeMetricFamily]:
-        view = self.read_model.view()
+        view = self.queries.view()
         families = {family.name: family for family in self._contract_families()}
         samples = metric_samples(
-            self.read_model.plan, view.rollups, view.cities, view.last_change, self.clock()
+            self.queries.plan, view.rollups, view.cities, view.last_change, self.clock()
         )
         for sample in samples:
             families[sample.name].add_metric(sample.labels, sample.value)
@@ -56,7 +57,7 @@ class ReadModelCollector(Collector):
         )
         if view is not None:
             revision.add_metric((), view.state.applied_revision)
-            rules.add_metric((self.read_model.rules.version, self.read_model.plan.version), 1)
+            rules.add_metric((self.queries.rules.version, self.queries.plan.version), 1)
         yield revision
         yield rules
 

@@ -10,9 +10,9 @@ from sqlalchemy.engine import make_url
 
 from services.common.clock import today_in_zhejiang
 from services.common.error_text import describe_error
+from services.risk.app.read_model import ReadModel
 from services.risk.config import RiskSettings
 from services.risk.feed.registry_client import RegistryClient
-from services.risk.storage.read_model import ReadModel
 
 EXIT_CONSISTENT, EXIT_FAILED, EXIT_NO_DATABASE = 0, 1, 2
 
@@ -28,7 +28,8 @@ def verify(settings: RiskSettings) -> int:
         return EXIT_NO_DATABASE
     read_model = ReadModel.open(settings.database_url, clock=today_in_zhejiang)
     try:
-        report, applied = read_model.recompute(), read_model.applied_revision()
+        report = read_model.verification.recompute()
+        applied = read_model.updates.applied_revision()
     finally:
         read_model.close()
     print(f"checked {report.rollups_checked} rollups over {report.assets_checked} assets")

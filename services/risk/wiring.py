@@ -11,18 +11,17 @@ from services.common.clock import today_in_zhejiang
 from services.common.config import Address
 from services.common.metrics_http import start_metrics_server
 from services.common.service_server import grpc_server_for
-from services.risk.api import RiskServicer
+from services.risk.api.servicer import RiskServicer
+from services.risk.app.read_model import ReadModel
 from services.risk.config import RiskSettings
 from services.risk.domain.feed_progress import FeedProgress
+from services.risk.feed.cities import refresh_cities
 from services.risk.feed.head_check import HeadCheck
 from services.risk.feed.redis_stream import StreamFollower
 from services.risk.feed.registry_client import RegistryClient
-from services.risk.feed.relist import refresh_cities
 from services.risk.feed.watch import WatchFollower
 from services.risk.housekeeping import Chore, Housekeeping
 from services.risk.metrics import FeedHealth, ReadModelCollector
-from services.risk.reports import ProgressReports
-from services.risk.storage.read_model import ReadModel
 from services.risk.web.app import StatusPages
 from services.risk.web.server import WebServer
 from urban.risk.v1 import risk_service_pb2_grpc
@@ -39,14 +38,14 @@ class Risk:
         self.metrics = metrics or CollectorRegistry()
         self.read_model = ReadModel.open(settings.database_url, clock=today_in_zhejiang)
         self.health = FeedHealth(self.metrics)
-        self.metrics.register(ReadModelCollector(self.read_model, today_in_zhejiang))
+        self.metrics.register(ReadModelCollector(self.read_model.queries, today_in_zhejiang))
         self.registry = RegistryClient(
             settings.registry_target, settings.registry_token, settings.registry_tls
         )
         self.follower = self._follower(settings)
         self._registry_serving = threading.Event()
         self.head_check = HeadCheck(
-            self.read_model,
+            self.read_model.updates,
             self.registry,
             self.health,
             FeedProgress(settings.feed_stuck_seconds),
@@ -61,8 +60,8 @@ class Risk:
         )
         self.following = BackgroundWorker("risk-feed", self._follow, wake=self.follower.stop)
         self.pages = StatusPages(
-            self.read_model,
-            ProgressReports(self.read_model, today_in_zhejiang),
+            self.read_model.queries,
+            self.read_model.reports,
             settings.stale_after_seconds,
         )
         self.web: WebServer | None = None
@@ -72,14 +71,16 @@ class Risk:
 
     def _follower(self, settings: RiskSettings):
         if settings.redis_url:
-            return StreamFollower.connect(self.read_model, self.registry, self.health, settings)
-        return WatchFollower(self.read_model, self.registry, self.health)
+            updates = self.read_model.updates
+            return StreamFollower.connect(updates, self.registry, self.health, settings)
+        return WatchFollower(self.read_model.updates, self.registry, self.health)
 
     def _chores(self, settings: RiskSettings) -> list[Chore]:
         return [
             Chore("refresh cities", settings.city_refresh_seconds, self.refresh_cities,
                   ready=self._registry_serving.is_set),
-            Chore("rescore for a new year or rules", 3600, self.read_model.rescore_if_stale),
+            Chore("rescore for a new year or rules", 3600,
+                  self.read_model.scoring.rescore_if_stale),
             Chore("verify the read model", settings.verify_interval_seconds, self.verify),
             Chore("check the registry's head", settings.head_check_seconds, self.head_check.run,
                   ready=self._registry_serving.is_set),
@@ -97,10 +98,10 @@ class Risk:
         self.server.set_serving(SERVICE_NAME, not stuck)
 
     def refresh_cities(self) -> None:
-        refresh_cities(self.read_model, self.registry)
+        refresh_cities(self.read_model.updates, self.registry)
 
     def verify(self):
-        report = self.read_model.recompute()
+        report = self.read_model.verification.recompute()
         self.health.record_verify(report)
         if not report.consistent:
             log.error(

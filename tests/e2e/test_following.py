@@ -117,7 +117,8 @@ def exercise(system):
     client.UpdateCity(
         api.UpdateCityRequest(city=jiaxing, update_mask=FieldMask(paths=["urban_population"]))
     )
-    wait_until(lambda: system.risk.read_model.cities()["330400"].urban_population == 1_000_000)
+    cities = system.risk.read_model.queries.cities
+    wait_until(lambda: cities()["330400"].urban_population == 1_000_000)
     assert_series_match(system)
     report = system.risk_client.VerifyReadModel(risk_api.VerifyReadModelRequest())
     assert report.consistent and report.assets_checked > 2000

@@ -3,7 +3,7 @@ against its own change log replayed, and the risk read model against its own rec
 
 import sqlalchemy as sa
 
-from services.risk.storage.read_model import ReadModel
+from services.risk.app.read_model import ReadModel
 from services.risk.storage.schema import assets as risk_assets
 from tests.waiting import wait_until
 from urban.registry.v1 import registry_service_pb2 as api
@@ -64,7 +64,7 @@ def version_of(etag: str) -> int:
 
 def read_model_versions(read_model: ReadModel) -> dict[str, int]:
     query = sa.select(risk_assets.c.name, risk_assets.c.version).where(~risk_assets.c.deleted)
-    with read_model.engine.connect() as connection:
+    with read_model.store.engine.connect() as connection:
         return dict(connection.execute(query).all())
 
 
@@ -72,10 +72,10 @@ def assert_read_model_matches(read_model: ReadModel, client, timeout: float = 60
     """Waits until the read model has applied the log's head, then compares it asset by asset
     with the registry and each rollup with a recount."""
     head = head_revision(client)
-    wait_until(lambda: read_model.applied_revision() >= head, timeout=timeout)
+    wait_until(lambda: read_model.updates.applied_revision() >= head, timeout=timeout)
     wanted = {name: version_of(a.etag) for name, a in registry_assets(client).items()}
     assert_same_versions(read_model_versions(read_model), wanted)
-    report = read_model.recompute()
+    report = read_model.verification.recompute()
     assert report.consistent, report.differences[:10]
 
 

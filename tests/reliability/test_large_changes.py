@@ -85,9 +85,9 @@ def test_the_risk_service_catches_up_past_large_changes_after_a_restart(
     risk = start_risk(settings)
     try:
         deadline = time.monotonic() + 60
-        while risk.read_model.applied_revision() < head and time.monotonic() < deadline:
+        while risk.read_model.updates.applied_revision() < head and time.monotonic() < deadline:
             time.sleep(0.2)
-        assert risk.read_model.applied_revision() == head
+        assert risk.read_model.updates.applied_revision() == head
     finally:
         risk.stop()
 

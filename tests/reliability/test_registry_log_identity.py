@@ -162,7 +162,7 @@ def assert_follows_exactly_the_log(risk, client) -> None:
     """The read model follows the registry's current log (the revision it applied means
     nothing in another), has applied its head, and equals the registry."""
     source = log_source(client)
-    wait_until(lambda: risk.read_model.state().source == source, timeout=60)
+    wait_until(lambda: risk.read_model.updates.state().source == source, timeout=60)
     assert_read_model_matches(risk.read_model, client)
 
 

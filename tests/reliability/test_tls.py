@@ -170,7 +170,7 @@ def test_the_risk_service_follows_a_registry_over_mutual_tls(
                 api.CreateAssetRequest(parent="cities/330100", asset_id="over-tls", asset=pipe("")),
                 metadata=client_auth_metadata(issued["admin"]), timeout=10,
             )
-        wait_until(lambda: risk.read_model.applied_revision() >= 1)
+        wait_until(lambda: risk.read_model.updates.applied_revision() >= 1)
         with tls_channel(risk, pki["ca"].cert_file, pki["hangzhou"]) as channel:
             health = health_pb2_grpc.HealthStub(channel)
             response = health.Check(health_pb2.HealthCheckRequest(), timeout=10)

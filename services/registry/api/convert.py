@@ -6,6 +6,7 @@ from services.common.errors import FieldViolation, invalid
 from services.common.field_masks import proto_name_paths
 from services.registry.domain.cities import City
 from services.registry.domain.districts import districts_of
+from services.registry.domain.etags import etag_of
 from services.registry.domain.names import city_name, parse_city_name
 from services.registry.storage.records import timestamp
 from urban.registry.v1 import resources_pb2
@@ -27,7 +28,7 @@ def city_message(city: City, version: int, update_time: dt.datetime) -> resource
         urban_population=city.urban_population,
         size_class=int(city.size_class),
         parent=city_name(city.parent_code) if city.parent_code else "",
-        etag=f'"{version}"',
+        etag=etag_of(version),
         update_time=timestamp(update_time),
         districts=[
             resources_pb2.District(

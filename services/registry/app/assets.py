@@ -13,7 +13,7 @@ from services.registry.app.batches import valid_batch
 from services.registry.app.changeset import ChangeSet
 from services.registry.app.cities import CityDirectory
 from services.registry.app.replays import replay_check, requested_cities
-from services.registry.app.stamping import content_of
+from services.registry.app.stamping import content_of, sent_etags
 from services.registry.app.transactions import Transactions
 from services.registry.domain import names
 from services.registry.domain.cities import City
@@ -108,8 +108,7 @@ class AssetUseCases:
 
         def plan(changes: ChangeSet) -> api.BatchUpsertAssetsResponse:
             changes.load([content.name for content in contents])
-            for index, asset in enumerate(request.assets):
-                changes.check_etag(asset.name, asset.etag, f"assets[{index}].etag")
+            changes.check_sent_etags(sent_etags(request.assets))
             for content in contents:
                 changes.stage_put(content)
             stored = changes.write(persist=not request.validate_only)

@@ -21,22 +21,36 @@ def valid_batch(
 ) -> list[resources_pb2.Asset]:
     """The items' contents, or InvalidArgument naming every violation as `assets[i].…`. A
     content without a district gets the one its geometry lies in."""
-    parent_code = names.parse_parent(request.parent)
-    if parent_code is not None and city_of(parent_code) is None:
-        raise invalid([FieldViolation("parent", f"unknown city {parent_code}")])
-    if not 1 <= len(request.assets) <= MAX_BATCH:
-        description = f"a batch holds 1 to {MAX_BATCH} assets, not {len(request.assets)}"
-        raise invalid([FieldViolation("assets", description)])
-    violations, contents, seen = [], [], set()
-    for index, asset in enumerate(request.assets):
-        problems = item_problems(asset, parent_code, seen, city_of, today)
-        violations += [problem.under(f"assets[{index}]") for problem in problems]
-        contents.append(content_of(asset))
+    parent_code = batch_parent(request, city_of, MAX_BATCH)
+    violations = item_violations(request.assets, parent_code, city_of, today)
     if violations:
         raise invalid(violations)
+    contents = [content_of(asset) for asset in request.assets]
     for content in contents:
         place(content, city_of(names.parse_asset_name(content.name)[0]))
     return contents
+
+
+def batch_parent(request, city_of: CityLookup, most: int) -> str | None:
+    """The code of the batch's parent (None: every city), or InvalidArgument when the parent
+    is unknown or the batch holds no items or more than `most`."""
+    parent_code = names.parse_parent(request.parent)
+    if parent_code is not None and city_of(parent_code) is None:
+        raise invalid([FieldViolation("parent", f"unknown city {parent_code}")])
+    if not 1 <= len(request.assets) <= most:
+        description = f"a batch holds 1 to {most} assets, not {len(request.assets)}"
+        raise invalid([FieldViolation("assets", description)])
+    return parent_code
+
+
+def item_violations(assets, parent_code: str | None, city_of: CityLookup, today) -> list:
+    """Every violation of every item, as `assets[i].…`."""
+    seen: set[str] = set()
+    return [
+        problem.under(f"assets[{index}]")
+        for index, asset in enumerate(assets)
+        for problem in item_problems(asset, parent_code, seen, city_of, today)
+    ]
 
 
 def item_problems(asset, parent_code, seen: set, city_of: CityLookup, today) -> list:

@@ -5,7 +5,9 @@ from dataclasses import dataclass
 
 from services.common.clock import utc_now
 from services.registry.app.stamping import (
+    SentEtag,
     check_etag,
+    check_sent_etags,
     clear_output_fields,
     content_of,
     same_content,
@@ -60,9 +62,13 @@ class ChangeSet:
         """ABORTED if `etag` is set and the live asset `name` has another one, or is absent."""
         check_etag(etag, self.current(name), name, field)
 
+    def check_sent_etags(self, sent: list[SentEtag]) -> None:
+        """ABORTED unless each etag a batch sent is that of the live asset of its name."""
+        check_sent_etags(sent, self.current)
+
     def stage_put(self, content: resources_pb2.Asset) -> None:
         """Stages `content` as its asset's new content; the change set takes the message over."""
-        clear_output_fields(content)
+        clear_output_fields([content])
         before = self._live(content.name)
         if before is not None and same_content(content, before.asset):
             self._counts["unchanged_count"] += 1
@@ -94,7 +100,7 @@ class ChangeSet:
         deleted = staged.content is None
         result = content_of(staged.before.asset) if deleted else staged.content
         created = staged.before.asset.create_time if staged.before else None
-        stamp(result, version, created, self._now)
+        stamp(result, version, created, records.timestamp(self._now))
         if not version:
             result.ClearField("etag")
         return result

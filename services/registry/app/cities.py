@@ -7,6 +7,7 @@ import time
 
 from services.common.errors import Aborted, FieldViolation, NotFound, invalid
 from services.registry.domain.cities import City
+from services.registry.domain.etags import etag_of
 from services.registry.storage import RegistryStorage, cities_store
 
 EDITABLE = ("display_name", "english_name", "urban_population", "parent_code")
@@ -55,7 +56,7 @@ class CityDirectory:
             if locked is None:
                 raise NotFound(f"city cities/{code} does not exist", "CITY_NOT_FOUND")
             city, version = locked
-            if etag and etag != f'"{version}"':
+            if etag and etag != etag_of(version):
                 raise Aborted(f"city cities/{code} changed since it was read", "ETAG_MISMATCH")
             updated = dataclasses.replace(city, **changes)
             self._check(updated)

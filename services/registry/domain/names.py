@@ -3,13 +3,13 @@
 import re
 
 from services.common.errors import FieldViolation, InvalidArgument, invalid
+from services.common.resource_names import ASSET_ID, CITY_CODE, CITY_NAME
 
-ASSET_ID_PATTERN = r"^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$"
 ALL_CITIES = "cities/-"
 
-_CITY_NAME = re.compile(r"cities/([0-9]{6})")
-_ASSET_NAME = re.compile(r"cities/([0-9]{6})/assets/([^/]+)")
-_ASSET_ID = re.compile(ASSET_ID_PATTERN)
+# Any asset id: a malformed one is told apart from a malformed name.
+_ASSET_NAME = re.compile(rf"cities/({CITY_CODE})/assets/([^/]+)")
+_ASSET_ID = re.compile(ASSET_ID)
 
 
 def city_name(code: str) -> str:
@@ -22,7 +22,7 @@ def asset_name(city_code: str, asset_id: str) -> str:
 
 def parse_city_name(name: str, field: str = "name") -> str:
     """The six-digit code of `cities/{code}`."""
-    match = _CITY_NAME.fullmatch(name)
+    match = CITY_NAME.fullmatch(name)
     if match is None:
         raise _malformed(field, name, "cities/{code} with a six-digit code, e.g. cities/330100")
     return match.group(1)
@@ -46,7 +46,7 @@ def parse_asset_name(name: str, field: str = "name") -> tuple[str, str]:
 
 
 def check_asset_id(asset_id: str, field: str = "asset_id") -> None:
-    """Raises InvalidArgument unless `asset_id` matches ASSET_ID_PATTERN."""
+    """Raises InvalidArgument unless `asset_id` is a valid asset id."""
     if _ASSET_ID.fullmatch(asset_id) is None:
         description = (
             f"asset id {asset_id!r} must be 1 to 63 lower-case letters, digits or hyphens, "

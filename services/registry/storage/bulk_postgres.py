@@ -6,23 +6,31 @@ from functools import partial
 import sqlalchemy as sa
 from psycopg import errors
 
+from services.registry.storage import sequencer
 from services.registry.storage.bulk_writes import (
-    NUMBER_PENDING,
     AssetRow,
     ChangeContext,
     CreatedConcurrently,
+    StoredRow,
     translated_errors,
 )
 
-_CREATE_STAGE = """
+# The stage's columns: the row's place in the batch, then the fields of AssetRow in their order.
+_STAGE = {
+    "position": "int4",
+    **dict.fromkeys(AssetRow._fields, "text"),
+    "version": "int8",
+    "body": "bytea",
+    "before": "bytea",
+    "row_exists": "bool",
+}
+_CREATE_STAGE = f"""
     CREATE TEMPORARY TABLE IF NOT EXISTS imported_assets (
-        position integer, name text, city_code text, kind text, status text,
-        district_code text, external_id text, labels text, version bigint, body bytea,
-        before bytea, row_exists boolean, geojson text
+        {", ".join(f"{column} {type_}" for column, type_ in _STAGE.items())}
     ) ON COMMIT DELETE ROWS
 """
 _COPY = "COPY imported_assets FROM STDIN (FORMAT BINARY)"
-_COPY_TYPES = ["int4", *["text"] * 7, "int8", "bytea", "bytea", "bool", "text"]
+_COPY_TYPES = list(_STAGE.values())
 _GEOMETRY = "ST_SetSRID(ST_Force2D(ST_GeomFromGeoJSON({})), 4326)"
 # Names travel as one text, one per line (a name holds no newline): far cheaper to send than
 # an array parameter of thousands of elements.
@@ -46,7 +54,6 @@ _UPDATE_ASSETS = """
         geometry = {geometry}
     FROM imported_assets AS i WHERE assets.name = i.name AND i.row_exists
 """.format(geometry=_GEOMETRY.format("i.geojson"))
-_LOCK_HEAD = "SELECT value FROM counters WHERE name = 'revision' FOR UPDATE"
 _APPEND_CHANGES = """
     INSERT INTO changes (revision, event_id, type, asset_name, city_code, asset_version,
                          before, after, commit_time, actor, request_id)
@@ -55,19 +62,19 @@ _APPEND_CHANGES = """
            name, city_code, version, before, body, %(now)s, %(actor)s, %(request_id)s
     FROM imported_assets
 """
-_SET_HEAD = "UPDATE counters SET value = %s WHERE name = 'revision'"
 _CONFLICTS = (errors.UniqueViolation, errors.SerializationFailure, errors.DeadlockDetected)
 
 
 class PostgresBulkWriter:
     def __init__(self, connection: sa.Connection):
+        self._connection = connection
         self._cursor = connection.connection.driver_connection.cursor()
         self._translated_errors = partial(translated_errors, connection, _CONFLICTS)
 
-    def stored(self, names: list[str]) -> dict[str, tuple[bytes, bool]]:
+    def stored(self, names: list[str]) -> dict[str, StoredRow]:
         with self._translated_errors():
             self._cursor.execute(_LOCK_STORED, ["\n".join(names)], binary=True)
-            return {name: (body, deleted) for name, body, deleted in self._cursor}
+            return {name: StoredRow(body, deleted) for name, body, deleted in self._cursor}
 
     def new_versions(self, count: int) -> list[int]:
         with self._translated_errors():
@@ -101,8 +108,7 @@ class PostgresBulkWriter:
                 copy.write_row((position, *row))
 
     def _append_changes(self, count: int, context: ChangeContext) -> None:
-        base = self._cursor.execute(_LOCK_HEAD).fetchone()[0]
-        base += self._cursor.execute(NUMBER_PENDING.format(base=int(base))).rowcount
+        base = sequencer.number_pending_under_lock(self._connection)
         self._cursor.execute(
             _APPEND_CHANGES,
             {
@@ -112,4 +118,4 @@ class PostgresBulkWriter:
                 "request_id": context.request_id,
             },
         )
-        self._cursor.execute(_SET_HEAD, [base + count])
+        sequencer.move_head(self._connection, base + count)

@@ -1,21 +1,17 @@
 """A batch of imported assets on SQLite: prepared statements run over every row at once,
 inside the write transaction that SQLite lets one writer hold at a time."""
 
-import itertools
 import json
 import sqlite3
 from functools import partial
 
 import sqlalchemy as sa
 
-from services.registry.storage import spatial
+from services.registry.storage import sequencer, spatial
 from services.registry.storage.bulk_writes import (
-    BEFORE,
-    GEOJSON,
-    NUMBER_PENDING,
-    ROW_EXISTS,
     AssetRow,
     ChangeContext,
+    StoredRow,
     event_ids,
     translated_errors,
 )
@@ -27,8 +23,7 @@ _STORED = """
 _TAKE_VERSIONS = """
     UPDATE counters SET value = value + ? WHERE name = 'asset_version' RETURNING value
 """
-# Both take an AssetRow's first nine values, then the commit time, the key of its box in the
-# R*Tree and the box (west, south, east, north).
+# Both take the values of _stored_values.
 _INSERT_ASSET = """
     INSERT INTO assets (name, city_code, kind, status, district_code, external_id, labels,
                         version, body, deleted, create_time, update_time, geometry,
@@ -43,26 +38,25 @@ _UPDATE_ASSET = """
     WHERE name = ?1
 """
 _NO_BOX = (None,) * 4
-_HEAD = "SELECT value FROM counters WHERE name = 'revision'"
 _APPEND_CHANGE = """
     INSERT INTO changes (revision, event_id, type, asset_name, city_code, asset_version,
                          before, after, commit_time, actor, request_id)
     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 """
-_SET_HEAD = "UPDATE counters SET value = ? WHERE name = 'revision'"
 
 
 class SqliteBulkWriter:
     def __init__(self, connection: sa.Connection):
+        self._connection = connection
         self._cursor = connection.connection.driver_connection.cursor()
         self._translated_errors = partial(translated_errors, connection, (sqlite3.IntegrityError,))
         # Times are stored as SQLAlchemy stores them, so that the ordinary reads understand them.
         self._time_text = changes.c.commit_time.type._cached_bind_processor(connection.dialect)
 
-    def stored(self, names: list[str]) -> dict[str, tuple[bytes, bool]]:
+    def stored(self, names: list[str]) -> dict[str, StoredRow]:
         with self._translated_errors():
             rows = self._cursor.execute(_STORED, [json.dumps(names)])
-            return {name: (body, bool(deleted)) for name, body, deleted in rows}
+            return {name: StoredRow(body, bool(deleted)) for name, body, deleted in rows}
 
     def new_versions(self, count: int) -> list[int]:
         with self._translated_errors():
@@ -71,16 +65,16 @@ class SqliteBulkWriter:
 
     def store(self, rows: list[AssetRow], context: ChangeContext) -> None:
         now = self._time_text(context.commit_time)
-        named = [(row[0], row[GEOJSON]) for row in rows]
+        named = [(row.name, row.geojson) for row in rows]
         with self._translated_errors():
-            stored = [row[ROW_EXISTS] for row in rows]
+            stored = [row.row_exists for row in rows]
             boxes = spatial.index_boxes(self._cursor, named, stored)
             keyed = [
-                (*row[:BEFORE], now, key, *(box or _NO_BOX))
+                _stored_values(row, now, key, box)
                 for row, key, box in zip(rows, spatial.box_ids(named), boxes, strict=True)
             ]
-            inserted = [v for v, row in zip(keyed, rows, strict=True) if not row[ROW_EXISTS]]
-            updated = [v for v, row in zip(keyed, rows, strict=True) if row[ROW_EXISTS]]
+            inserted = [v for v, row in zip(keyed, rows, strict=True) if not row.row_exists]
+            updated = [v for v, row in zip(keyed, rows, strict=True) if row.row_exists]
             self._cursor.executemany(_INSERT_ASSET, inserted)
             self._cursor.executemany(_UPDATE_ASSET, updated)
 
@@ -89,14 +83,22 @@ class SqliteBulkWriter:
             self._append_changes(rows, context, self._time_text(context.commit_time))
 
     def _append_changes(self, rows: list[AssetRow], context: ChangeContext, now: str) -> None:
-        (base,) = self._cursor.execute(_HEAD).fetchone()
-        base += self._cursor.execute(NUMBER_PENDING.format(base=int(base))).rowcount
+        base = sequencer.number_pending_under_lock(self._connection)
         shared = (now, context.actor, context.request_id)
+        revisions = range(base + 1, base + 1 + len(rows))
         changes = [
-            (revision, event_id, "updated" if before else "created", name, city_code, version,
-             before, body, *shared)
-            for revision, event_id, (name, city_code, _, _, _, _, _, version, body, before, _, _)
-            in zip(itertools.count(base + 1), event_ids(len(rows)), rows)
+            (revision, event_id, "updated" if row.before else "created", row.name,
+             row.city_code, row.version, row.before, row.body, *shared)
+            for revision, event_id, row in zip(revisions, event_ids(len(rows)), rows, strict=True)
         ]  # fmt: skip
         self._cursor.executemany(_APPEND_CHANGE, changes)
-        self._cursor.execute(_SET_HEAD, [base + len(rows)])
+        sequencer.move_head(self._connection, base + len(rows))
+
+
+def _stored_values(row: AssetRow, now: str, box_key: int | None, box: tuple | None) -> tuple:
+    """The asset's columns, the commit time, the key of its box in the R*Tree and the box
+    (west, south, east, north)."""
+    return (
+        row.name, row.city_code, row.kind, row.status, row.district_code, row.external_id,
+        row.labels, row.version, row.body, now, box_key, *(box or _NO_BOX),
+    )  # fmt: skip

@@ -12,31 +12,37 @@ import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import Protocol
+from typing import NamedTuple, Protocol
 
 import sqlalchemy as sa
 
 from services.common.sql import driver_errors_as_sqlalchemy
-from services.registry.storage.writes import WriteConflict
-
-NUMBER_PENDING = """
-    UPDATE changes SET revision = numbered.revision
-    FROM (
-        SELECT id, {base} + ROW_NUMBER() OVER (ORDER BY id) AS revision
-        FROM changes WHERE revision IS NULL
-    ) AS numbered
-    WHERE changes.id = numbered.id
-"""
+from services.registry.storage.conflicts import WriteConflict
 
 
-# One created or changed asset, in the order the batch sent it: a plain tuple (thousands are
-# built per batch) of
-#   name, city_code, kind, status, district_code, external_id, labels (JSON), version, body,
-#   before (the stored asset it replaces; None when it creates one),
-#   row_exists (a row, perhaps a deleted asset's, is there to update),
-#   geojson (its geometry's text; None when it has none).
-AssetRow = tuple
-BEFORE, ROW_EXISTS, GEOJSON = 9, 10, 11
+class AssetRow(NamedTuple):
+    """One created or changed asset, in the order the batch sent it (thousands are built per
+    batch: a named tuple costs little more than a plain one)."""
+
+    name: str
+    city_code: str
+    kind: str
+    status: str
+    district_code: str | None
+    external_id: str | None
+    labels: str  # JSON
+    version: int
+    body: bytes
+    before: bytes | None  # the stored asset it replaces; None when it creates one
+    row_exists: bool  # a row, perhaps a deleted asset's, is there to update
+    geojson: str | None  # its geometry's text; None when it has none
+
+
+class StoredRow(NamedTuple):
+    """The stored row of an asset a batch writes."""
+
+    body: bytes
+    deleted: bool
 
 
 @dataclass(frozen=True)
@@ -54,8 +60,8 @@ class CreatedConcurrently(Exception):
 
 
 class BulkWriter(Protocol):
-    def stored(self, names: list[str]) -> dict[str, tuple[bytes, bool]]:
-        """(body, deleted) of the stored rows of `names`, deleted assets' included, locked until
+    def stored(self, names: list[str]) -> dict[str, StoredRow]:
+        """The stored rows of `names`, deleted assets' included, locked until
         the transaction ends."""
 
     def new_versions(self, count: int) -> list[int]:
@@ -82,16 +88,6 @@ def translated_errors(
         if isinstance(error.orig, conflicts):
             raise WriteConflict(str(error.orig)) from error.orig
         raise
-
-
-def bulk_writer(connection: sa.Connection) -> BulkWriter:
-    if connection.dialect.name == "postgresql":
-        from services.registry.storage.bulk_postgres import PostgresBulkWriter
-
-        return PostgresBulkWriter(connection)
-    from services.registry.storage.bulk_sqlite import SqliteBulkWriter
-
-    return SqliteBulkWriter(connection)
 
 
 def event_ids(count: int) -> list[str]:

@@ -29,6 +29,7 @@ _NUMBER = sa.text(
     WHERE changes.id = numbered.id
     """
 )
+_EVERY = 2**62  # a limit no count of changes reaches
 # PostgreSQL numbers the rows and moves the head in one round trip; no row is written when
 # nothing was waiting.
 _NUMBER_AND_MOVE_HEAD = sa.text(
@@ -46,6 +47,19 @@ _NUMBER_AND_MOVE_HEAD = sa.text(
 )
 
 
+def number_pending_under_lock(connection: sa.Connection) -> int:
+    """For a writer that numbers its own changes before it commits: takes the head's row lock
+    until the transaction ends, numbers every change still waiting (so they keep their place in
+    commit order) and returns the revision the writer's own changes follow. The writer moves
+    the head past them with move_head."""
+    base = connection.scalar(_LOCK_HEAD)
+    return base + connection.execute(_NUMBER, {"base": base, "limit": _EVERY}).rowcount
+
+
+def move_head(connection: sa.Connection, head: int) -> None:
+    connection.execute(_SET_HEAD, {"head": head})
+
+
 def sequence_pending(engine: sa.Engine, limit: int = 20_000) -> int:
     """Gives revisions to up to `limit` unsequenced changes; returns the new head revision."""
     with transaction(engine, write=True) as connection:
@@ -55,5 +69,5 @@ def sequence_pending(engine: sa.Engine, limit: int = 20_000) -> int:
             return connection.scalar(_NUMBER_AND_MOVE_HEAD, parameters) or base
         numbered = connection.execute(_NUMBER, parameters).rowcount
         if numbered:
-            connection.execute(_SET_HEAD, {"head": base + numbered})
+            move_head(connection, base + numbered)
         return base + numbered

@@ -10,6 +10,10 @@ from contextlib import contextmanager
 import sqlalchemy as sa
 
 from services.registry.storage import records, spatial
+from services.registry.storage.bulk_postgres import PostgresBulkWriter
+from services.registry.storage.bulk_sqlite import SqliteBulkWriter
+from services.registry.storage.bulk_writes import BulkWriter
+from services.registry.storage.conflicts import WriteConflict
 from services.registry.storage.copying import copy_rows
 from services.registry.storage.locking import AssetLocks
 from services.registry.storage.records import NewChange, StoredAsset
@@ -35,10 +39,6 @@ _COPY_FROM = 2  # rows from which COPY costs less than an INSERT per row (Postgr
 
 class DuplicateRequest(Exception):
     """Another call with the same request id committed first."""
-
-
-class WriteConflict(Exception):
-    """A concurrent transaction got there first; run the whole transaction again."""
 
 
 class WriteSession:
@@ -97,6 +97,12 @@ class WriteSession:
         if rows:
             with _conflict_if_created_concurrently():
                 self._insert(_INSERT_ASSETS, rows)
+
+    def bulk_writer(self) -> BulkWriter:
+        """Writes a whole batch of imported assets with as few statements as the database allows."""
+        if self._postgres:
+            return PostgresBulkWriter(self._connection)
+        return SqliteBulkWriter(self._connection)
 
     def remember_response(
         self, actor: str, request_id: str, method: str, response: bytes, cities: Iterable[str]

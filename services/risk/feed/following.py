@@ -10,11 +10,11 @@ head, or the registry's change at the revision it applied last is not the one it
 import logging
 
 from services.common.change_stream import LogSource
+from services.risk.app.updates import ReadModelUpdates
+from services.risk.domain.feed_state import FeedState
 from services.risk.feed.registry_client import RegistryClient
 from services.risk.feed.relist import relist
 from services.risk.metrics import FeedHealth
-from services.risk.storage.read_model import ReadModel
-from services.risk.storage.state import FeedState
 
 log = logging.getLogger(__name__)
 
@@ -24,16 +24,16 @@ class LogMoved(Exception):
 
 
 def follow_registry_log(
-    read_model: ReadModel, registry: RegistryClient, health: FeedHealth
+    updates: ReadModelUpdates, registry: RegistryClient, health: FeedHealth
 ) -> tuple[LogSource, int | None]:
     """The registry's log, now the read model's; with the revision of the relist it took, if
     one was needed (None if not)."""
     source, head = registry.change_log()
-    state = read_model.state()
+    state = updates.state()
     if state.source == source and _same_history(state, head, registry):
         return source, None
     if state.source is None and state.applied_revision == 0:
-        read_model.follow_source(source)
+        updates.follow_source(source)
         return source, None
     log.warning(
         "the read model followed %s up to revision %d, but the registry's log is %s at "
@@ -43,7 +43,7 @@ def follow_registry_log(
         source,
         head,
     )
-    return source, relist(read_model, registry, health, source)
+    return source, relist(updates, registry, health, source)
 
 
 def _same_history(state: FeedState, head: int, registry: RegistryClient) -> bool:

@@ -5,10 +5,10 @@ import logging
 import time
 from collections.abc import Callable
 
+from services.risk.app.updates import ReadModelUpdates
 from services.risk.domain.feed_progress import FeedProgress
 from services.risk.feed.registry_client import RegistryClient
 from services.risk.metrics import FeedHealth
-from services.risk.storage.read_model import ReadModel
 
 log = logging.getLogger(__name__)
 
@@ -20,7 +20,7 @@ class HeadCheck:
 
     def __init__(
         self,
-        read_model: ReadModel,
+        updates: ReadModelUpdates,
         registry: RegistryClient,
         health: FeedHealth,
         progress: FeedProgress,
@@ -28,7 +28,7 @@ class HeadCheck:
         log_moved: Callable[[], None],
         clock: Callable[[], float] = time.monotonic,
     ):
-        self._read_model, self._registry, self._health = read_model, registry, health
+        self._updates, self._registry, self._health = updates, registry, health
         self._progress = progress
         self._report_stuck, self._log_moved = report_stuck, log_moved
         self._clock = clock
@@ -36,7 +36,7 @@ class HeadCheck:
 
     def run(self) -> None:
         source, head = self._registry.change_log()
-        state = self._read_model.state()
+        state = self._updates.state()
         following = state.source == source
         progress = self._progress
         progress.observe(

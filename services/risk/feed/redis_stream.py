@@ -23,6 +23,7 @@ import redis
 import sqlalchemy as sa
 
 from services.common.change_stream import LogSource, entry_id, stream_key
+from services.risk.app.updates import ReadModelUpdates
 from services.risk.config import RiskSettings
 from services.risk.feed.following import LogMoved, follow_registry_log, registry_moved_from
 from services.risk.feed.prefetch import prefetched
@@ -31,7 +32,6 @@ from services.risk.feed.relist import relist
 from services.risk.feed.retrying import follow_until_stopped
 from services.risk.feed.stream_entries import StreamEntries
 from services.risk.metrics import FeedHealth
-from services.risk.storage.read_model import ReadModel
 
 log = logging.getLogger(__name__)
 GROUP = "risk"
@@ -43,12 +43,12 @@ _DATABASE_DOWN = (sa.exc.OperationalError, sa.exc.InterfaceError)
 class StreamFollower:
     def __init__(
         self,
-        read_model: ReadModel,
+        updates: ReadModelUpdates,
         registry: RegistryClient,
         health: FeedHealth,
         entries: StreamEntries,
     ):
-        self._read_model = read_model
+        self._updates = updates
         self._registry = registry
         self._health = health
         self._entries = entries
@@ -57,7 +57,7 @@ class StreamFollower:
         self._source: LogSource | None = None
 
     @classmethod
-    def connect(cls, read_model, registry, health, settings: RiskSettings) -> "StreamFollower":
+    def connect(cls, updates, registry, health, settings: RiskSettings) -> "StreamFollower":
         client = redis.Redis.from_url(settings.redis_url)
         consumer = f"{socket.gethostname()}-{os.getpid()}"
         entries = StreamEntries(
@@ -67,7 +67,7 @@ class StreamFollower:
             consumer,
             claim_idle_ms=int(settings.claim_idle_seconds * 1000),
         )
-        return cls(read_model, registry, health, entries)
+        return cls(updates, registry, health, entries)
 
     def run(self) -> None:
         """Follows until stop(); after an error waits a growing pause and starts over."""
@@ -85,7 +85,7 @@ class StreamFollower:
         """Own pending entries first, one batch at a time so that a failing entry is found and
         parked; then new ones, overlapping (any failure starts over from the pending ones)."""
         self._log_moved.clear()
-        self._source, relisted = follow_registry_log(self._read_model, self._registry, self._health)
+        self._source, relisted = follow_registry_log(self._updates, self._registry, self._health)
         self._join_group()
         if relisted is not None:
             self._entries.reset_group(entry_id(relisted))
@@ -94,7 +94,7 @@ class StreamFollower:
         # delivered is among the pending entries the next round starts with.
         with closing(prefetched(self._deliveries())) as deliveries:
             delivered = (self._readable(entries) for entries in deliveries)
-            for entries, result in self._read_model.apply_overlapping(delivered):
+            for entries, result in self._updates.apply_overlapping(delivered):
                 self._entries.acknowledge([entry.entry_id for entry in entries])
                 self._health.record_batch(result)
 
@@ -110,10 +110,10 @@ class StreamFollower:
             yield self._entries.claim_idle() + self._entries.read_new(READ_COUNT, block_ms=1000)
 
     def _join_group(self) -> None:
-        self._entries.ensure_group(entry_id(self._read_model.applied_revision()))
+        self._entries.ensure_group(entry_id(self._updates.applied_revision()))
 
     def _relist(self) -> None:
-        revision = relist(self._read_model, self._registry, self._health)
+        revision = relist(self._updates, self._registry, self._health)
         self._entries.reset_group(entry_id(revision))
 
     def _readable(self, entries: list) -> tuple[list, list]:
@@ -158,7 +158,7 @@ class StreamFollower:
                 self._apply_alone(entry)
 
     def _apply(self, entries: list) -> None:
-        result = self._read_model.apply([entry.change for entry in entries])
+        result = self._updates.apply([entry.change for entry in entries])
         self._entries.acknowledge([entry.entry_id for entry in entries])
         self._health.record_batch(result)
 

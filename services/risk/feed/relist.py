@@ -3,16 +3,16 @@
 import logging
 
 from services.common.change_stream import LogSource
-from services.risk import translate
+from services.risk.app.updates import ReadModelUpdates
+from services.risk.feed import translate
 from services.risk.feed.registry_client import RegistryClient
 from services.risk.metrics import FeedHealth
-from services.risk.storage.read_model import ReadModel
 
 log = logging.getLogger(__name__)
 
 
 def relist(
-    read_model: ReadModel,
+    updates: ReadModelUpdates,
     registry: RegistryClient,
     health: FeedHealth,
     source: LogSource | None = None,
@@ -22,11 +22,7 @@ def relist(
     with health.relisting():
         revision, assets = registry.list_assets()
         snapshots = (translate.snapshot(asset) for asset in assets)
-        count = read_model.replace_all(snapshots, revision, source)
+        count = updates.replace_all(snapshots, revision, source)
     health.record_relist()
     log.info("rebuilt the read model from %d assets at revision %d", count, revision)
     return revision
-
-
-def refresh_cities(read_model: ReadModel, registry: RegistryClient) -> None:
-    read_model.set_cities(translate.city_facts(city) for city in registry.cities())

@@ -6,8 +6,8 @@ from dataclasses import dataclass
 import redis
 
 from services.common.change_stream import LogSource, revision_of, source_of
-from services.risk import translate
 from services.risk.domain.facts import Change
+from services.risk.feed import translate
 from urban.registry.v1 import resources_pb2
 
 log = logging.getLogger(__name__)

@@ -16,8 +16,9 @@ from contextlib import closing
 
 import grpc
 
-from services.risk import translate
+from services.risk.app.updates import ReadModelUpdates
 from services.risk.domain.facts import Change
+from services.risk.feed import translate
 from services.risk.feed.batching import batches
 from services.risk.feed.following import LogMoved, follow_registry_log
 from services.risk.feed.prefetch import prefetched
@@ -25,7 +26,6 @@ from services.risk.feed.registry_client import RegistryClient
 from services.risk.feed.relist import relist
 from services.risk.feed.retrying import follow_until_stopped
 from services.risk.metrics import FeedHealth
-from services.risk.storage.read_model import ReadModel
 from urban.registry.v1 import registry_service_pb2 as api
 
 log = logging.getLogger(__name__)
@@ -42,12 +42,12 @@ REPLAY_LIMIT = 1_000_000
 class WatchFollower:
     def __init__(
         self,
-        read_model: ReadModel,
+        updates: ReadModelUpdates,
         registry: RegistryClient,
         health: FeedHealth,
         replay_limit: int = REPLAY_LIMIT,
     ):
-        self._read_model = read_model
+        self._updates = updates
         self._registry = registry
         self._health = health
         self._replay_limit = replay_limit
@@ -75,10 +75,10 @@ class WatchFollower:
 
     def _follow(self) -> None:
         self._log_moved.clear()
-        source, relisted = follow_registry_log(self._read_model, self._registry, self._health)
-        empty = relisted is None and self._read_model.applied_revision() == 0
+        source, relisted = follow_registry_log(self._updates, self._registry, self._health)
+        empty = relisted is None and self._updates.applied_revision() == 0
         if empty and self._log_too_long_to_replay():
-            relist(self._read_model, self._registry, self._health, source)
+            relist(self._updates, self._registry, self._health, source)
         while not self._stopping.is_set():
             self._catch_up()
             self._watch_until_behind()
@@ -90,7 +90,7 @@ class WatchFollower:
 
     def _watch_until_behind(self) -> None:
         """Applies the watch's batches until a burst comes (or the follower stops)."""
-        self._call = self._registry.watch(self._read_model.applied_revision() + 1)
+        self._call = self._registry.watch(self._updates.applied_revision() + 1)
         if self._stopping.is_set() or self._log_moved.is_set():
             self._call.cancel()  # stop() or notice_log_moved() came before the call was kept
         try:
@@ -104,9 +104,9 @@ class WatchFollower:
     def _catch_up(self) -> None:
         """Pages through the log, several pages a transaction; the next ones are fetched (and
         translated) on another thread while these are applied."""
-        start = self._read_model.applied_revision() + 1
+        start = self._updates.applied_revision() + 1
         with closing(prefetched(self._page_groups(start))) as groups:
-            applied = self._read_model.apply_overlapping((None, changes) for changes in groups)
+            applied = self._updates.apply_overlapping((None, changes) for changes in groups)
             for _, result in applied:
                 self._health.record_batch(result)
                 if self._stopping.is_set() or self._log_moved.is_set():
@@ -131,4 +131,4 @@ class WatchFollower:
 
     def _apply(self, messages) -> None:
         changes = [translate.change(message) for message in messages]
-        self._health.record_batch(self._read_model.apply(changes))
+        self._health.record_batch(self._updates.apply(changes))

@@ -1,7 +1,6 @@
 """Whole-table work: rebuilding from a listing, rescoring, and recomputing to verify."""
 
 from collections.abc import Iterable
-from dataclasses import dataclass
 
 import sqlalchemy as sa
 
@@ -9,19 +8,12 @@ from services.risk.domain.batch import AssetVersion
 from services.risk.domain.dated import flattened, group_assets
 from services.risk.domain.day_buckets import Buckets
 from services.risk.domain.facts import Snapshot
-from services.risk.domain.rollups import add_into, differences
+from services.risk.domain.rollups import add_into
 from services.risk.domain.scoring import Scoring
+from services.risk.domain.verification import VerifyReport, compare
 from services.risk.storage import rows
 from services.risk.storage.dated import dated_groups
 from services.risk.storage.schema import DATED_COLUMNS, assets
-
-
-@dataclass(frozen=True)
-class VerifyReport:
-    consistent: bool
-    rollups_checked: int
-    assets_checked: int
-    differences: list[tuple[str, float, float]]
 
 
 def write_versions(
@@ -77,9 +69,7 @@ def recompute(connection: sa.Connection, scoring: Scoring, buckets: Buckets) -> 
         group_assets((stored.facts for stored in page), scoring.plan, buckets, into=groups)
         checked += len(page)
     stored_totals = rows.read_rollups(connection) | flattened(dated_groups(connection, buckets))
-    totals |= flattened(groups)
-    found = differences(stored_totals, totals)
-    return VerifyReport(not found, len(set(stored_totals) | set(totals)), checked, found)
+    return compare(stored_totals, totals | flattened(groups), checked)
 
 
 def _tombstone(revision: int) -> dict:

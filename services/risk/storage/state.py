@@ -1,29 +1,16 @@
 """The feed state row and the city reference data."""
 
 from collections.abc import Iterable
-from dataclasses import dataclass
 
 import sqlalchemy as sa
 
 from services.common.change_stream import LogSource
 from services.risk.domain.facts import CityFacts
+from services.risk.domain.feed_state import FeedState
 from services.risk.storage.rows import chunks
 from services.risk.storage.schema import cities, feed_state
 
 STATE_ID = 1
-
-
-@dataclass(frozen=True)
-class FeedState:
-    """How far the feed got in which registry's log (None before any), and the rules, plan and
-    year every stored score was computed with."""
-
-    applied_revision: int = 0
-    rules_version: str = ""
-    plan_version: str = ""
-    scored_year: int = 0
-    source: LogSource | None = None
-    last_event_id: str = ""  # the event id of the change at applied_revision, "" if unknown
 
 
 def read_state(connection: sa.Connection) -> FeedState:

@@ -16,9 +16,9 @@ from werkzeug.exceptions import HTTPException, MethodNotAllowed, NotFound
 from werkzeug.routing import Map, Rule
 from werkzeug.wrappers import Request, Response
 
-from services.risk.api_messages import history_message, progress_message
-from services.risk.reports import ProgressReports, UnknownCity
-from services.risk.storage.read_model import ReadModel
+from services.risk.api.messages import history_message, progress_message
+from services.risk.app.queries import ReadModelQueries
+from services.risk.app.reports import ProgressReports, UnknownCity
 from services.risk.web.charts import burn_up
 from services.risk.web.figures import BEHIND, TargetFigures, day_of, page_targets, status_of
 from services.risk.web.formatting import figure, percent, points
@@ -48,12 +48,12 @@ def proto_json(message) -> str:
 class StatusPages:
     def __init__(
         self,
-        read_model: ReadModel,
+        queries: ReadModelQueries,
         reports: ProgressReports,
         stale_after_seconds: float,
         now: Callable[[], float] = time.time,
     ):
-        self.read_model, self.reports = read_model, reports
+        self.queries, self.reports = queries, reports
         self.stale_after_seconds, self.now = stale_after_seconds, now
         self.templates = Environment(
             loader=FileSystemLoader(_TEMPLATES), autoescape=select_autoescape(["html"])
@@ -91,7 +91,7 @@ class StatusPages:
     def _page(self, template: str, texts: Texts, city: str | None) -> Response:
         progress = progress_message(self.reports.progress(city))
         history = history_message(self.reports.history(city))
-        view = self.read_model.view()
+        view = self.queries.view()
         targets = page_targets(progress, history, for_city=city is not None)
         charts = {t.key: _chart(t, texts) for t in targets}
         province = progress if city is None else progress_message(self.reports.progress(None))

@@ -3,7 +3,7 @@ fresh its data is (the commit time of its last change)."""
 
 from dataclasses import dataclass
 
-from services.risk.storage.read_model import ReadModelView
+from services.risk.app.queries import ReadModelView
 from urban.risk.v1 import risk_service_pb2 as pb
 
 

@@ -6,8 +6,7 @@ from concurrent.futures import ThreadPoolExecutor
 import grpc
 import pytest
 
-from services.registry.app.bulk import plan
-from services.registry.storage.bulk_writes import bulk_writer
+from services.registry.storage.writes import WriteSession
 from tests.builders import compound, pipe
 from tests.integration.registry.errors import error_info, violations
 from tests.integration.registry.test_watch import Watcher
@@ -301,11 +300,13 @@ def test_assets_created_while_an_import_runs_are_updated_by_it_without_starting_
     names = [asset.name for asset in assets]
     racing: list[CreatingWhileImporting] = []
 
-    def racing_writer(connection):
-        racing.append(CreatingWhileImporting(bulk_writer(connection), admin, names, races=10))
+    bulk_writer = WriteSession.bulk_writer
+
+    def racing_writer(session):
+        racing.append(CreatingWhileImporting(bulk_writer(session), admin, names, races=10))
         return racing[-1]
 
-    monkeypatch.setattr(plan, "bulk_writer", racing_writer)
+    monkeypatch.setattr(WriteSession, "bulk_writer", racing_writer)
     [answer] = import_all(admin, batch(assets))
     assert len(racing) == 1 and racing[0].created == names[:10]
     assert counts(answer) == (10, 10, 0)

@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from alembic import command
 from alembic.config import Config
 
-from services.registry.app.stamping import etag_of
+from services.registry.domain.etags import etag_of
 from services.registry.storage import MIGRATIONS, RegistryStorage
 from services.registry.storage.records import asset_row
 from services.registry.wiring import Registry

@@ -3,10 +3,10 @@ from datetime import date
 import pytest
 from prometheus_client import CollectorRegistry
 
-from services.risk.api import RiskServicer
+from services.risk.api.servicer import RiskServicer
+from services.risk.app.read_model import ReadModel
 from services.risk.domain.facts import CityFacts
 from services.risk.metrics import FeedHealth
-from services.risk.storage.read_model import ReadModel
 from tests.unit.risk.builders import HANGZHOU, JIAXING, NINGBO, created, pipe, renovation
 
 TODAY = date(2025, 6, 30)
@@ -45,7 +45,7 @@ def clock() -> Clock:
 @pytest.fixture
 def read_model(database_url, clock) -> ReadModel:
     model = ReadModel.open(database_url, clock=clock)
-    model.set_cities(CITIES)
+    model.updates.set_cities(CITIES)
     yield model
     model.close()
 
@@ -53,7 +53,7 @@ def read_model(database_url, clock) -> ReadModel:
 @pytest.fixture
 def sqlite_model(sqlite_url, clock) -> ReadModel:
     model = ReadModel.open(sqlite_url, clock=clock)
-    model.set_cities(CITIES)
+    model.updates.set_cities(CITIES)
     yield model
     model.close()
 
@@ -65,5 +65,5 @@ def health_metrics() -> CollectorRegistry:
 
 @pytest.fixture
 def servicer(read_model, health_metrics):
-    read_model.apply([created(i + 1, facts) for i, facts in enumerate(ASSETS)])
+    read_model.updates.apply([created(i + 1, facts) for i, facts in enumerate(ASSETS)])
     return RiskServicer(read_model, FeedHealth(health_metrics), clock=lambda: TODAY)

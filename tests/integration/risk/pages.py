@@ -2,8 +2,8 @@
 
 from datetime import date
 
-from services.risk.api import RiskServicer
-from services.risk.reports import ProgressReports
+from services.risk.api.servicer import RiskServicer
+from services.risk.app.reports import ProgressReports
 from services.risk.web.app import StatusPages
 from tests.unit.risk.builders import JIAXING, created, pipe, point, renovation
 
@@ -28,15 +28,14 @@ ASSETS = [
 
 
 def filled(read_model) -> None:
-    read_model.apply(
+    read_model.updates.apply(
         [created(i + 1, facts, commit_time) for i, (facts, commit_time) in enumerate(ASSETS)]
     )
 
 
 def pages_for(read_model, now: float = NOW) -> StatusPages:
-    return StatusPages(
-        read_model, ProgressReports(read_model, lambda: TODAY), WEEK, now=lambda: now
-    )
+    queries = read_model.queries
+    return StatusPages(queries, ProgressReports(queries, lambda: TODAY), WEEK, now=lambda: now)
 
 
 def servicer_for(read_model) -> RiskServicer:

@@ -125,7 +125,7 @@ def test_verify_reports_differences_and_records_health(servicer, read_model, hea
     clean = as_caller(ADMIN, servicer.VerifyReadModel, verify)
     assert clean.consistent and clean.assets_checked == len(ASSETS) and not clean.differences
     key = f"pipe_length_m|{HANGZHOU}|gas|in_service"
-    with read_model.engine.begin() as connection:
+    with read_model.store.engine.begin() as connection:
         connection.execute(sa.update(rollups).where(rollups.c.key == key).values(value=1.0))
     tampered = as_caller(ADMIN, servicer.VerifyReadModel, verify)
     assert not tampered.consistent

@@ -2,7 +2,7 @@
 
 import pytest
 
-from services.risk.storage.candidates import CandidateQuery
+from services.risk.domain.candidates import CandidateQuery
 from tests.unit.risk.builders import HANGZHOU, NINGBO, created, pipe, updated
 
 # Scored in 2025 (see tests/unit/risk/test_risk_scoring.py for the arithmetic).
@@ -26,7 +26,7 @@ RANKED = ["b-major-long", "c-major-long", "a-major-short", "d-significant", "e-f
 
 @pytest.fixture
 def with_pipes(read_model):
-    read_model.apply([created(i + 1, facts) for i, facts in enumerate(PIPES)])
+    read_model.updates.apply([created(i + 1, facts) for i, facts in enumerate(PIPES)])
     return read_model
 
 
@@ -35,7 +35,7 @@ def ids(page) -> list[str]:
 
 
 def test_candidates_rank_by_level_score_length_then_name(with_pipes):
-    page = with_pipes.candidates(CandidateQuery(HANGZHOU))
+    page = with_pipes.queries.candidates(CandidateQuery(HANGZHOU))
     assert ids(page) == RANKED
     assert page.next_after is None
     first = page.candidates[0]
@@ -46,7 +46,7 @@ def test_candidates_rank_by_level_score_length_then_name(with_pipes):
 def test_paging_visits_every_candidate_once_in_order(with_pipes):
     seen, after = [], None
     while True:
-        page = with_pipes.candidates(CandidateQuery(HANGZHOU, page_size=2, after=after))
+        page = with_pipes.queries.candidates(CandidateQuery(HANGZHOU, page_size=2, after=after))
         seen += ids(page)
         after = page.next_after
         if after is None:
@@ -66,11 +66,11 @@ def test_paging_visits_every_candidate_once_in_order(with_pipes):
     ],
 )
 def test_filters(with_pipes, query, expected):
-    assert ids(with_pipes.candidates(query)) == expected
+    assert ids(with_pipes.queries.candidates(query)) == expected
 
 
 def test_a_renovation_removes_a_pipe_from_the_candidates(with_pipes):
     before = PIPES[0]
     after = pipe("a-major-short", status="renovated", commissioned_year=1990, length_m=50.0)
-    with_pipes.apply([updated(100, before, after)])
-    assert "a-major-short" not in ids(with_pipes.candidates(CandidateQuery(HANGZHOU)))
+    with_pipes.updates.apply([updated(100, before, after)])
+    assert "a-major-short" not in ids(with_pipes.queries.candidates(CandidateQuery(HANGZHOU)))

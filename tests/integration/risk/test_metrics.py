@@ -8,9 +8,9 @@ import pytest
 import sqlalchemy as sa
 from prometheus_client import CollectorRegistry, generate_latest
 
+from services.risk.app.batches import ApplyResult
+from services.risk.domain.verification import VerifyReport
 from services.risk.metrics import FeedHealth, ReadModelCollector
-from services.risk.storage.read_model import ApplyResult
-from services.risk.storage.rebuild import VerifyReport
 from tests.conftest import service_absent
 from tests.integration.risk.conftest import TODAY
 from tests.unit.risk.builders import HANGZHOU, JIAXING, created, pipe, point, renovation, zone
@@ -28,9 +28,11 @@ ASSETS = [
 
 @pytest.fixture
 def scraped(read_model):
-    read_model.apply([created(i + 1, facts, 1_750_000_000.0) for i, facts in enumerate(ASSETS)])
+    read_model.updates.apply(
+        [created(i + 1, facts, 1_750_000_000.0) for i, facts in enumerate(ASSETS)]
+    )
     registry = CollectorRegistry()
-    registry.register(ReadModelCollector(read_model, clock=lambda: TODAY))
+    registry.register(ReadModelCollector(read_model.queries, clock=lambda: TODAY))
     health = FeedHealth(registry, now=lambda: 1_750_000_010.0)
     health.record_batch(ApplyResult(7, 2, 7, 1_750_000_004.0, oldest_commit_time=1_750_000_000.0))
     return registry, health
@@ -108,24 +110,24 @@ def test_every_metric_passes_promtool(scraped):
 
 def statements_during_scrape(read_model) -> list[str]:
     registry = CollectorRegistry()
-    registry.register(ReadModelCollector(read_model, clock=lambda: TODAY))
+    registry.register(ReadModelCollector(read_model.queries, clock=lambda: TODAY))
     seen: list[str] = []
 
     def record(_connection, _cursor, statement, *_):
         seen.append(statement)
 
-    sa.event.listen(read_model.engine, "before_cursor_execute", record)
+    sa.event.listen(read_model.store.engine, "before_cursor_execute", record)
     try:
         generate_latest(registry)
     finally:
-        sa.event.remove(read_model.engine, "before_cursor_execute", record)
+        sa.event.remove(read_model.store.engine, "before_cursor_execute", record)
     return seen
 
 
 def test_a_scrape_never_reads_per_asset_rows_and_costs_the_same_at_any_size(read_model):
-    read_model.apply([created(1, pipe("p0"))])
+    read_model.updates.apply([created(1, pipe("p0"))])
     few = statements_during_scrape(read_model)
-    read_model.apply([created(i + 2, pipe(f"p{i + 1}")) for i in range(300)])
+    read_model.updates.apply([created(i + 2, pipe(f"p{i + 1}")) for i in range(300)])
     many = statements_during_scrape(read_model)
     assert few == many
     assert not any("risk_assets" in statement for statement in many)

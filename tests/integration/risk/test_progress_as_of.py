@@ -8,8 +8,8 @@ from google.type.date_pb2 import Date
 
 from services.common.auth import Principal, use_principal
 from services.common.errors import NotFound
-from services.risk.api import RiskServicer
-from services.risk.reports import ProgressReports
+from services.risk.api.servicer import RiskServicer
+from services.risk.app.reports import ProgressReports
 from tests.integration.risk.conftest import TODAY
 from tests.unit.risk.builders import (
     HANGZHOU,
@@ -73,8 +73,8 @@ ASSETS = [
 
 @pytest.fixture
 def reports(read_model) -> ProgressReports:
-    read_model.apply([created(i + 1, facts) for i, facts in enumerate(ASSETS)])
-    return ProgressReports(read_model, lambda: TODAY)
+    read_model.updates.apply([created(i + 1, facts) for i, facts in enumerate(ASSETS)])
+    return ProgressReports(read_model.queries, lambda: TODAY)
 
 
 def _targets(reports, day, city=None):
@@ -137,7 +137,7 @@ def test_today_as_of_equals_the_live_figures(reports):
 
 
 def test_through_the_api_for_a_city_token(read_model):
-    read_model.apply([created(i + 1, facts) for i, facts in enumerate(ASSETS)])
+    read_model.updates.apply([created(i + 1, facts) for i, facts in enumerate(ASSETS)])
     servicer = RiskServicer(read_model, clock=lambda: TODAY)
     request = pb.GetPlanProgressRequest(
         as_of=Date(year=2025, month=2, day=28), city=f"cities/{NINGBO}"

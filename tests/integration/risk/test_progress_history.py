@@ -7,7 +7,7 @@ from datetime import date, timedelta
 import pytest
 
 from services.common.auth import Principal, use_principal
-from services.risk.api import RiskServicer
+from services.risk.api.servicer import RiskServicer
 from tests.integration.risk.conftest import CITIES, TODAY
 from tests.unit.risk.builders import (
     HANGZHOU,
@@ -135,7 +135,7 @@ def _month_ends():
 def assets(read_model):
     rng = random.Random(20240101)
     made = [_asset(rng, n) for n in range(300)]
-    read_model.apply([created(i + 1, facts) for i, facts in enumerate(made)])
+    read_model.updates.apply([created(i + 1, facts) for i, facts in enumerate(made)])
     return made
 
 

@@ -23,7 +23,7 @@ from tests.unit.risk.builders import (
 
 
 def recount(read_model, facts) -> dict[str, float]:
-    scoring = read_model.scoring()
+    scoring = read_model.scoring.scoring()
     return {k: v for k, v in total(scoring.contribution(f) for f in facts).items() if v}
 
 
@@ -64,11 +64,11 @@ def a_history() -> tuple[list[Change], list]:
 
 def test_applied_changes_add_up_to_a_recount(read_model):
     changes, final = a_history()
-    result = read_model.apply(changes)
+    result = read_model.updates.apply(changes)
     assert (result.applied, result.skipped, result.applied_revision) == (9, 0, 9)
-    assert nonzero(read_model.rollups()) == recount(read_model, final)
-    assert read_model.recompute().consistent
-    assert read_model.applied_revision() == 9
+    assert nonzero(read_model.queries.rollups()) == recount(read_model, final)
+    assert read_model.verification.recompute().consistent
+    assert read_model.updates.applied_revision() == 9
 
 
 def test_duplicated_and_reordered_deliveries_change_nothing(read_model):
@@ -76,54 +76,54 @@ def test_duplicated_and_reordered_deliveries_change_nothing(read_model):
     delivered = changes * 2
     random.Random(7).shuffle(delivered)
     for start in range(0, len(delivered), 3):
-        read_model.apply(delivered[start : start + 3])
-    settled = read_model.rollups()
+        read_model.updates.apply(delivered[start : start + 3])
+    settled = read_model.queries.rollups()
     assert nonzero(settled) == recount(read_model, final)
-    again = read_model.apply(changes)
+    again = read_model.updates.apply(changes)
     assert (again.applied, again.skipped) == (0, len(changes))
-    assert read_model.rollups() == settled
-    assert read_model.recompute().consistent
+    assert read_model.queries.rollups() == settled
+    assert read_model.verification.recompute().consistent
 
 
 def test_a_tombstone_keeps_a_late_older_event_from_resurrecting_an_asset(read_model):
     facts = pipe("g1", length_m=70.0)
-    read_model.apply([created(1, facts), deleted(2, facts)])
-    late = read_model.apply([created(1, facts), updated(2, facts, facts)])
+    read_model.updates.apply([created(1, facts), deleted(2, facts)])
+    late = read_model.updates.apply([created(1, facts), updated(2, facts, facts)])
     assert late.skipped == 2
-    assert nonzero(read_model.rollups()) == {}
-    read_model.apply([created(5, facts)])
-    assert read_model.rollups()[f"pipe_length_m|{HANGZHOU}|gas|in_service"] == 70.0
+    assert nonzero(read_model.queries.rollups()) == {}
+    read_model.updates.apply([created(5, facts)])
+    assert read_model.queries.rollups()[f"pipe_length_m|{HANGZHOU}|gas|in_service"] == 70.0
 
 
 def test_last_change_times_are_kept_per_city(read_model):
-    read_model.apply([created(1, pipe("a"), 1000.0), created(2, pipe("b", NINGBO), 2000.0)])
-    read_model.apply([created(3, pipe("c"), 1500.0)])
-    assert read_model.view().last_change == {HANGZHOU: 1500.0, NINGBO: 2000.0}
+    read_model.updates.apply([created(1, pipe("a"), 1000.0), created(2, pipe("b", NINGBO), 2000.0)])
+    read_model.updates.apply([created(3, pipe("c"), 1500.0)])
+    assert read_model.queries.view().last_change == {HANGZHOU: 1500.0, NINGBO: 2000.0}
 
 
 def test_a_rebuild_replaces_everything_and_tombstones_what_was_not_listed(read_model):
     changes, _ = a_history()
-    read_model.apply(changes)
+    read_model.updates.apply(changes)
     kept = pipe("s1", NINGBO, network="sewage", material="pvc", length_m=10.0)
     listed = [Snapshot(kept, version=30, update_time=3000.0)]
-    assert read_model.replace_all(iter(listed), revision=40) == 1
-    assert nonzero(read_model.rollups()) == recount(read_model, [kept])
-    assert read_model.applied_revision() == 40
+    assert read_model.updates.replace_all(iter(listed), revision=40) == 1
+    assert nonzero(read_model.queries.rollups()) == recount(read_model, [kept])
+    assert read_model.updates.applied_revision() == 40
     gone = pipe("g1", length_m=1.0)
-    history = read_model.apply([created(35, gone), updated(29, kept, pipe("s1", NINGBO))])
+    history = read_model.updates.apply([created(35, gone), updated(29, kept, pipe("s1", NINGBO))])
     assert history.skipped == 2
-    recreated = read_model.apply([created(41, gone)])
+    recreated = read_model.updates.apply([created(41, gone)])
     assert recreated.applied == 1
-    assert read_model.recompute().consistent
+    assert read_model.verification.recompute().consistent
 
 
 def test_verify_finds_a_tampered_rollup_and_a_missing_one(read_model):
-    read_model.apply(a_history()[0])
+    read_model.updates.apply(a_history()[0])
     key = f"pipe_length_m|{HANGZHOU}|gas|renovated"
-    with read_model.engine.begin() as connection:
+    with read_model.store.engine.begin() as connection:
         connection.execute(sa.update(rollups).where(rollups.c.key == key).values(value=999.0))
         connection.execute(sa.delete(rollups).where(rollups.c.key.like("drainage_area_km2|%")))
-    report = read_model.recompute()
+    report = read_model.verification.recompute()
     assert not report.consistent
     assert report.assets_checked == 5
     assert report.differences == [
@@ -134,35 +134,35 @@ def test_verify_finds_a_tampered_rollup_and_a_missing_one(read_model):
 
 def test_verify_finds_per_asset_rows_that_disagree_with_the_rollups(read_model):
     facts = pipe("g1", length_m=10.0)
-    read_model.apply([created(1, facts)])
-    with read_model.engine.begin() as connection:
+    read_model.updates.apply([created(1, facts)])
+    with read_model.store.engine.begin() as connection:
         connection.execute(sa.update(assets).values(deleted=True))
-    differences = read_model.recompute().differences
+    differences = read_model.verification.recompute().differences
     assert (f"pipe_length_m|{HANGZHOU}|gas|in_service", 10.0, 0.0) in differences
 
 
 def test_a_new_year_rescores_every_pipe(read_model, clock):
     sewer = pipe("s1", network="sewage", material="pvc", commissioned_year=1976, length_m=40.0)
-    read_model.apply([created(1, sewer)])
+    read_model.updates.apply([created(1, sewer)])
     must = f"pipe_must_renovate_m|{HANGZHOU}|sewage"
-    assert read_model.rollups().get(must, 0.0) == 0.0  # age 49 in 2025, 50 in 2026
+    assert read_model.queries.rollups().get(must, 0.0) == 0.0  # age 49 in 2025, 50 in 2026
     clock.today = date(2026, 1, 2)
-    read_model.apply([created(2, pipe("other"))])
-    assert read_model.state().scored_year == 2026
-    assert read_model.rollups()[must] == 40.0
-    assert read_model.recompute().consistent
+    read_model.updates.apply([created(2, pipe("other"))])
+    assert read_model.updates.state().scored_year == 2026
+    assert read_model.queries.rollups()[must] == 40.0
+    assert read_model.verification.recompute().consistent
 
 
 def test_rescore_if_stale_runs_only_when_something_changed(read_model, clock):
-    assert not read_model.rescore_if_stale()
+    assert not read_model.scoring.rescore_if_stale()
     clock.today = date(2027, 1, 1)
-    assert read_model.rescore_if_stale()
-    assert not read_model.rescore_if_stale()
+    assert read_model.scoring.rescore_if_stale()
+    assert not read_model.scoring.rescore_if_stale()
 
 
 def test_cities_are_replaced_whole(read_model):
-    read_model.set_cities([CityFacts(HANGZHOU, 10_000_000, "杭州市")])
-    assert read_model.cities() == {HANGZHOU: CityFacts(HANGZHOU, 10_000_000, "杭州市")}
+    read_model.updates.set_cities([CityFacts(HANGZHOU, 10_000_000, "杭州市")])
+    assert read_model.queries.cities() == {HANGZHOU: CityFacts(HANGZHOU, 10_000_000, "杭州市")}
 
 
 def test_concurrent_writers_keep_the_rollups_consistent(read_model):
@@ -172,15 +172,16 @@ def test_concurrent_writers_keep_the_rollups_consistent(read_model):
 
     def write(batch):
         for start in range(0, len(batch), 5):
-            read_model.apply(batch[start : start + 5])
+            read_model.updates.apply(batch[start : start + 5])
 
     threads = [threading.Thread(target=write, args=(half,)) for half in halves]
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join()
-    assert read_model.rollups()[f"pipe_length_m|{HANGZHOU}|gas|in_service"] == sum(range(1, 61))
-    assert read_model.recompute().consistent
+    length = read_model.queries.rollups()[f"pipe_length_m|{HANGZHOU}|gas|in_service"]
+    assert length == sum(range(1, 61))
+    assert read_model.verification.recompute().consistent
 
 
 def test_overlapping_batches_give_what_one_at_a_time_gives(read_model):
@@ -188,22 +189,22 @@ def test_overlapping_batches_give_what_one_at_a_time_gives(read_model):
     ones are computed."""
     changes, final = a_history()
     batches = [("a", changes[:3]), ("empty", []), ("b", changes[3:6]), ("c", changes[6:])]
-    results = list(read_model.apply_overlapping(iter(batches)))
+    results = list(read_model.updates.apply_overlapping(iter(batches)))
     assert [tag for tag, _ in results] == ["a", "b", "c"]
     assert [result.applied_revision for _, result in results] == [3, 6, 9]
     assert sum(result.applied for _, result in results) == 9
-    assert nonzero(read_model.rollups()) == recount(read_model, final)
-    assert read_model.recompute().consistent
+    assert nonzero(read_model.queries.rollups()) == recount(read_model, final)
+    assert read_model.verification.recompute().consistent
 
 
 def test_a_prepared_batch_whose_rows_changed_meanwhile_is_computed_again(read_model):
     first, moved = pipe("g1", length_m=10.0), pipe("g1", length_m=25.0)
-    prepared = read_model.prepare([created(1, first)], {})
-    read_model.apply([created(1, first), updated(2, first, moved)])  # another replica, say
-    result = read_model.commit(prepared)
+    prepared = read_model.updates.prepare([created(1, first)], {})
+    read_model.updates.apply([created(1, first), updated(2, first, moved)])  # another replica, say
+    result = read_model.updates.commit(prepared)
     assert (result.applied, result.skipped) == (0, 1)
-    assert read_model.rollups()[f"pipe_length_m|{HANGZHOU}|gas|in_service"] == 25.0
-    assert read_model.recompute().consistent
+    assert read_model.queries.rollups()[f"pipe_length_m|{HANGZHOU}|gas|in_service"] == 25.0
+    assert read_model.verification.recompute().consistent
 
 
 def test_concurrent_overlapping_followers_keep_the_rollups_consistent(read_model):
@@ -215,7 +216,7 @@ def test_concurrent_overlapping_followers_keep_the_rollups_consistent(read_model
 
     def follow(batch):
         groups = ((None, batch[start : start + 5]) for start in range(0, len(batch), 5))
-        for _ in read_model.apply_overlapping(groups):
+        for _ in read_model.updates.apply_overlapping(groups):
             pass
 
     threads = [threading.Thread(target=follow, args=(half,)) for half in halves]
@@ -224,5 +225,5 @@ def test_concurrent_overlapping_followers_keep_the_rollups_consistent(read_model
     for thread in threads:
         thread.join()
     expected = 20 * 1.0 + sum(range(21, 61))
-    assert read_model.rollups()[f"pipe_length_m|{HANGZHOU}|gas|in_service"] == expected
-    assert read_model.recompute().consistent
+    assert read_model.queries.rollups()[f"pipe_length_m|{HANGZHOU}|gas|in_service"] == expected
+    assert read_model.verification.recompute().consistent

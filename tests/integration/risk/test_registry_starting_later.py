@@ -49,8 +49,8 @@ def test_a_risk_service_started_first_waits_without_warnings(tmp_path, tokens_fi
             admin.CreateAsset(api.CreateAssetRequest(
                 parent="cities/330100", asset_id="gas-1", asset=builders.pipe("")),
                 wait_for_ready=True, timeout=30)  # the risk service's failed connects linger
-        wait_until(lambda: risk.read_model.applied_revision() == 1, timeout=30)
-        wait_until(lambda: len(risk.read_model.cities()) > 0, timeout=30)
+        wait_until(lambda: risk.read_model.updates.applied_revision() == 1, timeout=30)
+        wait_until(lambda: len(risk.read_model.queries.cities()) > 0, timeout=30)
     finally:
         risk.stop()
         if registry is not None:

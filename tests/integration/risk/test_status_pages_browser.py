@@ -53,11 +53,11 @@ def browser():
 
 @pytest.fixture
 def site(sqlite_url):
-    from services.risk.storage.read_model import ReadModel
+    from services.risk.app.read_model import ReadModel
     from tests.integration.risk.pages import TODAY
 
     model = ReadModel.open(sqlite_url, clock=lambda: TODAY)
-    model.set_cities(
+    model.updates.set_cities(
         CityFacts(c.code, c.urban_population, c.display_name, c.parent_code or "")
         for c in REFERENCE_CITIES
     )

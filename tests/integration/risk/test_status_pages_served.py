@@ -33,8 +33,8 @@ def test_pages_show_what_get_plan_progress_answers_without_a_token(tmp_path, tok
             admin.CreateAsset(api.CreateAssetRequest(
                 parent="cities/330100", asset_id="hidden-gas-main", asset=builders.pipe("")),
                 timeout=30)
-        wait_until(lambda: risk.read_model.applied_revision() == 1, timeout=30)
-        wait_until(lambda: "330100" in risk.read_model.cities(), timeout=30)
+        wait_until(lambda: risk.read_model.updates.applied_revision() == 1, timeout=30)
+        wait_until(lambda: "330100" in risk.read_model.queries.cities(), timeout=30)
         base = f"http://127.0.0.1:{risk.web_port}"
         with urllib.request.urlopen(f"{base}/cities/330100/progress.json") as response:
             served = json_format.Parse(response.read(), pb.PlanProgress())

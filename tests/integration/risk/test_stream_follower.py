@@ -10,12 +10,12 @@ from prometheus_client import CollectorRegistry
 from services.common.change_stream import entry_id, source_fields, stream_key
 from services.common.tokens import add_token
 from services.registry.wiring import Registry
-from services.risk import translate
+from services.risk.app.read_model import ReadModel
+from services.risk.feed import translate
 from services.risk.feed.redis_stream import GROUP, StreamFollower
 from services.risk.feed.registry_client import RegistryClient
 from services.risk.feed.stream_entries import StreamEntries
 from services.risk.metrics import FeedHealth
-from services.risk.storage.read_model import ReadModel
 from tests.builders import pipe
 from tests.integration.registry.conftest import settings_for
 from tests.waiting import wait_until
@@ -42,13 +42,13 @@ class Rig:
 
     def follower(self, consumer: str, **options) -> StreamFollower:
         entries = StreamEntries(self.redis, self.stream, GROUP, consumer, **options)
-        return StreamFollower(self.read_model, self.client, self.health, entries)
+        return StreamFollower(self.read_model.updates, self.client, self.health, entries)
 
     def pending(self) -> int:
         return self.redis.xpending(self.stream, GROUP)["pending"]
 
     def applied(self) -> int:
-        return self.read_model.applied_revision()
+        return self.read_model.updates.applied_revision()
 
 
 @pytest.fixture
@@ -93,9 +93,9 @@ def stop(follower: StreamFollower, thread: threading.Thread) -> None:
 
 def apply_first(rig: Rig, count: int) -> None:
     """The read model, following the registry's log, applies its first `count` changes."""
-    rig.read_model.follow_source(rig.client.change_log()[0])
+    rig.read_model.updates.follow_source(rig.client.change_log()[0])
     changes = rig.client.changes_page(1).changes[:count]
-    rig.read_model.apply([translate.change(change) for change in changes])
+    rig.read_model.updates.apply([translate.change(change) for change in changes])
 
 
 def test_a_restarted_consumer_applies_and_acknowledges_its_own_pending_entries(rig):
@@ -111,7 +111,7 @@ def test_a_restarted_consumer_applies_and_acknowledges_its_own_pending_entries(r
         wait_until(lambda: rig.applied() == 5 and rig.pending() == 0)
     finally:
         stop(follower, thread)
-    assert len(rig.read_model.view().rollups) > 0
+    assert len(rig.read_model.queries.view().rollups) > 0
 
 
 def test_entries_a_dead_consumer_left_idle_are_claimed(rig):
@@ -165,7 +165,7 @@ def test_a_gap_in_the_stream_makes_the_follower_list_everything_again(rig):
     assert rig.metrics.get_sample_value("urban_risk_relists_total") == 1
     names = {a.name for a in rig.client.list_assets()[1]}
     assert len(names) == 10
-    assert rig.read_model.recompute().consistent
+    assert rig.read_model.verification.recompute().consistent
 
 
 def test_after_redis_lost_the_group_the_follower_carries_on(rig):
@@ -180,4 +180,4 @@ def test_after_redis_lost_the_group_the_follower_carries_on(rig):
         wait_until(lambda: rig.applied() == 5)
     finally:
         stop(follower, thread)
-    assert rig.read_model.recompute().consistent
+    assert rig.read_model.verification.recompute().consistent

@@ -12,9 +12,9 @@ import sqlalchemy as sa
 
 from services.demo.dataset import generate
 from services.registry.wiring import Registry
-from services.risk import translate
 from services.risk.__main__ import main
-from services.risk.storage.read_model import ReadModel
+from services.risk.app.read_model import ReadModel
+from services.risk.feed import translate
 from tests import builders
 from tests.integration.registry.conftest import Client, settings_for, tokens, tokens_file
 from urban.registry.v1 import registry_service_pb2 as api
@@ -34,7 +34,8 @@ def free_port() -> int:
 def test_verify_exits_1_and_names_the_rollup_that_differs(tmp_path, monkeypatch, capsys):
     url = f"sqlite:///{tmp_path / 'risk.db'}"
     read_model = ReadModel.open(url)
-    read_model.replace_all((translate.snapshot(a) for a in generate(300, seed=3)), revision=300)
+    snapshots = (translate.snapshot(a) for a in generate(300, seed=3))
+    read_model.updates.replace_all(snapshots, revision=300)
     read_model.close()
     monkeypatch.setenv("URBAN_RISK_DATABASE_URL", url)
     assert main(["verify"]) == 0

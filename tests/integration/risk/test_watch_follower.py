@@ -9,10 +9,10 @@ from prometheus_client import CollectorRegistry
 
 from services.common.tokens import add_token
 from services.registry.wiring import Registry
+from services.risk.app.read_model import ReadModel
 from services.risk.feed.registry_client import RegistryClient
 from services.risk.feed.watch import BURST, WatchFollower
 from services.risk.metrics import FeedHealth
-from services.risk.storage.read_model import ReadModel
 from tests.builders import pipe
 from tests.integration.registry.conftest import settings_for
 from tests.waiting import wait_until
@@ -36,7 +36,7 @@ class Rig:
         return self.client.head_revision()
 
     def applied(self) -> int:
-        return self.read_model.applied_revision()
+        return self.read_model.updates.applied_revision()
 
     def calls(self, method: str) -> float:
         """Finished calls of a registry method, whatever their status."""
@@ -73,7 +73,8 @@ def following(rig):
     started = []
 
     def start(replay_limit: int) -> WatchFollower:
-        follower = WatchFollower(rig.read_model, rig.client, FeedHealth(rig.metrics), replay_limit)
+        health = FeedHealth(rig.metrics)
+        follower = WatchFollower(rig.read_model.updates, rig.client, health, replay_limit)
         thread = threading.Thread(target=follower.run, daemon=True)
         thread.start()
         started.append((follower, thread))
@@ -91,7 +92,7 @@ def test_an_empty_read_model_replays_a_log_no_longer_than_the_limit(rig, followi
     following(replay_limit=10)
     wait_until(lambda: rig.applied() == 10)
     assert rig.relists() == 0
-    assert rig.read_model.recompute().consistent
+    assert rig.read_model.verification.recompute().consistent
 
 
 def test_an_empty_read_model_lists_the_assets_of_a_longer_log(rig, following):
@@ -100,7 +101,7 @@ def test_an_empty_read_model_lists_the_assets_of_a_longer_log(rig, following):
     following(replay_limit=10)
     wait_until(lambda: rig.applied() == 12)
     assert rig.relists() == 1
-    assert rig.read_model.recompute().assets_checked == 6
+    assert rig.read_model.verification.recompute().assets_checked == 6
 
 
 def test_a_burst_on_the_watch_is_carried_by_pages_then_it_watches_again(rig, following):
@@ -114,4 +115,4 @@ def test_a_burst_on_the_watch_is_carried_by_pages_then_it_watches_again(rig, fol
     assert rig.calls("WatchChanges") >= 1  # a watch was left for them
     rig.write(1, prefix="single")
     wait_until(lambda: rig.applied() == BURST * 27 + 1)
-    assert rig.read_model.recompute().consistent
+    assert rig.read_model.verification.recompute().consistent

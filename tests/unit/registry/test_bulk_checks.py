@@ -8,9 +8,9 @@ import pytest
 from google.protobuf.descriptor import FieldDescriptor
 from google.type import date_pb2
 
+from services.registry.app.batches import item_violations
 from services.registry.app.bulk.columns import Columns
 from services.registry.app.bulk.quick_checks import batch_passes, quick_districts
-from services.registry.app.bulk.validation import item_violations
 from services.registry.domain.cities import REFERENCE_CITIES
 from services.registry.domain.placement import derived_district
 from services.registry.domain.places import zhejiang

@@ -5,9 +5,9 @@ from prometheus_client import CollectorRegistry
 
 from services.common.change_stream import LogSource
 from services.risk.domain.feed_progress import FeedProgress
+from services.risk.domain.feed_state import FeedState
 from services.risk.feed.head_check import HeadCheck
 from services.risk.metrics import FeedHealth
-from services.risk.storage.state import FeedState
 
 OURS = LogSource("ours", 1)
 

@@ -4,10 +4,8 @@ import pytest
 from google.protobuf.timestamp_pb2 import Timestamp
 from google.type.date_pb2 import Date
 
-from services.common.errors import InvalidArgument
-from services.risk import page_token
 from services.risk.domain.facts import AssetFacts
-from services.risk.translate import asset_facts, change, city_facts, short_name, snapshot
+from services.risk.feed.translate import asset_facts, change, city_facts, short_name, snapshot
 from urban.registry.v1 import resources_pb2 as pb
 
 PIPE_NAME = "cities/330100/assets/gas-0001"
@@ -119,17 +117,6 @@ def test_cities():
     facts = city_facts(city)
     assert (facts.code, facts.urban_population, facts.parent) == ("330782", 1_184_000, "330700")
     assert facts.size_class == "large_ii"
-
-
-def test_page_tokens_round_trip_and_refuse_other_filters_or_garbage():
-    token = page_token.encode((4, 20, 125.5, PIPE_NAME), "330100|gas|None|False")
-    assert page_token.decode(token, "330100|gas|None|False") == (4, 20, 125.5, PIPE_NAME)
-    assert page_token.encode(None, "anything") == ""
-    assert page_token.decode("", "anything") is None
-    for bad, query in ((token, "330100|None|None|False"), ("not-a-token", "q")):
-        with pytest.raises(InvalidArgument) as raised:
-            page_token.decode(bad, query)
-        assert raised.value.violations[0].field == "page_token"
 
 
 def test_the_creation_day_is_the_day_in_china_standard_time():

@@ -4,13 +4,11 @@ import re
 from dataclasses import dataclass
 from operator import attrgetter, methodcaller
 
+from services.common.resource_names import ASSET_NAME
 from urban.registry.v1 import resources_pb2
 
-# An asset name whose asset id is valid (services.registry.domain.names accepts exactly these).
-_ASSET_ID = r"[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?"
-ASSET_NAME = re.compile(rf"cities/([0-9]{{6}})/assets/{_ASSET_ID}")
 # Valid names, each followed by a newline: a whole batch of them checked in one call.
-_NAME_LINES = re.compile(rf"(?:cities/[0-9]{{6}}/assets/{_ASSET_ID}\n)*")
+_NAME_LINES = re.compile(rf"(?:{ASSET_NAME.pattern}\n)*")
 _CITY_CODE = slice(len("cities/"), len("cities/") + 6)
 
 _kind = methodcaller("WhichOneof", "spec")

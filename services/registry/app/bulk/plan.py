@@ -2,8 +2,8 @@
 stamp what changed, and hand the rows to the database's bulk writer."""
 
 import json
-from itertools import compress, repeat
-from operator import attrgetter, itemgetter, methodcaller
+from itertools import repeat
+from operator import itemgetter
 
 from google.protobuf.timestamp_pb2 import Timestamp
 
@@ -11,15 +11,20 @@ from services.common.clock import utc_now
 from services.registry.app.bulk.columns import Columns
 from services.registry.app.bulk.pipeline import Turn, TurnTimedOut
 from services.registry.app.bulk.stored_assets import parsed
-from services.registry.app.stamping import OUTPUT_FIELDS, check_etag, etag_of
+from services.registry.app.stamping import (
+    check_sent_etags,
+    clear_output_fields,
+    sent_etags,
+    stamp,
+)
 from services.registry.domain.kinds import spec_status
-from services.registry.storage import WriteSession
+from services.registry.storage import WriteSession, records
 from services.registry.storage.bulk_writes import (
     AssetRow,
     BulkWriter,
     ChangeContext,
     CreatedConcurrently,
-    bulk_writer,
+    StoredRow,
 )
 from services.registry.storage.writes import WriteConflict
 from urban.registry.v1 import registry_service_pb2 as api
@@ -39,7 +44,7 @@ class ImportPlan:
         self._actor = actor
         self._request_id = request_id
         self._labels = _labels_json(columns)
-        self._etags = _sent_etags(assets)
+        self._etags = sent_etags(assets)
         clear_output_fields(assets)
         self._stamped = False
 
@@ -48,7 +53,7 @@ class ImportPlan:
         changes numbered, so that revisions follow the order of the stream."""
         if self._stamped:
             clear_output_fields(self._assets)
-        writer = bulk_writer(session.connection)
+        writer = session.bulk_writer()
         context = ChangeContext(utc_now(), self._actor, self._request_id or None)
         changes, rows = self._stored_changes(writer, context)
         _wait_for(turn)
@@ -82,19 +87,16 @@ class ImportPlan:
                 stored.update(created_meanwhile)
         return [], []
 
-    def _check_etags(self, stored: dict[str, tuple[bytes, bool]]) -> None:
+    def _check_etags(self, stored: dict[str, StoredRow]) -> None:
         """Each etag sent must be that of the live asset, whose row `stored` has locked."""
         if not self._etags:
             return
-        names = [self._columns.names[position] for position, _ in self._etags]
-        rows = [stored.get(name) for name in names]
-        live = parsed([row[0] for row in rows if row is not None and not row[1]])
-        current = iter(live)
-        for (position, etag), name, row in zip(self._etags, names, rows, strict=True):
-            asset = next(current) if row is not None and not row[1] else None
-            check_etag(etag, asset, name, f"assets[{position}].etag")
+        rows = {name: stored.get(name) for _, name, _ in self._etags}
+        live = {name: row.body for name, row in rows.items() if row and not row.deleted}
+        parsed_live = dict(zip(live, parsed(list(live.values())), strict=True))
+        check_sent_etags(self._etags, parsed_live.get)
 
-    def _changes(self, stored: dict[str, tuple[bytes, bool]]) -> list[Change]:
+    def _changes(self, stored: dict[str, StoredRow]) -> list[Change]:
         """Every asset that is new, deleted before, or different from what is stored."""
         count = len(self._assets)
         if not stored:
@@ -103,27 +105,25 @@ class ImportPlan:
         changes: list[Change] = []
         live = []
         for position, row in enumerate(rows):
-            if row is None or row[1]:
+            if row is None or row.deleted:
                 changes.append((position, row is not None, None))
             else:
-                live.append((position, row[0]))
+                live.append((position, row.body))
         changes += self._replacing(live)
         changes.sort(key=itemgetter(0))
         return changes
 
     def _replacing(self, live: list[tuple[int, bytes]]) -> list[Change]:
         stored_assets = parsed([body for _, body in live])
+        clear_output_fields(stored_assets)
         changes = []
         for (position, body), before in zip(live, stored_assets, strict=True):
-            for field in OUTPUT_FIELDS:
-                before.ClearField(field)
             if before != self._assets[position]:
                 changes.append((position, True, body))
         return changes
 
     def _rows(self, changes: list[Change], versions: list[int], context: ChangeContext):
-        now = Timestamp()
-        now.FromDatetime(context.commit_time)
+        now = records.timestamp(context.commit_time)
         self._stamped = True
         return [
             self._row(change, version, now)
@@ -133,9 +133,9 @@ class ImportPlan:
     def _row(self, change: Change, version: int, now: Timestamp) -> AssetRow:
         (position, row_exists, replaced), columns = change, self._columns
         asset = self._assets[position]
-        _stamp(asset, version, _created(replaced) if replaced else now, now)
+        stamp(asset, version, _created(replaced) if replaced else None, now)
         kind = columns.kinds[position]
-        return (
+        return AssetRow(
             columns.names[position],
             columns.city_codes[position],
             kind,
@@ -160,37 +160,8 @@ def _wait_for(turn: Turn) -> None:
         raise WriteConflict(str(error)) from error
 
 
-def _sent_etags(assets: list) -> list[tuple[int, str]]:
-    """(position, etag) of each asset sent with an etag."""
-    etags = list(map(attrgetter("etag"), assets))
-    return [(position, etags[position]) for position in compress(range(len(etags)), etags)]
-
-
-def clear_output_fields(assets: list) -> None:
-    """What a client sends in output fields is ignored, as BatchUpsertAssets ignores it."""
-    sent = (
-        map(attrgetter("version"), assets),
-        map(attrgetter("etag"), assets),
-        map(methodcaller("HasField", "create_time"), assets),
-        map(methodcaller("HasField", "update_time"), assets),
-    )
-    positions = set()
-    for column in sent:
-        positions.update(compress(range(len(assets)), column))
-    for position in positions:
-        for field in OUTPUT_FIELDS:
-            assets[position].ClearField(field)
-
-
 def _created(stored_body: bytes) -> Timestamp:
     return resources_pb2.Asset.FromString(stored_body).create_time
-
-
-def _stamp(asset, version: int, created: Timestamp, now: Timestamp) -> None:
-    asset.version = version
-    asset.etag = etag_of(version)
-    asset.create_time.CopyFrom(created)
-    asset.update_time.CopyFrom(now)
 
 
 def _labels_json(columns: Columns) -> dict[str, str]:

@@ -8,11 +8,10 @@ asset with validate_asset, which names the violations.
 import dataclasses
 import datetime
 
-from services.common.errors import FieldViolation, invalid
-from services.registry.app.batches import item_problems
+from services.common.errors import invalid
+from services.registry.app.batches import batch_parent, item_violations
 from services.registry.app.bulk.columns import Columns
 from services.registry.app.bulk.quick_checks import CityLookup, quick_districts
-from services.registry.domain import names
 from services.registry.domain.placement import derived_district
 from urban.registry.v1 import registry_service_pb2 as api
 
@@ -24,13 +23,8 @@ def checked_columns(
 ) -> Columns:
     """The batch's columns, or InvalidArgument naming every violation. Assets without a district
     get the one their geometry lies in, in the columns and in the messages."""
-    parent_code = names.parse_parent(request.parent)
-    if parent_code is not None and city_of(parent_code) is None:
-        raise invalid([FieldViolation("parent", f"unknown city {parent_code}")])
+    parent_code = batch_parent(request, city_of, MAX_ASSETS)
     assets = list(request.assets)
-    if not 1 <= len(assets) <= MAX_ASSETS:
-        description = f"a batch holds 1 to {MAX_ASSETS} assets, not {len(assets)}"
-        raise invalid([FieldViolation("assets", description)])
     columns = Columns.of(assets)
     districts = quick_districts(assets, columns, parent_code, city_of, today)
     if districts is None:
@@ -58,13 +52,3 @@ def _with_districts(assets: list, columns: Columns, districts: list[str]) -> Col
         if district != given:
             asset.district_code = district
     return dataclasses.replace(columns, district_codes=districts)
-
-
-def item_violations(assets: list, parent_code: str | None, city_of: CityLookup, today) -> list:
-    """Every violation of every item, as BatchUpsertAssets reports them."""
-    seen: set[str] = set()
-    return [
-        problem.under(f"assets[{index}]")
-        for index, asset in enumerate(assets)
-        for problem in item_problems(asset, parent_code, seen, city_of, today)
-    ]

@@ -10,12 +10,12 @@ from dataclasses import dataclass
 from datetime import date
 
 from services.common.errors import NotFound
+from services.risk.app.queries import ReadModelQueries
 from services.risk.domain.dated import rollups_at, rollups_at_each
 from services.risk.domain.day_buckets import MonthEnds, OnOrBefore
 from services.risk.domain.facts import CityFacts
 from services.risk.domain.plan import Plan
 from services.risk.domain.progress import TargetProgress, plan_progress
-from services.risk.storage.read_model import ReadModel
 
 
 @dataclass(frozen=True)
@@ -56,31 +56,31 @@ class UnknownCity(NotFound):
 
 
 class ProgressReports:
-    def __init__(self, read_model: ReadModel, clock: Callable[[], date]):
-        self.read_model, self.clock = read_model, clock
+    def __init__(self, queries: ReadModelQueries, clock: Callable[[], date]):
+        self.queries, self.clock = queries, clock
 
     @property
     def plan(self) -> Plan:
-        return self.read_model.plan
+        return self.queries.plan
 
     def progress(self, city: str | None = None, as_of: date | None = None) -> ProgressReport:
         """Today's figures when `as_of` is None; otherwise those the assets' dates give."""
         if as_of is None:
-            view, as_of = self.read_model.view(), self.clock()
+            view, as_of = self.queries.view(), self.clock()
             rollups, cities, state = view.rollups, view.cities, view.state
         else:
-            dated = self.read_model.dated_view(OnOrBefore(as_of))
+            dated = self.queries.dated_view(OnOrBefore(as_of))
             rollups, cities, state = rollups_at(dated.groups, 0), dated.cities, dated.state
         _check_city(city, cities)
         targets = plan_progress(self.plan, rollups, cities, as_of, city)
         return ProgressReport(
-            self.plan, self.read_model.rules.version, state.applied_revision, as_of, city, targets
+            self.plan, self.queries.rules.version, state.applied_revision, as_of, city, targets
         )
 
     def history(self, city: str | None = None) -> HistoryReport:
         """From the period's first month to the current one, one GROUP BY for them all."""
         buckets = MonthEnds(self.plan.period.start, self.clock())
-        dated = self.read_model.dated_view(buckets)
+        dated = self.queries.dated_view(buckets)
         _check_city(city, dated.cities)
         points = buckets.points()
         each = rollups_at_each(dated.groups, [bucket for bucket, _ in points])
@@ -89,7 +89,7 @@ class ProgressReports:
             for (_, day), rollups in zip(points, each, strict=True)
         ]
         return HistoryReport(
-            self.plan, self.read_model.rules.version, dated.state.applied_revision, city, months
+            self.plan, self.queries.rules.version, dated.state.applied_revision, city, months
         )
 
 

@@ -1,6 +1,5 @@
 """RiskService: plan progress, renovation candidates and read-model verification over gRPC."""
 
-import re
 from collections.abc import Callable
 from dataclasses import replace
 from datetime import date
@@ -8,23 +7,22 @@ from datetime import date
 from services.common import auth
 from services.common.enums import enum_label
 from services.common.errors import FieldViolation, NotFound, invalid
-from services.risk import page_token
-from services.risk.api_messages import (
+from services.common.resource_names import ASSET_NAME, CITY_NAME
+from services.risk.api import candidate_tokens
+from services.risk.api.messages import (
     candidate_message,
     history_message,
     progress_message,
 )
+from services.risk.app.read_model import ReadModel
+from services.risk.app.reports import ProgressReports
+from services.risk.domain.candidates import CandidateQuery
 from services.risk.metrics import FeedHealth
-from services.risk.reports import ProgressReports
-from services.risk.storage.candidates import CandidateQuery
-from services.risk.storage.read_model import ReadModel
 from urban.registry.v1 import resources_pb2 as registry_pb
 from urban.risk.v1 import risk_service_pb2 as pb
 from urban.risk.v1 import risk_service_pb2_grpc
 
 DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE = 100, 1000
-_CITY_NAME = re.compile(r"cities/(\d{6})")
-_ASSET_NAME = re.compile(r"cities/(\d{6})/assets/[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?")
 
 
 def _authorise_read(city: str) -> None:
@@ -47,7 +45,7 @@ class RiskServicer(risk_service_pb2_grpc.RiskServiceServicer):
 
     @property
     def reports(self) -> ProgressReports:
-        return ProgressReports(self.read_model, self.clock)
+        return ProgressReports(self.read_model.queries, self.clock)
 
     def GetPlanProgress(self, request: pb.GetPlanProgressRequest, context) -> pb.PlanProgress:
         city, as_of = _city(request.city), _as_of(request)
@@ -64,29 +62,29 @@ class RiskServicer(risk_service_pb2_grpc.RiskServiceServicer):
         query = _candidate_query(request)
         _authorise_read(query.city)
         fingerprint = f"{query.city}|{query.network}|{query.min_level}|{query.must_renovate_only}"
-        query = replace(query, after=page_token.decode(request.page_token, fingerprint))
-        page = self.read_model.candidates(query)
+        query = replace(query, after=candidate_tokens.decode(request.page_token, fingerprint))
+        page = self.read_model.queries.candidates(query)
         return pb.ListRenovationCandidatesResponse(
             candidates=[candidate_message(c) for c in page.candidates],
-            next_page_token=page_token.encode(page.next_after, fingerprint),
-            rules_version=self.read_model.rules.version,
+            next_page_token=candidate_tokens.encode(page.next_after, fingerprint),
+            rules_version=self.read_model.queries.rules.version,
         )
 
     def GetRenovationCandidate(
         self, request: pb.GetRenovationCandidateRequest, context
     ) -> pb.RenovationCandidate:
-        asset = _ASSET_NAME.fullmatch(request.name)
+        asset = ASSET_NAME.fullmatch(request.name)
         if asset is None:
             raise invalid([FieldViolation("name", "must be cities/{code}/assets/{asset_id}")])
         _authorise_read(asset.group(1))
-        found = self.read_model.candidate(request.name)
+        found = self.read_model.queries.candidate(request.name)
         if found is None:
             raise NotFound(f"{request.name} is not a pipe segment awaiting renovation")
         return candidate_message(found)
 
     def VerifyReadModel(self, request, context) -> pb.VerifyReadModelResponse:
         _authorise_verify()
-        report = self.read_model.recompute()
+        report = self.read_model.verification.recompute()
         if self.health is not None:
             self.health.record_verify(report)
         return pb.VerifyReadModelResponse(
@@ -114,14 +112,14 @@ def _city(name: str) -> str | None:
     """The code of an optional `cities/{code}`."""
     if not name:
         return None
-    city = _CITY_NAME.fullmatch(name)
+    city = CITY_NAME.fullmatch(name)
     if city is None:
         raise invalid([FieldViolation("city", f"must be cities/{{six-digit code}}, not {name!r}")])
     return city.group(1)
 
 
 def _candidate_query(request: pb.ListRenovationCandidatesRequest) -> CandidateQuery:
-    city = _CITY_NAME.fullmatch(request.parent)
+    city = CITY_NAME.fullmatch(request.parent)
     violations = [] if city else [FieldViolation("parent", "must be cities/{six-digit code}")]
     if request.page_size < 0:
         violations.append(FieldViolation("page_size", "must not be negative"))

@@ -1,8 +1,9 @@
-"""Page tokens for ListRenovationCandidates: the rank key the last page stopped at."""
+"""Page tokens for ListRenovationCandidates: the rank key the last page stopped at, in a
+token of services/common/page_tokens.py."""
 
 from services.common import page_tokens
 from services.common.errors import FieldViolation, invalid
-from services.risk.storage.candidates import RankKey
+from services.risk.domain.candidates import RankKey
 
 
 def encode(after: RankKey | None, query: str) -> str:

@@ -5,9 +5,9 @@ from datetime import date
 from google.type import date_pb2
 
 from services.common.enums import enum_number
+from services.risk.app.reports import HistoryReport, ProgressReport
+from services.risk.domain.candidates import Candidate
 from services.risk.domain.progress import CityProgress, Schedule, TargetProgress
-from services.risk.reports import HistoryReport, ProgressReport
-from services.risk.storage.candidates import Candidate
 from urban.registry.v1 import resources_pb2 as registry_pb
 from urban.risk.v1 import risk_service_pb2 as pb
 

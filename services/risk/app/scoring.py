@@ -1,0 +1,57 @@
+"""The rules, plan and year in force, and rescoring the stored rows when any of them changes."""
+
+from collections.abc import Callable
+from dataclasses import replace
+from datetime import date
+
+from services.risk.domain.feed_state import FeedState
+from services.risk.domain.pipe_rules import PipeRules
+from services.risk.domain.plan import Plan
+from services.risk.domain.scoring import Scoring
+from services.risk.storage.store import ReadModelStore
+from services.risk.storage.transaction import ReadModelTransaction
+
+
+class ScoringInForce:
+    def __init__(
+        self, store: ReadModelStore, rules: PipeRules, plan: Plan, clock: Callable[[], date]
+    ):
+        self.store, self.rules, self.plan, self.clock = store, rules, plan, clock
+
+    def scoring(self, year: int | None = None) -> Scoring:
+        """Scores of `year`, by default the current one."""
+        return Scoring(self.rules, self.plan, year or self.clock().year)
+
+    def stored(self, transaction: ReadModelTransaction) -> Scoring:
+        """Scores of the year the stored rows were scored in."""
+        return self.scoring(transaction.state().scored_year)
+
+    def state_for(self, scoring: Scoring, revision: int) -> FeedState:
+        return FeedState(revision, self.rules.version, self.plan.version, scoring.year)
+
+    def rescore_if_stale(self) -> bool:
+        """Rescores when the rules version, plan version or current year differ from the stored."""
+        with self.store.writing() as transaction:
+            before = transaction.state()
+            return self.current_state(transaction) != before
+
+    def rescore(self) -> int:
+        with self.store.writing() as transaction:
+            return self._rescore(transaction, self.scoring())
+
+    def current_state(self, transaction: ReadModelTransaction) -> FeedState:
+        """The feed state, once the stored rows are scored with what is in force."""
+        state, scoring = transaction.state(), self.scoring()
+        if not scoring.is_current(state.rules_version, state.plan_version, state.scored_year):
+            self._rescore(transaction, scoring)
+            state = transaction.state()
+        return state
+
+    def _rescore(self, transaction: ReadModelTransaction, scoring: Scoring) -> int:
+        rescored = transaction.rescore_all(scoring)
+        before = transaction.state()
+        after = self.state_for(scoring, before.applied_revision)
+        transaction.write_state(
+            replace(after, source=before.source, last_event_id=before.last_event_id)
+        )
+        return rescored

@@ -1,0 +1,51 @@
+"""The read model's database: opened and migrated once, then one transaction at a time."""
+
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+
+import sqlalchemy as sa
+
+from services.risk.domain.batch import AssetVersion
+from services.risk.domain.scoring import Scoring
+from services.risk.storage import engine as db
+from services.risk.storage import rebuild
+from services.risk.storage.rows import AssetRow
+from services.risk.storage.transaction import ReadModelTransaction
+
+
+class ReadModelStore:
+    def __init__(self, engine: sa.Engine):
+        self.engine = engine
+
+    @classmethod
+    def open(cls, url: str) -> "ReadModelStore":
+        """Connects and brings the schema to the newest migration."""
+        engine = db.create_engine(url)
+        db.migrate(engine)
+        return cls(engine)
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+    @property
+    def commits_alongside(self) -> bool:
+        """Whether a commit under way leaves the database free to read meanwhile (PostgreSQL);
+        SQLite's writes hold Python's lock row by row."""
+        return self.engine.dialect.name == "postgresql"
+
+    @contextmanager
+    def writing(self) -> Iterator[ReadModelTransaction]:
+        """One write transaction at a time across processes; rolls back unless the block ends."""
+        with db.writing(self.engine) as connection:
+            yield ReadModelTransaction(connection)
+
+    @contextmanager
+    def reading(self) -> Iterator[ReadModelTransaction]:
+        """A read-only transaction that sees one consistent snapshot across statements."""
+        with db.reading(self.engine) as connection:
+            yield ReadModelTransaction(connection)
+
+    @staticmethod
+    def rows_of(scoring: Scoring, versions: Iterable[AssetVersion]) -> list[AssetRow]:
+        """The per-asset rows of these versions, computed before any transaction."""
+        return rebuild.rows_of(scoring, versions)

@@ -1,0 +1,77 @@
+"""The read model's tables within one transaction: what the application layer reads and writes."""
+
+from collections.abc import Iterable, Mapping
+
+import sqlalchemy as sa
+
+from services.risk.domain.batch import AssetVersion
+from services.risk.domain.candidates import Candidate, CandidatePage, CandidateQuery
+from services.risk.domain.dated import DatedGroups
+from services.risk.domain.day_buckets import Buckets, OnOrBefore
+from services.risk.domain.facts import CityFacts, Snapshot
+from services.risk.domain.feed_state import FeedState
+from services.risk.domain.scoring import Scoring
+from services.risk.domain.verification import VerifyReport
+from services.risk.storage import candidates, dated, rebuild, rows, state
+
+
+class ReadModelTransaction:
+    def __init__(self, connection: sa.Connection):
+        self._connection = connection
+
+    def state(self) -> FeedState:
+        return state.read_state(self._connection)
+
+    def write_state(self, feed_state: FeedState) -> None:
+        state.write_state(self._connection, feed_state)
+
+    def cities(self) -> dict[str, CityFacts]:
+        return state.read_cities(self._connection)
+
+    def replace_cities(self, reference: Iterable[CityFacts]) -> None:
+        state.replace_cities(self._connection, reference)
+
+    def stored_assets(self, names: Iterable[str]) -> dict[str, AssetVersion]:
+        return rows.load_assets(self._connection, names)
+
+    def stored_versions(self, names: Iterable[str]) -> dict[str, tuple[int, int]]:
+        """(version, revision) by asset name."""
+        return rows.load_versions(self._connection, names)
+
+    def write_assets(self, asset_rows: list[rows.AssetRow]) -> None:
+        rows.upsert_assets(self._connection, asset_rows)
+
+    def add_to_rollups(self, deltas: Mapping[str, float]) -> None:
+        rows.add_to_rollups(self._connection, deltas)
+
+    def advance_city_changes(self, times: Mapping[str, float]) -> None:
+        rows.advance_city_changes(self._connection, times)
+
+    def rollups(self) -> dict[str, float]:
+        return rows.read_rollups(self._connection)
+
+    def city_changes(self) -> dict[str, float]:
+        return rows.read_city_changes(self._connection)
+
+    def dated_groups(self, buckets: Buckets) -> DatedGroups:
+        """The live assets grouped by their days in `buckets`."""
+        if isinstance(buckets, OnOrBefore):
+            return dated.groups_on(self._connection, buckets.day)
+        return dated.dated_groups(self._connection, buckets)
+
+    def candidates(self, query: CandidateQuery, scoring: Scoring) -> CandidatePage:
+        return candidates.find_candidates(self._connection, query, scoring)
+
+    def candidate(self, name: str, scoring: Scoring) -> Candidate | None:
+        return candidates.find_candidate(self._connection, name, scoring)
+
+    def rebuild_from_listing(
+        self, scoring: Scoring, snapshots: Iterable[Snapshot], revision: int
+    ) -> int:
+        return rebuild.rebuild_from_listing(self._connection, scoring, snapshots, revision)
+
+    def rescore_all(self, scoring: Scoring) -> int:
+        return rebuild.rescore_all(self._connection, scoring)
+
+    def recompute(self, scoring: Scoring, buckets: Buckets) -> VerifyReport:
+        return rebuild.recompute(self._connection, scoring, buckets)
