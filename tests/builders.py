@@ -142,14 +142,13 @@ def make_asset(kind: str, **spec_fields) -> r.Asset:
     return asset
 
 
-def placed(name: str, display_name: str, **spec) -> r.Asset:
-    """An asset with the one spec given (`pipe_segment=r.PipeSegment(...)`, say), placed in
-    its city."""
-    [kind] = spec
-    return r.Asset(name=name, display_name=display_name, geojson=geometry_for(name, kind), **spec)
+def placed(asset: r.Asset) -> r.Asset:
+    """The asset, given a geometry inside its city (a line for a pipe, else a point)."""
+    asset.geojson = geometry_for(asset.name, asset.WhichOneof("spec"))
+    return asset
 
 
-def pipe(name: str, length_m: float = 120.0, **spec) -> r.Asset:
+def pipe(name: str, length_m: float = 120.0, display_name: str = "Gas main", **spec) -> r.Asset:
     fields = dict(
         network=r.PIPE_NETWORK_GAS,
         material=r.PIPE_MATERIAL_GRAY_CAST_IRON,
@@ -161,7 +160,7 @@ def pipe(name: str, length_m: float = 120.0, **spec) -> r.Asset:
     fields.update(spec)
     return r.Asset(
         name=name,
-        display_name="Gas main",
+        display_name=display_name,
         geojson=line_for(name),
         pipe_segment=r.PipeSegment(**fields),
     )

@@ -1,53 +1,26 @@
 """A small, known set of assets of every kind in two cities, and the figures it should give."""
 
-from tests.builders import HANGZHOU, NINGBO, date, placed
+from tests.builders import HANGZHOU, NINGBO, compound, date, pipe, placed
 from urban.registry.v1 import registry_service_pb2 as api
 from urban.registry.v1 import resources_pb2 as r
 
 
+def _name(city: str, asset_id: str) -> str:
+    return f"cities/{city}/assets/{asset_id}"
+
+
 def _asset(city: str, asset_id: str, **spec) -> r.Asset:
-    return placed(f"cities/{city}/assets/{asset_id}", asset_id, **spec)
+    return placed(r.Asset(name=_name(city, asset_id), display_name=asset_id, **spec))
 
 
 def sample_assets() -> list[r.Asset]:
     return [
-        _asset(
-            HANGZHOU,
-            "gas-main-1",
-            pipe_segment=r.PipeSegment(
-                network=r.PIPE_NETWORK_GAS,
-                material=r.PIPE_MATERIAL_GRAY_CAST_IRON,
-                diameter_mm=300,
-                length_m=300.0,
-                commissioned_year=1990,
-                status=r.PIPE_STATUS_IN_SERVICE,
-            ),
-        ),
-        _asset(
-            HANGZHOU,
-            "water-main-1",
-            pipe_segment=r.PipeSegment(
-                network=r.PIPE_NETWORK_WATER_SUPPLY,
-                material=r.PIPE_MATERIAL_DUCTILE_IRON,
-                diameter_mm=400,
-                length_m=200.0,
-                commissioned_year=1985,
-                lined=True,
-                status=r.PIPE_STATUS_RENOVATED,
-                renovation_completion_date=date(2025, 3, 1),
-            ),
-        ),
-        _asset(
-            HANGZHOU,
-            "compound-1",
-            old_compound=r.OldCompound(
-                build_year=1990,
-                households=300,
-                buildings=12,
-                status=r.RENOVATION_STATUS_STARTED,
-                start_date=date(2024, 5, 1),
-            ),
-        ),
+        pipe(_name(HANGZHOU, "gas-main-1"), 300.0, diameter_mm=300, commissioned_year=1990),
+        pipe(_name(HANGZHOU, "water-main-1"), 200.0, "Water main", diameter_mm=400,
+             network=r.PIPE_NETWORK_WATER_SUPPLY, material=r.PIPE_MATERIAL_DUCTILE_IRON,
+             commissioned_year=1985, lined=True, status=r.PIPE_STATUS_RENOVATED,
+             renovation_completion_date=date(2025, 3, 1)),
+        placed(compound(_name(HANGZHOU, "compound-1"), start_date=date(2024, 5, 1))),
         _asset(
             HANGZHOU,
             "village-1",
@@ -83,18 +56,8 @@ def sample_assets() -> list[r.Asset]:
                 cause="low-lying underpass",
             ),
         ),
-        _asset(
-            NINGBO,
-            "sewer-1",
-            pipe_segment=r.PipeSegment(
-                network=r.PIPE_NETWORK_SEWAGE,
-                material=r.PIPE_MATERIAL_PVC,
-                diameter_mm=500,
-                length_m=500.0,
-                commissioned_year=2010,
-                status=r.PIPE_STATUS_IN_SERVICE,
-            ),
-        ),
+        pipe(_name(NINGBO, "sewer-1"), 500.0, "Sewer", diameter_mm=500, commissioned_year=2010,
+             network=r.PIPE_NETWORK_SEWAGE, material=r.PIPE_MATERIAL_PVC),
     ]
 
 
