@@ -59,10 +59,25 @@ def is_set(date: Message) -> bool:
 
 def calendar_date(date: Message) -> datetime.date | None:
     """The date as datetime.date; None if it is partial or not a real calendar date."""
+    return real_date(date.year, date.month, date.day)
+
+
+def real_date(year: int, month: int, day: int) -> datetime.date | None:
     try:
-        return datetime.date(date.year, date.month, date.day)
+        return datetime.date(year, month, day)
     except ValueError:
         return None
+
+
+def allowed(name: str, date: datetime.date, happened: bool, today: datetime.date) -> bool:
+    """Whether the date `name` lies in its range (`happened`: it records what happened)."""
+    return EARLIEST <= date <= latest_allowed(name, happened, today)
+
+
+def latest_allowed(name: str, happened: bool, today: datetime.date) -> datetime.date:
+    """The latest the date `name` may be: today when it records what happened, else the latest
+    a planned date may be."""
+    return today if happened else years_after(today, YEARS_AHEAD.get(name, 1))
 
 
 def check_dates(kind: str, spec: Message, today: datetime.date) -> list[FieldViolation]:
@@ -90,12 +105,14 @@ def _check_range(
 ) -> Iterator[FieldViolation]:
     """`happened`: the dates that record what happened (date → what it is)."""
     for name, date in valid.items():
-        latest = today if name in happened else latest_date(name, today)
+        if allowed(name, date, name in happened, today):
+            continue
         if date < EARLIEST:
             yield FieldViolation(name, f"{name} {date} is before {EARLIEST}")
-        elif date > latest and name in happened:
+        elif name in happened:
             yield FieldViolation(name, _in_the_future(name, date, happened[name], today))
-        elif date > latest:
+        else:
+            latest = latest_allowed(name, False, today)
             yield FieldViolation(name, f"{name} {date} is after {latest}, too far in the future")
 
 
@@ -119,11 +136,6 @@ def happened_dates(kind: str, status: str | None) -> Iterator[tuple[str, str]]:
     for (happened_kind, name), (statuses, what) in HAPPENED_DATES.items():
         if happened_kind == kind and (statuses is None or status in statuses):
             yield name, what
-
-
-def latest_date(name: str, today: datetime.date) -> datetime.date:
-    """The latest a planned date may be."""
-    return years_after(today, YEARS_AHEAD.get(name, 1))
 
 
 def _in_the_future(name: str, date: datetime.date, what: str, today: datetime.date) -> str:

@@ -70,10 +70,14 @@ def _point(value: Any, path: str) -> Iterator[str]:
         yield f"{path} must be {expected}; got {_short(value)}"
         return
     longitude, latitude = value[0], value[1]
-    if not LONGITUDE_RANGE[0] <= longitude <= LONGITUDE_RANGE[1]:
+    if not within(LONGITUDE_RANGE, longitude):
         yield f"{path} longitude {longitude} is outside Zhejiang ({_span(LONGITUDE_RANGE)})"
-    if not LATITUDE_RANGE[0] <= latitude <= LATITUDE_RANGE[1]:
+    if not within(LATITUDE_RANGE, latitude):
         yield f"{path} latitude {latitude} is outside Zhejiang ({_span(LATITUDE_RANGE)})"
+
+
+def within(bounds: tuple[float, float], value: float) -> bool:
+    return bounds[0] <= value <= bounds[1]
 
 
 def _line_string(value: Any, path: str) -> Iterator[str]:

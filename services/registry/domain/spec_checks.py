@@ -3,7 +3,7 @@
 import datetime
 import functools
 import math
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from dataclasses import dataclass
 
 from google.protobuf.descriptor import FieldDescriptor
@@ -12,9 +12,14 @@ from google.protobuf.message import Message
 from services.common.enums import enum_labels
 from services.common.errors import FieldViolation
 from services.registry.domain.fields import set_scalars
+from urban.registry.v1 import resources_pb2
 
 _FLOATS = (FieldDescriptor.CPPTYPE_DOUBLE, FieldDescriptor.CPPTYPE_FLOAT)
 
+SPEC_TYPES = {
+    field.name: field.message_type
+    for field in resources_pb2.Asset.DESCRIPTOR.oneofs_by_name["spec"].fields
+}
 REQUIRED_ENUMS = {
     "old_compound": ("status",),
     "urban_village": ("status",),
@@ -39,6 +44,48 @@ class Limit:
     required: bool = False
     optional: bool = False
     exclusive_minimum: bool = False
+
+    def accepts(self, value: float) -> bool:
+        """Whether `value` keeps to the limit; a value that is not finite never does."""
+        if value == 0 and (self.required or self.optional):
+            return self.optional
+        above = value > self.minimum if self.exclusive_minimum else value >= self.minimum
+        return above and value <= self.maximum
+
+    def accepts_all(self, values: Collection[float]) -> bool:
+        """accepts(value) for every one of `values`, finite numbers: zero aside, the limit is a
+        range, so the lowest and the highest value settle it."""
+        if self.required or self.optional:
+            if 0 in values and not self.accepts(0):
+                return False
+            values = list(filter(None, values))
+        return not values or (self.accepts(min(values)) and self.accepts(max(values)))
+
+
+@dataclass(frozen=True)
+class EnumRule:
+    """An enum field of a spec: its value must be defined, and set (not 0) when required."""
+
+    field: FieldDescriptor
+    required: bool
+
+    def is_defined(self, value: int) -> bool:
+        return value in self.field.enum_type.values_by_number
+
+    def is_missing(self, value: int) -> bool:
+        return self.required and value == 0
+
+    def accepts_all(self, values: Collection[int]) -> bool:
+        present = set(values)
+        return all(map(self.is_defined, present)) and not any(map(self.is_missing, present))
+
+
+@functools.cache
+def enum_rules(kind: str) -> tuple[EnumRule, ...]:
+    """The rules of the enum fields of a `kind` spec, in the order of their field numbers."""
+    required = REQUIRED_ENUMS.get(kind, ())
+    fields = sorted((f for f in SPEC_TYPES[kind].fields if f.enum_type is not None), key=_number)
+    return tuple(EnumRule(field, field.name in required) for field in fields)
 
 
 def limits(kind: str, today: datetime.date) -> tuple[Limit, ...]:
@@ -74,11 +121,11 @@ def _limits_in(kind: str, year: int) -> tuple[Limit, ...]:
 
 def check_spec(kind: str, spec: Message, today: datetime.date) -> list[FieldViolation]:
     """Violations with paths relative to the spec (`length_m`); the caller prefixes the kind."""
-    scalars = set_scalars(spec)
+    rules = enum_rules(kind)
     return [
-        *_check_finite(scalars),
-        *_check_defined_enums(scalars),
-        *_check_required_enums(spec, REQUIRED_ENUMS.get(kind, ())),
+        *_check_finite(set_scalars(spec)),
+        *_check_defined_enums(spec, rules),
+        *_check_required_enums(spec, rules),
         *(violation for limit in limits(kind, today) for violation in _check_limit(spec, limit)),
     ]
 
@@ -89,38 +136,32 @@ def _check_finite(scalars: list) -> Iterator[FieldViolation]:
             yield FieldViolation(path, f"{path} must be a finite number; got {value}")
 
 
-def _check_defined_enums(scalars: list) -> Iterator[FieldViolation]:
-    for path, field, value in scalars:
-        if field.enum_type is not None and value not in field.enum_type.values_by_number:
+def _check_defined_enums(spec: Message, rules: tuple[EnumRule, ...]) -> Iterator[FieldViolation]:
+    for rule in rules:
+        value = getattr(spec, rule.field.name)
+        if not rule.is_defined(value):
             yield FieldViolation(
-                path,
-                f"{path} {value} is not a defined {field.enum_type.name} value; "
-                f"use one of {', '.join(enum_labels(field.enum_type))}",
+                rule.field.name,
+                f"{rule.field.name} {value} is not a defined {rule.field.enum_type.name} value; "
+                f"use one of {', '.join(enum_labels(rule.field.enum_type))}",
             )
 
 
-def _check_required_enums(spec: Message, names: tuple[str, ...]) -> Iterator[FieldViolation]:
-    for name in names:
-        if getattr(spec, name) == 0:
-            enum_type = spec.DESCRIPTOR.fields_by_name[name].enum_type
-            yield FieldViolation(
-                name, f"{name} is required; use one of {', '.join(enum_labels(enum_type))}"
-            )
+def _check_required_enums(spec: Message, rules: tuple[EnumRule, ...]) -> Iterator[FieldViolation]:
+    for rule in rules:
+        if rule.is_missing(getattr(spec, rule.field.name)):
+            name, labels = rule.field.name, ", ".join(enum_labels(rule.field.enum_type))
+            yield FieldViolation(name, f"{name} is required; use one of {labels}")
 
 
 def _check_limit(spec: Message, limit: Limit) -> Iterator[FieldViolation]:
     value = getattr(spec, limit.field)
-    if value == 0 and limit.optional:
+    if limit.accepts(value) or not math.isfinite(value):  # not finite: _check_finite says so
         return
     if value == 0 and limit.required:
         yield FieldViolation(limit.field, f"{limit.field} is required; {_describe(limit)}")
-    elif math.isfinite(value) and not _within(value, limit):
+    else:
         yield FieldViolation(limit.field, f"{limit.field} {_describe(limit)}; got {_show(value)}")
-
-
-def _within(value: float, limit: Limit) -> bool:
-    above = value > limit.minimum if limit.exclusive_minimum else value >= limit.minimum
-    return above and value <= limit.maximum
 
 
 def _describe(limit: Limit) -> str:
@@ -135,3 +176,7 @@ def _describe(limit: Limit) -> str:
 
 def _show(number: float) -> str:
     return str(int(number)) if float(number).is_integer() else str(number)
+
+
+def _number(field: FieldDescriptor) -> int:
+    return field.number

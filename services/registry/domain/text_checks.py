@@ -35,10 +35,20 @@ def _strings(asset: resources_pb2.Asset) -> Iterator[tuple[str, str]]:
             yield path, value
 
 
+def too_long(path: str, value: str) -> bool:
+    """Whether the string at `path` is longer than allowed."""
+    limit = MAX_LENGTHS.get(path)
+    return limit is not None and len(value) > limit
+
+
+def has_nul(value: str) -> bool:
+    return NUL in value
+
+
 def _check_lengths(strings: list[tuple[str, str]]) -> Iterator[FieldViolation]:
     for path, value in strings:
-        limit = MAX_LENGTHS.get(path)
-        if limit is not None and len(value) > limit:
+        if too_long(path, value):
+            limit = MAX_LENGTHS[path]
             yield FieldViolation(
                 path, f"{path} must be at most {limit} characters; got {len(value)}"
             )
@@ -64,11 +74,11 @@ def _check_labels(labels) -> Iterator[FieldViolation]:
 
 def _check_no_nul(strings: list[tuple[str, str]], labels) -> Iterator[FieldViolation]:
     for path, value in strings:
-        if NUL in value:
+        if has_nul(value):
             position = value.index(NUL)
             yield FieldViolation(
                 path, f"{path} must not contain NUL characters; found one at position {position}"
             )
     for key, value in labels.items():
-        if NUL in key or NUL in value:
+        if has_nul(key) or has_nul(value):
             yield FieldViolation("labels", f"label {key!r} must not contain NUL characters")

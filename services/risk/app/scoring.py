@@ -18,13 +18,13 @@ class ScoringInForce:
     ):
         self.store, self.rules, self.plan, self.clock = store, rules, plan, clock
 
-    def scoring(self, year: int | None = None) -> Scoring:
+    def of_year(self, year: int | None = None) -> Scoring:
         """Scores of `year`, by default the current one."""
         return Scoring(self.rules, self.plan, year or self.clock().year)
 
     def stored(self, transaction: ReadModelTransaction) -> Scoring:
         """Scores of the year the stored rows were scored in."""
-        return self.scoring(transaction.state().scored_year)
+        return self.of_year(transaction.state().scored_year)
 
     def state_for(self, scoring: Scoring, revision: int) -> FeedState:
         return FeedState(revision, self.rules.version, self.plan.version, scoring.year)
@@ -37,11 +37,11 @@ class ScoringInForce:
 
     def rescore(self) -> int:
         with self.store.writing() as transaction:
-            return self._rescore(transaction, self.scoring())
+            return self._rescore(transaction, self.of_year())
 
     def current_state(self, transaction: ReadModelTransaction) -> FeedState:
         """The feed state, once the stored rows are scored with what is in force."""
-        state, scoring = transaction.state(), self.scoring()
+        state, scoring = transaction.state(), self.of_year()
         if not scoring.is_current(state.rules_version, state.plan_version, state.scored_year):
             self._rescore(transaction, scoring)
             state = transaction.state()

@@ -21,6 +21,11 @@ class ReadModelUpdates:
     def __init__(self, store: ReadModelStore, scoring: ScoringInForce):
         self.store, self.scoring = store, scoring
 
+    @property
+    def unavailable_errors(self) -> tuple[type[Exception], ...]:
+        """What any of these methods raises while the database is down or out of reach."""
+        return self.store.unavailable_errors
+
     def state(self) -> FeedState:
         with self.store.reading() as transaction:
             return transaction.state()
@@ -83,7 +88,7 @@ class ReadModelUpdates:
         self, transaction: ReadModelTransaction, state: FeedState, changes: Sequence[Change]
     ) -> ApplyResult:
         stored = transaction.stored_assets(change.asset_name for change in changes)
-        batch = prepared(self.scoring.scoring(state.scored_year), changes, stored)
+        batch = prepared(self.scoring.of_year(state.scored_year), changes, stored)
         return write(transaction, state, batch)
 
     def replace_all(
@@ -91,7 +96,7 @@ class ReadModelUpdates:
     ) -> int:
         """Rebuilds from a full listing taken at `revision` of the log `source` (by default the
         one followed so far); returns how many assets it listed."""
-        scoring = self.scoring.scoring()
+        scoring = self.scoring.of_year()
         with self.store.writing() as transaction:
             source = source or transaction.state().source
             listed = transaction.rebuild_from_listing(scoring, snapshots, revision)

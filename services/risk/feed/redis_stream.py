@@ -20,7 +20,6 @@ from contextlib import closing
 
 import grpc
 import redis
-import sqlalchemy as sa
 
 from services.common.change_stream import LogSource, entry_id, stream_key
 from services.risk.app.updates import ReadModelUpdates
@@ -36,8 +35,6 @@ from services.risk.metrics import FeedHealth
 log = logging.getLogger(__name__)
 GROUP = "risk"
 READ_COUNT = 20_000  # entries a transaction at most (see watch.CATCH_UP_BATCH)
-# The read model's database is down: no entry is to blame, so none may be parked for it.
-_DATABASE_DOWN = (sa.exc.OperationalError, sa.exc.InterfaceError)
 
 
 class StreamFollower:
@@ -150,8 +147,10 @@ class StreamFollower:
             return
         try:
             self._apply(entries)
-        except _DATABASE_DOWN:
-            raise  # run() starts over, re-reading this consumer's pending entries first
+        except self._updates.unavailable_errors:
+            # No entry is to blame, so none may be parked for it: run() starts over, re-reading
+            # this consumer's pending entries first.
+            raise
         except Exception:
             log.exception("a batch of %d changes failed; applying them one by one", len(entries))
             for entry in entries:
@@ -165,7 +164,7 @@ class StreamFollower:
     def _apply_alone(self, entry) -> None:
         try:
             self._apply([entry])
-        except _DATABASE_DOWN:
+        except self._updates.unavailable_errors:
             raise
         except Exception as error:
             self._entries.park_if_hopeless(entry, error)

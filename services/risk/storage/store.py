@@ -14,6 +14,8 @@ from services.risk.storage.transaction import ReadModelTransaction
 
 
 class ReadModelStore:
+    unavailable_errors = db.UNAVAILABLE
+
     def __init__(self, engine: sa.Engine):
         self.engine = engine
 

@@ -23,7 +23,7 @@ from tests.unit.risk.builders import (
 
 
 def recount(read_model, facts) -> dict[str, float]:
-    scoring = read_model.scoring.scoring()
+    scoring = read_model.scoring.of_year()
     return {k: v for k, v in total(scoring.contribution(f) for f in facts).items() if v}
 
 

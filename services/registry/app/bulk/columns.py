@@ -4,14 +4,22 @@ import re
 from dataclasses import dataclass
 from operator import attrgetter, methodcaller
 
-from services.common.resource_names import ASSET_NAME
+from services.common.resource_names import ASSET_ID, CITY_CODE
 from urban.registry.v1 import resources_pb2
 
-# Valid names, each followed by a newline: a whole batch of them checked in one call.
-_NAME_LINES = re.compile(rf"(?:{ASSET_NAME.pattern}\n)*")
+# Valid names, each followed by a newline: a whole batch of them checked in one call (without
+# the groups of ASSET_NAME, which would make it twice as slow).
+_NAME_LINES = re.compile(rf"(?:cities/{CITY_CODE}/assets/{ASSET_ID}\n)*")
 _CITY_CODE = slice(len("cities/"), len("cities/") + 6)
 
 _kind = methodcaller("WhichOneof", "spec")
+# Asset fields whose columns a Columns holds.
+_HELD = {
+    "name": "names",
+    "district_code": "district_codes",
+    "external_id": "external_ids",
+    "geojson": "geojsons",
+}
 
 
 @dataclass(frozen=True)
@@ -39,6 +47,11 @@ class Columns:
             labels=labels,
             label_keys=list(map(repr, labels)),
         )
+
+    def read(self, assets: list[resources_pb2.Asset], field: str) -> list:
+        """The column of `field`: one of these, or read from `assets` now."""
+        held = _HELD.get(field)
+        return getattr(self, held) if held else _column(assets, field)
 
 
 def city_codes(names: list[str]) -> list[str] | None:

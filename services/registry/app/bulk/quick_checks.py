@@ -1,9 +1,10 @@
 """validate_asset's rules applied to a whole batch at once, column by column.
 
-`batch_passes` answers True only when every asset of the batch is certainly valid: each rule is
-checked over a column (with C-level loops), and values that repeat, such as label sets and
-districts, are checked once through the domain's own functions. Anything unusual answers False,
-and the caller then runs the exact per-asset validation to name the violations.
+`batch_passes` answers True only when every asset of the batch is certainly valid. No rule is
+stated here: each is the domain's own predicate, applied to what settles a column (with C-level
+loops): its distinct values (label sets, districts, enums), its extremes (ranges), its longest
+or concatenated text (lengths, NUL). Anything unusual answers False, and the caller then runs
+the exact per-asset validation to name the violations.
 `quick_districts` does the same and also gives the district each asset is stored with.
 """
 
@@ -11,14 +12,16 @@ import datetime
 from collections.abc import Callable
 from operator import attrgetter
 
+from google.protobuf.descriptor import FieldDescriptor
+
 from services.registry.app.bulk.columns import Columns
 from services.registry.app.bulk.quick_geometry import sorted_geometries
 from services.registry.app.bulk.quick_places import placed_districts
-from services.registry.app.bulk.quick_specs import specs_pass
+from services.registry.app.bulk.quick_specs import specs_pass, strings_pass
 from services.registry.domain.cities import City
 from services.registry.domain.districts import district_belongs_to
 from services.registry.domain.geometry import check_geojson
-from services.registry.domain.text_checks import MAX_LENGTHS, NUL, check_text
+from services.registry.domain.text_checks import check_text
 from urban.registry.v1 import resources_pb2
 
 CityLookup = Callable[[str], City | None]
@@ -76,20 +79,14 @@ def _districts_pass(columns: Columns, city_of: CityLookup) -> bool:
 
 def _texts_pass(assets: list, columns: Columns) -> bool:
     """Lengths and NUL characters of the asset's own strings (the spec's are checked with it)."""
-    strings = {
-        "display_name": list(map(attrgetter("display_name"), assets)),
-        "etag": list(map(attrgetter("etag"), assets)),
-        "district_code": columns.district_codes,
-        "external_id": columns.external_ids,
-        "geojson": columns.geojsons,
-    }
-    for path, values in strings.items():
-        longest = MAX_LENGTHS.get(path)
-        if longest is not None and max(map(len, values)) > longest:
-            return False
-        if NUL in "".join(values):
-            return False
-    return True
+    return all(strings_pass(name, columns.read(assets, name)) for name in _ASSET_STRINGS)
+
+
+_ASSET_STRINGS = tuple(
+    field.name
+    for field in resources_pb2.Asset.DESCRIPTOR.fields
+    if field.type == FieldDescriptor.TYPE_STRING and not field.is_repeated
+)
 
 
 def _labels_pass(columns: Columns) -> bool:

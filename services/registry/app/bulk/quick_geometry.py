@@ -18,6 +18,7 @@ from services.registry.domain.geometry import (
     LATITUDE_RANGE,
     LONGITUDE_RANGE,
     MAX_GEOJSON_LENGTH,
+    within,
 )
 
 _NUMBER = r"-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?"
@@ -99,8 +100,11 @@ def _parsed(texts: list[str], positions: list[int]) -> Lines:
 
 
 def _inside_zhejiang(lines: Lines) -> bool:
-    return _within(lines.longitudes, LONGITUDE_RANGE) and _within(lines.latitudes, LATITUDE_RANGE)
+    return _all_within(LONGITUDE_RANGE, lines.longitudes) and _all_within(
+        LATITUDE_RANGE, lines.latitudes
+    )
 
 
-def _within(values: np.ndarray, bounds: tuple[float, float]) -> bool:
-    return bool(bounds[0] <= values.min() and values.max() <= bounds[1])
+def _all_within(bounds: tuple[float, float], values: np.ndarray) -> bool:
+    """The range is an interval: the lowest and the highest value settle it."""
+    return within(bounds, float(values.min())) and within(bounds, float(values.max()))

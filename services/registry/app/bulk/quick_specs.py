@@ -1,4 +1,6 @@
-"""The rules of spec_checks and date_checks, applied to a column of specs of one kind at once.
+"""The rules of spec_checks, text_checks and date_checks, applied to a column of specs of one
+kind at once: each rule's own predicate, applied to what settles the column (its distinct
+values, its extremes, its longest or concatenated text).
 
 `specs_pass` answers True only when every spec passes; anything it cannot vouch for is False,
 and the caller then runs the exact per-asset validation for the violations.
@@ -17,9 +19,8 @@ from google.protobuf.descriptor import FieldDescriptor
 from services.common.enums import enum_label
 from services.registry.domain import date_checks
 from services.registry.domain.kinds import STATUS_ENUMS
-from services.registry.domain.spec_checks import REQUIRED_ENUMS, Limit, limits
-from services.registry.domain.text_checks import MAX_LENGTHS, NUL
-from urban.registry.v1 import resources_pb2
+from services.registry.domain.spec_checks import SPEC_TYPES, EnumRule, Limit, enum_rules, limits
+from services.registry.domain.text_checks import has_nul, too_long
 
 UNSET_DATE = (0, 0, 0)
 _FLOATS = (FieldDescriptor.CPPTYPE_DOUBLE, FieldDescriptor.CPPTYPE_FLOAT)
@@ -31,18 +32,15 @@ _NUMBERS = (
     FieldDescriptor.CPPTYPE_UINT64,
     FieldDescriptor.CPPTYPE_BOOL,
 )
-_SPECS = {
-    f.name: f.message_type for f in resources_pb2.Asset.DESCRIPTOR.oneofs_by_name["spec"].fields
-}
 
 
 @dataclass(frozen=True)
 class SpecRules:
-    enums: tuple[tuple[str, frozenset[int], bool], ...]  # (field, defined values, required)
+    enums: tuple[EnumRule, ...]
     floats: tuple[str, ...]
     limits: tuple[Limit, ...]
     dates: tuple[str, ...]
-    strings: tuple[tuple[str, int | None], ...]  # (field, maximum length)
+    strings: tuple[tuple[str, str], ...]  # (field, its path for text_checks)
     needed_dates: tuple[tuple[int, str], ...]  # (status number, date that status needs)
     # (status numbers, None meaning every status; a date that records what happened in them)
     happened_dates: tuple[tuple[frozenset[int] | None, str], ...]
@@ -51,16 +49,14 @@ class SpecRules:
 
 @functools.lru_cache(maxsize=64)
 def rules_for(kind: str, today: datetime.date) -> SpecRules:
-    fields = _SPECS[kind].fields
+    fields = SPEC_TYPES[kind].fields
     return SpecRules(
-        enums=tuple(_enum_rule(kind, f) for f in fields if f.enum_type is not None),
+        enums=enum_rules(kind),
         floats=tuple(f.name for f in fields if f.cpp_type in _FLOATS),
         limits=limits(kind, today),
         dates=tuple(f.name for f in fields if _is_date(f)),
         strings=tuple(
-            (f.name, MAX_LENGTHS.get(f"{kind}.{f.name}"))
-            for f in fields
-            if f.type == FieldDescriptor.TYPE_STRING
+            (f.name, f"{kind}.{f.name}") for f in fields if f.type == FieldDescriptor.TYPE_STRING
         ),
         needed_dates=_needed_dates(kind),
         happened_dates=_happened_dates(kind),
@@ -74,13 +70,10 @@ def specs_pass(kind: str, specs: Sequence, today: datetime.date) -> bool:
         return False
     columns = _Columns(specs)
     return (
-        all(
-            _enum_passes(columns[name], defined, required)
-            for name, defined, required in rules.enums
-        )
+        all(rule.accepts_all(columns[rule.field.name]) for rule in rules.enums)
         and all(all(map(math.isfinite, columns[name])) for name in rules.floats)
-        and all(_limit_passes(columns[limit.field], limit) for limit in rules.limits)
-        and all(_strings_pass(columns[name], longest) for name, longest in rules.strings)
+        and all(limit.accepts_all(columns[limit.field]) for limit in rules.limits)
+        and all(strings_pass(path, columns[name]) for name, path in rules.strings)
         and _dates_pass(kind, rules, columns, today)
     )
 
@@ -109,25 +102,9 @@ class _Columns(dict):
         return self[key]
 
 
-def _enum_passes(values: list[int], defined: frozenset[int], required: bool) -> bool:
-    present = set(values)
-    return present <= defined and not (required and 0 in present)
-
-
-def _limit_passes(values: list, limit: Limit) -> bool:
-    if limit.required and 0 in values:
-        return False
-    checked = list(filter(None, values)) if limit.optional else values
-    if not checked:
-        return True
-    lowest, highest = min(checked), max(checked)
-    above = lowest > limit.minimum if limit.exclusive_minimum else lowest >= limit.minimum
-    return above and highest <= limit.maximum
-
-
-def _strings_pass(values: list[str], longest: int | None) -> bool:
-    within = longest is None or max(map(len, values), default=0) <= longest
-    return within and NUL not in "".join(values)
+def strings_pass(path: str, values: list[str]) -> bool:
+    """No string too long (the longest settles it) and no NUL (their concatenation tells)."""
+    return not values or not (too_long(path, max(values, key=len)) or has_nul("".join(values)))
 
 
 def _dates_pass(kind: str, rules: SpecRules, columns: _Columns, today: datetime.date) -> bool:
@@ -141,24 +118,27 @@ def _dates_pass(kind: str, rules: SpecRules, columns: _Columns, today: datetime.
         for status, date in rules.needed_dates
     ):
         return False
-    latest = (today.year, today.month, today.day)
     return all(
-        max(_happened(columns, statuses, date), default=UNSET_DATE) <= latest
+        _no_later_than(date_checks.latest_allowed(date, True, today), happened)
         for statuses, date in rules.happened_dates
+        for happened in [_happened(columns, statuses, date)]
     )
 
 
 def _real_and_in_range(name: str, distinct: set, today: datetime.date) -> bool:
+    """Each date is real and within the range of a planned date; those that record what happened
+    are held to today by _no_later_than."""
     distinct.discard(UNSET_DATE)
-    latest = date_checks.years_after(today, date_checks.YEARS_AHEAD.get(name, 1))
-    for year, month, day in distinct:
-        try:
-            date = datetime.date(year, month, day)
-        except ValueError:
-            return False
-        if not date_checks.EARLIEST <= date <= latest:
+    for ymd in distinct:
+        date = date_checks.real_date(*ymd)
+        if date is None or not date_checks.allowed(name, date, False, today):
             return False
     return True
+
+
+def _no_later_than(latest: datetime.date, dates: list[tuple[int, int, int]]) -> bool:
+    """Real dates compare as (year, month, day) tuples do, the unset one lowest."""
+    return max(dates, default=UNSET_DATE) <= (latest.year, latest.month, latest.day)
 
 
 def _in_order(firsts: list, thens: list) -> bool:
@@ -181,11 +161,6 @@ def _happened(columns: _Columns, statuses: frozenset[int] | None, date: str) -> 
         return columns.dates(date)
     pairs = zip(columns["status"], columns.dates(date), strict=True)
     return [ymd for value, ymd in pairs if value in statuses]
-
-
-def _enum_rule(kind: str, field: FieldDescriptor) -> tuple[str, frozenset[int], bool]:
-    defined = frozenset(value.number for value in field.enum_type.values) | {0}
-    return field.name, defined, field.name in REQUIRED_ENUMS.get(kind, ())
 
 
 def _needed_dates(kind: str) -> tuple[tuple[int, str], ...]:
