@@ -8,7 +8,7 @@ from services.registry.domain.cities import City
 from services.registry.domain.districts import districts_of
 from services.registry.domain.etags import etag_of
 from services.registry.domain.names import city_name, parse_city_name
-from services.registry.storage.records import timestamp
+from services.registry.storage.row_mapping import timestamp
 from urban.registry.v1 import resources_pb2
 
 _EDITABLE = {

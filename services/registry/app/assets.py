@@ -9,7 +9,7 @@ from google.protobuf.message import Message
 from services.common.auth import principal_if_any
 from services.common.clock import today_in_zhejiang
 from services.common.errors import AlreadyExists, FieldViolation, NotFound, invalid
-from services.registry.app.batches import valid_batch
+from services.registry.app.batch_checks import valid_batch
 from services.registry.app.changeset import ChangeSet
 from services.registry.app.cities import CityDirectory
 from services.registry.app.replays import replay_check, requested_cities

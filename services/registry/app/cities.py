@@ -10,8 +10,6 @@ from services.registry.domain.cities import City
 from services.registry.domain.etags import etag_of
 from services.registry.storage import RegistryStorage, cities_store
 
-EDITABLE = ("display_name", "english_name", "urban_population", "parent_code")
-
 
 class CityDirectory:
     """Cities by code, reloaded when another replica may have corrected one."""

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 
 from services.registry.domain.spatial_filters import Place, matching
-from services.registry.storage import records, spatial
+from services.registry.storage import row_mapping, spatial
 from services.registry.storage.schema import assets, changes, counters, requests
 from urban.registry.v1 import resources_pb2
 
@@ -180,7 +180,7 @@ def list_changes(
     asset_name: str | None = None,
 ) -> list[resources_pb2.AssetChange]:
     """Changes in revision order, of one city or one asset when given; see
-    records.asset_changes for `into`."""
+    row_mapping.asset_changes for `into`."""
     key = (city_code is not None, up_to is not None, asset_name is not None)
     parameters = {
         "start": start_revision,
@@ -189,7 +189,7 @@ def list_changes(
         "city_code": city_code,
         "asset_name": asset_name,
     }
-    return records.asset_changes(connection.execute(_CHANGES_PAGES[key], parameters), into)
+    return row_mapping.asset_changes(connection.execute(_CHANGES_PAGES[key], parameters), into)
 
 
 def head_revision(connection: sa.Connection) -> int:

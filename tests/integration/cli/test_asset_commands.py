@@ -5,7 +5,7 @@ import json
 
 import pytest
 
-from services.registry.storage.records import asset_row
+from services.registry.storage.row_mapping import asset_row
 from services.registry.storage.schema import assets
 from tests.builders import pipe
 from tests.integration.cli.files import pipes_csv

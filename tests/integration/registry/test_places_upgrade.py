@@ -11,7 +11,7 @@ from alembic.config import Config
 
 from services.registry.domain.etags import etag_of
 from services.registry.storage import MIGRATIONS, RegistryStorage
-from services.registry.storage.records import asset_row
+from services.registry.storage.row_mapping import asset_row
 from services.registry.wiring import Registry
 from tests.builders import line_in_district, pipe
 from tests.integration.registry.conftest import Client, settings_for

@@ -10,7 +10,7 @@ from alembic.config import Config
 
 from services.registry.domain.spatial_filters import box, near
 from services.registry.storage import MIGRATIONS, RegistryStorage, reads, spatial
-from services.registry.storage.records import moment
+from services.registry.storage.row_mapping import moment
 from tests.builders import waterlogging_point
 from urban.registry.v1 import resources_pb2 as r
 

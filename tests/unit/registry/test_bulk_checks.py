@@ -8,7 +8,7 @@ import pytest
 from google.protobuf.descriptor import FieldDescriptor
 from google.type import date_pb2
 
-from services.registry.app.batches import item_violations
+from services.registry.app.batch_checks import item_violations
 from services.registry.app.bulk.columns import Columns
 from services.registry.app.bulk.quick_checks import batch_passes, quick_districts
 from services.registry.domain.cities import REFERENCE_CITIES

@@ -10,9 +10,9 @@ from services.common.clock import today_in_zhejiang
 from services.common.errors import FieldViolation, invalid
 from services.common.interceptors import MalformedRequest
 from services.common.resource_names import ASSET_NAME
+from services.registry.app.bulk.import_checks import checked_columns
 from services.registry.app.bulk.pipeline import BatchPipeline, Prepared
 from services.registry.app.bulk.plan import ImportPlan
-from services.registry.app.bulk.validation import checked_columns
 from services.registry.app.cities import CityDirectory
 from services.registry.app.replays import ReplayCheck, replay_check
 from services.registry.app.transactions import Transactions
