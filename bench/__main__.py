@@ -1,6 +1,9 @@
-"""`python -m bench [name ...]`: prints the machine, then runs each benchmark on each database.
+"""`python -m bench [name ...]`: prints the machine, then runs each benchmark on each database,
+then every goal as met or missed with its ratio to the target, and writes the results as JSON.
 
-Each run gets a fresh database and its own registry process on free ports.
+Each run gets a fresh database and its own registry process on free ports. Sizes are small
+enough by default for the whole run to take minutes; `--full` gives the sizes the goals are
+stated for (1,000,000 assets, longer loads). An option given on the command line wins.
 """
 
 import argparse
@@ -21,8 +24,11 @@ from bench import (
     spatial_query,
     update_latency,
 )
+from bench.figures import GOALS, summary
 from bench.registry_process import RegistryProcess
+from bench.results import write
 
+DEFAULT_RESULTS = "var/bench/results.json"
 BENCHMARKS = {
     module.NAME: module
     for module in (
@@ -34,11 +40,18 @@ BENCHMARKS = {
 
 def main(argv: list[str]) -> int:
     options = parse_options(argv)
-    print(machine.describe(databases.POSTGRES_ADMIN_URL), flush=True)
+    described = machine.describe(databases.POSTGRES_ADMIN_URL)
+    print(described, flush=True)
     passed = True
-    for name in options.benchmarks or list(BENCHMARKS):
+    chosen = [BENCHMARKS[name] for name in options.benchmarks or list(BENCHMARKS)]
+    for benchmark in chosen:
         for database in options.databases:
-            passed &= run_one(BENCHMARKS[name], database, options)
+            passed &= run_one(benchmark, database, options)
+        if hasattr(benchmark, "conclude"):
+            benchmark.conclude(options)
+    print("\n".join(["", f"goals ({'full' if options.full else 'quick'} sizes):", *summary(GOALS)]))
+    write(Path(options.results), described, vars(options))
+    print(f"results written to {options.results}", flush=True)
     return 0 if passed else 1
 
 
@@ -59,13 +72,28 @@ def parse_options(argv: list[str]) -> argparse.Namespace:
     parser.add_argument(
         "--profile", metavar="DIR", help="record the registry with py-spy into DIR while measuring"
     )
+    parser.add_argument(
+        "--full", action="store_true", help="the goals' own sizes (1,000,000 assets; long)"
+    )
+    parser.add_argument(
+        "--results", default=DEFAULT_RESULTS, help="JSON file of the results (%(default)s)"
+    )
     for module in BENCHMARKS.values():
         module.add_options(parser)
     options = parser.parse_args(argv)
+    apply_sizes(options)
     unknown = [name for name in options.benchmarks if name not in BENCHMARKS]
     if unknown:
         parser.error(f"unknown benchmark {', '.join(unknown)}; choose from {', '.join(BENCHMARKS)}")
     return options
+
+
+def apply_sizes(options: argparse.Namespace) -> None:
+    """Options left unset take each benchmark's quick or full size."""
+    for module in BENCHMARKS.values():
+        for option, (quick, full) in getattr(module, "SIZES", {}).items():
+            if getattr(options, option) is None:
+                setattr(options, option, full if options.full else quick)
 
 
 def run_one(benchmark, database: str, options) -> bool:

@@ -19,9 +19,18 @@ NAME = "batch_upsert"
 BATCH_SIZE = 1000
 COUNTED = ("created_count", "updated_count", "unchanged_count")
 
+SIZES = {  # option: (quick, --full)
+    "count": (10_000, 100_000),
+}
+
 
 def add_options(parser) -> None:
-    parser.add_argument("--count", type=int, default=100_000, help="assets to upsert")
+    parser.add_argument(
+        "--count",
+        type=int,
+        default=None,
+        help="assets to upsert (quick 10,000, full 100,000)",
+    )
     parser.add_argument(
         "--batch-concurrency", type=int, default=4, help="batches in flight at once"
     )

@@ -22,10 +22,25 @@ class RegistryWithoutPlaces(RegistryProcess):
 
 VARIANTS = (("with checks", RegistryProcess), ("without", RegistryWithoutPlaces))
 
+SIZES = {  # option: (quick, --full)
+    "places_count": (20_000, 100_000),
+    "places_rounds": (2, 3),
+}
+
 
 def add_options(parser) -> None:
-    parser.add_argument("--places-count", type=int, default=100_000, help="pipe segments a load")
-    parser.add_argument("--places-rounds", type=int, default=2, help="loads of each variant")
+    parser.add_argument(
+        "--places-count",
+        type=int,
+        default=None,
+        help="pipe segments a load (quick 20,000, full 100,000)",
+    )
+    parser.add_argument(
+        "--places-rounds",
+        type=int,
+        default=None,
+        help="loads of each variant (quick 2, full 3)",
+    )
 
 
 def run(registry: RegistryProcess, database: str, options) -> bool:
@@ -66,7 +81,11 @@ def _report(database: str, passes: dict[str, list[Pass]]) -> bool:
         f"with checks {checked:.0f} assets/s, without {plain:.0f} assets/s: {100 * loss:.1f} % "
         f"less; registry cpu {cpu['with checks']:.1f} against {cpu['without']:.1f} µs an asset",
     )
-    goal(NAME, database, f"the checks cost at most {BUDGET:.0%} of the throughput", loss <= BUDGET)
+    goal(NAME, database, "throughput lost to the place checks", 100 * loss, 100 * BUDGET,
+         unit=" %", at_most=True)
+    added = 1 - cpu["without"] / cpu["with checks"]
+    figure(NAME, database, f"by registry cpu an asset the checks take {100 * added:.1f} % "
+                           "(steadier than the rates on a busy machine)")
     return True
 
 

@@ -8,9 +8,42 @@ TICKS_PER_SECOND = os.sysconf("SC_CLK_TCK")
 
 def process_seconds(pid: int) -> float:
     """User plus system CPU seconds of every thread of `pid` so far."""
-    with open(f"/proc/{pid}/stat", encoding="ascii") as file:
-        fields = file.read().rsplit(")", 1)[1].split()
+    fields = _stat_fields(pid)
     return (int(fields[11]) + int(fields[12])) / TICKS_PER_SECOND
+
+
+def tree_seconds(pid: int) -> float:
+    """`process_seconds` of `pid` and of every living process below it (a registry serving
+    from several processes)."""
+    return sum(_seconds_or_zero(member) for member in descendants(pid) | {pid})
+
+
+def descendants(pid: int) -> set[int]:
+    parents = {}
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                parents[int(entry)] = int(_stat_fields(int(entry))[1])
+            except (OSError, IndexError, ValueError):
+                continue
+    found, frontier = set(), {pid}
+    while frontier:
+        frontier = {child for child, parent in parents.items() if parent in frontier} - found
+        found |= frontier
+    return found
+
+
+def _seconds_or_zero(pid: int) -> float:
+    try:
+        return process_seconds(pid)
+    except OSError:  # it ended meanwhile
+        return 0.0
+
+
+def _stat_fields(pid: int) -> list[str]:
+    """The fields of /proc/PID/stat after the command name (state is [0], ppid [1])."""
+    with open(f"/proc/{pid}/stat", encoding="ascii", errors="replace") as file:
+        return file.read().rsplit(")", 1)[1].split()
 
 
 def machine_busy_seconds() -> float:
@@ -23,7 +56,8 @@ def machine_busy_seconds() -> float:
 
 @dataclass
 class CpuMeter:
-    """Cores used by one process and by the machine between `start` and `stop`."""
+    """Cores used by one process (with the processes below it) and by the machine between
+    `start` and `stop`."""
 
     pid: int
     process_start: float = 0.0
@@ -32,11 +66,11 @@ class CpuMeter:
     machine_cores: float = 0.0
 
     def start(self) -> None:
-        self.process_start = process_seconds(self.pid)
+        self.process_start = tree_seconds(self.pid)
         self.machine_start = machine_busy_seconds()
 
     def stop(self, elapsed_seconds: float) -> None:
-        self.process_cores = (process_seconds(self.pid) - self.process_start) / elapsed_seconds
+        self.process_cores = (tree_seconds(self.pid) - self.process_start) / elapsed_seconds
         self.machine_cores = (machine_busy_seconds() - self.machine_start) / elapsed_seconds
 
     def describe(self, elapsed_seconds: float, done: int, unit: str) -> str:

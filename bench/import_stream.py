@@ -4,7 +4,7 @@ per asset while the registry is measured."""
 import random
 import time
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import grpc
 
@@ -22,6 +22,7 @@ class StreamResult:
     seconds: float
     counts: Counter
     ended_at: float  # time.time() when the last batch was answered
+    answered: list[tuple[float, int]] = field(default_factory=list)  # (time.time(), assets)
 
 
 def serialized_batches(count: int, batch_size: int, seed: int = 2024) -> list[bytes]:
@@ -47,10 +48,11 @@ def import_all(address: str, token: str, batches: list[bytes], label: str) -> St
         )
         requests = (_with_request_id(batch, f"{label}-{n}") for n, batch in enumerate(batches))
         started = time.perf_counter()
-        counts = Counter()
+        counts, answered = Counter(), []
         for response in call(requests, metadata=client_auth_metadata(token), timeout=3600):
-            counts.update({field: getattr(response, field) for field in COUNTED})
-        return StreamResult(time.perf_counter() - started, counts, time.time())
+            counts.update({name: getattr(response, name) for name in COUNTED})
+            answered.append((time.time(), sum(counts.values())))
+        return StreamResult(time.perf_counter() - started, counts, time.time(), answered)
 
 
 def _with_request_id(batch: bytes, request_id: str) -> bytes:

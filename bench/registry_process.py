@@ -10,17 +10,20 @@ from bench.service_process import ServiceProcess
 from services.common.tokens import add_token
 
 _LISTENING = re.compile(r"registry gRPC listening on (\S+)")
+_ALL_SERVING = re.compile(r"registry serving from (\d+) processes")
 
 
 class RegistryProcess(ServiceProcess):
-    """`python -m services.registry` over `database_url`, with one admin token."""
+    """`python -m services.registry` over `database_url`, with one admin token, serving from
+    `processes` processes."""
 
     module = "services.registry"
     label = "the registry"
 
-    def __init__(self, database_url: str, workdir: Path):
+    def __init__(self, database_url: str, workdir: Path, processes: int = 1):
         super().__init__(workdir / "registry.log")
         self.database_url = database_url
+        self.processes = processes
         self.tokens_path = workdir / "tokens.yaml"
         self.token = add_token(self.tokens_path, "bench", ["admin"])
         self.address = ""
@@ -31,10 +34,13 @@ class RegistryProcess(ServiceProcess):
             "URBAN_REGISTRY_METRICS_LISTEN": "127.0.0.1:0",
             "URBAN_REGISTRY_DATABASE_URL": self.database_url,
             "URBAN_AUTH_TOKENS_FILE": str(self.tokens_path),
+            "URBAN_REGISTRY_PROCESSES": str(self.processes),
         }
 
     def await_ready(self) -> None:
         self.address = self.logged(_LISTENING, "never started listening")
+        if self.processes > 1:
+            self.logged(_ALL_SERVING, f"never served from {self.processes} processes")
         with grpc.insecure_channel(self.address) as channel:
             health = health_pb2_grpc.HealthStub(channel)
             self.until(lambda: _is_serving(health), f"{self.address} never reported SERVING")

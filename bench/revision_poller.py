@@ -95,6 +95,10 @@ class RevisionPoller:
     def newest(self) -> int:
         return self._revisions[-1] if self._revisions else 0
 
+    def timeline(self) -> list[tuple[float, int]]:
+        """(time.time(), revision) whenever the metric showed a newer revision."""
+        return list(zip(self._seen_at, self._revisions, strict=True))
+
     def first_seen(self, revision: int) -> float | None:
         """When the metric first showed `revision` or a later one; None if it never did."""
         index = bisect.bisect_left(self._revisions, revision)

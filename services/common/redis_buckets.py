@@ -8,11 +8,13 @@ of its own: a limit that is briefly per replica, never an outage.
 import logging
 import time
 from collections.abc import Callable
+from pathlib import Path
 
 import redis
 from redis.backoff import NoBackoff
 from redis.retry import Retry
 
+from services.common.file_buckets import FileTokenBuckets
 from services.common.rate_limit import LocalTokenBuckets, RateLimiter, RateLimitSettings
 
 log = logging.getLogger(__name__)
@@ -84,8 +86,17 @@ class RedisTokenBuckets:
 
 
 def rate_limiter_for(
-    settings: RateLimitSettings, redis_url: str | None, prefix: str
+    settings: RateLimitSettings,
+    redis_url: str | None,
+    prefix: str,
+    shared_file: Path | None = None,
 ) -> RateLimiter:
-    """Buckets shared through Redis when it is configured, else this process's own."""
-    buckets = RedisTokenBuckets(connect(redis_url), prefix) if redis_url else LocalTokenBuckets()
+    """Buckets shared through Redis when it is configured, else through `shared_file` (the
+    processes of one machine), else this process's own."""
+    if redis_url:
+        buckets = RedisTokenBuckets(connect(redis_url), prefix)
+    elif shared_file is not None:
+        buckets = FileTokenBuckets(shared_file)
+    else:
+        buckets = LocalTokenBuckets()
     return RateLimiter(settings, buckets)

@@ -1,6 +1,7 @@
 """SQLAlchemy engines for SQLite (WAL, one writer at a time) and PostgreSQL, transactions,
 and Alembic migrations that are safe when replicas start together."""
 
+import fcntl
 import pathlib
 import threading
 import weakref
@@ -14,10 +15,45 @@ from alembic.config import Config
 WRITE = "urban_write"
 RECYCLE_SECONDS = 1800
 
-# SQLite admits one writer at a time. Writers of one process queue on this lock instead of
-# polling in SQLite's busy handler, whose growing sleeps starve unlucky writers for seconds;
-# busy_timeout still covers writers in other processes.
-_sqlite_write_locks: "weakref.WeakKeyDictionary[sa.Engine, threading.RLock]" = (
+
+
+class WriterQueue:
+    """SQLite admits one writer at a time. Writers queue here instead of polling in SQLite's
+    busy handler, whose growing sleeps starve unlucky writers for seconds: the threads of one
+    process on a lock, the processes of one database (a registry serving from several) on a
+    file lock beside it. busy_timeout still covers any other writer."""
+
+    def __init__(self, lock_path: pathlib.Path | None):
+        self._threads = threading.RLock()
+        self._depth = 0
+        self._lock_path = lock_path
+        self._file = None
+
+    def __enter__(self) -> "WriterQueue":
+        self._threads.acquire()
+        self._depth += 1
+        if self._depth == 1 and self._opened() is not None:
+            fcntl.flock(self._file, fcntl.LOCK_EX)
+        return self
+
+    def _opened(self):
+        if self._file is None and self._lock_path is not None:
+            try:
+                self._file = open(self._lock_path, "a+b")  # noqa: SIM115 - kept open
+            except OSError:  # a read-only directory: the busy handler still covers the rest
+                self._lock_path = None
+            else:
+                weakref.finalize(self, self._file.close)
+        return self._file
+
+    def __exit__(self, *_exc) -> None:
+        self._depth -= 1
+        if self._depth == 0 and self._file is not None:
+            fcntl.flock(self._file, fcntl.LOCK_UN)
+        self._threads.release()
+
+
+_sqlite_write_locks: "weakref.WeakKeyDictionary[sa.Engine, WriterQueue]" = (
     weakref.WeakKeyDictionary()
 )
 
@@ -46,7 +82,9 @@ def _sqlite_engine(url: str) -> sa.Engine:
     # Not a "begin" event: any connection event makes SQLAlchemy dispatch events around every
     # statement, which costs more than the statements of a small write.
     engine.dialect.do_begin = _begin_sqlite_transaction
-    _sqlite_write_locks[engine] = threading.RLock()
+    on_disk = database and database != ":memory:" and not database.startswith("file:")
+    lock_path = pathlib.Path(f"{database}.writer") if on_disk else None
+    _sqlite_write_locks[engine] = WriterQueue(lock_path)
     return engine
 
 

@@ -3,6 +3,8 @@
 from dataclasses import dataclass
 
 from services.common.config import ServiceSettings, env
+from services.common.processes import process_count
+from services.registry.api.stalled_watchers import DEFAULT_STALL_SECONDS
 
 DEFAULT_MAX_RESPONSE_BYTES = 3 * 1024 * 1024
 LEAST_MAX_RESPONSE_BYTES = 65536
@@ -11,12 +13,16 @@ LEAST_MAX_RESPONSE_BYTES = 65536
 @dataclass(frozen=True, kw_only=True)
 class RegistrySettings(ServiceSettings):
     max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES  # pages of ListChanges and ListAssets
+    processes: int = 1  # serving the same ports (services.registry.process_group)
+    watch_stall_seconds: float = DEFAULT_STALL_SECONDS  # a watch whose reader takes nothing ends
 
     @classmethod
     def from_env(cls) -> "RegistrySettings":
         return cls(
             **cls.values_from_env("registry", grpc_port=50051, metrics_port=9101),
             max_response_bytes=_response_bytes(),
+            processes=process_count(env("URBAN_REGISTRY_PROCESSES", "1")),
+            watch_stall_seconds=_stall_seconds(),
         )
 
 
@@ -26,4 +32,11 @@ def _response_bytes() -> int:
         raise ValueError(
             f"URBAN_REGISTRY_MAX_RESPONSE_BYTES must be at least {LEAST_MAX_RESPONSE_BYTES}"
         )
+    return value
+
+
+def _stall_seconds() -> float:
+    value = float(env("URBAN_REGISTRY_WATCH_STALL_SECONDS", str(DEFAULT_STALL_SECONDS)))
+    if not value >= 1:
+        raise ValueError("URBAN_REGISTRY_WATCH_STALL_SECONDS must be at least 1")
     return value

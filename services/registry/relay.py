@@ -26,7 +26,8 @@ from services.common.change_stream import (
     stream_key,
 )
 from services.registry.app.feed import ChangeFeed
-from services.registry.storage import RegistryStorage, checkpoints, identity
+from services.registry.storage import RegistryStorage
+from services.registry.storage.reads import ChangeQuery
 from services.registry.stream_owner import Action, Decision, Marker, decide, read_marker
 
 log = logging.getLogger(__name__)
@@ -86,12 +87,12 @@ class RedisRelay:
         return self.publish_pending() if started else 0
 
     def _source_and_head(self) -> tuple[LogSource, int]:
-        with self._storage.reading() as connection:
-            return identity.read_with_head(connection)
+        return self._storage.log_source_and_head()
 
     def _publish(self, pipeline, ours: LogSource, marker: Marker, last: int) -> int:
         published_up_to = self._resume_point(last)
-        changes = self._feed.changes(published_up_to + 1, None, BATCH, up_to=self._feed.head())
+        query = ChangeQuery(published_up_to + 1, BATCH, up_to=self._feed.head())
+        changes = self._storage.list_changes(query)
         if not changes:
             return 0
         try:
@@ -173,14 +174,12 @@ class RedisRelay:
         except redis.WatchError:
             log.info("the stream's marker changed while starting the stream afresh")
             return False
-        with self._storage.writing() as session:
-            checkpoints.put(session.connection, CHECKPOINT, max(0, head - self._max_length))
+        self._storage.reset_checkpoint(CHECKPOINT, max(0, head - self._max_length))
         self._log_restart(decision, ours, marker)
         return True
 
     def _advance_epoch(self, ours: LogSource, epoch: int) -> LogSource:
-        with self._storage.writing() as session:
-            return identity.advance_epoch(session.connection, ours, epoch)
+        return self._storage.advance_epoch(ours, epoch)
 
     def _log_restart(self, decision: Decision, ours: LogSource, marker: Marker | None) -> None:
         self.restarts[decision.reason] += 1
@@ -209,8 +208,7 @@ class RedisRelay:
 
     def _resume_point(self, last: int) -> int:
         """The checkpoint, pulled back to the stream's end if Redis lost entries (a restart)."""
-        with self._storage.reading() as connection:
-            checkpoint = checkpoints.get(connection, CHECKPOINT)
+        checkpoint = self._storage.checkpoint(CHECKPOINT)
         if last < checkpoint:
             log.warning(
                 "the stream ends at %d but %d was published; republishing", last, checkpoint
@@ -219,8 +217,7 @@ class RedisRelay:
         return checkpoint
 
     def _save_checkpoint(self, revision: int) -> None:
-        with self._storage.writing() as session:
-            checkpoints.advance(session.connection, CHECKPOINT, revision)
+        self._storage.advance_checkpoint(CHECKPOINT, revision)
 
     def _run(self, stopping: threading.Event) -> None:
         while not stopping.is_set():

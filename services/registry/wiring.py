@@ -13,13 +13,19 @@ from services.common.metrics_http import start_metrics_server
 from services.common.service_server import grpc_server_for
 from services.registry.api.message_limits import RECEIVE_LIMITS
 from services.registry.api.servicer import RegistryServicer
+from services.registry.api.stalled_watchers import StalledWatchers
 from services.registry.app.assets import AssetUseCases
+from services.registry.app.bulk.importer import AssetImport
+from services.registry.app.calls import RegistryCalls
 from services.registry.app.cities import CityDirectory
+from services.registry.app.city_requests import CityRequests
 from services.registry.app.feed import ChangeFeed
+from services.registry.app.listing import Listing
 from services.registry.app.transactions import Transactions
 from services.registry.config import RegistrySettings
 from services.registry.domain.places import zhejiang
 from services.registry.metrics import RegistryCollector
+from services.registry.process_group import ProcessGroup
 from services.registry.relay import CHECKPOINT, RedisRelay
 from services.registry.storage import RegistryStorage
 from urban.registry.v1 import registry_service_pb2_grpc
@@ -36,20 +42,34 @@ class Registry:
         settings: RegistrySettings,
         metrics: CollectorRegistry | None = None,
         today: Callable[[], dt.date] = today_in_zhejiang,
+        group: ProcessGroup | None = None,
     ):
-        """`today`: the date in China Standard Time that dates are checked against."""
+        """`today`: the date in China Standard Time that dates are checked against. `group`:
+        this process is one of several serving the same ports."""
         self.settings = settings
         self.metrics = metrics or CollectorRegistry()
         self.storage = RegistryStorage(settings.database_url)
         self.feed = ChangeFeed(self.storage)
         self.cities = CityDirectory(self.storage)
-        self.assets = AssetUseCases(
-            self.storage, self.cities, Transactions(self.storage, self.feed.committed), today
+        transactions = Transactions(self.storage, self.feed.committed)
+        assets = AssetUseCases(self.storage, self.cities, transactions, today)
+        self.calls = RegistryCalls(
+            assets,
+            AssetImport(self.storage, self.cities, transactions, today),
+            Listing(self.storage, self.feed, settings.max_response_bytes),
+            self.feed,
+            CityRequests(self.cities),
         )
-        self.server = grpc_server_for("registry", settings, self.metrics, RECEIVE_LIMITS)
-        servicer = RegistryServicer(
-            self.assets, self.cities, self.feed, settings.max_response_bytes
+        self.server = grpc_server_for(
+            "registry",
+            settings,
+            self.metrics,
+            RECEIVE_LIMITS,
+            shared_buckets=group.buckets_file if group else None,
+            reuse_port=group is not None,
         )
+        self.stalled_watchers = StalledWatchers(settings.watch_stall_seconds)
+        servicer = RegistryServicer(self.calls, self.stalled_watchers)
         self.server.add_service(
             servicer, registry_service_pb2_grpc.add_RegistryServiceServicer_to_server, SERVICE_NAME
         )

@@ -12,6 +12,8 @@ from services.risk.config import RiskSettings
 # CONTRACT.md, "Processes, ports, configuration".
 GRPC_PORTS = {"registry": 50051, "risk": 50052}
 METRICS_PORTS = {"registry": 9101, "risk": 9102}
+# CONTRACT.md, "Additions": the risk service's status pages.
+WEB_PORTS = {"risk": 8080}
 JOBS = {"registry": "urban-registry", "risk": "urban-risk"}
 COMMANDS = {
     "registry": ["python", "-m", "services.registry"],

@@ -5,13 +5,21 @@ required fields and their references to the Services are checked here instead.""
 
 import base64
 import json
+import math
 
 import kubernetes_validate
 import pytest
 import yaml
 
 from services.common.auth import TokenStore
-from tests.deploy.contract import COMMANDS, GRPC_PORTS, JOBS, METRICS_PORTS, settings_from
+from tests.deploy.contract import (
+    COMMANDS,
+    GRPC_PORTS,
+    JOBS,
+    METRICS_PORTS,
+    WEB_PORTS,
+    settings_from,
+)
 from tests.deploy.kustomize import SECRET_FILES, SECRETS, render
 from tests.deploy.paths import DEPLOY, dashboard_files
 from tests.deploy.promql_names import rule_documents
@@ -75,8 +83,23 @@ def environment(objects, service: str) -> dict[str, str]:
             values |= find(objects, "ConfigMap", source["configMapRef"]["name"])["data"]
         else:
             values |= secret_data(find(objects, "Secret", source["secretRef"]["name"]))
-    values |= {variable["name"]: variable["value"] for variable in spec.get("env", [])}
+    values |= {variable["name"]: _value(variable, spec) for variable in spec.get("env", [])}
     return values
+
+
+def _value(variable: dict, spec: dict) -> str:
+    """A literal value, or a resource of the container (`limits.cpu` with divisor 1 gives its
+    cores rounded up, as the kubelet does)."""
+    if "value" in variable:
+        return variable["value"]
+    field = variable["valueFrom"]["resourceFieldRef"]
+    assert field["containerName"] == spec["name"] and field.get("divisor", "1") == "1"
+    bound, resource = field["resource"].split(".")
+    return str(math.ceil(_cores(spec["resources"][bound][resource])))
+
+
+def _cores(quantity: str) -> float:
+    return int(quantity[:-1]) / 1000 if quantity.endswith("m") else float(quantity)
 
 
 def test_every_object_is_valid_for_the_kubernetes_api(objects):
@@ -103,10 +126,23 @@ def test_the_settings_follow_the_contract(objects, service):
         "grpc": GRPC_PORTS[service],
         "metrics": METRICS_PORTS[service],
         "health": settings.health_listen.port,
-    }
+    } | web_port(service)
+    if service in WEB_PORTS:
+        assert settings.web_listen.host == "0.0.0.0"
+        assert settings.web_listen.port == WEB_PORTS[service]
     assert settings.database_url.startswith("postgresql+psycopg://")
     assert settings.redis_url.startswith("redis://")
     assert container(objects, service)["command"] == COMMANDS[service]
+
+
+def test_the_registry_serves_from_a_process_per_core_of_its_cpu_limit(objects):
+    settings, _ = settings_from("registry", environment(objects, "registry"))
+    limit = container(objects, "registry")["resources"]["limits"]["cpu"]
+    assert settings.processes == math.ceil(_cores(limit)) == 2
+
+
+def web_port(service: str) -> dict[str, int]:
+    return {"web": WEB_PORTS[service]} if service in WEB_PORTS else {}
 
 
 def test_every_variable_given_is_one_a_service_reads(objects):
@@ -251,7 +287,13 @@ def test_each_service_routes_to_its_pods_on_the_contract_ports(objects, service)
     assert {(p["name"], p["port"], p["targetPort"]) for p in routed["spec"]["ports"]} == {
         ("grpc", GRPC_PORTS[service], "grpc"),
         ("metrics", METRICS_PORTS[service], "metrics"),
-    }
+    } | {(name, port, name) for name, port in web_port(service).items()}
+
+
+def test_anyone_in_the_cluster_reaches_the_status_pages_and_only_the_risk_pods_open_them(objects):
+    assert [] in sources_allowed(objects, "risk", "web"), "readers reach the status pages"
+    for rule in (r for p in policies_for(objects, "registry") for r in p.get("ingress", [])):
+        assert "web" not in {port["port"] for port in rule["ports"]}
 
 
 def test_the_registry_runs_several_replicas_under_an_autoscaler(objects):

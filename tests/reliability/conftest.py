@@ -68,8 +68,9 @@ def pytest_terminal_summary(terminalreporter):
     for (_, code), count in CASES_RUN.items():
         by_code[code] = by_code.get(code, 0) + count
     terminalreporter.write_sep("-", "hostile input")
+    rpcs = {method.split()[0] for method, _ in CASES_RUN if method != "web pages"}
+    pages = "" if ("web pages" not in {method for method, _ in CASES_RUN}) else " and the pages"
     terminalreporter.write_line(
-        f"{sum(CASES_RUN.values())} hostile requests over "
-        f"{len({method for method, _ in CASES_RUN})} RPCs; answers: "
+        f"{sum(CASES_RUN.values())} hostile requests over {len(rpcs)} RPCs{pages}; answers: "
         + ", ".join(f"{code} {count}" for code, count in sorted(by_code.items()))
     )

@@ -81,10 +81,56 @@ mask_paths = st.one_of(
                      "old_compound.status", "spec", "..", "pipe_segment.nope", ""]),
     text,
 )
+_numbers = st.one_of(
+    st.sampled_from(["NaN", "nan", "inf", "-inf", "Infinity", "1e999", "-1e999", "0", "-0",
+                     "180", "-180", "90", "-90", "1e-320", "100000", "100000.0001", "1e12",
+                     "-1", "", "x", "120.15", "30.27", "0x10", "1_000"]),
+    st.floats(allow_nan=True, allow_infinity=True).map(repr),
+    st.integers(-(10**30), 10**30).map(str),
+)
+
+
+def _call(function: str, arguments: list[str]) -> str:
+    return f"{function}({', '.join(arguments)})"
+
+
+_boxes = st.one_of(
+    st.builds(lambda *n: _call("bbox", list(n)), _numbers, _numbers, _numbers, _numbers),
+    st.sampled_from(["bbox(-180, -90, 180, 90)", "bbox(121, 31, 119, 29)",  # world, inverted
+                     "bbox(120, 30, 120, 30)", "bbox(120.1, 30.2, 120.2, 30.3)",
+                     "bbox(-1e308, -1e308, 1e308, 1e308)", "bbox(120, 30, 121)", "bbox()",
+                     "bbox(120, 30, 121, 31, 5)", "BBOX(120, 30, 121, 31)"]),
+)
+_nears = st.one_of(
+    st.builds(lambda *n: _call("near", list(n)), _numbers, _numbers, _numbers),
+    st.sampled_from(["near(120.15, 30.27, 0)", "near(120.15, 30.27, -5)",
+                     "near(120.15, 30.27, 100000)", "near(120.15, 30.27, 100001)",
+                     "near(120.15, 30.27, 1e300)", "near(200, 95, 10)", "near(120.15, 30.27)",
+                     "near(120.15, 30.27, 500, 1)", "near(NaN, 30, 5)"]),
+)
+_spatial = st.one_of(_boxes, _nears)
+
+
+def _nested_call(inner: str, function: str) -> str:
+    return f"{function}({inner}, 1, 2, 3)"
+
+
+spatial_filters = st.one_of(
+    _spatial,
+    st.lists(st.one_of(_spatial, st.sampled_from(['kind = "pipe_segment"',
+                                                   'status = "in_service"'])),
+             min_size=2, max_size=6).map(" AND ".join),
+    st.lists(_spatial, min_size=2, max_size=3).map(" OR ".join),
+    st.builds(_nested_call, _spatial, st.sampled_from(["bbox", "near"])),
+    st.builds(lambda f, n: " AND ".join([f] * n), _spatial, st.integers(2, 200)),
+    st.builds(lambda f, n: "(" * n + f + ")" * n, _spatial, st.integers(1, 5_000)),
+    st.builds(lambda f: f"NOT {f}", _spatial),
+)
 filters = st.one_of(
     st.sampled_from(['kind = "pipe_segment"', 'status = "in_service"', 'kind = "x" OR',
                      'labels.a = "b" AND kind = "old_compound"', "kind =", '"', "((((",
                      'district_code = "330106" AND AND']),
+    spatial_filters,
     text,
 )
 FIELD_VALUES = {

@@ -12,8 +12,10 @@ from tests.reliability.hostile import (
     mask_paths,
     message,
     mutated,
+    names,
     page_tokens,
     scalar,
+    spatial_filters,
     text,
 )
 from tests.reliability.rpc_catalogue import CITY, SEEDED
@@ -84,12 +86,17 @@ NEAR_VALID = {
         lambda size, token, f: api.ListAssetsRequest(
             parent=PARENT, page_size=size, page_token=token, filter=f),
         scalar(api.ListAssetsRequest.DESCRIPTOR.fields_by_name["page_size"]), page_tokens,
-        filters,
+        st.one_of(spatial_filters, filters),
     ),
     "ListChanges": st.builds(
-        lambda start, size: api.ListChangesRequest(start_revision=start, page_size=size),
+        lambda start, size, parent, asset: api.ListChangesRequest(
+            start_revision=start, page_size=size, parent=parent, asset=asset),
         st.integers(-(2**63), 2**63 - 1), st.integers(-(2**31), 2**31 - 1),
+        st.one_of(cities, names), st.one_of(st.sampled_from(["", SEEDED, f"{SEEDED}-1"]), names),
     ),
+    "ImportAssets": ids.flatmap(
+        lambda i: st.lists(hostile_asset(f"{PARENT}/assets/{i}"), min_size=1, max_size=3)
+    ).map(lambda assets: api.ImportAssetsRequest(parent=PARENT, assets=assets)),
     "GetChangeLog": st.builds(
         lambda name: api.GetChangeLogRequest(name=name),
         st.sampled_from(["changeLog", "", "changelog", "changeLog/x"]) | text,
@@ -105,10 +112,18 @@ NEAR_VALID = {
         st.integers(-(2**63), 2**63 - 1), st.lists(mask_paths, max_size=2),
     ),
     "GetPlanProgress": st.builds(
-        lambda day, city: risk_api.GetPlanProgressRequest(as_of=day, city=city), dates, cities
+        lambda day, city: risk_api.GetPlanProgressRequest(as_of=day, city=city), dates,
+        st.one_of(cities, names)
     ),
     "GetPlanProgressHistory": st.builds(
-        lambda city: risk_api.GetPlanProgressHistoryRequest(city=city), cities
+        lambda city: risk_api.GetPlanProgressHistoryRequest(city=city), st.one_of(cities, names)
+    ),
+    "GetRenovationCandidate": st.builds(
+        lambda name: risk_api.GetRenovationCandidateRequest(name=name),
+        st.one_of(st.sampled_from([SEEDED, f"{PARENT}/assets/absent"]), names),
+    ),
+    "GetDistrictBreakdown": st.builds(
+        lambda city: risk_api.GetDistrictBreakdownRequest(city=city), cities
     ),
     "ListRenovationCandidates": st.builds(
         lambda network, size, token: risk_api.ListRenovationCandidatesRequest(

@@ -61,6 +61,7 @@ REQUESTS = {
     ),
     "GetPlanProgress": lambda: risk_api.GetPlanProgressRequest(),
     "GetPlanProgressHistory": lambda: risk_api.GetPlanProgressHistoryRequest(),
+    "GetDistrictBreakdown": lambda: risk_api.GetDistrictBreakdownRequest(city=f"cities/{CITY}"),
     "ListRenovationCandidates": lambda: risk_api.ListRenovationCandidatesRequest(
         parent=f"cities/{CITY}"
     ),
@@ -86,6 +87,7 @@ RPCS = [
     Rpc("registry", "UpdateCity", "cities.write"),
     Rpc("risk", "GetPlanProgress", "token"),
     Rpc("risk", "GetPlanProgressHistory", "token"),
+    Rpc("risk", "GetDistrictBreakdown", "token"),
     Rpc("risk", "ListRenovationCandidates", "read"),
     Rpc("risk", "GetRenovationCandidate", "read"),
     Rpc("risk", "VerifyReadModel", "admin"),

@@ -63,6 +63,7 @@ def system(tmp_path_factory):
         parent=f"cities/{CITY}", asset_id=SEEDED.rpartition("/")[2], asset=pipe("")
     ))
     wait_until(lambda: _risk_knows_the_seeded_pipe(stubs["risk"], tokens["admin"]), timeout=30)
+    wait_until(lambda: _risk_knows_the_city(stubs["risk"], tokens["admin"]), timeout=30)
     yield stubs, tokens, admin
     for channel in channels.values():
         channel.close()
@@ -74,6 +75,16 @@ def _risk_knows_the_seeded_pipe(risk, token: str) -> bool:
     request = risk_api.GetRenovationCandidateRequest(name=SEEDED)
     try:
         risk.GetRenovationCandidate(request, metadata=client_auth_metadata(token), timeout=10)
+    except grpc.RpcError:
+        return False
+    return True
+
+
+def _risk_knows_the_city(risk, token: str) -> bool:
+    """The city reference data, which the risk service refreshes from the registry."""
+    request = risk_api.GetDistrictBreakdownRequest(city=f"cities/{CITY}")
+    try:
+        risk.GetDistrictBreakdown(request, metadata=client_auth_metadata(token), timeout=10)
     except grpc.RpcError:
         return False
     return True

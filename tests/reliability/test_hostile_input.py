@@ -136,6 +136,37 @@ def test_hostile_requests(system, rpc, data):
     check(system, rpc, request.SerializeToString())
 
 
+IMPORT = next(rpc for rpc in RPCS if rpc.method == "ImportAssets")
+
+
+@settings(FUZZ, max_examples=max(EXAMPLES // 2, 5))
+@given(data=st.data())
+def test_hostile_import_streams(system, data):
+    """Several batches in one stream, hostile or not, some repeating a request id: a refused
+    batch ends the stream and stores nothing of its own."""
+    messages = data.draw(st.lists(requests_for(IMPORT), min_size=2, max_size=6), label="stream")
+    repeated = data.draw(st.sampled_from(["", "again"]), label="request_id")
+    for batch in messages:
+        batch.request_id = batch.request_id or repeated
+    channels, token, client, _ = system
+    before = head_revision(client)
+    answers, code = [], grpc.StatusCode.OK
+    call = channels["registry"].stream_stream(
+        "/urban.registry.v1.RegistryService/ImportAssets",
+        request_serializer=api.ImportAssetsRequest.SerializeToString,
+        response_deserializer=api.ImportAssetsResponse.FromString,
+    )(iter(messages), metadata=(("authorization", f"Bearer {token}"),), timeout=60)
+    try:
+        answers.extend(call)
+    except grpc.RpcError as error:
+        code = error.code()
+        oversize = max(batch.ByteSize() for batch in messages) > _receive_limit(IMPORT)
+        assert code not in NEVER or oversize, f"ImportAssets: {code} {error.details()}"
+    CASES_RUN[("ImportAssets (stream)", code.name)] += 1
+    applied = sum(a.created_count + a.updated_count for a in answers if not a.replayed)
+    assert head_revision(client) - before == applied, "the log differs from what was answered"
+
+
 @pytest.mark.parametrize("rpc", RPCS, ids=lambda rpc: rpc.method)
 @settings(FUZZ, max_examples=max(EXAMPLES // 4, 5))
 @given(payload=st.binary(min_size=1, max_size=512))

@@ -6,13 +6,12 @@ from collections.abc import Callable
 from google.protobuf import empty_pb2
 from google.protobuf.message import Message
 
-from services.common.auth import principal_if_any
 from services.common.clock import today_in_zhejiang
 from services.common.errors import AlreadyExists, FieldViolation, NotFound, invalid
 from services.registry.app.batch_checks import valid_batch
 from services.registry.app.changeset import ChangeSet
 from services.registry.app.cities import CityDirectory
-from services.registry.app.replays import replay_check, requested_cities
+from services.registry.app.rights import Call
 from services.registry.app.stamping import content_of, sent_etags
 from services.registry.app.transactions import Transactions
 from services.registry.domain import names
@@ -20,16 +19,11 @@ from services.registry.domain.cities import City
 from services.registry.domain.masks import FULL_REPLACEMENT, apply_update_mask
 from services.registry.domain.placement import place
 from services.registry.domain.validation import validate_asset
-from services.registry.storage import RegistryStorage, reads
+from services.registry.storage import RegistryStorage
 from urban.registry.v1 import registry_service_pb2 as api
 from urban.registry.v1 import resources_pb2
 
-Alive = Callable[[], bool]
 Today = Callable[[], dt.date]
-
-
-def _always() -> bool:
-    return True
 
 
 def _not_found(name: str) -> NotFound:
@@ -37,6 +31,9 @@ def _not_found(name: str) -> NotFound:
 
 
 class AssetUseCases:
+    """Each takes its request and the `Call` that may make it (see rights.py), whose names it
+    does not parse again."""
+
     def __init__(
         self,
         storage: RegistryStorage,
@@ -45,21 +42,19 @@ class AssetUseCases:
         today: Today = today_in_zhejiang,
     ):
         """`today`: the date in China Standard Time, against which dates are checked."""
-        self.storage = storage
-        self.today = today
+        self._storage = storage
+        self._today = today
         self._cities = cities
         self._transactions = transactions
 
-    def get(self, name: str) -> resources_pb2.Asset:
-        names.parse_asset_name(name)
-        with self.storage.reading() as connection:
-            asset = reads.get_asset(connection, name)
+    def get(self, request: api.GetAssetRequest, call: Call) -> resources_pb2.Asset:
+        asset = self._storage.get_asset(request.name)
         if asset is None:
-            raise _not_found(name)
+            raise _not_found(request.name)
         return asset
 
-    def create(self, request: api.CreateAssetRequest, actor: str, alive: Alive = _always):
-        city = self._known_city(names.parse_city_name(request.parent, "parent"), "parent")
+    def create(self, request: api.CreateAssetRequest, call: Call) -> resources_pb2.Asset:
+        city = self._known_city(call.city, "parent")
         names.check_asset_id(request.asset_id)
         content = content_of(request.asset)
         content.name = names.asset_name(city.code, request.asset_id)
@@ -71,11 +66,11 @@ class AssetUseCases:
             changes.stage_put(content)
             return changes.write(persist=not request.validate_only)[0]
 
-        return self._run(plan, request, "CreateAsset", actor, alive)
+        return self._run(plan, request, "CreateAsset", call)
 
-    def update(self, request: api.UpdateAssetRequest, actor: str, alive: Alive = _always):
+    def update(self, request: api.UpdateAssetRequest, call: Call) -> resources_pb2.Asset:
         name = request.asset.name
-        city = self._known_city(names.parse_asset_name(name, "asset.name")[0])
+        city = self._known_city(call.city)
 
         def plan(changes: ChangeSet) -> resources_pb2.Asset:
             content = self._updated_content(changes, request)
@@ -86,11 +81,9 @@ class AssetUseCases:
             changes.stage_put(content)
             return changes.write(persist=not request.validate_only)[0]
 
-        return self._run(plan, request, "UpdateAsset", actor, alive)
+        return self._run(plan, request, "UpdateAsset", call)
 
-    def delete(self, request: api.DeleteAssetRequest, actor: str, alive: Alive = _always):
-        names.parse_asset_name(request.name)
-
+    def delete(self, request: api.DeleteAssetRequest, call: Call) -> empty_pb2.Empty:
         def plan(changes: ChangeSet) -> empty_pb2.Empty:
             if not changes.exists(request.name):
                 if request.allow_missing:
@@ -101,10 +94,12 @@ class AssetUseCases:
             changes.write()
             return empty_pb2.Empty()
 
-        return self._run(plan, request, "DeleteAsset", actor, alive)
+        return self._run(plan, request, "DeleteAsset", call)
 
-    def batch_upsert(self, request: api.BatchUpsertAssetsRequest, actor: str, alive=_always):
-        contents = valid_batch(request, self._cities.get, self.today())
+    def batch_upsert(
+        self, request: api.BatchUpsertAssetsRequest, call: Call
+    ) -> api.BatchUpsertAssetsResponse:
+        contents = valid_batch(request, self._cities.get, self._today())
 
         def plan(changes: ChangeSet) -> api.BatchUpsertAssetsResponse:
             changes.load([content.name for content in contents])
@@ -114,7 +109,7 @@ class AssetUseCases:
             stored = changes.write(persist=not request.validate_only)
             return api.BatchUpsertAssetsResponse(assets=stored, **changes.counts())
 
-        return self._run(plan, request, "BatchUpsertAssets", actor, alive)
+        return self._run(plan, request, "BatchUpsertAssets", call)
 
     def _updated_content(self, changes: ChangeSet, request: api.UpdateAssetRequest):
         name = request.asset.name
@@ -127,23 +122,20 @@ class AssetUseCases:
             changes.current(name), request.asset, list(request.update_mask.paths)
         )
 
-    def _run(self, plan, request: Message, method: str, actor: str, alive: Alive):
+    def _run(self, plan, request: Message, method: str, call: Call):
         request_id = request.request_id
         return self._transactions.run(
-            lambda session: plan(ChangeSet(session, actor, request_id)),
-            actor=actor,
+            lambda session: plan(ChangeSet(session, call.actor, request_id)),
+            call,
             request_id=request_id,
             method=method,
             response_type=_RESPONSE_TYPES[method],
             validate_only=getattr(request, "validate_only", False),
-            alive=alive,
-            cities=requested_cities(request),
-            may_replay=replay_check(principal_if_any()),
         )
 
     def _validate(self, content: resources_pb2.Asset, city: City) -> None:
         """Raises InvalidArgument for an invalid asset; gives a valid one its derived district."""
-        violations = validate_asset(content, city, today=self.today())
+        violations = validate_asset(content, city, today=self._today())
         if violations:
             raise invalid([violation.under("asset") for violation in violations])
         place(content, city)

@@ -8,7 +8,7 @@ import time
 from services.common.errors import Aborted, FieldViolation, NotFound, invalid
 from services.registry.domain.cities import City
 from services.registry.domain.etags import etag_of
-from services.registry.storage import RegistryStorage, cities_store
+from services.registry.storage import RegistryStorage
 
 
 class CityDirectory:
@@ -35,10 +35,7 @@ class CityDirectory:
         return list(self._current().values())
 
     def reload(self) -> None:
-        with self._storage.reading() as connection:
-            entries = {
-                city.code: (city, v, t) for city, v, t in cities_store.load_cities(connection)
-            }
+        entries = {city.code: (city, v, t) for city, v, t in self._storage.cities()}
         with self._lock:
             self._entries, self._loaded_at = entries, time.monotonic()
 
@@ -50,7 +47,7 @@ class CityDirectory:
     def update(self, code: str, changes: dict, etag: str) -> tuple[City, int, dt.datetime]:
         """Applies `changes` (field → value) to a city; a non-empty `etag` must match."""
         with self._storage.writing() as session:
-            locked = cities_store.lock_city(session.connection, code)
+            locked = session.lock_city(code)
             if locked is None:
                 raise NotFound(f"city cities/{code} does not exist", "CITY_NOT_FOUND")
             city, version = locked
@@ -59,7 +56,7 @@ class CityDirectory:
             updated = dataclasses.replace(city, **changes)
             self._check(updated)
             now = dt.datetime.now(dt.UTC)
-            cities_store.save_city(session.connection, updated, version + 1, now)
+            session.save_city(updated, version + 1, now)
         self.reload()
         return self.entry(code)
 

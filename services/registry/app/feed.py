@@ -7,8 +7,8 @@ from collections.abc import Callable, Iterator
 from services.common.background import BackgroundWorker
 from services.common.change_stream import LogSource
 from services.common.errors import Unavailable
-from services.registry.storage import RegistryStorage, identity, reads
-from services.registry.storage.sequencer import sequence_pending
+from services.registry.storage import RegistryStorage
+from services.registry.storage.reads import ChangeQuery
 from urban.registry.v1 import resources_pb2
 
 log = logging.getLogger(__name__)
@@ -44,8 +44,7 @@ class ChangeFeed:
 
     def source(self) -> LogSource:
         """Which registry's log this is, and its epoch."""
-        with self._storage.reading() as connection:
-            return identity.read(connection)
+        return self._storage.log_source()
 
     def sequence_now(self) -> int:
         """Numbers what is pending right away; returns the head revision."""
@@ -61,25 +60,13 @@ class ChangeFeed:
             if self._stopping.is_set():
                 raise Unavailable("the registry is shutting down; watch again", "SHUTTING_DOWN")
             head = self._head
-            page = self.changes(next_revision, city_code, WATCH_PAGE, up_to=head)
+            query = ChangeQuery(next_revision, WATCH_PAGE, city_code, up_to=head)
+            page = self._storage.list_changes(query)
             yield from page
             full = len(page) == WATCH_PAGE
             next_revision = page[-1].revision + 1 if full else max(next_revision, head + 1)
             if not full:
                 self.wait_beyond(head, timeout=1.0)
-
-    def changes(
-        self,
-        start: int,
-        city_code: str | None,
-        limit: int,
-        up_to: int | None = None,
-        into=None,
-        asset_name: str | None = None,
-    ) -> list[resources_pb2.AssetChange]:
-        """Changes in revision order, added to `into` when given (see reads.list_changes)."""
-        with self._storage.reading() as connection:
-            return reads.list_changes(connection, start, city_code, limit, up_to, into, asset_name)
 
     def wait_beyond(self, revision: int, timeout: float) -> None:
         """Returns when the head passes `revision`, the feed stops, or `timeout` runs out."""
@@ -96,7 +83,7 @@ class ChangeFeed:
 
     def _sequence(self) -> None:
         try:
-            head = sequence_pending(self._storage.engine)
+            head = self._storage.sequence_pending()
         except Exception:  # the database may be down: keep trying
             log.exception("could not sequence changes; retrying")
             return

@@ -1,41 +1,39 @@
 """Requests sent again under their request id are answered from the first call's saved response,
 but only to a caller who may still write every city that call wrote."""
 
-import re
-from collections.abc import Callable
+from dataclasses import dataclass
 
 from google.protobuf.message import Message
 
-from services.common.auth import Principal
+from services.common.errors import FieldViolation, invalid
+from services.registry.app.rights import Call
+from services.registry.storage.remembered import RememberedResponse
 
-ReplayCheck = Callable[[frozenset[str]], None]
-_CITY = re.compile(r"cities/(\d{6})(?:/|$)")
-
-
-def requested_cities(request: Message) -> frozenset[str]:
-    """The cities a write request names: its parent, its asset's or assets' names, its name."""
-    texts = [getattr(request, "parent", ""), getattr(request, "name", "")]
-    if getattr(request, "asset", None) is not None:
-        texts.append(request.asset.name)
-    texts += [asset.name for asset in getattr(request, "assets", ())]
-    return frozenset(match.group(1) for text in texts if (match := _CITY.match(text)))
+REPLAYED = "replayed"  # the field of batch responses that marks an answer given again
 
 
-def stored_cities(text: str | None) -> frozenset[str]:
-    return frozenset(filter(None, (text or "").split(",")))
+@dataclass(frozen=True)
+class Replayable:
+    """Under which request id and method a response is saved, and the type to read it back as."""
+
+    request_id: str
+    method: str
+    response_type: type[Message]
 
 
-def replay_check(principal: Principal | None) -> ReplayCheck:
-    """Raises PermissionDenied unless `principal` may write each city; anyone when None (a
-    caller inside the registry)."""
-
-    def check(cities: frozenset[str]) -> None:
-        for city in sorted(cities):
-            if principal is not None:
-                principal.require_write(city)
-
-    return check
-
-
-def anyone(cities: frozenset[str]) -> None:
-    return None
+def earlier_response(
+    saved: RememberedResponse | None, call: Call, replayable: Replayable
+) -> Message | None:
+    """The response `saved` for the first call with this request id, given again; None if there
+    was none. INVALID_ARGUMENT if the id was used for another method, PERMISSION_DENIED unless
+    the caller may still write every city of that call."""
+    if saved is None:
+        return None
+    call.may_replay(saved.cities)
+    if saved.method != replayable.method:
+        description = f"request id {replayable.request_id!r} was already used for {saved.method}"
+        raise invalid([FieldViolation("request_id", description)])
+    response = replayable.response_type.FromString(saved.response)
+    if REPLAYED in response.DESCRIPTOR.fields_by_name:
+        setattr(response, REPLAYED, True)
+    return response

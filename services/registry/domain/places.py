@@ -80,9 +80,15 @@ class Area:
 
 
 class _Projection:
+    """Longitude and latitude in degrees to metres and back. A pipeline rather than a pair of
+    CRSs: pyproj builds a transformer once per thread, and from a pipeline that takes under a
+    millisecond instead of tens (no lookups in PROJ's database); the results are the same."""
+
     def __init__(self, longitude: float, latitude: float):
-        crs = f"+proj=tmerc +lon_0={longitude} +lat_0={latitude} +k=1 +ellps=WGS84 +units=m"
-        self._forward = pyproj.Transformer.from_crs("EPSG:4326", crs, always_xy=True)
+        self._forward = pyproj.Transformer.from_pipeline(
+            "+proj=pipeline +step +proj=unitconvert +xy_in=deg +xy_out=rad "
+            f"+step +proj=tmerc +lon_0={longitude} +lat_0={latitude} +k=1 +ellps=WGS84"
+        )
 
     def forward(self, x, y):
         return self._forward.transform(x, y)

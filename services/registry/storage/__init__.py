@@ -1,15 +1,22 @@
 """The registry's storage: SQLAlchemy Core over SQLite or PostgreSQL."""
 
+import datetime as dt
 import pathlib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
 import sqlalchemy as sa
 
+from services.common.change_stream import LogSource
 from services.common.sql import create_engine, transaction, upgrade
-from services.registry.storage import cities_store
+from services.registry.domain.cities import City
+from services.registry.storage import checkpoints, cities_store, identity, reads, remembered
+from services.registry.storage.conflicts import WriteConflict
+from services.registry.storage.remembered import RememberedResponse
+from services.registry.storage.sequencer import sequence_pending
 from services.registry.storage.spatial import require_postgis
-from services.registry.storage.writes import WriteConflict, WriteSession
+from services.registry.storage.writes import WriteSession
+from urban.registry.v1 import resources_pb2
 
 MIGRATIONS = pathlib.Path(__file__).parent / "migrations"
 MIGRATION_LOCK = 0x75726261  # any number shared by every registry replica
@@ -21,6 +28,8 @@ _RETRYABLE_STATES = {"40001", "40P01"}  # serialization failure, deadlock detect
 
 
 class RegistryStorage:
+    """Transactions, and the operations that take one transaction each."""
+
     def __init__(self, url: str):
         self.engine = create_engine(url, pre_ping=False)
 
@@ -55,5 +64,57 @@ class RegistryStorage:
         with transaction(self.engine, write=False) as connection:
             yield connection
 
+    def get_asset(self, name: str) -> resources_pb2.Asset | None:
+        """The live asset of that name, or None."""
+        return self._read(reads.get_asset, name)
+
+    def list_assets(self, query: reads.AssetQuery) -> list[resources_pb2.Asset]:
+        return self._read(reads.list_assets, query)
+
+    def list_changes(self, query: reads.ChangeQuery, into=None) -> list[resources_pb2.AssetChange]:
+        """Changes in revision order, added to `into` when given (see reads.list_changes)."""
+        return self._read(reads.list_changes, query, into)
+
+    def remembered_response(self, actor: str, request_id: str) -> RememberedResponse | None:
+        return self._read(remembered.recall, actor, request_id)
+
+    def cities(self) -> list[tuple[City, int, dt.datetime]]:
+        """Every city with its version and update time, in code order."""
+        return self._read(cities_store.load_cities)
+
+    def log_source(self) -> LogSource:
+        """Which registry's change log this is, and its epoch."""
+        return self._read(identity.read)
+
+    def log_source_and_head(self) -> tuple[LogSource, int]:
+        return self._read(identity.read_with_head)
+
+    def advance_epoch(self, seen: LogSource, epoch: int) -> LogSource:
+        """Moves the epoch to `epoch` unless another process moved it since `seen` was read."""
+        return self._write(identity.advance_epoch, seen, epoch)
+
+    def sequence_pending(self) -> int:
+        """Numbers the committed changes that have no revision yet; returns the head revision."""
+        return sequence_pending(self.engine)
+
+    def checkpoint(self, name: str) -> int:
+        return self._read(checkpoints.get, name)
+
+    def advance_checkpoint(self, name: str, revision: int) -> None:
+        """Moves the checkpoint forward to `revision` (never back)."""
+        self._write(checkpoints.advance, name, revision)
+
+    def reset_checkpoint(self, name: str, revision: int) -> None:
+        """Sets the checkpoint to `revision`, backwards too (a stream started afresh)."""
+        self._write(checkpoints.put, name, revision)
+
     def close(self) -> None:
         self.engine.dispose()
+
+    def _read(self, query: Callable, *arguments):
+        with self.reading() as connection:
+            return query(connection, *arguments)
+
+    def _write(self, statement: Callable, *arguments):
+        with self.writing() as session:
+            return statement(session.connection, *arguments)

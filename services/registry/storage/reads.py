@@ -1,5 +1,6 @@
-"""Queries that read assets, the change log and remembered responses."""
+"""Queries that read assets and the change log."""
 
+import dataclasses
 import itertools
 import math
 from dataclasses import dataclass
@@ -8,7 +9,7 @@ import sqlalchemy as sa
 
 from services.registry.domain.spatial_filters import Place, matching
 from services.registry.storage import row_mapping, spatial
-from services.registry.storage.schema import assets, changes, counters, requests
+from services.registry.storage.schema import assets, changes, counters
 from urban.registry.v1 import resources_pb2
 
 
@@ -32,11 +33,6 @@ _LIVE_ASSET_BODY = sa.select(assets.c.body).where(
 )
 _NO_PARALLEL_WORKERS = sa.text("SET LOCAL max_parallel_workers_per_gather = 0")
 _HEAD_REVISION = sa.select(counters.c.value).where(counters.c.name == "revision")
-_REMEMBERED_RESPONSE = sa.select(
-    requests.c.method, requests.c.response, requests.c.cities
-).where(
-    requests.c.actor == sa.bindparam("actor"), requests.c.request_id == sa.bindparam("request_id")
-)
 
 
 def get_asset(connection: sa.Connection, name: str) -> resources_pb2.Asset | None:
@@ -170,33 +166,26 @@ def _changes_page(by_city: bool, bounded: bool, by_asset: bool) -> sa.Select:
 _CHANGES_PAGES = {key: _changes_page(*key) for key in itertools.product((False, True), repeat=3)}
 
 
+@dataclass(frozen=True)
+class ChangeQuery:
+    """Up to `limit` changes from revision `start` on (up to `up_to` when given), of one city or
+    one asset when given."""
+
+    start: int
+    limit: int
+    city_code: str | None = None
+    up_to: int | None = None
+    asset_name: str | None = None
+
+
 def list_changes(
-    connection: sa.Connection,
-    start_revision: int,
-    city_code: str | None,
-    limit: int,
-    up_to: int | None = None,
-    into=None,
-    asset_name: str | None = None,
+    connection: sa.Connection, query: ChangeQuery, into=None
 ) -> list[resources_pb2.AssetChange]:
-    """Changes in revision order, of one city or one asset when given; see
-    row_mapping.asset_changes for `into`."""
-    key = (city_code is not None, up_to is not None, asset_name is not None)
-    parameters = {
-        "start": start_revision,
-        "limit": limit,
-        "up_to": up_to,
-        "city_code": city_code,
-        "asset_name": asset_name,
-    }
-    return row_mapping.asset_changes(connection.execute(_CHANGES_PAGES[key], parameters), into)
+    """Changes in revision order; see row_mapping.asset_changes for `into`."""
+    key = (query.city_code is not None, query.up_to is not None, query.asset_name is not None)
+    rows = connection.execute(_CHANGES_PAGES[key], dataclasses.asdict(query))
+    return row_mapping.asset_changes(rows, into)
 
 
 def head_revision(connection: sa.Connection) -> int:
     return connection.scalar(_HEAD_REVISION)
-
-
-def remembered_response(connection: sa.Connection, actor: str, request_id: str):
-    """(method, response bytes, cities) of the first call with this request id, or None."""
-    parameters = {"actor": actor, "request_id": request_id}
-    return connection.execute(_REMEMBERED_RESPONSE, parameters).first()

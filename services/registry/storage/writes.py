@@ -9,15 +9,17 @@ from contextlib import contextmanager
 
 import sqlalchemy as sa
 
-from services.registry.storage import row_mapping, spatial
+from services.registry.domain.cities import City
+from services.registry.storage import cities_store, remembered, row_mapping, spatial
 from services.registry.storage.bulk_postgres import PostgresBulkWriter
 from services.registry.storage.bulk_sqlite import SqliteBulkWriter
 from services.registry.storage.bulk_writes import BulkWriter
 from services.registry.storage.conflicts import WriteConflict
 from services.registry.storage.copying import copy_rows
 from services.registry.storage.locking import AssetLocks
+from services.registry.storage.remembered import RememberedResponse
 from services.registry.storage.row_mapping import ChangeLogEntry, StoredAsset
-from services.registry.storage.schema import assets, changes, requests
+from services.registry.storage.schema import assets, changes
 
 # Asset rows go in as parameters named `stored_<column>`, apart from a change row's parameters.
 _STORED = "stored_"
@@ -32,13 +34,8 @@ _APPEND_CHANGES = changes.insert()
 # PostgreSQL stores one asset and appends its change in a single round trip.
 _CREATE_ASSET_WITH_CHANGE = changes.insert().add_cte(_INSERT_ASSET.cte("asset_written"))
 _UPDATE_ASSET_WITH_CHANGE = changes.insert().add_cte(_UPDATE_ASSET.cte("asset_written"))
-_REMEMBER_RESPONSE = requests.insert()
 _NO_BOX = (None,) * 4
 _COPY_FROM = 2  # rows from which COPY costs less than an INSERT per row (PostgreSQL)
-
-
-class DuplicateRequest(Exception):
-    """Another call with the same request id committed first."""
 
 
 class WriteSession:
@@ -109,18 +106,18 @@ class WriteSession:
     def remember_response(
         self, actor: str, request_id: str, method: str, response: bytes, cities: Iterable[str]
     ) -> None:
-        row = {
-            "actor": actor,
-            "request_id": request_id,
-            "method": method,
-            "response": response,
-            "create_time": dt.datetime.now(dt.UTC),
-            "cities": ",".join(sorted(cities)),
-        }
-        try:
-            self._connection.execute(_REMEMBER_RESPONSE, row)
-        except sa.exc.IntegrityError as error:
-            raise DuplicateRequest(request_id) from error
+        """Raises DuplicateRequest if another call committed a response under the same id."""
+        remembered.remember(self._connection, actor, request_id, method, response, cities)
+
+    def remembered_response(self, actor: str, request_id: str) -> RememberedResponse | None:
+        return remembered.recall(self._connection, actor, request_id)
+
+    def lock_city(self, code: str) -> tuple[City, int] | None:
+        """(City, version), locked until the transaction ends, or None."""
+        return cities_store.lock_city(self._connection, code)
+
+    def save_city(self, city: City, version: int, update_time: dt.datetime) -> None:
+        cities_store.save_city(self._connection, city, version, update_time)
 
     @property
     def connection(self) -> sa.Connection:

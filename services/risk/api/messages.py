@@ -5,8 +5,9 @@ from datetime import date
 from google.type import date_pb2
 
 from services.common.enums import enum_number
-from services.risk.app.reports import HistoryReport, ProgressReport
+from services.risk.app.reports import DistrictReport, HistoryReport, ProgressReport
 from services.risk.domain.candidates import Candidate
+from services.risk.domain.district_rollups import DistrictFigures
 from services.risk.domain.progress import CityProgress, Schedule, TargetProgress
 from urban.registry.v1 import resources_pb2 as registry_pb
 from urban.risk.v1 import risk_service_pb2 as pb
@@ -68,17 +69,21 @@ def history_message(report: HistoryReport) -> pb.PlanProgressHistory:
     )
 
 
+def _standing(progress: TargetProgress) -> dict:
+    """The fields a target's progress and each point of its history share."""
+    return {
+        "achieved": progress.achieved,
+        "progress_ratio": progress.progress_ratio,
+        "expected": progress.expected,
+        "expected_progress_ratio": progress.expected_progress_ratio,
+        "numerator": progress.numerator,
+        "denominator": progress.denominator,
+        "schedule": schedule_message(progress.schedule),
+    }
+
+
 def _point(as_of: date, progress: TargetProgress) -> pb.ProgressPoint:
-    return pb.ProgressPoint(
-        as_of=to_proto_date(as_of),
-        achieved=progress.achieved,
-        progress_ratio=progress.progress_ratio,
-        expected=progress.expected,
-        expected_progress_ratio=progress.expected_progress_ratio,
-        numerator=progress.numerator,
-        denominator=progress.denominator,
-        schedule=schedule_message(progress.schedule),
-    )
+    return pb.ProgressPoint(as_of=to_proto_date(as_of), **_standing(progress))
 
 
 def _city_message(city: CityProgress) -> pb.CityProgress:
@@ -98,15 +103,9 @@ def target_message(progress: TargetProgress) -> pb.TargetProgress:
         description=target.description,
         unit=target.unit,
         target_value=target.value,
-        achieved=progress.achieved,
-        progress_ratio=progress.progress_ratio,
-        expected=progress.expected,
-        expected_progress_ratio=progress.expected_progress_ratio,
         deadline=to_proto_date(target.deadline),
-        numerator=progress.numerator,
-        denominator=progress.denominator,
         cities=[_city_message(city) for city in progress.cities],
-        schedule=schedule_message(progress.schedule),
+        **_standing(progress),
     )
 
 
@@ -128,4 +127,38 @@ def candidate_message(candidate: Candidate) -> pb.RenovationCandidate:
             for f in assessment.findings
         ],
         status=enum_number(registry_pb.PipeStatus, facts.status) or 0,
+    )
+
+
+def breakdown_message(report: DistrictReport) -> pb.DistrictBreakdown:
+    names = {district.code: district for district in report.city.districts}
+    return pb.DistrictBreakdown(
+        city=f"cities/{report.city.code}",
+        applied_revision=report.applied_revision,
+        rules_version=report.rules_version,
+        districts=[
+            _district_message(figures, names.get(figures.code)) for figures in report.districts
+        ],
+    )
+
+
+def _district_message(figures: DistrictFigures, facts) -> pb.DistrictFigures:
+    return pb.DistrictFigures(
+        district=figures.code,
+        display_name=facts.display_name if facts else "",
+        english_name=facts.english_name if facts else "",
+        asset_counts=[
+            pb.AssetCount(kind=kind, status=status, count=round(count))
+            for (kind, status), count in sorted(figures.assets.items())
+        ],
+        pipe_lengths=[
+            pb.PipeLength(network=network, status=status, length_m=length)
+            for (network, status), length in sorted(figures.pipe_length_m.items())
+        ],
+        must_renovate_lengths=[
+            pb.PipeLength(network=network, length_m=length)
+            for network, length in sorted(figures.must_renovate_m.items())
+        ],
+        pipe_length_m=figures.pipe_total_m,
+        must_renovate_length_m=figures.must_renovate_total_m,
     )

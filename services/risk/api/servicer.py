@@ -10,6 +10,7 @@ from services.common.errors import FieldViolation, NotFound, invalid
 from services.common.resource_names import ASSET_NAME, CITY_NAME
 from services.risk.api import candidate_tokens
 from services.risk.api.messages import (
+    breakdown_message,
     candidate_message,
     history_message,
     progress_message,
@@ -55,6 +56,14 @@ class RiskServicer(risk_service_pb2_grpc.RiskServiceServicer):
         self, request: pb.GetPlanProgressHistoryRequest, context
     ) -> pb.PlanProgressHistory:
         return history_message(self.reports.history(_city(request.city)))
+
+    def GetDistrictBreakdown(
+        self, request: pb.GetDistrictBreakdownRequest, context
+    ) -> pb.DistrictBreakdown:
+        city = _city(request.city)
+        if city is None:
+            raise invalid([FieldViolation("city", "required: cities/{six-digit code}")])
+        return breakdown_message(self.reports.districts(city))
 
     def ListRenovationCandidates(
         self, request: pb.ListRenovationCandidatesRequest, context

@@ -52,6 +52,7 @@ def write(
     changes, outcome = batch.changes, batch.outcome
     transaction.write_assets(batch.rows)
     transaction.add_to_rollups(outcome.deltas)
+    transaction.add_to_district_rollups(outcome.district_deltas)
     transaction.advance_city_changes(outcome.last_change)
     newest = max(changes, key=lambda change: change.revision, default=None)
     if newest is not None and newest.revision > state.applied_revision:

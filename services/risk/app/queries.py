@@ -24,6 +24,15 @@ class ReadModelView:
 
 
 @dataclass(frozen=True)
+class DistrictView:
+    """One city's district rollups, with the cities and feed state of the same snapshot."""
+
+    rollups: dict[str, float]
+    cities: dict[str, CityFacts]
+    state: FeedState
+
+
+@dataclass(frozen=True)
 class DatedView:
     """What progress as of past days reads: a GROUP BY over the per-asset rows."""
 
@@ -51,6 +60,12 @@ class ReadModelQueries:
                 transaction.cities(),
                 transaction.city_changes(),
                 transaction.state(),
+            )
+
+    def district_view(self, city: str) -> DistrictView:
+        with self.store.reading() as transaction:
+            return DistrictView(
+                transaction.district_rollups(city), transaction.cities(), transaction.state()
             )
 
     def dated_view(self, buckets: Buckets) -> DatedView:

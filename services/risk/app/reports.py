@@ -13,9 +13,12 @@ from services.common.errors import NotFound
 from services.risk.app.queries import ReadModelQueries
 from services.risk.domain.dated import rollups_at, rollups_at_each
 from services.risk.domain.day_buckets import MonthEnds, OnOrBefore
+from services.risk.domain.district_rollups import DistrictFigures, district_breakdown
 from services.risk.domain.facts import CityFacts
+from services.risk.domain.feed_state import FeedState
 from services.risk.domain.plan import Plan
 from services.risk.domain.progress import TargetProgress, plan_progress
+from services.risk.history_cache import RevisionCache
 
 
 @dataclass(frozen=True)
@@ -46,6 +49,14 @@ class HistoryReport:
     months: list[MonthPoint]
 
 
+@dataclass(frozen=True)
+class DistrictReport:
+    rules_version: str
+    applied_revision: int
+    city: CityFacts
+    districts: list[DistrictFigures]
+
+
 class UnknownCity(NotFound):
     def __init__(self, code: str):
         super().__init__(
@@ -55,9 +66,22 @@ class UnknownCity(NotFound):
         )
 
 
+@dataclass(frozen=True)
+class MonthRollups:
+    """The rollups as the assets' dates put them at each month's end (today for the current
+    month), for the read model at `applied_revision`."""
+
+    applied_revision: int
+    points: list[tuple[int, date]]
+    rollups: list[dict]
+
+
 class ProgressReports:
     def __init__(self, queries: ReadModelQueries, clock: Callable[[], date]):
         self.queries, self.clock = queries, clock
+        self._months: RevisionCache[MonthRollups] = RevisionCache()
+        # Each page's report (the province's, every city's) for the newest states.
+        self._histories: RevisionCache[HistoryReport] = RevisionCache(capacity=64)
 
     @property
     def plan(self) -> Plan:
@@ -78,19 +102,50 @@ class ProgressReports:
         )
 
     def history(self, city: str | None = None) -> HistoryReport:
-        """From the period's first month to the current one, one GROUP BY for them all."""
-        buckets = MonthEnds(self.plan.period.start, self.clock())
-        dated = self.queries.dated_view(buckets)
-        _check_city(city, dated.cities)
-        points = buckets.points()
-        each = rollups_at_each(dated.groups, [bucket for bucket, _ in points])
+        """From the period's first month to the current one, one GROUP BY for them all, kept
+        for the day and the feed state (applied revision, rules, plan, log followed)."""
+        today, view = self.clock(), self.queries.view()
+        _check_city(city, view.cities)
+        key = (today, view.state)
+        cities = tuple(sorted(view.cities.items()))
+        report_key = (city, key, cities)
+        return self._histories.get(
+            report_key, lambda: (report_key, self._history(city, key, view.cities))
+        )
+
+    def _history(self, city: str | None, key, cities) -> HistoryReport:
+        monthly = self._months.get(key, lambda: self._month_rollups(key[0]))
         months = [
-            MonthPoint(day, plan_progress(self.plan, rollups, dated.cities, day, city))
-            for (_, day), rollups in zip(points, each, strict=True)
+            MonthPoint(day, plan_progress(self.plan, rollups, cities, day, city))
+            for (_, day), rollups in zip(monthly.points, monthly.rollups, strict=True)
         ]
         return HistoryReport(
-            self.plan, self.queries.rules.version, dated.state.applied_revision, city, months
+            self.plan, self.queries.rules.version, monthly.applied_revision, city, months
         )
+
+    def districts(self, city: str) -> DistrictReport:
+        """The city's figures by district, its reference districts first."""
+        view = self.queries.district_view(city)
+        _check_city(city, view.cities)
+        facts = view.cities[city]
+        figures = district_breakdown(
+            view.rollups,
+            city,
+            [district.code for district in facts.districts],
+            self.plan.flood_control,
+            view.cities,
+        )
+        return DistrictReport(
+            self.queries.rules.version, view.state.applied_revision, facts, figures
+        )
+
+    def _month_rollups(self, today: date) -> tuple[tuple[date, FeedState], MonthRollups]:
+        buckets = MonthEnds(self.plan.period.start, today)
+        dated = self.queries.dated_view(buckets)
+        points = buckets.points()
+        each = list(rollups_at_each(dated.groups, [bucket for bucket, _ in points]))
+        state = dated.state
+        return (today, state), MonthRollups(state.applied_revision, points, each)
 
 
 def _check_city(city: str | None, cities: Mapping[str, CityFacts]) -> None:

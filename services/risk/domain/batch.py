@@ -3,6 +3,7 @@
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
+from services.risk.domain.district_rollups import district_contribution
 from services.risk.domain.facts import AssetFacts, Change
 from services.risk.domain.rollups import RollupKey, add_into
 from services.risk.domain.scoring import Scoring
@@ -30,6 +31,7 @@ class AssetVersion:
 class BatchOutcome:
     written: dict[str, AssetVersion] = field(default_factory=dict)
     deltas: dict[RollupKey, float] = field(default_factory=dict)
+    district_deltas: dict[RollupKey, float] = field(default_factory=dict)
     last_change: dict[str, float] = field(default_factory=dict)
     applied: int = 0
     skipped: int = 0
@@ -58,8 +60,11 @@ def _apply_one(
     scoring: Scoring, outcome: BatchOutcome, current: AssetVersion | None, change: Change
 ) -> None:
     previous = current.facts if current else None
-    add_into(outcome.deltas, scoring.contribution(previous), -1.0)
-    add_into(outcome.deltas, scoring.contribution(change.after))
+    withdrawn, added = scoring.contribution(previous), scoring.contribution(change.after)
+    add_into(outcome.deltas, withdrawn, -1.0)
+    add_into(outcome.deltas, added)
+    add_into(outcome.district_deltas, district_contribution(previous, withdrawn), -1.0)
+    add_into(outcome.district_deltas, district_contribution(change.after, added))
     outcome.written[change.asset_name] = AssetVersion(
         change.asset_name, change.version, change.after, change.revision
     )

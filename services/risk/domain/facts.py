@@ -28,6 +28,8 @@ class AssetFacts:
     city: str
     kind: str
     status: str = ""
+    # The county-level division (a six-digit code) the registry placed the asset in; "" if none.
+    district: str = ""
     # The day (China Standard Time) the registry created the asset; None when unknown.
     created_on: date | None = None
     # old compounds, urban villages, old blocks
@@ -126,11 +128,22 @@ def size_class_for(urban_population: int) -> str:
 
 
 @dataclass(frozen=True)
+class DistrictFacts:
+    """A county-level division of a city, as the registry's `City.districts` lists it."""
+
+    code: str
+    display_name: str = ""
+    english_name: str = ""
+
+
+@dataclass(frozen=True)
 class CityFacts:
     code: str
     urban_population: int = 0
     display_name: str = ""
     parent: str = ""
+    english_name: str = ""
+    districts: tuple[DistrictFacts, ...] = ()
 
     @property
     def size_class(self) -> str:

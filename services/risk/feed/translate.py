@@ -7,7 +7,14 @@ from google.type import date_pb2
 
 from services.common.clock import CHINA_STANDARD_TIME
 from services.common.enums import enum_label
-from services.risk.domain.facts import AssetFacts, Change, CityFacts, Snapshot, city_of
+from services.risk.domain.facts import (
+    AssetFacts,
+    Change,
+    CityFacts,
+    DistrictFacts,
+    Snapshot,
+    city_of,
+)
 from urban.registry.v1 import resources_pb2 as pb
 
 
@@ -107,6 +114,7 @@ def asset_facts(asset: pb.Asset) -> AssetFacts:
         name=asset.name,
         city=city_of(asset.name),
         kind=kind,
+        district=asset.district_code,
         created_on=day_in_zhejiang(asset.create_time),
         **fields,
     )
@@ -136,4 +144,9 @@ def city_facts(city: pb.City) -> CityFacts:
         urban_population=city.urban_population,
         display_name=city.display_name,
         parent=city.parent.removeprefix("cities/"),
+        english_name=city.english_name,
+        districts=tuple(
+            DistrictFacts(district.code, district.display_name, district.english_name)
+            for district in city.districts
+        ),
     )

@@ -101,6 +101,27 @@ cities = sa.Table(
     sa.Column("display_name", sa.String(100), nullable=False),
     sa.Column("urban_population", sa.BigInteger, nullable=False),
     sa.Column("parent", sa.String(12), nullable=False),
+    sa.Column("english_name", sa.String(100), nullable=False, server_default=""),
+)
+
+# Each city's county-level divisions, as the registry's `City.districts` lists them.
+districts = sa.Table(
+    "risk_districts",
+    metadata,
+    sa.Column("code", sa.String(12), primary_key=True),
+    sa.Column("city", sa.String(12), nullable=False),
+    sa.Column("position", sa.Integer, nullable=False),
+    sa.Column("display_name", sa.String(100), nullable=False),
+    sa.Column("english_name", sa.String(100), nullable=False),
+)
+
+# Rollups by district (domain/district_rollups.py), beside `rollups` rather than in it: /metrics
+# reads that one whole. Keys begin `family|city|district|`.
+district_rollups = sa.Table(
+    "risk_district_rollups",
+    metadata,
+    sa.Column("key", sa.String(200), primary_key=True),
+    sa.Column("value", sa.Double, nullable=False),
 )
 
 # A single row (id 1): how far the feed got and what the per-asset scores were computed with.

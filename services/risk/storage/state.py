@@ -7,6 +7,7 @@ import sqlalchemy as sa
 from services.common.change_stream import LogSource
 from services.risk.domain.facts import CityFacts
 from services.risk.domain.feed_state import FeedState
+from services.risk.storage.districts import read_districts, replace_districts
 from services.risk.storage.read_model_sql import chunks
 from services.risk.storage.schema import cities, feed_state
 
@@ -46,6 +47,7 @@ def write_state(connection: sa.Connection, state: FeedState) -> None:
 
 
 def replace_cities(connection: sa.Connection, reference: Iterable[CityFacts]) -> None:
+    reference = list(reference)
     connection.execute(sa.delete(cities))
     rows = [
         {
@@ -53,15 +55,25 @@ def replace_cities(connection: sa.Connection, reference: Iterable[CityFacts]) ->
             "display_name": city.display_name,
             "urban_population": city.urban_population,
             "parent": city.parent,
+            "english_name": city.english_name,
         }
         for city in reference
     ]
     for chunk in chunks(rows):
         connection.execute(sa.insert(cities), chunk)
+    replace_districts(connection, reference)
 
 
 def read_cities(connection: sa.Connection) -> dict[str, CityFacts]:
+    listed = read_districts(connection)
     return {
-        row.code: CityFacts(row.code, row.urban_population, row.display_name, row.parent)
+        row.code: CityFacts(
+            row.code,
+            row.urban_population,
+            row.display_name,
+            row.parent,
+            row.english_name,
+            listed.get(row.code, ()),
+        )
         for row in connection.execute(sa.select(cities))
     }

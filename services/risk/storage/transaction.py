@@ -12,7 +12,7 @@ from services.risk.domain.facts import CityFacts, Snapshot
 from services.risk.domain.feed_state import FeedState
 from services.risk.domain.scoring import Scoring
 from services.risk.domain.verification import VerifyReport
-from services.risk.storage import candidates, dated, read_model_sql, rebuild, state
+from services.risk.storage import candidates, dated, districts, read_model_sql, rebuild, state
 
 
 class ReadModelTransaction:
@@ -43,6 +43,13 @@ class ReadModelTransaction:
 
     def add_to_rollups(self, deltas: Mapping[str, float]) -> None:
         read_model_sql.add_to_rollups(self._connection, deltas)
+
+    def add_to_district_rollups(self, deltas: Mapping[str, float]) -> None:
+        districts.add_to_district_rollups(self._connection, deltas)
+
+    def district_rollups(self, city: str) -> dict[str, float]:
+        """One city's rollups by district."""
+        return districts.read_district_rollups(self._connection, city)
 
     def advance_city_changes(self, times: Mapping[str, float]) -> None:
         read_model_sql.advance_city_changes(self._connection, times)

@@ -16,10 +16,11 @@ from werkzeug.exceptions import HTTPException, MethodNotAllowed, NotFound
 from werkzeug.routing import Map, Rule
 from werkzeug.wrappers import Request, Response
 
-from services.risk.api.messages import history_message, progress_message
+from services.risk.api.messages import breakdown_message, history_message, progress_message
 from services.risk.app.queries import ReadModelQueries
 from services.risk.app.reports import ProgressReports, UnknownCity
 from services.risk.web.charts import burn_up
+from services.risk.web.districts import KINDS, district_rows, must_renovate_map
 from services.risk.web.figures import BEHIND, TargetFigures, day_of, page_targets, status_of
 from services.risk.web.formatting import figure, percent, points
 from services.risk.web.freshness import city_rows
@@ -33,6 +34,7 @@ _URLS = Map(
         Rule("/progress.json", endpoint="province_json", methods=["GET"]),
         Rule("/cities/<code>", endpoint="city", methods=["GET"]),
         Rule("/cities/<code>/progress.json", endpoint="city_json", methods=["GET"]),
+        Rule("/cities/<code>/districts.json", endpoint="districts_json", methods=["GET"]),
     ],
     strict_slashes=False,
 )
@@ -80,7 +82,16 @@ class StatusPages:
         return self._page("province.html", texts, None)
 
     def city(self, texts: Texts, code: str) -> Response:
-        return self._page("city.html", texts, _checked(code))
+        code = _checked(code)
+        breakdown = breakdown_message(self.reports.districts(code))
+        return self._page(
+            "city.html",
+            texts,
+            code,
+            districts=district_rows(breakdown, texts),
+            shaded=must_renovate_map(breakdown, texts),
+            kinds=KINDS,
+        )
 
     def province_json(self, texts: Texts) -> Response:
         return _json(progress_message(self.reports.progress(None)))
@@ -88,10 +99,14 @@ class StatusPages:
     def city_json(self, texts: Texts, code: str) -> Response:
         return _json(progress_message(self.reports.progress(_checked(code))))
 
-    def _page(self, template: str, texts: Texts, city: str | None) -> Response:
+    def districts_json(self, texts: Texts, code: str) -> Response:
+        return _json(breakdown_message(self.reports.districts(_checked(code))))
+
+    def _page(self, template: str, texts: Texts, city: str | None, **parts) -> Response:
         progress = progress_message(self.reports.progress(city))
         history = history_message(self.reports.history(city))
         view = self.queries.view()
+        facts = view.cities.get(city) if city else None
         targets = page_targets(progress, history, for_city=city is not None)
         charts = {t.key: _chart(t, texts) for t in targets}
         province = progress if city is None else progress_message(self.reports.progress(None))
@@ -102,13 +117,15 @@ class StatusPages:
             targets=targets,
             charts=charts,
             behind=BEHIND,
-            city=view.cities.get(city) if city else None,
+            city=facts,
+            city_name=texts.name(facts.display_name, facts.english_name) if facts else None,
             city_code=city,
             as_of=self.reports.clock(),
             period=(day_of(progress.period_start), day_of(progress.period_end)),
             rows=city_rows(view, province, self.now(), self.stale_after_seconds),
             stale_days=round(self.stale_after_seconds / 86400, 1),
             timestamp=_timestamp,
+            **parts,
         )
         return Response(html, content_type="text/html; charset=utf-8",
                         headers={"Content-Language": texts.language})

@@ -11,6 +11,7 @@ from urban.risk.v1 import risk_service_pb2 as pb
 class CityRow:
     code: str
     display_name: str
+    english_name: str
     last_change: float | None
     stale: bool
     # Each target's city figures by target key; absent when the city has none.
@@ -28,5 +29,7 @@ def city_rows(
     for code, facts in sorted(view.cities.items()):
         last = view.last_change.get(code)
         stale = last is None or now - last > stale_after_seconds
-        rows.append(CityRow(code, facts.display_name, last, stale, by_city.get(code, {})))
+        rows.append(CityRow(
+                code, facts.display_name, facts.english_name, last, stale, by_city.get(code, {})
+            ))
     return rows

@@ -14,6 +14,32 @@ TARGET_NAMES = {
     "waterlogging_points_eliminated": ("易涝积水点动态消除", "Waterlogging points eliminated"),
 }
 
+KIND_NAMES = {
+    "old_compound": ("老旧小区", "Old compounds"),
+    "urban_village": ("城中村", "Urban villages"),
+    "old_block": ("老旧街区、厂区", "Old blocks"),
+    "waterlogging_point": ("易涝积水点", "Waterlogging points"),
+    "drainage_zone": ("排水分区", "Drainage zones"),
+    "pipe_segment": ("管段", "Pipe segments"),
+}
+
+STATUS_NAMES = {
+    "planned": ("计划", "planned"),
+    "started": ("已开工", "started"),
+    "completed": ("已完成", "completed"),
+    "in_service": ("在用", "in service"),
+    "renovation_planned": ("计划改造", "renovation planned"),
+    "under_renovation": ("改造中", "under renovation"),
+    "renovated": ("已改造", "renovated"),
+    "retired": ("已停用", "retired"),
+    "identified": ("已排查", "identified"),
+    "remediating": ("整治中", "remediating"),
+    "remediated": ("已整治", "remediated"),
+    "closed": ("已销号", "closed"),
+    "compliant": ("达标", "compliant"),
+    "non_compliant": ("未达标", "non-compliant"),
+}
+
 _TEXTS = {
     "title": ("浙江省城市更新进展", "Zhejiang urban renewal progress"),
     "province": ("全省", "Province"),
@@ -60,6 +86,21 @@ _TEXTS = {
     "unit_ratio": ("", ""),
     "stale_after": ("超过 {days} 天无变更视为陈旧", "stale after {days} days without a change"),
     "aggregates": ("仅显示汇总数据。", "Aggregates only."),
+    "districts": ("各区县", "Districts"),
+    "district": ("区县", "District"),
+    "no_district": ("未标注区县", "No district given"),
+    "total": ("合计", "Total"),
+    "pipe_length": ("管网长度", "Pipe length"),
+    "must_renovate_length": ("须更新改造管网长度", "Length that must be renovated"),
+    "district_map": (
+        "各区县须更新改造的管网长度（按国家标准，尚未改造）",
+        "Pipe length each district must renovate (national criteria, not yet renovated)",
+    ),
+    "district_map_none": ("无", "none"),
+    "district_table_note": (
+        "表格为地图的文字版；悬停单元格可见按状态的数量。",
+        "The table holds the map's figures; a count's tooltip breaks it down by status.",
+    ),
 }
 
 
@@ -91,3 +132,15 @@ class Texts:
     def target_name(self, key: str, fallback: str) -> str:
         names = TARGET_NAMES.get(key)
         return names[self._index] if names else fallback
+
+    def kind_name(self, kind: str) -> str:
+        names = KIND_NAMES.get(kind)
+        return names[self._index] if names else kind
+
+    def status_name(self, status: str) -> str:
+        names = STATUS_NAMES.get(status)
+        return names[self._index] if names else status.replace("_", " ")
+
+    def name(self, chinese: str, english: str) -> str:
+        """A place's name in the page's language; its Chinese name where no English is known."""
+        return english if self.language == "en" and english else chinese

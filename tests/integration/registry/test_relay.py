@@ -17,6 +17,7 @@ from services.registry.metrics import RegistryCollector
 from services.registry.relay import CHECKPOINT, RedisRelay
 from services.registry.wiring import Registry
 from tests.builders import pipe
+from tests.integration.registry.in_process import batch_upsert
 from tests.waiting import wait_until
 from urban.registry.v1 import registry_service_pb2 as api
 from urban.registry.v1 import resources_pb2 as r
@@ -41,7 +42,7 @@ def write(registry, count: int, prefix: str = "p"):
         request = api.BatchUpsertAssetsRequest(
             parent="cities/330100", assets=[pipe(n) for n in names]
         )
-        registry.assets.batch_upsert(request, "test")
+        batch_upsert(registry, request)
 
 
 def stream_revisions(redis_client, prefix) -> list[int]:

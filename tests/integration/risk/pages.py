@@ -1,9 +1,14 @@
 """A read model served by the status pages, with assets whose names must never show."""
 
-from datetime import date
+from dataclasses import replace
+from datetime import UTC, date, datetime
 
+from services.registry.app.city_requests import city_message
+from services.registry.domain.cities import REFERENCE_CITIES
 from services.risk.api.servicer import RiskServicer
 from services.risk.app.reports import ProgressReports
+from services.risk.domain.facts import CityFacts
+from services.risk.feed import translate
 from services.risk.web.app import StatusPages
 from tests.unit.risk.builders import JIAXING, created, pipe, point, renovation
 
@@ -13,18 +18,49 @@ SECRET = "secret-main-7f3a"
 NOW = 1_751_250_000.0
 WEEK = 7 * 86400.0
 
+XIHU, SHANGCHENG, GONGSHU, BINJIANG, XIAOSHAN, YUHANG = (
+    "330106", "330102", "330105", "330108", "330109", "330110"
+)
+
+
+def _in(district: str, facts):
+    return replace(facts, district=district)
+
+
+def _old_gas_main(number: int, district: str, length_m: float):
+    """Gray cast iron gas pipe in service: the national criteria require renovating it."""
+    return _in(district, pipe(f"{SECRET}-main-{number}", material="gray_cast_iron",
+                              commissioned_year=1988, length_m=length_m))  # fmt: skip
+
+
 ASSETS = [
-    (pipe(f"{SECRET}-gas", material="gray_cast_iron", commissioned_year=1990, length_m=300.0,
-          status="renovated", renovation_completion_date=date(2024, 9, 1)), NOW - 3600),
-    (pipe(f"{SECRET}-sewage", network="sewage", material="pvc", length_m=500.0), NOW - 3600),
-    (renovation("urban_village", f"{SECRET}-village", status="completed",
-                start_date=date(2024, 3, 1), completion_date=date(2025, 1, 15)), NOW - 7200),
-    (renovation("old_compound", f"{SECRET}-compound", status="started",
-                start_date=date(2024, 5, 2)), NOW - 7200),
-    (point(f"{SECRET}-point"), NOW - 7200),
-    (pipe(f"{SECRET}-jx", JIAXING, material="gray_cast_iron", commissioned_year=1990),
-     NOW - 365 * 86400.0),
+    (_in(XIHU, pipe(f"{SECRET}-gas", material="gray_cast_iron", commissioned_year=1990,
+                    length_m=300.0, status="renovated",
+                    renovation_completion_date=date(2024, 9, 1))), NOW - 3600),
+    (_in(GONGSHU, pipe(f"{SECRET}-sewage", network="sewage", material="pvc", length_m=500.0)),
+     NOW - 3600),
+    (_in(SHANGCHENG, renovation("urban_village", f"{SECRET}-village", status="completed",
+                                start_date=date(2024, 3, 1), completion_date=date(2025, 1, 15))),
+     NOW - 7200),
+    (_in(XIHU, renovation("old_compound", f"{SECRET}-compound", status="started",
+                          start_date=date(2024, 5, 2))), NOW - 7200),
+    (_in(BINJIANG, point(f"{SECRET}-point")), NOW - 7200),
+    (_in("330402", pipe(f"{SECRET}-jx", JIAXING, material="gray_cast_iron",
+                        commissioned_year=1990)), NOW - 365 * 86400.0),
+    (_old_gas_main(1, XIHU, 1200.0), NOW - 3600),
+    (_old_gas_main(2, SHANGCHENG, 450.0), NOW - 3600),
+    (_old_gas_main(3, YUHANG, 2600.0), NOW - 3600),
+    (_old_gas_main(4, XIAOSHAN, 800.0), NOW - 3600),
+    (_old_gas_main(5, "", 150.0), NOW - 3600),  # stored before districts were required
 ]
+# Must-renovate metres by district, as the assets above add them up.
+MUST_RENOVATE_M = {XIHU: 1200.0, SHANGCHENG: 450.0, YUHANG: 2600.0, XIAOSHAN: 800.0, "": 150.0}
+
+
+def reference_cities() -> list[CityFacts]:
+    """Zhejiang's 13 cities with their districts, as the registry's ListCities gives them."""
+    since = datetime(2024, 1, 1, tzinfo=UTC)
+    return [translate.city_facts(city_message(city, 1, since)) for city in REFERENCE_CITIES]
 
 
 def filled(read_model) -> None:

@@ -9,6 +9,7 @@ from grpc_health.v1 import health_pb2, health_pb2_grpc
 
 from tests.builders import pipe
 from tests.integration.registry.conftest import tokens, tokens_file  # noqa: F401 - fixtures
+from tests.integration.registry.in_process import batch_upsert
 from tests.reliability.in_process import (
     registry_settings,
     risk_settings,
@@ -40,7 +41,7 @@ def services(tmp_path, tokens_file, tokens):  # noqa: F811 - the fixtures import
 def write(registry, prefix: str, count: int) -> None:
     names = [f"cities/330100/assets/{prefix}-{i}" for i in range(count)]
     request = api.BatchUpsertAssetsRequest(parent="cities/-", assets=[pipe(n) for n in names])
-    registry.assets.batch_upsert(request, "test")
+    batch_upsert(registry, request)
 
 
 def health(risk, service: str) -> int:

@@ -8,6 +8,7 @@ import pytest
 
 from services.common.auth import Principal, use_principal
 from services.risk.api.servicer import RiskServicer
+from services.risk.app.reports import ProgressReports
 from tests.integration.risk.conftest import CITIES, TODAY
 from tests.unit.risk.builders import (
     HANGZHOU,
@@ -174,3 +175,31 @@ def test_the_last_point_is_today_and_equals_get_plan_progress(read_model, assets
             pytest.approx(progress.expected),
         )
         assert last.schedule.status == progress.schedule.status
+
+
+def test_history_is_computed_once_for_a_state_of_the_read_model_and_again_after_a_change(
+    read_model, assets
+):
+    reports = ProgressReports(read_model.queries, clock=lambda: TODAY)
+    groupings = []
+    dated_view = read_model.queries.dated_view
+    read_model.queries.dated_view = lambda buckets: groupings.append(buckets) or dated_view(buckets)
+    first = reports.history(HANGZHOU)
+    assert reports.history(HANGZHOU) is first  # kept
+    reports.history(None)
+    reports.history(NINGBO)
+    assert len(groupings) == 1
+    grown = [replace(city, urban_population=city.urban_population + 1) for city in CITIES]
+    read_model.updates.set_cities(grown)
+    assert reports.history(HANGZHOU) is not first  # computed again for the new reference data
+    assert len(groupings) == 1  # from the months kept
+    revision = read_model.updates.applied_revision()
+    read_model.updates.apply([created(revision + 1, replace(
+        renovation("old_compound", "late", HANGZHOU, status="started", start_date=TODAY),
+        created_on=TODAY))])  # fmt: skip
+    after = reports.history(HANGZHOU)
+    assert len(groupings) == 2
+    assert after.applied_revision == revision + 1
+    started = [t for t in after.months[-1].targets if t.target.key == "old_compounds_started"]
+    before = [t for t in first.months[-1].targets if t.target.key == "old_compounds_started"]
+    assert started[0].achieved == before[0].achieved + 1

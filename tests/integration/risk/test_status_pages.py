@@ -1,6 +1,7 @@
 """The status pages' routes, in process (werkzeug's test client) and over HTTP (waitress)."""
 
 import json
+import re
 import urllib.error
 import urllib.request
 
@@ -9,13 +10,24 @@ from google.protobuf import json_format
 from werkzeug.test import Client
 
 from services.common.config import Address
+from services.risk.web.formatting import figure
 from services.risk.web.server import WebServer
-from tests.integration.risk.pages import NOW, SECRET, filled, pages_for, servicer_for
+from tests.integration.risk.pages import (
+    ASSETS,
+    NOW,
+    SECRET,
+    XIHU,
+    YUHANG,
+    filled,
+    pages_for,
+    reference_cities,
+    servicer_for,
+)
 from tests.unit.risk.builders import HANGZHOU, JIAXING
 from urban.risk.v1 import risk_service_pb2 as pb
 
 PAGES = ["/", f"/cities/{HANGZHOU}", f"/cities/{JIAXING}", "/progress.json",
-         f"/cities/{HANGZHOU}/progress.json"]
+         f"/cities/{HANGZHOU}/progress.json", f"/cities/{HANGZHOU}/districts.json"]
 
 
 @pytest.fixture
@@ -66,7 +78,7 @@ def test_json_equals_get_plan_progress(client, filled_model, city):
 
 def test_json_is_proto3_json_with_defaults_and_int64_strings(client):
     body = json.loads(client.get(f"/cities/{JIAXING}/progress.json").get_data(as_text=True))
-    assert body["appliedRevision"] == "6"
+    assert body["appliedRevision"] == str(len(ASSETS))
     villages = next(t for t in body["targets"] if t["key"] == "urban_villages_completed")
     # Jiaxing has no villages: the zeros are written, not left out.
     assert villages["achieved"] == 0 and villages["numerator"] == 0
@@ -149,3 +161,77 @@ def test_served_over_http_by_a_real_server(filled_model):
         assert raised.value.code == 404
     finally:
         server.stop()
+
+
+@pytest.fixture
+def reference_client(filled_model) -> Client:
+    filled_model.updates.set_cities(reference_cities())
+    return Client(pages_for(filled_model))
+
+
+def district_rows(html: str) -> dict[str, str]:
+    table = html.split('id="districts-table"')[1].split("</table>")[0]
+    return {
+        row.split('"')[0]: row.split("</tr>")[0] for row in table.split('<tr data-district="')[1:]
+    }
+
+
+def map_areas(html: str) -> dict[str, tuple[int, str]]:
+    """Each district's shade and title on the map."""
+    drawing = html.split('id="district-map"')[1].split("</svg>")[0]
+    paths = re.findall(
+        r'<path class="district shade-(\d)" data-district="(\d{6})".*?<title>(.*?)</title>',
+        drawing,
+        re.S,
+    )
+    return {code: (int(shade), title) for shade, code, title in paths}
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_city_page_lists_every_district_with_its_figures(reference_client, filled_model, lang):
+    html = reference_client.get(f"/cities/{HANGZHOU}?lang={lang}").get_data(as_text=True)
+    served = servicer_for(filled_model).GetDistrictBreakdown(
+        pb.GetDistrictBreakdownRequest(city=f"cities/{HANGZHOU}"), None
+    )
+    rows = district_rows(html)
+    assert list(rows) == [figures.district for figures in served.districts]
+    for figures in served.districts:
+        row = rows[figures.district]
+        assert f'"must-renovate">{figure(figures.must_renovate_length_m, "metres")}<' in row
+        assert f'"pipe-length">{figure(figures.pipe_length_m, "metres")}<' in row
+    xihu = rows[XIHU]
+    assert ("Xihu District" if lang == "en" else "西湖区") in xihu
+    assert 'data-kind="old_compound" title="' in xihu  # its counts by status
+    assert ("No district given" if lang == "en" else "未标注区县") in rows[""]
+    heading = html.split("<h1>")[1].split("</h1>")[0]
+    assert ("Hangzhou" if lang == "en" else "杭州市") in heading
+
+
+def test_the_map_draws_every_district_shaded_by_must_renovate_length(reference_client):
+    html = reference_client.get(f"/cities/{HANGZHOU}?lang=en").get_data(as_text=True)
+    areas = map_areas(html)
+    assert len(areas) == 13  # Hangzhou's divisions; assets without a district have no place
+    shade_of = {code: shade for code, (shade, _) in areas.items()}
+    assert shade_of[YUHANG] == 4  # the most
+    assert shade_of[XIHU] == 2 and shade_of["330109"] == 2  # 1,200 m and 800 m of 2,600 m
+    assert shade_of["330102"] == 1  # 450 m
+    assert shade_of["330127"] == 0  # Chun'an: none
+    assert areas[YUHANG][1] == f"Yuhang District: {figure(2600.0, 'metres')}"
+    assert ">Yuhang</text>" in html  # the label, without "District"
+    assert "<script" not in html and "src=" not in html
+
+
+def test_the_province_page_names_the_cities_in_the_pages_language(reference_client):
+    english = reference_client.get("/?lang=en").get_data(as_text=True)
+    chinese = reference_client.get("/?lang=zh").get_data(as_text=True)
+    assert ">Hangzhou</a>" in english and ">Wenzhou</a>" in english
+    assert ">杭州市</a>" in chinese
+
+
+def test_districts_json_equals_get_district_breakdown(reference_client, filled_model):
+    body = reference_client.get(f"/cities/{HANGZHOU}/districts.json").get_data(as_text=True)
+    served = json_format.Parse(body, pb.DistrictBreakdown())
+    assert served == servicer_for(filled_model).GetDistrictBreakdown(
+        pb.GetDistrictBreakdownRequest(city=f"cities/{HANGZHOU}"), None
+    )
+    assert reference_client.get("/cities/999999/districts.json").status_code == 404

@@ -12,12 +12,10 @@ from pathlib import Path
 import pytest
 
 from services.common.config import Address
-from services.registry.domain.cities import REFERENCE_CITIES
-from services.risk.domain.facts import CityFacts
 from services.risk.web.formatting import figure
 from services.risk.web.server import WebServer
 from tests.conftest import services_required
-from tests.integration.risk.pages import filled, pages_for, servicer_for
+from tests.integration.risk.pages import filled, pages_for, reference_cities, servicer_for
 from tests.unit.risk.builders import HANGZHOU
 from urban.risk.v1 import risk_service_pb2 as pb
 
@@ -57,10 +55,7 @@ def site(sqlite_url):
     from tests.integration.risk.pages import TODAY
 
     model = ReadModel.open(sqlite_url, clock=lambda: TODAY)
-    model.updates.set_cities(
-        CityFacts(c.code, c.urban_population, c.display_name, c.parent_code or "")
-        for c in REFERENCE_CITIES
-    )
+    model.updates.set_cities(reference_cities())
     filled(model)
     server = WebServer(Address("127.0.0.1", 0), pages_for(model))
     port = server.start()
@@ -131,6 +126,62 @@ def test_pages_in_chromium_show_get_plan_progress(browser, site, screenshots, la
             assert f"{target.schedule.shortfall * 100:.1f}" in shown[target.key]["flag"]
     assert console_errors(browser) == []
     assert (screenshots / name).stat().st_size > 10_000
+
+
+def shown_districts(driver) -> dict[str, dict[str, str]]:
+    from selenium.webdriver.common.by import By
+
+    shown = {}
+    for row in driver.find_elements(By.CSS_SELECTOR, "#districts-table tbody tr"):
+        shown[row.get_attribute("data-district")] = {
+            "name": row.find_element(By.CSS_SELECTOR, "td").text,
+            "must_renovate": row.find_element(By.CSS_SELECTOR, ".must-renovate").text,
+            "pipe_length": row.find_element(By.CSS_SELECTOR, ".pipe-length").text,
+        }
+    return shown
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_a_city_page_shows_its_districts_table_and_map(browser, site, screenshots, lang):
+    from selenium.webdriver.common.by import By
+
+    base, model = site
+    browser.get_log("browser")
+    browser.get(f"{base}/cities/{HANGZHOU}?lang={lang}")
+    served = servicer_for(model).GetDistrictBreakdown(
+        pb.GetDistrictBreakdownRequest(city=f"cities/{HANGZHOU}"), None
+    )
+    shown = shown_districts(browser)
+    assert list(shown) == [figures.district for figures in served.districts]
+    for figures in served.districts:
+        row = shown[figures.district]
+        assert row["must_renovate"] == figure(figures.must_renovate_length_m, "metres")
+        assert row["pipe_length"] == figure(figures.pipe_length_m, "metres")
+        if figures.district:
+            name = figures.english_name if lang == "en" else figures.display_name
+            assert row["name"] == f"{name} {figures.district}"
+    drawing = browser.find_element(By.CSS_SELECTOR, "#district-map > svg")
+    assert drawing.is_displayed() and drawing.size["width"] > 500
+    areas = browser.find_elements(By.CSS_SELECTOR, "#district-map path.district")
+    assert len(areas) == 13
+    fills = {area.get_attribute("data-district"): area.value_of_css_property("fill")
+             for area in areas}  # fmt: skip
+    assert fills["330110"] != fills["330127"]  # Yuhang's 2,600 m against Chun'an's none
+    labels = [label.text for label in browser.find_elements(By.CSS_SELECTOR, "#district-map text")]
+    assert ("Yuhang" if lang == "en" else "余杭区") in labels
+    assert console_errors(browser) == []
+    section_shot(browser, "districts", screenshots / f"city-{HANGZHOU}-districts-{lang}.png")
+
+
+def section_shot(driver, element_id: str, path: Path) -> None:
+    """A screenshot of one element, in a window tall enough to hold all of it."""
+    from selenium.webdriver.common.by import By
+
+    height = driver.execute_script("return document.documentElement.scrollHeight")
+    driver.set_window_size(WIDTH, height + 100)
+    driver.find_element(By.ID, element_id).screenshot(str(path))
+    driver.set_window_size(WIDTH, 900)
+    assert path.stat().st_size > 10_000
 
 
 def test_the_switch_changes_the_language_without_javascript(browser, site):

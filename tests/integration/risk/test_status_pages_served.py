@@ -46,6 +46,22 @@ def test_pages_show_what_get_plan_progress_answers_without_a_token(tmp_path, tok
         for path in ("/", "/cities/330100"):
             with urllib.request.urlopen(base + path) as response:
                 assert "hidden-gas-main" not in response.read().decode()
+        with grpc.insecure_channel(registry.address()) as channel:
+            stored = Client(registry_service_pb2_grpc.RegistryServiceStub(channel),
+                            tokens["admin"]).GetAsset(api.GetAssetRequest(
+                                name="cities/330100/assets/hidden-gas-main"), timeout=30)
+        with urllib.request.urlopen(f"{base}/cities/330100/districts.json") as response:
+            by_district = json_format.Parse(response.read(), pb.DistrictBreakdown())
+        with grpc.insecure_channel(risk.address()) as channel:
+            breakdown = risk_service_pb2_grpc.RiskServiceStub(channel).GetDistrictBreakdown(
+                pb.GetDistrictBreakdownRequest(city="cities/330100"),
+                metadata=[("authorization", f"Bearer {tokens['admin']}")], timeout=30)
+        assert by_district == breakdown
+        counted = {f.district: [c.kind for c in f.asset_counts] for f in breakdown.districts}
+        assert counted[stored.district_code] == ["pipe_segment"]  # the district it derived
+        with urllib.request.urlopen(f"{base}/cities/330100?lang=en") as response:
+            english = response.read().decode()
+        assert "<h1>Hangzhou" in english and "Xihu District" in english  # the registry's names
     finally:
         risk.stop()
         registry.stop()

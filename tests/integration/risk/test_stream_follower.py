@@ -18,6 +18,7 @@ from services.risk.feed.stream_entries import StreamEntries
 from services.risk.metrics import FeedHealth
 from tests.builders import pipe
 from tests.integration.registry.conftest import settings_for
+from tests.integration.registry.in_process import batch_upsert
 from tests.waiting import wait_until
 from urban.registry.v1 import registry_service_pb2 as api
 
@@ -35,7 +36,7 @@ class Rig:
     def write(self, count: int, prefix: str = "p") -> None:
         names = [f"cities/330100/assets/{prefix}-{i}" for i in range(count)]
         request = api.BatchUpsertAssetsRequest(parent="cities/-", assets=[pipe(n) for n in names])
-        self.registry.assets.batch_upsert(request, "test")
+        batch_upsert(self.registry, request)
 
     def published(self, count: int) -> None:
         wait_until(lambda: self.redis.xlen(self.stream) >= count)

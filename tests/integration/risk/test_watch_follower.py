@@ -15,6 +15,7 @@ from services.risk.feed.watch import BURST, WatchFollower
 from services.risk.metrics import FeedHealth
 from tests.builders import pipe
 from tests.integration.registry.conftest import settings_for
+from tests.integration.registry.in_process import batch_upsert
 from tests.waiting import wait_until
 from urban.registry.v1 import registry_service_pb2 as api
 
@@ -30,7 +31,7 @@ class Rig:
         names = [f"cities/330100/assets/{prefix}-{i}" for i in range(count)]
         assets = [pipe(name, **spec) for name in names]
         request = api.BatchUpsertAssetsRequest(parent="cities/-", assets=assets)
-        self.registry.assets.batch_upsert(request, "test")
+        batch_upsert(self.registry, request)
 
     def head(self) -> int:
         return self.client.head_revision()

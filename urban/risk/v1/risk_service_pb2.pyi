@@ -172,6 +172,64 @@ class ProgressPoint(_message.Message):
     schedule: Schedule
     def __init__(self, as_of: _Optional[_Union[_date_pb2.Date, _Mapping]] = ..., achieved: _Optional[float] = ..., progress_ratio: _Optional[float] = ..., expected: _Optional[float] = ..., expected_progress_ratio: _Optional[float] = ..., numerator: _Optional[float] = ..., denominator: _Optional[float] = ..., schedule: _Optional[_Union[Schedule, _Mapping]] = ...) -> None: ...
 
+class GetDistrictBreakdownRequest(_message.Message):
+    __slots__ = ("city",)
+    CITY_FIELD_NUMBER: _ClassVar[int]
+    city: str
+    def __init__(self, city: _Optional[str] = ...) -> None: ...
+
+class DistrictBreakdown(_message.Message):
+    __slots__ = ("city", "applied_revision", "rules_version", "districts")
+    CITY_FIELD_NUMBER: _ClassVar[int]
+    APPLIED_REVISION_FIELD_NUMBER: _ClassVar[int]
+    RULES_VERSION_FIELD_NUMBER: _ClassVar[int]
+    DISTRICTS_FIELD_NUMBER: _ClassVar[int]
+    city: str
+    applied_revision: int
+    rules_version: str
+    districts: _containers.RepeatedCompositeFieldContainer[DistrictFigures]
+    def __init__(self, city: _Optional[str] = ..., applied_revision: _Optional[int] = ..., rules_version: _Optional[str] = ..., districts: _Optional[_Iterable[_Union[DistrictFigures, _Mapping]]] = ...) -> None: ...
+
+class DistrictFigures(_message.Message):
+    __slots__ = ("district", "display_name", "english_name", "asset_counts", "pipe_lengths", "must_renovate_lengths", "pipe_length_m", "must_renovate_length_m")
+    DISTRICT_FIELD_NUMBER: _ClassVar[int]
+    DISPLAY_NAME_FIELD_NUMBER: _ClassVar[int]
+    ENGLISH_NAME_FIELD_NUMBER: _ClassVar[int]
+    ASSET_COUNTS_FIELD_NUMBER: _ClassVar[int]
+    PIPE_LENGTHS_FIELD_NUMBER: _ClassVar[int]
+    MUST_RENOVATE_LENGTHS_FIELD_NUMBER: _ClassVar[int]
+    PIPE_LENGTH_M_FIELD_NUMBER: _ClassVar[int]
+    MUST_RENOVATE_LENGTH_M_FIELD_NUMBER: _ClassVar[int]
+    district: str
+    display_name: str
+    english_name: str
+    asset_counts: _containers.RepeatedCompositeFieldContainer[AssetCount]
+    pipe_lengths: _containers.RepeatedCompositeFieldContainer[PipeLength]
+    must_renovate_lengths: _containers.RepeatedCompositeFieldContainer[PipeLength]
+    pipe_length_m: float
+    must_renovate_length_m: float
+    def __init__(self, district: _Optional[str] = ..., display_name: _Optional[str] = ..., english_name: _Optional[str] = ..., asset_counts: _Optional[_Iterable[_Union[AssetCount, _Mapping]]] = ..., pipe_lengths: _Optional[_Iterable[_Union[PipeLength, _Mapping]]] = ..., must_renovate_lengths: _Optional[_Iterable[_Union[PipeLength, _Mapping]]] = ..., pipe_length_m: _Optional[float] = ..., must_renovate_length_m: _Optional[float] = ...) -> None: ...
+
+class AssetCount(_message.Message):
+    __slots__ = ("kind", "status", "count")
+    KIND_FIELD_NUMBER: _ClassVar[int]
+    STATUS_FIELD_NUMBER: _ClassVar[int]
+    COUNT_FIELD_NUMBER: _ClassVar[int]
+    kind: str
+    status: str
+    count: int
+    def __init__(self, kind: _Optional[str] = ..., status: _Optional[str] = ..., count: _Optional[int] = ...) -> None: ...
+
+class PipeLength(_message.Message):
+    __slots__ = ("network", "status", "length_m")
+    NETWORK_FIELD_NUMBER: _ClassVar[int]
+    STATUS_FIELD_NUMBER: _ClassVar[int]
+    LENGTH_M_FIELD_NUMBER: _ClassVar[int]
+    network: str
+    status: str
+    length_m: float
+    def __init__(self, network: _Optional[str] = ..., status: _Optional[str] = ..., length_m: _Optional[float] = ...) -> None: ...
+
 class ListRenovationCandidatesRequest(_message.Message):
     __slots__ = ("parent", "network", "min_level", "must_renovate_only", "page_size", "page_token")
     PARENT_FIELD_NUMBER: _ClassVar[int]

@@ -45,6 +45,11 @@ class RiskServiceStub:
                 request_serializer=urban_dot_risk_dot_v1_dot_risk__service__pb2.GetPlanProgressHistoryRequest.SerializeToString,
                 response_deserializer=urban_dot_risk_dot_v1_dot_risk__service__pb2.PlanProgressHistory.FromString,
                 _registered_method=True)
+        self.GetDistrictBreakdown = channel.unary_unary(
+                '/urban.risk.v1.RiskService/GetDistrictBreakdown',
+                request_serializer=urban_dot_risk_dot_v1_dot_risk__service__pb2.GetDistrictBreakdownRequest.SerializeToString,
+                response_deserializer=urban_dot_risk_dot_v1_dot_risk__service__pb2.DistrictBreakdown.FromString,
+                _registered_method=True)
         self.ListRenovationCandidates = channel.unary_unary(
                 '/urban.risk.v1.RiskService/ListRenovationCandidates',
                 request_serializer=urban_dot_risk_dot_v1_dot_risk__service__pb2.ListRenovationCandidatesRequest.SerializeToString,
@@ -78,6 +83,15 @@ class RiskServiceServicer:
         """Month by month from the period's start to the current month: each target's cumulative
         achievement as the assets' own dates put it at each month's end, beside the straight-line
         expectation. Read as GetPlanProgress is.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def GetDistrictBreakdown(self, request, context):
+        """A city broken down by district: asset counts by kind and status, pipe length by network and
+        status, and the length the national criteria require renovating. Aggregates only: read as
+        GetPlanProgress is.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
@@ -118,6 +132,11 @@ def add_RiskServiceServicer_to_server(servicer, server):
                     servicer.GetPlanProgressHistory,
                     request_deserializer=urban_dot_risk_dot_v1_dot_risk__service__pb2.GetPlanProgressHistoryRequest.FromString,
                     response_serializer=urban_dot_risk_dot_v1_dot_risk__service__pb2.PlanProgressHistory.SerializeToString,
+            ),
+            'GetDistrictBreakdown': grpc.unary_unary_rpc_method_handler(
+                    servicer.GetDistrictBreakdown,
+                    request_deserializer=urban_dot_risk_dot_v1_dot_risk__service__pb2.GetDistrictBreakdownRequest.FromString,
+                    response_serializer=urban_dot_risk_dot_v1_dot_risk__service__pb2.DistrictBreakdown.SerializeToString,
             ),
             'ListRenovationCandidates': grpc.unary_unary_rpc_method_handler(
                     servicer.ListRenovationCandidates,
@@ -190,6 +209,33 @@ class RiskService:
             '/urban.risk.v1.RiskService/GetPlanProgressHistory',
             urban_dot_risk_dot_v1_dot_risk__service__pb2.GetPlanProgressHistoryRequest.SerializeToString,
             urban_dot_risk_dot_v1_dot_risk__service__pb2.PlanProgressHistory.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def GetDistrictBreakdown(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/urban.risk.v1.RiskService/GetDistrictBreakdown',
+            urban_dot_risk_dot_v1_dot_risk__service__pb2.GetDistrictBreakdownRequest.SerializeToString,
+            urban_dot_risk_dot_v1_dot_risk__service__pb2.DistrictBreakdown.FromString,
             options,
             channel_credentials,
             insecure,
