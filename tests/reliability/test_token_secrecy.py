@@ -12,7 +12,7 @@ import pytest
 from prometheus_client import generate_latest
 
 from services.common.auth import TokenStore
-from tests.integration.registry.assets import pipe
+from tests.builders import pipe
 from tests.reliability.conftest import registry_client
 from tests.reliability.in_process import registry_settings, start_registry
 from tests.reliability.processes import registry_process, risk_process

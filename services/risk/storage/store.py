@@ -10,7 +10,7 @@ from services.risk.domain.batch import AssetVersion
 from services.risk.domain.scoring import Scoring
 from services.risk.storage import engine as db
 from services.risk.storage import rebuild
-from services.risk.storage.rows import AssetRow
+from services.risk.storage.read_model_sql import AssetRow
 from services.risk.storage.transaction import ReadModelTransaction
 
 
