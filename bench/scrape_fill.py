@@ -14,12 +14,12 @@ import sqlalchemy as sa
 
 from services.demo.dataset import generate
 from services.registry.storage import RegistryStorage
-from services.registry.storage.records import asset_row
+from services.registry.storage.row_mapping import asset_row
 from services.registry.storage.schema import assets as registry_assets
 from services.risk.app.read_model import ReadModel
 from services.risk.domain.facts import Snapshot
 from services.risk.feed.translate import snapshot
-from services.risk.storage.rows import chunks
+from services.risk.storage.read_model_sql import chunks
 from urban.registry.v1 import resources_pb2 as r
 
 CHUNK = 5000

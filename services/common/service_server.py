@@ -3,7 +3,6 @@ server limits as configured, and a database that cannot be reached answered as U
 
 from pathlib import Path
 
-import sqlalchemy as sa
 from prometheus_client import CollectorRegistry
 
 from services.common.auth import TokenStore
@@ -11,8 +10,7 @@ from services.common.config import ServiceSettings
 from services.common.grpc_server import GrpcServer
 from services.common.message_sizes import ReceiveLimits
 from services.common.redis_buckets import rate_limiter_for
-
-DATABASE_UNAVAILABLE = (sa.exc.OperationalError, sa.exc.InterfaceError)
+from services.common.sql import DATABASE_UNAVAILABLE
 
 
 def grpc_server_for(

@@ -14,6 +14,8 @@ from alembic.config import Config
 
 WRITE = "urban_write"
 RECYCLE_SECONDS = 1800
+# The database is down or out of reach: no request or change is to blame.
+DATABASE_UNAVAILABLE = (sa.exc.OperationalError, sa.exc.InterfaceError)
 
 
 

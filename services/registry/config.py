@@ -1,6 +1,7 @@
 """The registry's settings (see the README's settings table)."""
 
 from dataclasses import dataclass
+from pathlib import Path
 
 from services.common.config import Address, ServiceSettings, env
 from services.common.processes import process_count
@@ -42,3 +43,11 @@ def _stall_seconds() -> float:
     if not value >= 1:
         raise ValueError("URBAN_REGISTRY_WATCH_STALL_SECONDS must be at least 1")
     return value
+
+
+@dataclass(frozen=True)
+class ProcessGroup:
+    """What a registry process serving beside others (URBAN_REGISTRY_PROCESSES) shares with
+    them (services.registry.process_group)."""
+
+    buckets_file: Path | None  # rate-limit buckets, when there is no Redis

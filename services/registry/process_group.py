@@ -19,7 +19,7 @@ import tempfile
 import threading
 from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from pathlib import Path
 
 from prometheus_client import CollectorRegistry
@@ -28,18 +28,11 @@ from services.common.config import Address
 from services.common.logging_setup import configure_logging
 from services.common.merged_metrics import MergedMetrics
 from services.common.metrics_http import start_metrics_server
-from services.registry.config import RegistrySettings
+from services.registry.config import ProcessGroup, RegistrySettings
 
 log = logging.getLogger(__name__)
 READY_SECONDS = 300  # migrations of a large database may run first
 STOP_MARGIN_SECONDS = 30  # beyond the shutdown grace, before a process is killed
-
-
-@dataclass(frozen=True)
-class ProcessGroup:
-    """What a process of the group shares with the others."""
-
-    buckets_file: Path | None  # rate-limit buckets, when there is no Redis
 
 
 class GroupFailed(RuntimeError):

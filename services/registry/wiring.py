@@ -25,10 +25,9 @@ from services.registry.app.city_requests import CityRequests
 from services.registry.app.feed import ChangeFeed
 from services.registry.app.listing import Listing
 from services.registry.app.transactions import Transactions
-from services.registry.config import RegistrySettings
+from services.registry.config import ProcessGroup, RegistrySettings
 from services.registry.domain.places import zhejiang
 from services.registry.metrics import RegistryCollector
-from services.registry.process_group import ProcessGroup
 from services.registry.relay import CHECKPOINT, RedisRelay
 from services.registry.storage import RegistryStorage
 from urban.registry.v1 import registry_service_pb2_grpc

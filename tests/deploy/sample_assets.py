@@ -1,60 +1,26 @@
 """A small, known set of assets of every kind in two cities, and the figures it should give."""
 
-from google.type import date_pb2
-
+from tests.builders import HANGZHOU, NINGBO, compound, date, pipe, placed
 from urban.registry.v1 import registry_service_pb2 as api
 from urban.registry.v1 import resources_pb2 as r
 
-HANGZHOU, NINGBO = "330100", "330200"
 
-
-def _date(year: int, month: int, day: int) -> date_pb2.Date:
-    return date_pb2.Date(year=year, month=month, day=day)
+def _name(city: str, asset_id: str) -> str:
+    return f"cities/{city}/assets/{asset_id}"
 
 
 def _asset(city: str, asset_id: str, **spec) -> r.Asset:
-    return r.Asset(name=f"cities/{city}/assets/{asset_id}", display_name=asset_id, **spec)
+    return placed(r.Asset(name=_name(city, asset_id), display_name=asset_id, **spec))
 
 
 def sample_assets() -> list[r.Asset]:
     return [
-        _asset(
-            HANGZHOU,
-            "gas-main-1",
-            pipe_segment=r.PipeSegment(
-                network=r.PIPE_NETWORK_GAS,
-                material=r.PIPE_MATERIAL_GRAY_CAST_IRON,
-                diameter_mm=300,
-                length_m=300.0,
-                commissioned_year=1990,
-                status=r.PIPE_STATUS_IN_SERVICE,
-            ),
-        ),
-        _asset(
-            HANGZHOU,
-            "water-main-1",
-            pipe_segment=r.PipeSegment(
-                network=r.PIPE_NETWORK_WATER_SUPPLY,
-                material=r.PIPE_MATERIAL_DUCTILE_IRON,
-                diameter_mm=400,
-                length_m=200.0,
-                commissioned_year=1985,
-                lined=True,
-                status=r.PIPE_STATUS_RENOVATED,
-                renovation_completion_date=_date(2025, 3, 1),
-            ),
-        ),
-        _asset(
-            HANGZHOU,
-            "compound-1",
-            old_compound=r.OldCompound(
-                build_year=1990,
-                households=300,
-                buildings=12,
-                status=r.RENOVATION_STATUS_STARTED,
-                start_date=_date(2024, 5, 1),
-            ),
-        ),
+        pipe(_name(HANGZHOU, "gas-main-1"), 300.0, diameter_mm=300, commissioned_year=1990),
+        pipe(_name(HANGZHOU, "water-main-1"), 200.0, "Water main", diameter_mm=400,
+             network=r.PIPE_NETWORK_WATER_SUPPLY, material=r.PIPE_MATERIAL_DUCTILE_IRON,
+             commissioned_year=1985, lined=True, status=r.PIPE_STATUS_RENOVATED,
+             renovation_completion_date=date(2025, 3, 1)),
+        placed(compound(_name(HANGZHOU, "compound-1"), start_date=date(2024, 5, 1))),
         _asset(
             HANGZHOU,
             "village-1",
@@ -62,8 +28,8 @@ def sample_assets() -> list[r.Asset]:
                 area_m2=80_000,
                 households=500,
                 status=r.RENOVATION_STATUS_COMPLETED,
-                start_date=_date(2024, 3, 1),
-                completion_date=_date(2025, 1, 10),
+                start_date=date(2024, 3, 1),
+                completion_date=date(2025, 1, 10),
             ),
         ),
         _asset(
@@ -77,7 +43,7 @@ def sample_assets() -> list[r.Asset]:
             HANGZHOU,
             "zone-1",
             drainage_zone=r.DrainageZone(
-                area_km2=3.0, assessed_return_period_years=50, assessment_date=_date(2024, 6, 1)
+                area_km2=3.0, assessed_return_period_years=50, assessment_date=date(2024, 6, 1)
             ),
         ),
         _asset(
@@ -85,23 +51,13 @@ def sample_assets() -> list[r.Asset]:
             "point-1",
             waterlogging_point=r.WaterloggingPoint(
                 status=r.WATERLOGGING_STATUS_IDENTIFIED,
-                identified_date=_date(2025, 6, 1),
-                deadline=_date(2026, 6, 1),
+                identified_date=date(2025, 6, 1),
+                deadline=date(2026, 6, 1),
                 cause="low-lying underpass",
             ),
         ),
-        _asset(
-            NINGBO,
-            "sewer-1",
-            pipe_segment=r.PipeSegment(
-                network=r.PIPE_NETWORK_SEWAGE,
-                material=r.PIPE_MATERIAL_PVC,
-                diameter_mm=500,
-                length_m=500.0,
-                commissioned_year=2010,
-                status=r.PIPE_STATUS_IN_SERVICE,
-            ),
-        ),
+        pipe(_name(NINGBO, "sewer-1"), 500.0, "Sewer", diameter_mm=500, commissioned_year=2010,
+             network=r.PIPE_NETWORK_SEWAGE, material=r.PIPE_MATERIAL_PVC),
     ]
 
 

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 import grpc
 
-from tests.integration.registry.assets import pipe
+from tests.builders import pipe
 from urban.registry.v1 import registry_service_pb2 as api
 
 PARENT = "cities/330100"

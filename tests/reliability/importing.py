@@ -5,7 +5,7 @@ from dataclasses import dataclass, field
 
 import grpc
 
-from tests.integration.registry.assets import pipe
+from tests.builders import pipe
 from urban.registry.v1 import registry_service_pb2 as api
 
 BATCH_SIZE = 200

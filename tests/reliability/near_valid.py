@@ -4,7 +4,7 @@ from google.protobuf.field_mask_pb2 import FieldMask
 from google.type import date_pb2
 from hypothesis import strategies as st
 
-from tests.integration.registry.assets import compound, pipe
+from tests.builders import compound, pipe
 from tests.reliability.hostile import (
     asset_id,
     filters,

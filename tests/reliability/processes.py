@@ -16,8 +16,11 @@ REPOSITORY_ROOT = Path(__file__).resolve().parents[2]
 
 
 class ServiceProcess:
-    def __init__(self, module: str, environment: dict[str, str], log_path: Path):
+    def __init__(self, module: str, environment: dict[str, str], log_path: Path,
+                 code: Path = REPOSITORY_ROOT):
+        """`code`: the source tree to run (another release's, checked out apart)."""
         self.module = module
+        self.code = code
         self.port = free_port()
         self._environment = environment
         self._log_path = log_path
@@ -33,11 +36,13 @@ class ServiceProcess:
             **os.environ,
             f"{listen}_LISTEN": self.address,
             f"{listen}_METRICS_LISTEN": "127.0.0.1:0",
+            "URBAN_RISK_WEB_LISTEN": "127.0.0.1:0",
+            "URBAN_REGISTRY_HTTP_LISTEN": "127.0.0.1:0",
             **self._environment,
         }
         with open(self._log_path, "ab") as log:
             self.process = subprocess.Popen(
-                [sys.executable, "-m", self.module], env=environment, cwd=REPOSITORY_ROOT,
+                [sys.executable, "-m", self.module], env=environment, cwd=self.code,
                 stdout=log, stderr=subprocess.STDOUT,
             )
         self._await_serving()

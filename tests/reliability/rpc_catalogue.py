@@ -5,7 +5,7 @@ from dataclasses import dataclass
 
 from google.protobuf.field_mask_pb2 import FieldMask
 
-from tests.integration.registry.assets import pipe
+from tests.builders import pipe
 from urban.registry.v1 import registry_service_pb2 as api
 from urban.registry.v1 import resources_pb2 as r
 from urban.risk.v1 import risk_service_pb2 as risk_api

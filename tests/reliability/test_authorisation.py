@@ -14,7 +14,7 @@ from services.common.auth import TokenStore
 from services.common.errors import Unauthenticated
 from services.common.interceptors import client_auth_metadata
 from services.common.tokens import add_token
-from tests.integration.registry.assets import pipe
+from tests.builders import pipe
 from tests.integration.registry.conftest import Client
 from tests.reliability.consistency import head_revision
 from tests.reliability.in_process import (

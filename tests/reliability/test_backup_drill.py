@@ -13,7 +13,7 @@ import time
 
 import pytest
 
-from tests.integration.registry.assets import pipe
+from tests.builders import pipe
 from tests.reliability.consistency import change_log, head_revision, registry_assets
 from tests.reliability.in_process import risk_settings, start_risk
 from tests.reliability.processes import REPOSITORY_ROOT, registry_process

@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 from services.common.message_sizes import SMALL_REQUEST_BYTES
 from services.common.tokens import add_token
 from services.registry.api.message_limits import RECEIVE_LIMITS
-from tests.integration.registry.assets import pipe
+from tests.builders import pipe
 from tests.integration.registry.conftest import Client
 from tests.reliability.consistency import assert_read_model_matches, head_revision
 from tests.reliability.hostile import CASES_RUN, message

@@ -8,7 +8,7 @@ import pytest
 
 from services.registry.app.listing import MAX_RESPONSE_BYTES
 from services.risk.feed.registry_client import RegistryClient
-from tests.integration.registry.assets import compound, line_for, pipe
+from tests.builders import compound, line_for, pipe
 from tests.reliability.conftest import registry_client
 from tests.reliability.in_process import (
     registry_settings,

@@ -14,8 +14,8 @@ from services.common.rate_limit import LocalTokenBuckets, RateLimitSettings
 from services.common.redis_buckets import RedisTokenBuckets, bucket_key, connect
 from services.common.token_file import TokensFileError, load_entries
 from services.common.tokens import add_token
+from tests.builders import pipe
 from tests.conftest import REDIS_URL
-from tests.integration.registry.assets import pipe
 from tests.integration.registry.conftest import Client
 from tests.reliability.in_process import registry_settings, start_registry
 from tests.reliability.ports import free_port

@@ -11,7 +11,7 @@ import pytest
 import sqlalchemy as sa
 
 from services.common.change_stream import LogSource, marker_key, revision_of, source_of, stream_key
-from tests.integration.registry.assets import pipe
+from tests.builders import pipe
 from tests.reliability.conftest import registry_client
 from tests.reliability.consistency import assert_read_model_matches, change_log, head_revision
 from tests.reliability.in_process import risk_settings, start_risk

@@ -20,7 +20,7 @@ from services.common.config import Address
 from services.common.tokens import add_token
 from services.risk.web.server import WebServer
 from services.risk.wiring import Risk
-from tests.integration.registry.assets import pipe
+from tests.builders import pipe
 from tests.reliability.conftest import registry_client
 from tests.reliability.in_process import registry_settings, risk_settings, start_registry
 from tests.reliability.processes import registry_process

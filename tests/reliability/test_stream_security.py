@@ -12,7 +12,7 @@ import pytest
 from grpc_health.v1 import health_pb2, health_pb2_grpc
 
 from services.common.server_limits import ServerLimits
-from tests.integration.registry.assets import pipe
+from tests.builders import pipe
 from tests.reliability.conftest import registry_client
 from tests.reliability.in_process import registry_settings, start_registry
 from tests.token_edits import edit_token

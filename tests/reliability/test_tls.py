@@ -14,7 +14,7 @@ from services.registry.config import RegistrySettings
 from services.registry.wiring import Registry
 from services.risk.config import RiskSettings
 from services.risk.wiring import Risk
-from tests.integration.registry.assets import pipe
+from tests.builders import pipe
 from tests.reliability.certificates import Authority
 from tests.waiting import wait_until
 from urban.registry.v1 import registry_service_pb2 as api

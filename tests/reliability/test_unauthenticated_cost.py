@@ -4,7 +4,7 @@ decodes their request: four 60 MiB calls without a token cost it almost no memor
 import grpc
 import pytest
 
-from tests.integration.registry.assets import compound
+from tests.builders import compound
 from tests.integration.registry.conftest import Client
 from tests.reliability.processes import registry_process
 from urban.registry.v1 import registry_service_pb2 as api

@@ -1,7 +1,7 @@
 """How large each RegistryService request may be, in bytes (see docs/security.md)."""
 
 from services.common.message_sizes import KIB, SMALL_REQUEST_BYTES, ReceiveLimits
-from services.registry.app.batches import MAX_BATCH
+from services.registry.app.batch_checks import MAX_BATCH
 from services.registry.domain.geometry import MAX_GEOJSON_LENGTH
 
 # Everything of an asset but its geometry, at its largest: 64 labels of 256 characters, the

@@ -8,7 +8,7 @@ from google.protobuf.message import Message
 
 from services.common.clock import today_in_zhejiang
 from services.common.errors import AlreadyExists, FieldViolation, NotFound, invalid
-from services.registry.app.batches import valid_batch
+from services.registry.app.batch_checks import valid_batch
 from services.registry.app.changeset import ChangeSet
 from services.registry.app.cities import CityDirectory
 from services.registry.app.rights import Call

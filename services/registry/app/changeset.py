@@ -8,13 +8,13 @@ from services.registry.app.stamping import (
     SentEtag,
     check_etag,
     check_sent_etags,
-    clear_output_fields,
     content_of,
     same_content,
     stamp,
+    strip_output_fields,
 )
-from services.registry.storage import WriteSession, records
-from services.registry.storage.records import NewChange, StoredAsset
+from services.registry.storage import WriteSession, row_mapping
+from services.registry.storage.row_mapping import ChangeLogEntry, StoredAsset
 from urban.registry.v1 import resources_pb2
 
 CREATED = resources_pb2.CHANGE_TYPE_CREATED
@@ -68,7 +68,7 @@ class ChangeSet:
 
     def stage_put(self, content: resources_pb2.Asset) -> None:
         """Stages `content` as its asset's new content; the change set takes the message over."""
-        clear_output_fields([content])
+        strip_output_fields(content)
         before = self._live(content.name)
         if before is not None and same_content(content, before.asset):
             self._counts["unchanged_count"] += 1
@@ -100,13 +100,13 @@ class ChangeSet:
         deleted = staged.content is None
         result = content_of(staged.before.asset) if deleted else staged.content
         created = staged.before.asset.create_time if staged.before else None
-        stamp(result, version, created, records.timestamp(self._now))
+        stamp(result, version, created, row_mapping.timestamp(self._now))
         if not version:
             result.ClearField("etag")
         return result
 
     def _persist(self, pending: list[_Staged]) -> None:
-        rows = [records.asset_row(s.result, deleted=s.content is None) for s in pending]
+        rows = [row_mapping.asset_row(s.result, deleted=s.content is None) for s in pending]
         new_changes = [self._change(s, row["body"]) for s, row in zip(pending, rows, strict=True)]
         self._session.save(
             created=[row for row in rows if self._stored.get(row["name"]) is None],
@@ -114,9 +114,9 @@ class ChangeSet:
             new_changes=new_changes,
         )
 
-    def _change(self, staged: _Staged, body: bytes) -> NewChange:
+    def _change(self, staged: _Staged, body: bytes) -> ChangeLogEntry:
         deleted = staged.content is None
-        return NewChange(
+        return ChangeLogEntry(
             type=DELETED if deleted else (UPDATED if staged.before else CREATED),
             asset_name=staged.name,
             before=staged.before.body if staged.before else None,

@@ -3,8 +3,8 @@
 import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import ARRAY
 
-from services.registry.storage import records
-from services.registry.storage.records import StoredAsset
+from services.registry.storage import row_mapping
+from services.registry.storage.row_mapping import StoredAsset
 from services.registry.storage.schema import asset_version_sequence, assets, counters
 
 _LOCK_ASSETS = (
@@ -49,10 +49,10 @@ class AssetLocks:
         wanted = sorted(set(names))
         if not self._postgres:
             rows = self._connection.execute(_LOCK_ASSETS, {"names": wanted})
-            return {row.name: records.stored_asset(row) for row in rows}
+            return {row.name: row_mapping.stored_asset(row) for row in rows}
         rows = self._connection.execute(_LOCK_ASSETS_TAKING_VERSIONS, {"names": wanted}).all()
         self._taken_versions.update((row.name, row.next_version) for row in rows)
-        return {row.name: records.stored_asset(row) for row in rows}
+        return {row.name: row_mapping.stored_asset(row) for row in rows}
 
     def new_versions(self, names: list[str]) -> list[int]:
         """A new version for each of `names`, higher than any version it had before."""

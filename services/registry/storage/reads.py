@@ -8,7 +8,7 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 
 from services.registry.domain.spatial_filters import Place, matching
-from services.registry.storage import records, spatial
+from services.registry.storage import row_mapping, spatial
 from services.registry.storage.schema import assets, changes, counters
 from urban.registry.v1 import resources_pb2
 
@@ -181,10 +181,10 @@ class ChangeQuery:
 def list_changes(
     connection: sa.Connection, query: ChangeQuery, into=None
 ) -> list[resources_pb2.AssetChange]:
-    """Changes in revision order; see records.asset_changes for `into`."""
+    """Changes in revision order; see row_mapping.asset_changes for `into`."""
     key = (query.city_code is not None, query.up_to is not None, query.asset_name is not None)
     rows = connection.execute(_CHANGES_PAGES[key], dataclasses.asdict(query))
-    return records.asset_changes(rows, into)
+    return row_mapping.asset_changes(rows, into)
 
 
 def head_revision(connection: sa.Connection) -> int:

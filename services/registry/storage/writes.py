@@ -10,15 +10,15 @@ from contextlib import contextmanager
 import sqlalchemy as sa
 
 from services.registry.domain.cities import City
-from services.registry.storage import cities_store, records, remembered, spatial
+from services.registry.storage import cities_store, remembered, row_mapping, spatial
 from services.registry.storage.bulk_postgres import PostgresBulkWriter
 from services.registry.storage.bulk_sqlite import SqliteBulkWriter
 from services.registry.storage.bulk_writes import BulkWriter
 from services.registry.storage.conflicts import WriteConflict
 from services.registry.storage.copying import copy_rows
 from services.registry.storage.locking import AssetLocks
-from services.registry.storage.records import NewChange, StoredAsset
 from services.registry.storage.remembered import RememberedResponse
+from services.registry.storage.row_mapping import ChangeLogEntry, StoredAsset
 from services.registry.storage.schema import assets, changes
 
 # Asset rows go in as parameters named `stored_<column>`, apart from a change row's parameters.
@@ -54,9 +54,11 @@ class WriteSession:
         """A new version for each of `names`, higher than any version it had before."""
         return self._locks.new_versions(names)
 
-    def save(self, created: list[dict], updated: list[dict], new_changes: list[NewChange]) -> None:
+    def save(
+        self, created: list[dict], updated: list[dict], new_changes: list[ChangeLogEntry]
+    ) -> None:
         """Stores asset rows, `created` ones under names that had no row, and appends changes."""
-        change_rows = [records.change_row(change) for change in new_changes]
+        change_rows = [row_mapping.change_row(change) for change in new_changes]
         if self._postgres and len(created) + len(updated) == 1 and len(change_rows) == 1:
             self._save_one_with_change(created, updated, change_rows[0])
             return

@@ -6,7 +6,7 @@ import sqlalchemy as sa
 
 from services.risk.domain.district_rollups import FAMILIES
 from services.risk.domain.facts import CityFacts, DistrictFacts
-from services.risk.storage.rows import chunks, insert
+from services.risk.storage.read_model_sql import chunks, insert
 from services.risk.storage.schema import district_rollups, districts
 
 

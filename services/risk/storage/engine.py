@@ -16,9 +16,6 @@ WRITER_LOCK_ID = 0x5249534B  # "RISK"
 # catch-up of a million changes runs at about half the speed with SQLite's default of 2 MiB.
 SQLITE_CACHE_KIB = 65536
 
-# The database is down or out of reach: no request or change is to blame.
-UNAVAILABLE = (sa.exc.OperationalError, sa.exc.InterfaceError)
-
 
 def create_engine(url: str) -> sa.Engine:
     engine = sql.create_engine(url)

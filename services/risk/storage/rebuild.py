@@ -12,7 +12,7 @@ from services.risk.domain.facts import AssetFacts, Snapshot
 from services.risk.domain.rollups import add_into
 from services.risk.domain.scoring import Scoring
 from services.risk.domain.verification import VerifyReport, compare
-from services.risk.storage import districts, rows
+from services.risk.storage import districts, read_model_sql
 from services.risk.storage.dated import dated_groups
 from services.risk.storage.schema import DATED_COLUMNS, assets
 
@@ -20,7 +20,7 @@ from services.risk.storage.schema import DATED_COLUMNS, assets
 def write_versions(
     connection: sa.Connection, scoring: Scoring, versions: Iterable[AssetVersion]
 ) -> None:
-    rows.upsert_assets(connection, rows_of(scoring, versions))
+    read_model_sql.upsert_assets(connection, rows_of(scoring, versions))
 
 
 class Totals:
@@ -36,13 +36,13 @@ class Totals:
         add_into(self.district_rollups, district_contribution(facts, counted))
 
     def replace_stored(self, connection: sa.Connection) -> None:
-        rows.replace_rollups(connection, self.rollups)
+        read_model_sql.replace_rollups(connection, self.rollups)
         districts.replace_district_rollups(connection, self.district_rollups)
 
 
-def rows_of(scoring: Scoring, versions: Iterable[AssetVersion]) -> list[rows.AssetRow]:
+def rows_of(scoring: Scoring, versions: Iterable[AssetVersion]) -> list[read_model_sql.AssetRow]:
     """The per-asset rows of these versions."""
-    return [rows.asset_row(v, scoring.assess(v.facts), scoring.plan) for v in versions]
+    return [read_model_sql.asset_row(v, scoring.assess(v.facts), scoring.plan) for v in versions]
 
 
 def rebuild_from_listing(
@@ -52,7 +52,7 @@ def rebuild_from_listing(
     at that revision: it was deleted by then, or its deletion is still to come on the feed."""
     connection.execute(sa.update(assets).values(_tombstone(revision)))
     totals, times, listed = Totals(), {}, 0
-    for chunk in rows.chunks(snapshots):
+    for chunk in read_model_sql.chunks(snapshots):
         versions = [AssetVersion(s.facts.name, s.version, s.facts) for s in chunk]
         write_versions(connection, scoring, versions)
         for snapshot in chunk:
@@ -61,13 +61,13 @@ def rebuild_from_listing(
             times[city] = max(times.get(city, 0.0), snapshot.update_time)
         listed += len(chunk)
     totals.replace_stored(connection)
-    rows.advance_city_changes(connection, {city: t for city, t in times.items() if t > 0})
+    read_model_sql.advance_city_changes(connection, {city: t for city, t in times.items() if t > 0})
     return listed
 
 
 def rescore_all(connection: sa.Connection, scoring: Scoring) -> int:
     totals, rescored = Totals(), 0
-    for page in rows.live_assets(connection):
+    for page in read_model_sql.live_assets(connection):
         write_versions(connection, scoring, page)
         for stored in page:
             totals.count(scoring, stored.facts)
@@ -82,13 +82,13 @@ def recompute(connection: sa.Connection, scoring: Scoring, buckets: Buckets) -> 
     by their days (in `buckets`), from their facts and from their stored date columns, and
     compares the two."""
     totals, groups, checked = Totals(), {}, 0
-    for page in rows.live_assets(connection):
+    for page in read_model_sql.live_assets(connection):
         for stored in page:
             totals.count(scoring, stored.facts)
         group_assets((stored.facts for stored in page), scoring.plan, buckets, into=groups)
         checked += len(page)
     stored_totals = (
-        rows.read_rollups(connection)
+        read_model_sql.read_rollups(connection)
         | _prefixed(districts.read_district_rollups(connection))
         | flattened(dated_groups(connection, buckets))
     )

@@ -8,7 +8,7 @@ from services.common.change_stream import LogSource
 from services.risk.domain.facts import CityFacts
 from services.risk.domain.feed_state import FeedState
 from services.risk.storage.districts import read_districts, replace_districts
-from services.risk.storage.rows import chunks
+from services.risk.storage.read_model_sql import chunks
 from services.risk.storage.schema import cities, feed_state
 
 STATE_ID = 1

@@ -5,16 +5,17 @@ from contextlib import contextmanager
 
 import sqlalchemy as sa
 
+from services.common.sql import DATABASE_UNAVAILABLE
 from services.risk.domain.batch import AssetVersion
 from services.risk.domain.scoring import Scoring
 from services.risk.storage import engine as db
 from services.risk.storage import rebuild
-from services.risk.storage.rows import AssetRow
+from services.risk.storage.read_model_sql import AssetRow
 from services.risk.storage.transaction import ReadModelTransaction
 
 
 class ReadModelStore:
-    unavailable_errors = db.UNAVAILABLE
+    unavailable_errors = DATABASE_UNAVAILABLE
 
     def __init__(self, engine: sa.Engine):
         self.engine = engine

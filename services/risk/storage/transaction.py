@@ -12,7 +12,7 @@ from services.risk.domain.facts import CityFacts, Snapshot
 from services.risk.domain.feed_state import FeedState
 from services.risk.domain.scoring import Scoring
 from services.risk.domain.verification import VerifyReport
-from services.risk.storage import candidates, dated, districts, rebuild, rows, state
+from services.risk.storage import candidates, dated, districts, read_model_sql, rebuild, state
 
 
 class ReadModelTransaction:
@@ -32,17 +32,17 @@ class ReadModelTransaction:
         state.replace_cities(self._connection, reference)
 
     def stored_assets(self, names: Iterable[str]) -> dict[str, AssetVersion]:
-        return rows.load_assets(self._connection, names)
+        return read_model_sql.load_assets(self._connection, names)
 
     def stored_versions(self, names: Iterable[str]) -> dict[str, tuple[int, int]]:
         """(version, revision) by asset name."""
-        return rows.load_versions(self._connection, names)
+        return read_model_sql.load_versions(self._connection, names)
 
-    def write_assets(self, asset_rows: list[rows.AssetRow]) -> None:
-        rows.upsert_assets(self._connection, asset_rows)
+    def write_assets(self, asset_rows: list[read_model_sql.AssetRow]) -> None:
+        read_model_sql.upsert_assets(self._connection, asset_rows)
 
     def add_to_rollups(self, deltas: Mapping[str, float]) -> None:
-        rows.add_to_rollups(self._connection, deltas)
+        read_model_sql.add_to_rollups(self._connection, deltas)
 
     def add_to_district_rollups(self, deltas: Mapping[str, float]) -> None:
         districts.add_to_district_rollups(self._connection, deltas)
@@ -52,13 +52,13 @@ class ReadModelTransaction:
         return districts.read_district_rollups(self._connection, city)
 
     def advance_city_changes(self, times: Mapping[str, float]) -> None:
-        rows.advance_city_changes(self._connection, times)
+        read_model_sql.advance_city_changes(self._connection, times)
 
     def rollups(self) -> dict[str, float]:
-        return rows.read_rollups(self._connection)
+        return read_model_sql.read_rollups(self._connection)
 
     def city_changes(self) -> dict[str, float]:
-        return rows.read_city_changes(self._connection)
+        return read_model_sql.read_city_changes(self._connection)
 
     def dated_groups(self, buckets: Buckets) -> DatedGroups:
         """The live assets grouped by their days in `buckets`."""

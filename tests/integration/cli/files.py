@@ -3,11 +3,11 @@
 import csv
 from pathlib import Path
 
-from tests.placing import line_in_city
+from tests.builders import HANGZHOU_LINE, line_in_city
 
 PIPE_HEADER = ("asset_id", "display_name", "network", "material", "diameter_mm", "length_m",
                "commissioned_year", "lined", "status", "renovation_completion_date", "geojson")
-LINE = '{"type":"LineString","coordinates":[[120.15,30.27],[120.16,30.28]]}'
+LINE = HANGZHOU_LINE
 
 
 def pipe_row(number: int, **changes) -> dict[str, str]:

@@ -5,11 +5,11 @@ import json
 
 import pytest
 
-from services.registry.storage.records import asset_row
+from services.registry.storage.row_mapping import asset_row
 from services.registry.storage.schema import assets
+from tests.builders import pipe
 from tests.integration.cli.files import pipes_csv
 from tests.integration.cli.registry_state import stored
-from tests.integration.registry.assets import pipe
 
 HANGZHOU_PIPES = ("--city", "330100", "--kind", "pipe_segment", "--quiet")
 FIRST = "cities/330100/assets/gas-000000"

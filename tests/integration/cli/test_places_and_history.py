@@ -1,6 +1,6 @@
 """`urban list --near/--bbox` and `urban history`."""
 
-from tests.integration.registry.spatial_samples import point
+from tests.builders import waterlogging_point
 from tests.integration.registry.test_list import upsert
 from urban.registry.v1 import registry_service_pb2 as api
 
@@ -8,7 +8,13 @@ NAME = "cities/330100/assets/wp-1"
 
 
 def test_list_near_and_bbox_combine_with_filter(urban, admin):
-    upsert(admin, [point(NAME, 120.15, 30.25), point("cities/330100/assets/wp-2", 120.25, 30.3)])
+    upsert(
+        admin,
+        [
+            waterlogging_point(NAME, 120.15, 30.25),
+            waterlogging_point("cities/330100/assets/wp-2", 120.25, 30.3),
+        ],
+    )
     near = urban("list", "--near", "120.15,30.25,100")
     assert near.code == 0 and "wp-1" in near.out and "wp-2" not in near.out
     box = urban("list", "--bbox", "120.2,30.2,120.3,30.3", "--filter", "kind = waterlogging_point")
@@ -30,13 +36,13 @@ def test_bad_places_are_one_line_usage_errors(urban):
 
 
 def test_history_shows_each_change_field_by_field_in_80_columns(urban, admin):
-    upsert(admin, [point(NAME, 120.15, 30.25)])
-    moved = point(NAME, 120.16, 30.26)
+    upsert(admin, [waterlogging_point(NAME, 120.15, 30.25)])
+    moved = waterlogging_point(NAME, 120.16, 30.26)
     moved.waterlogging_point.cause = "a blocked culvert under the road"
     upsert(admin, [moved])
     admin.DeleteAsset(api.DeleteAssetRequest(name=NAME))
-    upsert(admin, [point(NAME, 120.15, 30.25)])
-    upsert(admin, [point("cities/330100/assets/wp-2", 120.25, 30.3)])
+    upsert(admin, [waterlogging_point(NAME, 120.15, 30.25)])
+    upsert(admin, [waterlogging_point("cities/330100/assets/wp-2", 120.25, 30.3)])
     outcome = urban("history", "wp-1", "--city", "330100")
     assert outcome.code == 0, outcome.err
     lines = outcome.out.splitlines()

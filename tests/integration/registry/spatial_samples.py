@@ -7,7 +7,7 @@ import random
 import pyproj
 import shapely
 
-from tests.integration.registry.assets import compound, pipe
+from tests.builders import compound, pipe, waterlogging_point
 from urban.registry.v1 import resources_pb2 as r
 
 REGION = (120.08, 30.18, 120.28, 30.34)  # west, south, east, north
@@ -18,16 +18,6 @@ EDGE_CENTRE, EDGE_RADIUS = (120.2, 30.3), 800.0
 AMBIGUOUS = 0.001
 _GEOD = pyproj.Geod(ellps="WGS84")
 _LEAST_METERS_PER_DEGREE = 95_000.0  # of latitude or of longitude, at these latitudes
-
-
-def point(name: str, lon: float, lat: float) -> r.Asset:
-    asset = r.Asset(
-        name=name,
-        display_name="Waterlogging point",
-        geojson=json.dumps({"type": "Point", "coordinates": [lon, lat]}),
-        waterlogging_point=r.WaterloggingPoint(status=r.WATERLOGGING_STATUS_IDENTIFIED),
-    )
-    return asset
 
 
 def area(name: str, ring: list[tuple[float, float]]) -> r.Asset:
@@ -53,7 +43,7 @@ def random_assets(count: int, seed: int = 7, city: str = "330100") -> list[r.Ass
         size = rng.uniform(0.0005, 0.004)
         shape = index % 3
         if shape == 0:
-            assets.append(point(name, lon, lat))
+            assets.append(waterlogging_point(name, lon, lat))
         elif shape == 1:
             ring = [(lon, lat), (lon + size, lat), (lon + size, lat + size), (lon, lat + size)]
             assets.append(area(name, ring))
@@ -71,15 +61,15 @@ def edge_assets(city: str = "330100") -> list[r.Asset]:
     hair = 1e-7
     name = iter(f"cities/{city}/assets/edge-{index:03d}" for index in range(1000)).__next__
     assets = [
-        point(name(), west, middle_lat),
-        point(name(), east, middle_lat),
-        point(name(), middle_lon, south),
-        point(name(), middle_lon, north),
-        point(name(), west, south),
-        point(name(), east, north),
-        point(name(), west - hair, middle_lat),
-        point(name(), middle_lon, north + hair),
-        point(name(), east + hair, north + hair),
+        waterlogging_point(name(), west, middle_lat),
+        waterlogging_point(name(), east, middle_lat),
+        waterlogging_point(name(), middle_lon, south),
+        waterlogging_point(name(), middle_lon, north),
+        waterlogging_point(name(), west, south),
+        waterlogging_point(name(), east, north),
+        waterlogging_point(name(), west - hair, middle_lat),
+        waterlogging_point(name(), middle_lon, north + hair),
+        waterlogging_point(name(), east + hair, north + hair),
         area(name(), [(east, south), (east + 0.01, south), (east + 0.01, north), (east, north)]),
         area(name(), [(east + hair, south), (east + 0.01, south), (east + 0.01, north)]),
         line(name(), [(west - 0.01, north), (west, north)]),
@@ -92,7 +82,7 @@ def edge_assets(city: str = "330100") -> list[r.Asset]:
     for azimuth in range(0, 360, 30):
         for factor in (1 - 2 * AMBIGUOUS, 1 + 2 * AMBIGUOUS):
             end_lon, end_lat, _ = _GEOD.fwd(lon, lat, azimuth, EDGE_RADIUS * factor)
-            assets.append(point(name(), end_lon, end_lat))
+            assets.append(waterlogging_point(name(), end_lon, end_lat))
     # A polygon holding the centre is at distance 0 even though its corners are far away.
     assets.append(area(name(), [(lon - 0.02, lat - 0.02), (lon + 0.02, lat - 0.02),
                                 (lon + 0.02, lat + 0.02), (lon - 0.02, lat + 0.02)]))  # fmt: skip

@@ -3,7 +3,7 @@ read with that asset's city read scope."""
 
 import grpc
 
-from tests.integration.registry.assets import pipe
+from tests.builders import pipe
 from tests.integration.registry.errors import call_error, violations
 from tests.integration.registry.test_list import upsert
 from urban.registry.v1 import registry_service_pb2 as api

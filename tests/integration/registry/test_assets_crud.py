@@ -3,7 +3,7 @@
 import grpc
 from google.protobuf.field_mask_pb2 import FieldMask
 
-from tests.integration.registry.assets import compound, pipe
+from tests.builders import compound, pipe
 from tests.integration.registry.errors import call_error, error_info, violations
 from urban.registry.v1 import registry_service_pb2 as api
 from urban.registry.v1 import resources_pb2 as r

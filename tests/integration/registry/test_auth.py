@@ -3,7 +3,7 @@
 import grpc
 import pytest
 
-from tests.integration.registry.assets import pipe
+from tests.builders import pipe
 from tests.integration.registry.conftest import Client
 from tests.integration.registry.errors import call_error, error_info
 from urban.registry.v1 import registry_service_pb2 as api

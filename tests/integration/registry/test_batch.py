@@ -2,7 +2,7 @@
 
 import grpc
 
-from tests.integration.registry.assets import pipe
+from tests.builders import pipe
 from tests.integration.registry.errors import call_error, violations
 from urban.registry.v1 import registry_service_pb2 as api
 

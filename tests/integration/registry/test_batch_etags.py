@@ -9,7 +9,7 @@ import grpc
 import pytest
 
 from services.registry.app.changeset import ChangeSet
-from tests.integration.registry.assets import pipe
+from tests.builders import pipe
 from tests.integration.registry.errors import error_info
 from urban.registry.v1 import registry_service_pb2 as api
 

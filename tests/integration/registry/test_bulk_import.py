@@ -7,7 +7,7 @@ import grpc
 import pytest
 
 from services.registry.storage.writes import WriteSession
-from tests.integration.registry.assets import compound, pipe
+from tests.builders import compound, pipe
 from tests.integration.registry.errors import error_info, violations
 from tests.integration.registry.test_watch import Watcher
 from urban.registry.v1 import registry_service_pb2 as api

@@ -7,7 +7,7 @@ import grpc
 from google.protobuf.field_mask_pb2 import FieldMask
 
 from services.registry.wiring import Registry
-from tests.integration.registry.assets import pipe
+from tests.builders import pipe
 from tests.integration.registry.conftest import Client, settings_for
 from tests.integration.registry.test_watch import Watcher
 from urban.registry.v1 import registry_service_pb2 as api

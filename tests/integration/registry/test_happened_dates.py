@@ -8,7 +8,7 @@ import pytest
 from google.type import date_pb2
 
 from services.registry.wiring import Registry
-from tests.integration.registry.assets import pipe
+from tests.builders import pipe
 from tests.integration.registry.conftest import Client
 from tests.integration.registry.errors import call_error, violations
 from urban.registry.v1 import registry_service_pb2 as api

@@ -7,7 +7,7 @@ import pytest
 
 from services.common.tokens import add_token
 from services.registry.wiring import Registry
-from tests.integration.registry.assets import line_for, pipe
+from tests.builders import line_for, pipe
 from tests.integration.registry.conftest import Client
 from tests.integration.registry.errors import call_error, violations
 from tests.token_edits import edit_token

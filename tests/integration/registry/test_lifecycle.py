@@ -15,8 +15,8 @@ from grpc_reflection.v1alpha.proto_reflection_descriptor_database import (
     ProtoReflectionDescriptorDatabase,
 )
 
+from tests.builders import pipe
 from tests.integration.common import reflection_v1
-from tests.integration.registry.assets import pipe
 from tests.integration.registry.conftest import Client
 from urban.registry.v1 import registry_service_pb2 as api
 from urban.registry.v1 import registry_service_pb2_grpc

@@ -4,9 +4,8 @@ import threading
 
 import grpc
 
-from tests.integration.registry.assets import compound, pipe
+from tests.builders import compound, line_in_district, pipe
 from tests.integration.registry.errors import call_error, violations
-from tests.placing import line_in_district
 from urban.registry.v1 import registry_service_pb2 as api
 from urban.registry.v1 import resources_pb2 as r
 

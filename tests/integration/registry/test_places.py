@@ -7,9 +7,8 @@ import grpc
 import pytest
 from google.protobuf.field_mask_pb2 import FieldMask
 
-from tests.integration.registry.assets import pipe
+from tests.builders import line_in_district, pipe
 from tests.integration.registry.errors import violations
-from tests.placing import line_in_district
 from urban.registry.v1 import registry_service_pb2 as api
 
 HANGZHOU = "cities/330100"

@@ -11,12 +11,11 @@ from alembic.config import Config
 
 from services.registry.domain.etags import etag_of
 from services.registry.storage import MIGRATIONS, RegistryStorage
-from services.registry.storage.records import asset_row
+from services.registry.storage.row_mapping import asset_row
 from services.registry.wiring import Registry
-from tests.integration.registry.assets import pipe
+from tests.builders import line_in_district, pipe
 from tests.integration.registry.conftest import Client, settings_for
 from tests.integration.registry.errors import call_error, violations
-from tests.placing import line_in_district
 from urban.registry.v1 import registry_service_pb2 as api
 from urban.registry.v1 import registry_service_pb2_grpc
 

@@ -11,7 +11,7 @@ import pytest
 
 from services.common.interceptors import client_auth_metadata
 from services.common.tokens import add_token
-from tests.integration.registry.assets import pipe
+from tests.builders import pipe
 from tests.reliability.ports import free_port
 from tests.reliability.processes import ServiceProcess
 from urban.registry.v1 import registry_service_pb2 as api

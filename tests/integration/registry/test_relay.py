@@ -16,7 +16,7 @@ from services.common.change_stream import (
 from services.registry.metrics import RegistryCollector
 from services.registry.relay import CHECKPOINT, RedisRelay
 from services.registry.wiring import Registry
-from tests.integration.registry.assets import pipe
+from tests.builders import pipe
 from tests.integration.registry.in_process import batch_upsert
 from tests.waiting import wait_until
 from urban.registry.v1 import registry_service_pb2 as api

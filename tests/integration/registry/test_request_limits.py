@@ -9,7 +9,7 @@ from grpc_status import rpc_status
 
 from services.registry.api.message_limits import ONE_ASSET_BYTES
 from services.registry.domain.filters import MAX_FILTER_LENGTH, MAX_FILTER_TERMS
-from tests.integration.registry.assets import compound, pipe
+from tests.builders import compound, pipe
 from tests.integration.registry.conftest import Client
 from urban.registry.v1 import registry_service_pb2 as api
 from urban.registry.v1 import registry_service_pb2_grpc

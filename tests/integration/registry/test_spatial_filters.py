@@ -6,6 +6,7 @@ import random
 import grpc
 import pytest
 
+from tests.builders import waterlogging_point
 from tests.integration.registry import spatial_samples as samples
 from tests.integration.registry.errors import call_error, violations
 from tests.integration.registry.test_list import list_all, upsert
@@ -129,21 +130,21 @@ def test_every_write_path_keeps_the_index(admin):
     def found_at(position) -> bool:
         return name in list_all(admin, filter=near_text(*position, 50.0))
 
-    created = samples.point(name, *here)
+    created = waterlogging_point(name, *here)
     admin.CreateAsset(api.CreateAssetRequest(parent="cities/330100", asset_id="moving",
                                              asset=created))  # fmt: skip
     assert found_at(here) and not found_at(there)
-    moved = samples.point(name, *there)
+    moved = waterlogging_point(name, *there)
     admin.UpdateAsset(api.UpdateAssetRequest(asset=moved))
     assert found_at(there) and not found_at(here)
     admin.DeleteAsset(api.DeleteAssetRequest(name=name))
     assert not found_at(there)
-    upsert(admin, [samples.point(name, *here)])
+    upsert(admin, [waterlogging_point(name, *here)])
     assert found_at(here) and not found_at(there)
-    request = api.ImportAssetsRequest(parent=HANGZHOU, assets=[samples.point(name, *there)])
+    request = api.ImportAssetsRequest(parent=HANGZHOU, assets=[waterlogging_point(name, *there)])
     list(admin.ImportAssets(iter([request])))
     assert found_at(there) and not found_at(here)
-    imported = [samples.point(f"cities/330100/assets/imported-{i}", *here) for i in range(3)]
+    imported = [waterlogging_point(f"cities/330100/assets/imported-{i}", *here) for i in range(3)]
     list(admin.ImportAssets(iter([api.ImportAssetsRequest(parent=HANGZHOU, assets=imported)])))
     assert len(list_all(admin, filter=near_text(*here, 50.0))) == 3
 

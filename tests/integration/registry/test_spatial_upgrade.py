@@ -10,8 +10,8 @@ from alembic.config import Config
 
 from services.registry.domain.spatial_filters import box, near
 from services.registry.storage import MIGRATIONS, RegistryStorage, reads, spatial
-from services.registry.storage.records import moment
-from tests.integration.registry.spatial_samples import point
+from services.registry.storage.row_mapping import moment
+from tests.builders import waterlogging_point
 from urban.registry.v1 import resources_pb2 as r
 
 NAMES = [f"cities/330100/assets/old-{i}" for i in range(3)]
@@ -44,9 +44,9 @@ def placed(place) -> reads.AssetQuery:
 def test_assets_stored_before_the_index_are_found_after_the_upgrade(database_url):
     storage = RegistryStorage(database_url)
     assets = [
-        point(NAMES[0], 120.1, 30.2),
-        point(NAMES[1], 120.3, 30.3),
-        point(NAMES[2], 120.1, 30.2),
+        waterlogging_point(NAMES[0], 120.1, 30.2),
+        waterlogging_point(NAMES[1], 120.3, 30.3),
+        waterlogging_point(NAMES[2], 120.1, 30.2),
     ]
     store_at_first_schema(storage.engine, assets)
     storage.prepare()

@@ -7,7 +7,7 @@ import grpc
 import pytest
 from grpc_health.v1 import health_pb2, health_pb2_grpc
 
-from tests.integration.registry.assets import pipe
+from tests.builders import pipe
 from tests.integration.registry.conftest import tokens, tokens_file  # noqa: F401 - fixtures
 from tests.integration.registry.in_process import batch_upsert
 from tests.reliability.in_process import (

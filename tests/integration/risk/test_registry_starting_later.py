@@ -10,7 +10,7 @@ import pytest
 
 from services.common.config import Address
 from services.risk.housekeeping import Chore, Housekeeping
-from tests.integration.registry import assets
+from tests import builders
 from tests.integration.registry.conftest import Client, tokens, tokens_file
 from tests.reliability.in_process import (
     registry_settings,
@@ -47,7 +47,7 @@ def test_a_risk_service_started_first_waits_without_warnings(tmp_path, tokens_fi
         with grpc.insecure_channel(registry.address()) as channel:
             admin = Client(registry_service_pb2_grpc.RegistryServiceStub(channel), tokens["admin"])
             admin.CreateAsset(api.CreateAssetRequest(
-                parent="cities/330100", asset_id="gas-1", asset=assets.pipe("")),
+                parent="cities/330100", asset_id="gas-1", asset=builders.pipe("")),
                 wait_for_ready=True, timeout=30)  # the risk service's failed connects linger
         wait_until(lambda: risk.read_model.updates.applied_revision() == 1, timeout=30)
         wait_until(lambda: len(risk.read_model.queries.cities()) > 0, timeout=30)

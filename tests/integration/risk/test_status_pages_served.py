@@ -5,7 +5,7 @@ import urllib.request
 import grpc
 from google.protobuf import json_format
 
-from tests.integration.registry import assets
+from tests import builders
 from tests.integration.registry.conftest import Client, tokens, tokens_file
 from tests.reliability.in_process import registry_settings, risk_settings, start_registry
 from tests.waiting import wait_until
@@ -31,7 +31,7 @@ def test_pages_show_what_get_plan_progress_answers_without_a_token(tmp_path, tok
         with grpc.insecure_channel(registry.address()) as channel:
             admin = Client(registry_service_pb2_grpc.RegistryServiceStub(channel), tokens["admin"])
             admin.CreateAsset(api.CreateAssetRequest(
-                parent="cities/330100", asset_id="hidden-gas-main", asset=assets.pipe("")),
+                parent="cities/330100", asset_id="hidden-gas-main", asset=builders.pipe("")),
                 timeout=30)
         wait_until(lambda: risk.read_model.updates.applied_revision() == 1, timeout=30)
         wait_until(lambda: "330100" in risk.read_model.queries.cities(), timeout=30)

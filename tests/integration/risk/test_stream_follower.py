@@ -16,7 +16,7 @@ from services.risk.feed.redis_stream import GROUP, StreamFollower
 from services.risk.feed.registry_client import RegistryClient
 from services.risk.feed.stream_entries import StreamEntries
 from services.risk.metrics import FeedHealth
-from tests.integration.registry.assets import pipe
+from tests.builders import pipe
 from tests.integration.registry.conftest import settings_for
 from tests.integration.registry.in_process import batch_upsert
 from tests.waiting import wait_until

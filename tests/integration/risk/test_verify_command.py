@@ -15,7 +15,7 @@ from services.registry.wiring import Registry
 from services.risk.__main__ import main
 from services.risk.app.read_model import ReadModel
 from services.risk.feed import translate
-from tests.integration.registry import assets
+from tests import builders
 from tests.integration.registry.conftest import Client, settings_for, tokens, tokens_file
 from urban.registry.v1 import registry_service_pb2 as api
 from urban.registry.v1 import registry_service_pb2_grpc
@@ -73,7 +73,7 @@ def registry_with_a_change(tmp_path, tokens_file, tokens):
     with grpc.insecure_channel(registry.address()) as channel:
         admin = Client(registry_service_pb2_grpc.RegistryServiceStub(channel), tokens["admin"])
         admin.CreateAsset(api.CreateAssetRequest(
-            parent="cities/330100", asset_id="gas-1", asset=assets.pipe("")))
+            parent="cities/330100", asset_id="gas-1", asset=builders.pipe("")))
     yield registry
     registry.stop()
 

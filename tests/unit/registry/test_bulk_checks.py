@@ -8,15 +8,16 @@ import pytest
 from google.protobuf.descriptor import FieldDescriptor
 from google.type import date_pb2
 
-from services.registry.app.batches import item_violations
+from services.registry.app.batch_checks import item_violations
 from services.registry.app.bulk.columns import Columns
 from services.registry.app.bulk.quick_checks import batch_passes, quick_districts
 from services.registry.domain.cities import REFERENCE_CITIES
 from services.registry.domain.placement import derived_district
 from services.registry.domain.places import zhejiang
 from services.registry.domain.validation import validate_asset
+from tests.builders import SPECS, make_asset
 
-from .assets import SPECS, TODAY, make_asset
+from .validating import TODAY
 
 CITIES = {city.code: city for city in REFERENCE_CITIES}
 LINE = [[120.15, 30.28], [120.16, 30.29]]

@@ -5,9 +5,8 @@ import shapely
 from services.common.errors import InvalidArgument
 from services.registry.domain import spatial_filters as places
 from services.registry.domain.filters import AssetFilter, parse_filter
+from tests.builders import make_asset
 from urban.registry.v1 import resources_pb2 as r
-
-from .assets import make_asset
 
 
 def rejected(text: str) -> str:

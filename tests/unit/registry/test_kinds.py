@@ -2,9 +2,8 @@ import pytest
 
 from services.common.enums import enum_label, enum_labels, enum_number, enum_prefix
 from services.registry.domain.kinds import KINDS, STATUS_ENUMS, kind_of, status_of
+from tests.builders import make_asset
 from urban.registry.v1 import resources_pb2 as r
-
-from .assets import make_asset
 
 
 def test_kinds_are_the_spec_oneof_in_order():

@@ -3,9 +3,8 @@ import pytest
 from services.common.errors import InvalidArgument
 from services.registry.domain.kinds import KINDS
 from services.registry.domain.masks import OUTPUT_ONLY_FIELDS, WRITABLE_FIELDS, apply_update_mask
+from tests.builders import make_asset
 from urban.registry.v1 import resources_pb2 as r
-
-from .assets import make_asset
 
 
 def stored_pipe() -> r.Asset:

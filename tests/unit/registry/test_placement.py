@@ -11,8 +11,7 @@ from pyproj import Geod
 from services.registry.domain.cities import REFERENCE_CITIES
 from services.registry.domain.placement import check_placement, derived_district, place
 from services.registry.domain.places import Division, Places, zhejiang
-
-from .assets import make_asset
+from tests.builders import make_asset
 
 CITIES = {city.code: city for city in REFERENCE_CITIES}
 HANGZHOU, ZHOUSHAN = CITIES["330100"], CITIES["330900"]

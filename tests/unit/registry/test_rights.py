@@ -10,7 +10,7 @@ from services.common.errors import InvalidArgument, PermissionDenied
 from services.registry.api.servicer import RegistryServicer
 from services.registry.app.calls import RegistryCalls
 from services.registry.app.rights import RULES, authorise
-from tests.integration.registry.assets import pipe
+from tests.builders import pipe
 from tests.reliability.rpc_catalogue import CITY, RPCS
 from urban.registry.v1 import registry_service_pb2 as api
 

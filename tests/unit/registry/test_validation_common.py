@@ -1,9 +1,10 @@
 import pytest
 
 from services.registry.domain.kinds import KINDS
+from tests.builders import make_asset, point_geojson_in_district
 from urban.registry.v1 import resources_pb2 as r
 
-from .assets import make_asset, point_in_district, violated_fields, violations
+from .validating import violated_fields, violations
 
 
 @pytest.mark.parametrize("kind", KINDS)
@@ -39,7 +40,7 @@ def test_every_violation_is_reported_at_once():
 def test_district_of_the_city_or_none_is_valid(district_code):
     asset = make_asset("old_compound")
     asset.district_code = district_code
-    asset.geojson = point_in_district(district_code or "330106")
+    asset.geojson = point_geojson_in_district(district_code or "330106")
     assert violations(asset) == []
 
 

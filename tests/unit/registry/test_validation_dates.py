@@ -5,9 +5,10 @@ from google.type import date_pb2
 
 from services.common.clock import today_in_zhejiang
 from services.registry.domain.date_checks import years_after
+from tests.builders import date, make_asset
 from urban.registry.v1 import resources_pb2 as r
 
-from .assets import TODAY, date, make_asset, violated_fields, violations
+from .validating import TODAY, violated_fields, violations
 
 STARTED = r.RENOVATION_STATUS_STARTED
 COMPLETED = r.RENOVATION_STATUS_COMPLETED

@@ -3,8 +3,9 @@ import json
 import pytest
 
 from services.registry.domain.geometry import MAX_GEOJSON_LENGTH, MAX_PROBLEMS, check_geojson
+from tests.builders import make_asset
 
-from .assets import make_asset, violated_fields, violations
+from .validating import violated_fields, violations
 
 SQUARE = [[120.1, 30.2], [120.2, 30.2], [120.2, 30.3], [120.1, 30.2]]
 LINE = [[120.1, 30.2], [120.2, 30.3]]

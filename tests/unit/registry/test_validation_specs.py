@@ -2,9 +2,10 @@ import math
 
 import pytest
 
+from tests.builders import make_asset
 from urban.registry.v1 import resources_pb2 as r
 
-from .assets import TODAY, make_asset, violated_fields, violations
+from .validating import TODAY, violated_fields, violations
 
 YEAR = TODAY.year
 

@@ -8,9 +8,9 @@ from functools import partial
 from services.common.clock import today_in_zhejiang
 from services.common.errors import FieldViolation, invalid
 from services.common.interceptors import MalformedRequest
+from services.registry.app.bulk.import_checks import checked_columns
 from services.registry.app.bulk.pipeline import BatchPipeline, Prepared
 from services.registry.app.bulk.plan import ImportPlan
-from services.registry.app.bulk.validation import checked_columns
 from services.registry.app.cities import CityDirectory
 from services.registry.app.replays import Replayable
 from services.registry.app.rights import Call

@@ -16,9 +16,10 @@ from services.registry.app.stamping import (
     clear_output_fields,
     sent_etags,
     stamp,
+    strip_output_fields,
 )
 from services.registry.domain.kinds import spec_status
-from services.registry.storage import WriteSession, records
+from services.registry.storage import WriteSession, row_mapping
 from services.registry.storage.bulk_writes import (
     AssetRow,
     BulkWriter,
@@ -32,7 +33,7 @@ from urban.registry.v1 import resources_pb2
 
 # A change to make, as (position in the batch, a row to update is stored, the stored body of
 # the live asset it replaces or None when it creates one): plain tuples, built in C-level loops.
-Change = tuple[int, bool, bytes | None]
+PlannedWrite = tuple[int, bool, bytes | None]
 
 
 class ImportPlan:
@@ -96,13 +97,13 @@ class ImportPlan:
         parsed_live = dict(zip(live, parsed(list(live.values())), strict=True))
         check_sent_etags(self._etags, parsed_live.get)
 
-    def _changes(self, stored: dict[str, StoredRow]) -> list[Change]:
+    def _changes(self, stored: dict[str, StoredRow]) -> list[PlannedWrite]:
         """Every asset that is new, deleted before, or different from what is stored."""
         count = len(self._assets)
         if not stored:
             return list(zip(range(count), repeat(False), repeat(None)))
         rows = list(map(stored.get, self._columns.names))
-        changes: list[Change] = []
+        changes: list[PlannedWrite] = []
         live = []
         for position, row in enumerate(rows):
             if row is None or row.deleted:
@@ -113,24 +114,24 @@ class ImportPlan:
         changes.sort(key=itemgetter(0))
         return changes
 
-    def _replacing(self, live: list[tuple[int, bytes]]) -> list[Change]:
+    def _replacing(self, live: list[tuple[int, bytes]]) -> list[PlannedWrite]:
         stored_assets = parsed([body for _, body in live])
-        clear_output_fields(stored_assets)
         changes = []
         for (position, body), before in zip(live, stored_assets, strict=True):
+            strip_output_fields(before)
             if before != self._assets[position]:
                 changes.append((position, True, body))
         return changes
 
-    def _rows(self, changes: list[Change], versions: list[int], context: ChangeContext):
-        now = records.timestamp(context.commit_time)
+    def _rows(self, changes: list[PlannedWrite], versions: list[int], context: ChangeContext):
+        now = row_mapping.timestamp(context.commit_time)
         self._stamped = True
         return [
             self._row(change, version, now)
             for change, version in zip(changes, versions, strict=True)
         ]
 
-    def _row(self, change: Change, version: int, now: Timestamp) -> AssetRow:
+    def _row(self, change: PlannedWrite, version: int, now: Timestamp) -> AssetRow:
         (position, row_exists, replaced), columns = change, self._columns
         asset = self._assets[position]
         stamp(asset, version, _created(replaced) if replaced else None, now)

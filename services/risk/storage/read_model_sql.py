@@ -1,4 +1,4 @@
-"""Reading and writing per-asset rows, rollups and per-city change times."""
+"""The SQL of the read model's per-asset rows, rollups and per-city change times."""
 
 import json
 from collections.abc import Iterable, Iterator, Mapping

@@ -9,7 +9,7 @@ import dataclasses
 import datetime
 
 from services.common.errors import invalid
-from services.registry.app.batches import batch_parent, item_violations
+from services.registry.app.batch_checks import batch_parent, item_violations
 from services.registry.app.bulk.columns import Columns
 from services.registry.app.bulk.quick_checks import CityLookup, quick_districts
 from services.registry.domain.placement import derived_district

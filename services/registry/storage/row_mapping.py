@@ -26,7 +26,7 @@ class StoredAsset:
 
 
 @dataclass(frozen=True)
-class NewChange:
+class ChangeLogEntry:
     """A change to append to the log; the sequencer gives it its revision after commit.
     `before` and `after` are serialized assets, None where there is no asset."""
 
@@ -78,7 +78,7 @@ def stored_asset(row) -> StoredAsset:
     return StoredAsset(resources_pb2.Asset.FromString(row.body), row.deleted, row.body)
 
 
-def change_row(change: NewChange) -> dict:
+def change_row(change: ChangeLogEntry) -> dict:
     return {
         "event_id": str(uuid.uuid4()),
         "type": CHANGE_TYPES[change.type],
