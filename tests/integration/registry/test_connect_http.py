@@ -15,8 +15,8 @@ from google.rpc import error_details_pb2
 from services.common.rate_limit import RateLimitSettings
 from services.common.server_limits import ServerLimits
 from services.registry.wiring import Registry
+from tests.builders import pipe
 from tests.connect_http import ConnectJson, as_json, error_detail, reason, violations
-from tests.integration.registry.assets import pipe
 from tests.integration.registry.conftest import settings_for
 from tests.token_edits import edit_token
 from tests.waiting import wait_until

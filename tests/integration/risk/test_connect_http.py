@@ -8,8 +8,8 @@ from google.protobuf import json_format
 from prometheus_client import CollectorRegistry
 
 from services.risk.wiring import Risk
+from tests import builders as assets
 from tests.connect_http import ConnectJson, reason
-from tests.integration.registry import assets
 from tests.integration.registry.conftest import Client, tokens, tokens_file
 from tests.reliability.in_process import registry_settings, risk_settings, start_registry
 from tests.waiting import wait_until
