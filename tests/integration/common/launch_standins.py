@@ -13,9 +13,7 @@ def standin(name: str) -> list[str]:
     return [sys.executable, "-m", "tests.integration.common.standin_service", name]
 
 
-FAILING_RISK = [
-    sys.executable, "-c", "import sys, time; print('risk cannot start'); time.sleep(2); sys.exit(3)"
-]
+FAILING_RISK = [sys.executable, "-m", "tests.integration.common.failing_risk"]
 
 
 def main() -> int:
