@@ -9,6 +9,7 @@ in one place whatever the transport, and a refusal carries the same `google.rpc.
 import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from typing import NamedTuple
 
 import grpc
@@ -225,26 +226,27 @@ def _behavior(handler: grpc.RpcMethodHandler, request, context: HttpCallContext)
 
 
 def _answered(handler: grpc.RpcMethodHandler, request, context: HttpCallContext):
-    try:
+    with _connect_errors(context):
         response = _behavior(handler, request, context)
         if handler.response_streaming:  # a refusal answers a unary call as a stream
             response = next(iter(response), None)
         if response is None:
             raise _failure(context)
         return response
-    except CallAborted:
-        raise context.connect_error() from None
-    except ConnectError:
-        raise
-    except Exception as error:
-        raise _failure(context) from error
-    finally:
-        context.end()
 
 
 def _streamed(handler: grpc.RpcMethodHandler, request, context: HttpCallContext) -> Iterator:
-    try:
+    with _connect_errors(context):
         yield from _behavior(handler, request, context)
+    if context.time_remaining() == 0:  # it ended because its time was up, as on gRPC
+        raise ConnectError(Code.DEADLINE_EXCEEDED, "the call's timeout passed")
+
+
+@contextmanager
+def _connect_errors(context: HttpCallContext) -> Iterator[None]:
+    """Whatever ends the call as a ConnectError carrying the gRPC status it set; the call ends."""
+    try:
+        yield
     except CallAborted:
         raise context.connect_error() from None
     except ConnectError:
@@ -253,8 +255,6 @@ def _streamed(handler: grpc.RpcMethodHandler, request, context: HttpCallContext)
         raise _failure(context) from error
     finally:
         context.end()
-    if context.time_remaining() == 0:  # it ended because its time was up, as on gRPC
-        raise ConnectError(Code.DEADLINE_EXCEEDED, "the call's timeout passed")
 
 
 def _failure(context: HttpCallContext) -> ConnectError:
