@@ -15,8 +15,7 @@ import pytest
 from google.protobuf import json_format
 
 from services.common.tokens import add_token
-from tests.integration.registry.assets import pipe
-from tests.placing import line_in_district
+from tests.builders import line_in_district, pipe
 from tests.reliability.conftest import registry_client
 from tests.reliability.consistency import (
     assert_log_replays_to_state,
