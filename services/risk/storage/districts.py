@@ -6,24 +6,16 @@ import sqlalchemy as sa
 
 from services.risk.domain.district_rollups import FAMILIES
 from services.risk.domain.facts import CityFacts, DistrictFacts
-from services.risk.storage.read_model_sql import chunks, insert
+from services.risk.storage.read_model_sql import add_to_rollups, chunks, replace_rollups
 from services.risk.storage.schema import district_rollups, districts
 
 
 def add_to_district_rollups(connection: sa.Connection, deltas: Mapping[str, float]) -> None:
-    rows = [{"key": key, "value": value} for key, value in sorted(deltas.items())]
-    for chunk in chunks(rows):
-        statement = insert(connection, district_rollups)
-        summed = {"value": district_rollups.c.value + statement.excluded.value}
-        connection.execute(
-            statement.on_conflict_do_update(index_elements=["key"], set_=summed), chunk
-        )
+    add_to_rollups(connection, deltas, district_rollups)
 
 
 def replace_district_rollups(connection: sa.Connection, totals: Mapping[str, float]) -> None:
-    connection.execute(sa.delete(district_rollups))
-    for chunk in chunks([{"key": k, "value": v} for k, v in sorted(totals.items())]):
-        connection.execute(sa.insert(district_rollups), chunk)
+    replace_rollups(connection, totals, district_rollups)
 
 
 def read_district_rollups(connection: sa.Connection, city: str | None = None) -> dict[str, float]:

@@ -158,20 +158,25 @@ _MOVE_FROM_STAGE = (
 )
 
 
-def add_to_rollups(connection: sa.Connection, deltas: Mapping[str, float]) -> None:
+def add_to_rollups(
+    connection: sa.Connection, deltas: Mapping[str, float], table: sa.Table = rollups
+) -> None:
+    """Adds each delta to its key's value in `table` (the city rollups, or the districts')."""
     rows = [{"key": key, "value": value} for key, value in sorted(deltas.items())]
     for chunk in chunks(rows):
-        statement = insert(connection, rollups)
-        summed = {"value": rollups.c.value + statement.excluded.value}
+        statement = insert(connection, table)
+        summed = {"value": table.c.value + statement.excluded.value}
         connection.execute(
             statement.on_conflict_do_update(index_elements=["key"], set_=summed), chunk
         )
 
 
-def replace_rollups(connection: sa.Connection, totals: Mapping[str, float]) -> None:
-    connection.execute(sa.delete(rollups))
+def replace_rollups(
+    connection: sa.Connection, totals: Mapping[str, float], table: sa.Table = rollups
+) -> None:
+    connection.execute(sa.delete(table))
     for chunk in chunks([{"key": k, "value": v} for k, v in sorted(totals.items())]):
-        connection.execute(sa.insert(rollups), chunk)
+        connection.execute(sa.insert(table), chunk)
 
 
 def read_rollups(connection: sa.Connection) -> dict[str, float]:
