@@ -63,14 +63,7 @@ def _measure(model: str, pid: int, address: str, options) -> None:
         warmup_seconds=options.warmup,
         measure_seconds=seconds,
     )
-
-    @contextmanager
-    def window():
-        meter.start()
-        yield
-        meter.stop(seconds)
-
-    result = run_load(plan, window)
+    result = run_load(plan, meter.window(seconds))
     calls = max(len(result.latencies), 1)
     figure(
         NAME,
