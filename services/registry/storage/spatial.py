@@ -72,11 +72,18 @@ class GeometryColumn(sa.types.TypeDecorator):
 
 def copy_text(geojsons: list[str | None]) -> list[str | None]:
     """The geometries as hex EWKB, which COPY's text format accepts for a geometry column."""
+    return ewkb(geojsons, as_hex=True)
+
+
+def ewkb(geojsons: list[str | None], as_hex: bool = False) -> list:
+    """The geometries as the column stores them (as _FromGeoJSON makes them: 2D, with the SRID)
+    in EWKB, which COPY's binary format takes as it is; hex text with `as_hex`. None where there
+    is none."""
     present = [text for text in geojsons if text]
     if not present:
         return [None] * len(geojsons)
     shapes = shapely.set_srid(shapely.force_2d(shapely.from_geojson(present)), SRID)
-    encoded = iter(shapely.to_wkb(shapes, hex=True, include_srid=True).tolist())
+    encoded = iter(shapely.to_wkb(shapes, hex=as_hex, include_srid=True).tolist())
     return [next(encoded) if text else None for text in geojsons]
 
 
