@@ -10,9 +10,12 @@ database's fastest raw path, and how soon the risk service had applied the load.
 4. With `--bulk-risk after` a risk service starts only now, on an empty read model: how long it
    took to apply the head.
 5. The rows the registry stored are loaded into a fresh table through COPY (PostgreSQL) or
-   executemany in one transaction (SQLite).
+   executemany in one transaction (SQLite). The goal, ImportAssets at half the raw rate, is
+   measured without a risk service following the load (`--bulk-risk none` or `after`): the
+   raw path has none beside it. With `following` the ratio is printed as information.
 
-The registry's peak resident memory covers both passes.
+`--profile DIR` records the registry with py-spy during each pass. The registry's peak resident
+memory covers both passes.
 """
 
 import math
@@ -71,14 +74,15 @@ def run(registry: RegistryProcess, database: str, options) -> bool:
     with following(registry, database, options.bulk_risk) as system:
         registry = system.registry if system else registry
         with PeakMemory(registry.pid) as memory:
-            outcome = load_and_resend(registry, system, database, batches)
+            outcome = load_and_resend(registry, system, database, batches, options.profile)
         figure(NAME, database, f"registry peak resident memory {memory.peak_mib:.0f} MiB")
     if options.bulk_risk == "after":
         outcome.catch_up = started_afterwards(registry, database, outcome.first.assets)
     if outcome.catch_up:
         figure(NAME, database, outcome.catch_up.description)
     report_goals(database, outcome, memory.peak_mib)
-    report_raw(database, raw_load(registry.database_url, registry.log_path.parent), outcome)
+    raw = raw_load(registry.database_url, registry.log_path.parent)
+    report_raw(database, raw, outcome, options.bulk_risk)
     if outcome.applied is not None:
         keep_timeline(database, outcome)
     return outcome.checked
@@ -96,16 +100,18 @@ def prepared_batches(database: str, options) -> list[bytes]:
     return batches
 
 
-def load_and_resend(registry, system, database: str, batches: list[bytes]) -> Outcome:
+def load_and_resend(
+    registry, system, database: str, batches: list[bytes], profile: str | None = None
+) -> Outcome:
     poller = RevisionPoller(system.risk.metrics_url, POLL_SECONDS) if system else None
     with RegistryClient(registry.address, registry.token) as client:
         head = client.head_revision()
         with poller or nullcontext():
-            first = measured_pass(registry, database, batches, "first")
+            first = measured_pass(registry, database, batches, "first", profile)
             report_pass(NAME, database, first)
             loaded = client.head_revision()
             catch_up = after_following(system, loaded, first.stream.ended_at) if system else None
-        resend = measured_pass(registry, database, batches, "resend")
+        resend = measured_pass(registry, database, batches, "resend", profile)
         report_pass(f"{NAME} resend", database, resend)
         resent = client.head_revision()
     checked = check(database, first, resend, (head, loaded, resent))
@@ -157,19 +163,40 @@ def _since(started: float, points: list[tuple[float, int]]) -> list[list[float]]
     return [[round(at - started, 3), count] for at, count in points]
 
 
-def report_raw(database: str, raw: RawResult, outcome: Outcome) -> None:
+def report_raw(database: str, raw: RawResult, outcome: Outcome, risk: str) -> None:
+    raw_us = 1e6 * raw.cpu_seconds / raw.rows
     figure(
         f"{NAME} raw",
         database,
         f"{raw.rows} rows in {raw.seconds:.1f} s = {raw.rate:.0f} rows/s "
-        f"({1e6 * raw.cpu_seconds / raw.rows:.1f} µs database cpu per row); {load_average()}",
+        f"({raw_us:.1f} µs database cpu per row); {load_average()}",
     )
+    first = outcome.first
+    import_us = first.registry_us + (first.database_us or 0.0)
     figure(
         f"{NAME} raw",
         database,
-        f"ImportAssets {outcome.first.rate:.0f} assets/s (change log included) / raw "
-        f"{raw.rate:.0f} rows/s = {outcome.first.rate / raw.rate:.2f}",
+        f"cpu a row: raw {raw_us:.1f} µs, ImportAssets {import_us:.1f} µs (registry"
+        f"{' + PostgreSQL' if first.database_us else ''}) = {raw_us / import_us:.2f} "
+        "(information, little changed by the machine's load)",
+    )
+    report_ratio(database, first.rate, raw.rate, risk)
+
+
+def report_ratio(database: str, rate: float, raw_rate: float, risk: str) -> None:
+    """The goal is measured without a risk service following the load, since the raw path runs
+    without one: with `--bulk-risk following` the ratio is information only."""
+    ratio = rate / raw_rate
+    following = " with the risk service following" if risk == "following" else ""
+    figure(
+        f"{NAME} raw",
+        database,
+        f"ImportAssets {rate:.0f} assets/s (change log included){following} / raw "
+        f"{raw_rate:.0f} rows/s = {ratio:.2f}",
     )
     path = "COPY" if database == "postgres" else "executemany"
-    goal(NAME, database, f"ImportAssets rate ÷ raw {path}", outcome.first.rate / raw.rate,
-         GOAL_RAW_RATIO)
+    if following:
+        figure(NAME, database, f"ImportAssets ÷ raw {path}: the goal of {GOAL_RAW_RATIO} is "
+               "measured with --bulk-risk none or after")
+        return
+    goal(NAME, database, f"ImportAssets rate ÷ raw {path}", ratio, GOAL_RAW_RATIO)

@@ -4,6 +4,7 @@ and of the PostgreSQL backends serving it."""
 import time
 from dataclasses import dataclass
 
+from bench import profiling
 from bench.cpu import CpuMeter
 from bench.figures import figure
 from bench.import_stream import StreamResult, import_all
@@ -30,7 +31,14 @@ class Pass:
         return self.assets / self.stream.seconds
 
 
-def measured_pass(registry: RegistryProcess, database: str, batches: list[bytes], label: str):
+def measured_pass(
+    registry: RegistryProcess,
+    database: str,
+    batches: list[bytes],
+    label: str,
+    profile: str | None = None,
+):
+    """`profile`: a directory to record the registry into with py-spy meanwhile."""
     meter = CpuMeter(registry.pid)
     backends = BackendCpu(registry.database_url) if database == "postgres" else None
     load = load_average()
@@ -38,7 +46,8 @@ def measured_pass(registry: RegistryProcess, database: str, batches: list[bytes]
     if backends:
         backends.start()
     started = time.perf_counter()
-    stream = import_all(registry.address, registry.token, batches, f"{label}-{time.time_ns()}")
+    with profiling.sampled(registry.pid, profile, f"bulk_load-{database}-{label}"):
+        stream = import_all(registry.address, registry.token, batches, f"{label}-{time.time_ns()}")
     meter.stop(time.perf_counter() - started)
     if backends:
         backends.stop()

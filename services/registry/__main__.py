@@ -6,6 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
+from services.common.heap import settle_after_start
 from services.common.logging_setup import configure_logging
 from services.registry.backup import BackupError, back_up
 from services.registry.config import RegistrySettings
@@ -26,6 +27,7 @@ def serve() -> int:
         registry.start()
     except PostgisMissing as error:
         sys.exit(f"registry: cannot start: {error}")
+    settle_after_start()
     registry.serve_until_signalled()
     registry.storage.close()
     return 0

@@ -25,6 +25,7 @@ from pathlib import Path
 from prometheus_client import CollectorRegistry
 
 from services.common.config import Address
+from services.common.heap import settle_after_start
 from services.common.logging_setup import configure_logging
 from services.common.merged_metrics import MergedMetrics
 from services.common.metrics_http import start_metrics_server
@@ -119,6 +120,7 @@ def serve_member(settings: RegistrySettings, group: ProcessGroup, answers) -> No
     except (PostgisMissing, OSError) as error:
         answers.send(("failed", f"cannot start: {error}"))
         raise SystemExit(1) from error
+    settle_after_start()
     answers.send(("ready", registry.metrics_port))
     answers.close()
     registry.serve_until_signalled()

@@ -1,10 +1,12 @@
-"""A batch of imported assets on PostgreSQL: one COPY into a temporary table, then a few
-statements that move the rows into `assets` and append their changes."""
+"""A batch of imported assets on PostgreSQL: new assets and their changes COPied in binary
+straight into `assets` and `changes`; assets that replace a stored row go through one COPY into
+a temporary table and one UPDATE."""
 
 from functools import partial
 
 import sqlalchemy as sa
 from psycopg import errors
+from psycopg.types.string import BytesBinaryDumper
 
 from services.registry.storage import sequencer
 from services.registry.storage.bulk_writes import (
@@ -12,12 +14,32 @@ from services.registry.storage.bulk_writes import (
     ChangeContext,
     CreatedConcurrently,
     StoredRow,
+    event_ids,
     translated_errors,
 )
+from services.registry.storage.spatial import ewkb
 
-# The stage's columns: the row's place in the batch, then the fields of AssetRow in their order.
+# Binary COPY sends each value in its column type's own binary form: jsonb's is a version byte
+# and the text, a geometry's its EWKB, both written as they are (declared as bytea).
+_JSONB_VERSION = b"\x01"
+_COPY_ASSETS = """
+    COPY assets (name, city_code, kind, status, district_code, external_id, labels, version,
+                 deleted, create_time, update_time, body, geometry) FROM STDIN (FORMAT BINARY)
+"""
+_ASSET_TYPES = [
+    *["text"] * 6, "bytea", "int8", "bool", "timestamptz", "timestamptz", "bytea", "bytea",
+]  # fmt: skip
+_COPY_CHANGES = """
+    COPY changes (revision, event_id, type, asset_name, city_code, asset_version, before, after,
+                  commit_time, actor, request_id) FROM STDIN (FORMAT BINARY)
+"""
+_CHANGE_TYPES = [
+    "int8", "text", "text", "text", "text", "int8", "bytea", "bytea", "timestamptz", "text",
+    "text",
+]  # fmt: skip
+
+# The stage of the assets that replace a stored row: the fields of AssetRow in their order.
 _STAGE = {
-    "position": "int4",
     **dict.fromkeys(AssetRow._fields, "text"),
     "version": "int8",
     "body": "bytea",
@@ -25,12 +47,12 @@ _STAGE = {
     "row_exists": "bool",
 }
 _CREATE_STAGE = f"""
-    CREATE TEMPORARY TABLE IF NOT EXISTS imported_assets (
+    CREATE TEMPORARY TABLE IF NOT EXISTS replacing_assets (
         {", ".join(f"{column} {type_}" for column, type_ in _STAGE.items())}
     ) ON COMMIT DELETE ROWS
 """
-_COPY = "COPY imported_assets FROM STDIN (FORMAT BINARY)"
-_COPY_TYPES = list(_STAGE.values())
+_COPY_STAGE = "COPY replacing_assets FROM STDIN (FORMAT BINARY)"
+_STAGE_TYPES = list(_STAGE.values())
 _GEOMETRY = "ST_SetSRID(ST_Force2D(ST_GeomFromGeoJSON({})), 4326)"
 # Names travel as one text, one per line (a name holds no newline): far cheaper to send than
 # an array parameter of thousands of elements.
@@ -39,29 +61,14 @@ _LOCK_STORED = """
     ORDER BY name FOR UPDATE
 """
 _TAKE_VERSIONS = "SELECT nextval('asset_version') FROM generate_series(1, %s)"
-_INSERT_ASSETS = """
-    INSERT INTO assets (name, city_code, kind, status, district_code, external_id, labels,
-                        version, deleted, create_time, update_time, body, geometry)
-    SELECT name, city_code, kind, status, district_code, external_id, labels::jsonb,
-           version, false, %(now)s, %(now)s, body, {geometry}
-    FROM imported_assets WHERE NOT row_exists
-""".format(geometry=_GEOMETRY.format("geojson"))
 _UPDATE_ASSETS = """
     UPDATE assets SET city_code = i.city_code, kind = i.kind, status = i.status,
         district_code = i.district_code, external_id = i.external_id, labels = i.labels::jsonb,
         version = i.version, deleted = false, update_time = %(now)s, body = i.body,
         create_time = CASE WHEN assets.deleted THEN %(now)s ELSE assets.create_time END,
         geometry = {geometry}
-    FROM imported_assets AS i WHERE assets.name = i.name AND i.row_exists
+    FROM replacing_assets AS i WHERE assets.name = i.name
 """.format(geometry=_GEOMETRY.format("i.geojson"))
-_APPEND_CHANGES = """
-    INSERT INTO changes (revision, event_id, type, asset_name, city_code, asset_version,
-                         before, after, commit_time, actor, request_id)
-    SELECT %(base)s + position, gen_random_uuid()::text,
-           CASE WHEN before IS NULL THEN 'created' ELSE 'updated' END,
-           name, city_code, version, before, body, %(now)s, %(actor)s, %(request_id)s
-    FROM imported_assets
-"""
 _CONFLICTS = (errors.UniqueViolation, errors.SerializationFailure, errors.DeadlockDetected)
 
 
@@ -69,6 +76,8 @@ class PostgresBulkWriter:
     def __init__(self, connection: sa.Connection):
         self._connection = connection
         self._cursor = connection.connection.driver_connection.cursor()
+        # COPY's bytea columns by the driver's own dumper, not the DB-API one in Python.
+        self._cursor.adapters.register_dumper(None, BytesBinaryDumper)
         self._translated_errors = partial(translated_errors, connection, _CONFLICTS)
 
     def stored(self, names: list[str]) -> dict[str, StoredRow]:
@@ -84,38 +93,56 @@ class PostgresBulkWriter:
     def store(self, rows: list[AssetRow], context: ChangeContext) -> None:
         """A name another writer inserted since `stored` read the rows is a unique violation
         once that writer commits: the savepoint undoes this batch's rows, keeping its locks."""
+        created = [row for row in rows if not row.row_exists]
+        replacing = [row for row in rows if row.row_exists]
         with self._translated_errors():
             self._cursor.execute("SAVEPOINT store")
             try:
-                self._stage(rows)
-                now = {"now": context.commit_time}
-                self._cursor.execute(_INSERT_ASSETS, now)
+                self._insert(created, context)
             except errors.UniqueViolation as error:
                 self._cursor.execute("ROLLBACK TO SAVEPOINT store")
                 raise CreatedConcurrently(str(error)) from error
-            self._cursor.execute(_UPDATE_ASSETS, now)
+            self._update(replacing, context)
             self._cursor.execute("RELEASE SAVEPOINT store")
 
     def append_changes(self, rows: list[AssetRow], context: ChangeContext) -> None:
         with self._translated_errors():
-            self._append_changes(len(rows), context)
+            base = sequencer.number_pending_under_lock(self._connection)
+            self._copy(_COPY_CHANGES, _CHANGE_TYPES, _change_values(rows, base, context))
+            sequencer.move_head(self._connection, base + len(rows))
 
-    def _stage(self, rows: list[AssetRow]) -> None:
+    def _insert(self, rows: list[AssetRow], context: ChangeContext) -> None:
+        if not rows:
+            return
+        now = context.commit_time
+        geometries = ewkb([row.geojson for row in rows])
+        values = (
+            (row.name, row.city_code, row.kind, row.status, row.district_code, row.external_id,
+             _JSONB_VERSION + row.labels.encode(), row.version, False, now, now, row.body, shape)
+            for row, shape in zip(rows, geometries, strict=True)
+        )  # fmt: skip
+        self._copy(_COPY_ASSETS, _ASSET_TYPES, values)
+
+    def _update(self, rows: list[AssetRow], context: ChangeContext) -> None:
+        if not rows:
+            return
         self._cursor.execute(_CREATE_STAGE)
-        with self._cursor.copy(_COPY) as copy:
-            copy.set_types(_COPY_TYPES)
-            for position, row in enumerate(rows, start=1):
-                copy.write_row((position, *row))
+        self._copy(_COPY_STAGE, _STAGE_TYPES, rows)
+        self._cursor.execute(_UPDATE_ASSETS, {"now": context.commit_time})
 
-    def _append_changes(self, count: int, context: ChangeContext) -> None:
-        base = sequencer.number_pending_under_lock(self._connection)
-        self._cursor.execute(
-            _APPEND_CHANGES,
-            {
-                "base": base,
-                "now": context.commit_time,
-                "actor": context.actor,
-                "request_id": context.request_id,
-            },
-        )
-        sequencer.move_head(self._connection, base + count)
+    def _copy(self, command: str, types: list[str], values) -> None:
+        with self._cursor.copy(command) as copy:
+            copy.set_types(types)
+            for row in values:
+                copy.write_row(row)
+
+
+def _change_values(rows: list[AssetRow], base: int, context: ChangeContext):
+    """Each row's change, numbered from `base` + 1 in the batch's order."""
+    shared = (context.commit_time, context.actor, context.request_id)
+    revisions = range(base + 1, base + 1 + len(rows))
+    return (
+        (revision, event_id, "updated" if row.before else "created", row.name, row.city_code,
+         row.version, row.before, row.body, *shared)
+        for revision, event_id, row in zip(revisions, event_ids(len(rows)), rows, strict=True)
+    )  # fmt: skip

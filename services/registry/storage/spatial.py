@@ -72,11 +72,18 @@ class GeometryColumn(sa.types.TypeDecorator):
 
 def copy_text(geojsons: list[str | None]) -> list[str | None]:
     """The geometries as hex EWKB, which COPY's text format accepts for a geometry column."""
+    return ewkb(geojsons, as_hex=True)
+
+
+def ewkb(geojsons: list[str | None], as_hex: bool = False) -> list:
+    """The geometries as the column stores them (as _FromGeoJSON makes them: 2D, with the SRID)
+    in EWKB, which COPY's binary format takes as it is; hex text with `as_hex`. None where there
+    is none."""
     present = [text for text in geojsons if text]
     if not present:
         return [None] * len(geojsons)
     shapes = shapely.set_srid(shapely.force_2d(shapely.from_geojson(present)), SRID)
-    encoded = iter(shapely.to_wkb(shapes, hex=True, include_srid=True).tolist())
+    encoded = iter(shapely.to_wkb(shapes, hex=as_hex, include_srid=True).tolist())
     return [next(encoded) if text else None for text in geojsons]
 
 
@@ -137,13 +144,14 @@ def bounds_of(geojsons: list[str | None]) -> list[tuple[float, float, float, flo
     return [tuple(next(found)) if text else None for text in geojsons]
 
 
-def index_boxes(cursor, named_geojsons: list[tuple[str, str | None]], stored=None) -> list:
+def index_boxes(cursor, named_geojsons: list[tuple[str, str | None]], stored=None, ids=None):
     """Replaces the boxes of these assets (on SQLite's DB-API cursor); None removes one.
-    `stored` tells, per asset, whether it may have a box already (default: all may).
-    Returns each one's (west, south, east, north), None where there is none."""
+    `stored` tells, per asset, whether it may have a box already (default: all may); `ids`
+    their box_id when the caller has them. Returns each one's (west, south, east, north), None
+    where there is none."""
     if not named_geojsons:
         return []
-    ids = [box_id(name) for name, _ in named_geojsons]
+    ids = [box_id(name) for name, _ in named_geojsons] if ids is None else ids
     stored = [True] * len(ids) if stored is None else stored
     cursor.executemany(_DELETE_BOX, [(id_,) for id_, old in zip(ids, stored, strict=True) if old])
     boxes = bounds_of([geojson for _, geojson in named_geojsons])

@@ -5,6 +5,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 import grpc
 import pytest
+import sqlalchemy as sa
 
 from services.registry.storage.writes import WriteSession
 from tests.builders import compound, pipe
@@ -340,3 +341,35 @@ def test_a_read_only_token_cannot_import(clients):
     _, error = import_until_refused(clients["reader"], batch(pipes(1)))
     assert error.code() == grpc.StatusCode.PERMISSION_DENIED
     assert head(clients["admin"]) == 0
+
+
+def test_an_imported_asset_is_stored_as_a_created_one_is(admin, registry):
+    """Geometry, labels and every other column alike, whichever path wrote them."""
+    line = '{"type": "LineString", "coordinates": [[120.1234567, 30.2345678], [120.13, 30.24]]}'
+    labels = {"inspection": "2024-05", "zone": "北区"}
+    created, imported = pipe(""), pipe(f"{HANGZHOU}/assets/imported")
+    for asset in (created, imported):
+        asset.geojson = line
+        asset.labels.update(labels)
+    admin.CreateAsset(api.CreateAssetRequest(parent=HANGZHOU, asset_id="created", asset=created))
+    import_all(admin, batch([imported]))
+    assert stored_columns(registry, "created") == stored_columns(registry, "imported")
+
+
+def stored_columns(registry, asset_id: str) -> dict:
+    """The asset's row without its name, version and times; the geometry as EWKB on PostgreSQL
+    (on SQLite the key of its box, which follows from the name)."""
+    assets = sa.table(
+        "assets", *(sa.column(name) for name in (
+            "name", "city_code", "kind", "status", "district_code", "external_id", "labels",
+            "deleted", "geometry", "box_west", "box_south", "box_east", "box_north",
+        ))
+    )  # fmt: skip
+    with registry.storage.reading() as connection:
+        postgres = connection.dialect.name == "postgresql"
+        geometry = sa.func.ST_AsEWKB(assets.c.geometry) if postgres else sa.null()
+        query = sa.select(*assets.c, geometry).where(
+            assets.c.name == f"{HANGZHOU}/assets/{asset_id}"
+        )
+        row = connection.execute(query).mappings().one()
+    return {key: value for key, value in row.items() if key not in ("name", "geometry")}
