@@ -50,7 +50,7 @@ def check_geojson(text: str, kind: str | None) -> list[FieldViolation]:
 def _problems(text: str, kind: str | None) -> Iterator[str]:
     if not text:
         return
-    if too_long(text):
+    if geojson_too_long(text):
         yield f"geojson must be at most {MAX_GEOJSON_LENGTH} characters; got {len(text)}"
         return
     try:
@@ -105,7 +105,7 @@ def all_inside_zhejiang(longitudes, latitudes) -> bool:
     )
 
 
-def too_long(text: str) -> bool:
+def geojson_too_long(text: str) -> bool:
     return len(text) > MAX_GEOJSON_LENGTH
 
 

@@ -19,7 +19,7 @@ from services.registry.domain.geometry import (
     LINE_STRING,
     POSITION_LENGTHS,
     all_inside_zhejiang,
-    too_long,
+    geojson_too_long,
 )
 
 _NUMBER = r"-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?"
@@ -65,7 +65,7 @@ def unchecked_geometries(kinds: list, texts: list[str]) -> list[int]:
 
 def sorted_geometries(kinds: list, texts: list[str]) -> tuple[list[int], Lines]:
     """(positions check_geojson must see, the lines vouched for)."""
-    lines = set(kinds) <= LINE_KINDS and not too_long(max(texts, key=len))
+    lines = set(kinds) <= LINE_KINDS and not geojson_too_long(max(texts, key=len))
     compact = list(map(_COMPACT.fullmatch, texts)) if lines else [None] * len(texts)
     if None not in compact:
         vouched, unchecked = list(range(len(texts))), []
