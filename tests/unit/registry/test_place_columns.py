@@ -6,7 +6,7 @@ import json
 import numpy as np
 import pytest
 import shapely
-from hypothesis import assume, given
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 from pyproj import Geod
 
@@ -78,6 +78,7 @@ def walk(start, bearings_and_metres) -> list:
     ]
 
 
+@settings(deadline=None)  # geometry operations, on a machine that may be busy
 @given(
     edge=st.sampled_from(EDGES),
     inward=st.floats(-30, 30),
@@ -200,6 +201,7 @@ POSITION_NUMBERS = st.one_of(
 positions = st.lists(POSITION_NUMBERS, min_size=1, max_size=4)
 
 
+@settings(deadline=None)
 @given(
     lines=st.lists(st.lists(positions, max_size=4), min_size=1, max_size=4),
     spaced=st.booleans(),
