@@ -152,15 +152,18 @@ class Places:
         index = self._tree.nearest(shapely.Point(longitude, latitude))
         return self._ordered[int(index)]
 
-    def surely_covered(self, code: str, longitudes, latitudes, reaches_m) -> np.ndarray:
-        """For each point (longitudes[i], latitudes[i]), numpy arrays: True when a geometry
-        that lies within reaches_m[i] of the point surely lies inside every area holding
-        division `code`, widened by the tolerance. That is when the point lies inside the
-        division, off its boundary, and the reach is at most sure_reach_m. False settles
-        nothing: Area.covers decides."""
+    def surely_covered(
+        self, code: str, longitudes, latitudes, reaches_m, among: np.ndarray | bool = True
+    ) -> np.ndarray:
+        """For each point (longitudes[i], latitudes[i]) among those `among` marks, numpy arrays:
+        True when a geometry that lies within reaches_m[i] of the point surely lies inside
+        every area holding division `code`, widened by the tolerance. That is when the point
+        lies inside the division, off its boundary, and the reach is at most sure_reach_m.
+        False settles nothing: Area.covers decides."""
         geometry = self.divisions[code].geometry
         west, south, east, north = geometry.bounds
-        candidates = (reaches_m <= self.sure_reach_m) & (west < longitudes) & (longitudes < east)
+        candidates = among & (reaches_m <= self.sure_reach_m)
+        candidates &= (west < longitudes) & (longitudes < east)
         candidates &= (south < latitudes) & (latitudes < north)
         covered = np.zeros(len(candidates), dtype=bool)
         if candidates.any():

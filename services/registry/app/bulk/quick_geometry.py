@@ -32,7 +32,8 @@ def _form(item: str, key: str) -> tuple[re.Pattern, str]:
     """The pattern of a LineString written with these separators, and what precedes its
     positions."""
     prefix = f'{{"type"{key}"LineString"{item}"coordinates"{key}'
-    position = rf"\[{_NUMBER}(?:{item}{_NUMBER}){{{NUMBERS_A_POSITION - 1}}}\]"
+    further_numbers = f"{item}{_NUMBER}" * (NUMBERS_A_POSITION - 1)
+    position = rf"\[{_NUMBER}{further_numbers}\]"
     more = f"{{{LINE_STRING.minimum - 1},}}"
     pattern = re.compile(rf"{re.escape(prefix)}\[{position}(?:{item}{position}){more}\]\}}")
     return pattern, prefix

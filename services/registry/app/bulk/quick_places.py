@@ -57,9 +57,8 @@ def _unsettled_lines(columns: Columns, lines: Lines, city_of: CityLookup, distri
         for division in districts_of(city_of(city_code)):
             wanted = in_city & ((given == number[division.code]) | (given == number[""]))
             if wanted.any():
-                inside = np.zeros(len(placed), dtype=bool)
-                inside[wanted] = places.surely_covered(
-                    division.code, longitudes[wanted], latitudes[wanted], reaches[wanted]
+                inside = places.surely_covered(
+                    division.code, longitudes, latitudes, reaches, among=wanted
                 )
                 placed[inside] = number[division.code]
                 in_city &= ~inside
