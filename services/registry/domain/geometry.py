@@ -4,6 +4,7 @@ import itertools
 import json
 import math
 from collections.abc import Iterator
+from dataclasses import dataclass
 from typing import Any
 
 from services.common.errors import FieldViolation
@@ -23,6 +24,21 @@ ALLOWED_TYPES = {
     "pipe_segment": ("LineString", "MultiLineString"),
 }
 ALL_TYPES = ("Point", "LineString", "MultiLineString", "Polygon", "MultiPolygon")
+POSITION_LENGTHS = (2, 3)  # longitude, latitude and an altitude if any
+
+
+@dataclass(frozen=True)
+class PositionList:
+    """The positions of a line string or of a polygon's ring: at least `minimum` of them, the
+    last equal to the first when `closed`."""
+
+    name: str
+    minimum: int
+    closed: bool = False
+
+
+LINE_STRING = PositionList("line string", 2)
+LINEAR_RING = PositionList("linear ring", 4, closed=True)
 
 
 def check_geojson(text: str, kind: str | None) -> list[FieldViolation]:
@@ -34,7 +50,7 @@ def check_geojson(text: str, kind: str | None) -> list[FieldViolation]:
 def _problems(text: str, kind: str | None) -> Iterator[str]:
     if not text:
         return
-    if len(text) > MAX_GEOJSON_LENGTH:
+    if geojson_too_long(text):
         yield f"geojson must be at most {MAX_GEOJSON_LENGTH} characters; got {len(text)}"
         return
     try:
@@ -80,22 +96,31 @@ def within(bounds: tuple[float, float], value: float) -> bool:
     return bounds[0] <= value <= bounds[1]
 
 
-def _line_string(value: Any, path: str) -> Iterator[str]:
-    if not isinstance(value, list) or len(value) < 2:
-        yield f"{path} must be a line string: a list of at least 2 positions"
-        return
-    for index, position in enumerate(value):
-        yield from _point(position, f"{path}[{index}]")
+def all_inside_zhejiang(longitudes, latitudes) -> bool:
+    """Whether every position (longitudes[i], latitudes[i]), numpy arrays of them, lies inside
+    Zhejiang as _point requires: each range is an interval, so its column's extremes settle it."""
+    return all(
+        within(bounds, float(values.min())) and within(bounds, float(values.max()))
+        for bounds, values in ((LONGITUDE_RANGE, longitudes), (LATITUDE_RANGE, latitudes))
+    )
 
 
-def _ring(value: Any, path: str) -> Iterator[str]:
-    if not isinstance(value, list) or len(value) < 4:
-        yield f"{path} must be a linear ring: a list of at least 4 positions"
-        return
-    for index, position in enumerate(value):
-        yield from _point(position, f"{path}[{index}]")
-    if value[0] != value[-1]:
-        yield f"{path} is not closed: its first and last positions differ"
+def geojson_too_long(text: str) -> bool:
+    return len(text) > MAX_GEOJSON_LENGTH
+
+
+def _positions(shape: PositionList):
+    def check(value: Any, path: str) -> Iterator[str]:
+        if not isinstance(value, list) or len(value) < shape.minimum:
+            minimum = shape.minimum
+            yield f"{path} must be a {shape.name}: a list of at least {minimum} positions"
+            return
+        for index, position in enumerate(value):
+            yield from _point(position, f"{path}[{index}]")
+        if shape.closed and value[0] != value[-1]:
+            yield f"{path} is not closed: its first and last positions differ"
+
+    return check
 
 
 def _many(part_check):
@@ -110,7 +135,9 @@ def _many(part_check):
 
 
 def _is_position(value: Any) -> bool:
-    return isinstance(value, list) and len(value) in (2, 3) and all(map(_is_number, value))
+    return (
+        isinstance(value, list) and len(value) in POSITION_LENGTHS and all(map(_is_number, value))
+    )
 
 
 def _is_number(value: Any) -> bool:
@@ -127,7 +154,8 @@ def _short(value: Any) -> str:
     return shown if len(shown) <= 60 else shown[:57] + "..."
 
 
-_polygon = _many(_ring)
+_line_string = _positions(LINE_STRING)
+_polygon = _many(_positions(LINEAR_RING))
 _SHAPE_CHECKS = {
     "Point": _point,
     "LineString": _line_string,

@@ -8,6 +8,7 @@ widened by a buffer whose corners are arcs of 64 segments a circle.
 
 import functools
 import json
+import math
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from importlib import resources
@@ -17,9 +18,15 @@ import pyproj
 import shapely
 from shapely.geometry.base import BaseGeometry
 
+from services.registry.domain.geometry import LATITUDE_RANGE
+
 TOLERANCE_METERS = 2000.0
 DATA_FILE = "divisions.geojson"
 _QUAD_SEGMENTS = 16
+# The most a prefecture's projection stretches a length anywhere in its areas widened by the
+# tolerance (a transverse Mercator never shrinks one).
+MAX_SCALE_ERROR = 2e-4
+_GEOD = pyproj.Geod(ellps="WGS84")
 
 
 @dataclass(frozen=True, eq=False)
@@ -112,6 +119,7 @@ class Places:
 
     def __init__(self, divisions: Iterable[Division], tolerance_m: float = TOLERANCE_METERS):
         self.tolerance_m = tolerance_m
+        self.sure_reach_m = sure_reach(tolerance_m)
         self.divisions = {division.code: division for division in divisions}
         self._ordered = list(self.divisions.values())
         self._geometries = np.array([division.geometry for division in self._ordered])
@@ -144,6 +152,26 @@ class Places:
         index = self._tree.nearest(shapely.Point(longitude, latitude))
         return self._ordered[int(index)]
 
+    def surely_covered(
+        self, code: str, longitudes, latitudes, reaches_m, among: np.ndarray | bool = True
+    ) -> np.ndarray:
+        """For each point (longitudes[i], latitudes[i]) among those `among` marks, numpy arrays:
+        True when a geometry that lies within reaches_m[i] of the point surely lies inside
+        every area holding division `code`, widened by the tolerance. That is when the point
+        lies inside the division, off its boundary, and the reach is at most sure_reach_m.
+        False settles nothing: Area.covers decides."""
+        geometry = self.divisions[code].geometry
+        west, south, east, north = geometry.bounds
+        candidates = among & (reaches_m <= self.sure_reach_m)
+        candidates &= (west < longitudes) & (longitudes < east)
+        candidates &= (south < latitudes) & (latitudes < north)
+        covered = np.zeros(len(candidates), dtype=bool)
+        if candidates.any():
+            covered[candidates] = shapely.contains_xy(
+                geometry, longitudes[candidates], latitudes[candidates]
+            )
+        return covered
+
     def area(self, codes: Iterable[str]) -> Area:
         key = tuple(sorted(codes))
         area = self._areas.get(key)
@@ -158,6 +186,34 @@ class Places:
         if division is not None:
             return str(division)
         return f"none of Zhejiang's divisions (nearest: {self.nearest(longitude, latitude)})"
+
+
+def sure_reach(tolerance_m: float) -> float:
+    """How far around any point of an area its widening surely reaches, in true metres: the
+    tolerance less what measuring it loses. The buffer's corners are chords of arcs, cutting
+    in to cos(half a chord's angle) of the tolerance, and the projection stretches a true
+    length by up to MAX_SCALE_ERROR."""
+    chord_angle = 2 * math.pi / (4 * _QUAD_SEGMENTS)
+    return tolerance_m * math.cos(chord_angle / 2) / (1 + MAX_SCALE_ERROR)
+
+
+def metres_at_most(longitude_degrees, latitude_degrees):
+    """An upper bound of the true length of an offset of these degrees (numpy arrays welcome),
+    a few kilometres at most, anywhere in Zhejiang's latitude range."""
+    return np.hypot(longitude_degrees * _METRES_EAST, latitude_degrees * _METRES_NORTH)
+
+
+def _metres_a_degree(latitude: float, east: float, north: float) -> float:
+    """Metres a degree along (east, north) at `latitude`, with room for a few kilometres of
+    curvature (under 10⁻⁶)."""
+    step = 1e-3
+    metres = _GEOD.inv(120.0, latitude, 120.0 + east * step, latitude + north * step)[2]
+    return metres / step * (1 + 1e-6)
+
+
+# A degree east is longest at the southern edge, a degree north at the northern edge.
+_METRES_EAST = _metres_a_degree(LATITUDE_RANGE[0], east=1, north=0)
+_METRES_NORTH = _metres_a_degree(LATITUDE_RANGE[1], east=0, north=1)
 
 
 def _prepared(geometry: BaseGeometry) -> None:

@@ -7,11 +7,13 @@ import random
 import pytest
 from google.protobuf.descriptor import FieldDescriptor
 from google.type import date_pb2
+from pyproj import Geod
 
 from services.registry.app.batch_checks import item_violations
 from services.registry.app.bulk.columns import Columns
 from services.registry.app.bulk.quick_checks import batch_passes, quick_districts
 from services.registry.domain.cities import REFERENCE_CITIES
+from services.registry.domain.districts import districts_of
 from services.registry.domain.placement import derived_district
 from services.registry.domain.places import zhejiang
 from services.registry.domain.validation import validate_asset
@@ -20,6 +22,7 @@ from tests.builders import SPECS, make_asset
 from .validating import TODAY
 
 CITIES = {city.code: city for city in REFERENCE_CITIES}
+GEOD = Geod(ellps="WGS84")
 LINE = [[120.15, 30.28], [120.16, 30.29]]
 NUMBERS = [0, -1, 1, 14, 15, 5000, 5001, 1899, 1900, 2025, 2026, 10_000, 10_000.5, 0.5, -0.0]
 NUMBERS += [math.nan, math.inf, 2**31 - 1]
@@ -32,6 +35,8 @@ GEOMETRIES = [
     json.dumps({"type": "LineString", "coordinates": LINE}),
     json.dumps({"type": "LineString", "coordinates": LINE}, separators=(",", ":")),
     json.dumps({"type": "LineString", "coordinates": LINE[:1]}),
+    json.dumps({"type": "LineString", "coordinates": [LINE[0], LINE[0]]}),
+    json.dumps({"type": "LineString", "coordinates": []}),
     json.dumps({"type": "LineString", "coordinates": [[117.9, 30.2], [120.1, 30.2]]}),
     json.dumps({"type": "LineString", "coordinates": [[123.5, 27], [118, 31.5]]}),
     json.dumps({"type": "LineString", "coordinates": [[123.50001, 27], [118, 31.5]]}),
@@ -176,26 +181,41 @@ def _break_spec_field(generate: random.Random, spec) -> None:
         setattr(spec, field.name, int(generate.choice([n for n in NUMBERS if math.isfinite(n)])))
 
 
-HANGZHOU_DISTRICTS = [
-    "", "330102", "330105", "330106", "330108", "330109", "330110", "330111", "330112",
-    "330113", "330114", "330122", "330127", "330182",
-]  # fmt: skip
+ZHOUSHAN_ISLANDS = [
+    island.bounds
+    for division in districts_of(CITIES["330900"])
+    for island in division.geometry.geoms
+]
+# Cities and boxes their pipes start in: Hangzhou's urban districts, whose boundaries the pipes
+# often cross or near, and the boxes of Zhoushan's islands, sea and coasts included.
+REGIONS = {
+    "330100": lambda generate: (119.9, 30.05, 120.6, 30.55),
+    "330900": lambda generate: generate.choice(ZHOUSHAN_ISLANDS),
+}
 
 
-def _pipe_near_boundaries(generate: random.Random, number: int):
-    """A pipe around Hangzhou's urban districts, whose boundaries it often crosses or nears,
-    with a district of Hangzhou or none, and lengths up to about 3 km."""
+def _pipe_near_boundaries(generate: random.Random, number: int, city_code: str):
+    """A pipe in the city's region with a district of the city or none, and lengths up to
+    about 3 km, some of them around the tolerance, some of them no length at all."""
     asset = make_asset("pipe_segment")
-    asset.name = f"cities/330100/assets/p-{number}"
-    start = [round(generate.uniform(119.9, 120.6), 6), round(generate.uniform(30.05, 30.55), 6)]
+    asset.name = f"cities/{city_code}/assets/p-{number}"
+    if city_code != "330100":
+        asset.district_code = ""  # the builder's is one of Hangzhou's
+    west, south, east, north = REGIONS[city_code](generate)
+    start = [round(generate.uniform(west, east), 6), round(generate.uniform(south, north), 6)]
     own = zhejiang().containing(*start)
     choice = generate.random()
     if choice < 0.3 and own is not None:
         asset.district_code = own.code
     elif choice < 0.5:
-        asset.district_code = generate.choice(HANGZHOU_DISTRICTS)
-    step = generate.choice((0.0005, 0.005, 0.015, 0.03))
+        city_districts = [d.code for d in districts_of(CITIES[city_code])]
+        asset.district_code = generate.choice(["", *city_districts])
     points = [start]
+    if generate.random() < 0.1:
+        points.append(list(start))
+    elif generate.random() < 0.3:
+        points.append(_about_the_tolerance_away(generate, start))
+    step = generate.choice((0.0005, 0.005, 0.015, 0.03))
     for _ in range(generate.choice((1, 1, 2, 4))):
         last = points[-1]
         points.append([round(c + generate.uniform(-step, step), 6) for c in last])
@@ -204,21 +224,30 @@ def _pipe_near_boundaries(generate: random.Random, number: int):
     return asset
 
 
-def test_the_quick_placement_agrees_with_the_exact_rules_and_derives_the_same_districts():
+def _about_the_tolerance_away(generate: random.Random, start: list) -> list:
+    metres = generate.uniform(0.99, 1.01) * zhejiang().sure_reach_m
+    longitude, latitude, _ = GEOD.fwd(*start, generate.uniform(0, 360), metres)
+    return [longitude, latitude]
+
+
+@pytest.mark.parametrize("city_code", list(REGIONS))
+def test_the_quick_placement_agrees_with_the_exact_rules_and_derives_the_same_districts(
+    city_code,
+):
     generate = random.Random(10)
+    city = CITIES[city_code]
     settled_quickly = 0
     for trial in range(300):
-        assets = [_pipe_near_boundaries(generate, n) for n in range(generate.randint(1, 6))]
+        count = generate.randint(1, 6)
+        assets = [_pipe_near_boundaries(generate, n, city_code) for n in range(count)]
         columns = Columns.of(assets)
-        quick = quick_districts(assets, columns, "330100", CITIES.get, TODAY)
-        exact = [validate_asset(asset, CITIES["330100"], today=TODAY) for asset in assets]
+        quick = quick_districts(assets, columns, city_code, CITIES.get, TODAY)
+        exact = [validate_asset(asset, city, today=TODAY) for asset in assets]
         if quick is None:
             assert any(exact), trial
             continue
         assert not any(exact), trial
-        derived = [
-            a.district_code or derived_district(a.geojson, CITIES["330100"]) for a in assets
-        ]
+        derived = [a.district_code or derived_district(a.geojson, city) for a in assets]
         assert quick == derived
         settled_quickly += 1
     assert settled_quickly > 10

@@ -3,7 +3,8 @@ stamp what changed, and hand the rows to the database's bulk writer."""
 
 import json
 from itertools import repeat
-from operator import itemgetter
+from operator import attrgetter
+from typing import NamedTuple
 
 from google.protobuf.timestamp_pb2 import Timestamp
 
@@ -31,9 +32,13 @@ from services.registry.storage.writes import WriteConflict
 from urban.registry.v1 import registry_service_pb2 as api
 from urban.registry.v1 import resources_pb2
 
-# A change to make, as (position in the batch, a row to update is stored, the stored body of
-# the live asset it replaces or None when it creates one): plain tuples, built in C-level loops.
-PlannedWrite = tuple[int, bool, bytes | None]
+
+class PlannedWrite(NamedTuple):
+    """A change to make to the asset at `position` in the batch."""
+
+    position: int
+    row_exists: bool  # a row to update is stored
+    replaced: bytes | None  # the stored body of the live asset it replaces; None: it creates one
 
 
 class ImportPlan:
@@ -60,7 +65,7 @@ class ImportPlan:
         _wait_for(turn)
         if rows:
             writer.append_changes(rows, context)
-        created = sum(1 for _, _, replaced in changes if replaced is None)
+        created = sum(1 for change in changes if change.replaced is None)
         return api.ImportAssetsResponse(
             request_id=self._request_id,
             created_count=created,
@@ -101,17 +106,17 @@ class ImportPlan:
         """Every asset that is new, deleted before, or different from what is stored."""
         count = len(self._assets)
         if not stored:
-            return list(zip(range(count), repeat(False), repeat(None)))
+            return list(map(PlannedWrite, range(count), repeat(False), repeat(None)))
         rows = list(map(stored.get, self._columns.names))
         changes: list[PlannedWrite] = []
         live = []
         for position, row in enumerate(rows):
             if row is None or row.deleted:
-                changes.append((position, row is not None, None))
+                changes.append(PlannedWrite(position, row is not None, None))
             else:
                 live.append((position, row.body))
         changes += self._replacing(live)
-        changes.sort(key=itemgetter(0))
+        changes.sort(key=attrgetter("position"))
         return changes
 
     def _replacing(self, live: list[tuple[int, bytes]]) -> list[PlannedWrite]:
@@ -120,7 +125,7 @@ class ImportPlan:
         for (position, body), before in zip(live, stored_assets, strict=True):
             strip_output_fields(before)
             if before != self._assets[position]:
-                changes.append((position, True, body))
+                changes.append(PlannedWrite(position, True, body))
         return changes
 
     def _rows(self, changes: list[PlannedWrite], versions: list[int], context: ChangeContext):
@@ -132,7 +137,7 @@ class ImportPlan:
         ]
 
     def _row(self, change: PlannedWrite, version: int, now: Timestamp) -> AssetRow:
-        (position, row_exists, replaced), columns = change, self._columns
+        columns, position, replaced = self._columns, change.position, change.replaced
         asset = self._assets[position]
         stamp(asset, version, _created(replaced) if replaced else None, now)
         kind = columns.kinds[position]
@@ -147,7 +152,7 @@ class ImportPlan:
             version,
             asset.SerializeToString(deterministic=True),
             replaced,
-            row_exists,
+            change.row_exists,
             columns.geojsons[position] or None,
         )
 

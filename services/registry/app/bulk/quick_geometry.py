@@ -1,10 +1,11 @@
 """GeoJSON of pipe segments checked by pattern instead of being parsed text by text.
 
 A text matching one of the FORMS is a JSON object with exactly the members "type": "LineString"
-and "coordinates": two or more positions of two JSON numbers, written as json.dumps writes it
-(compact or with its default separators). geometry.check_geojson accepts such a text as soon as
-its numbers lie inside Zhejiang and it is not too long. Texts of any other shape are left to
-check_geojson itself.
+and "coordinates": a geometry.LINE_STRING of positions of the fewest JSON numbers
+geometry.POSITION_LENGTHS allows, written as json.dumps writes it (compact or with its default
+separators). geometry.check_geojson accepts such a text as soon as it is not too long and its
+numbers are finite and lie inside Zhejiang (geometry.all_inside_zhejiang). Texts of any other
+shape are left to check_geojson itself.
 """
 
 import re
@@ -15,22 +16,26 @@ import numpy as np
 
 from services.registry.domain.geometry import (
     ALLOWED_TYPES,
-    LATITUDE_RANGE,
-    LONGITUDE_RANGE,
-    MAX_GEOJSON_LENGTH,
-    within,
+    LINE_STRING,
+    POSITION_LENGTHS,
+    all_inside_zhejiang,
+    geojson_too_long,
 )
 
 _NUMBER = r"-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?"
 LINE_KINDS = frozenset(kind for kind, types in ALLOWED_TYPES.items() if "LineString" in types)
+# Numbers a position of a vouched text has: the first two are its longitude and latitude.
+NUMBERS_A_POSITION = min(POSITION_LENGTHS)
 
 
 def _form(item: str, key: str) -> tuple[re.Pattern, str]:
     """The pattern of a LineString written with these separators, and what precedes its
     positions."""
     prefix = f'{{"type"{key}"LineString"{item}"coordinates"{key}'
-    position = rf"\[{_NUMBER}{item}{_NUMBER}\]"
-    pattern = re.compile(rf"{re.escape(prefix)}\[{position}(?:{item}{position})+\]\}}")
+    further_numbers = f"{item}{_NUMBER}" * (NUMBERS_A_POSITION - 1)
+    position = rf"\[{_NUMBER}{further_numbers}\]"
+    more = f"{{{LINE_STRING.minimum - 1},}}"
+    pattern = re.compile(rf"{re.escape(prefix)}\[{position}(?:{item}{position}){more}\]\}}")
     return pattern, prefix
 
 
@@ -48,9 +53,10 @@ class Lines:
     longitudes: np.ndarray
     latitudes: np.ndarray
     starts: np.ndarray  # index of each line's first position in the coordinate arrays
+    numbers: np.ndarray  # every position's numbers, a row each
 
 
-NO_LINES = Lines([], np.empty(0), np.empty(0), np.empty(0, dtype=np.intp))
+NO_LINES = Lines([], np.empty(0), np.empty(0), np.empty(0, dtype=np.intp), np.empty((0, 2)))
 
 
 def unchecked_geometries(kinds: list, texts: list[str]) -> list[int]:
@@ -60,7 +66,7 @@ def unchecked_geometries(kinds: list, texts: list[str]) -> list[int]:
 
 def sorted_geometries(kinds: list, texts: list[str]) -> tuple[list[int], Lines]:
     """(positions check_geojson must see, the lines vouched for)."""
-    lines = set(kinds) <= LINE_KINDS and max(map(len, texts)) <= MAX_GEOJSON_LENGTH
+    lines = set(kinds) <= LINE_KINDS and not geojson_too_long(max(texts, key=len))
     compact = list(map(_COMPACT.fullmatch, texts)) if lines else [None] * len(texts)
     if None not in compact:
         vouched, unchecked = list(range(len(texts))), []
@@ -69,7 +75,7 @@ def sorted_geometries(kinds: list, texts: list[str]) -> tuple[list[int], Lines]:
     if not vouched:
         return unchecked, NO_LINES
     parsed = _parsed([texts[position] for position in vouched], vouched)
-    if not _inside_zhejiang(parsed):
+    if not _valid_numbers(parsed):
         return [position for position, text in enumerate(texts) if text], NO_LINES
     return unchecked, parsed
 
@@ -86,25 +92,21 @@ def _sorted_out(lines: bool, compact: list, texts: list[str]) -> tuple[list[int]
 
 
 def _parsed(texts: list[str], positions: list[int]) -> Lines:
-    """Numbers alternate longitude, latitude: every position of a vouched text has two, and the
-    text one comma a number."""
+    """Each position of a vouched text has NUMBERS_A_POSITION numbers, and the text one comma
+    a number."""
     numbers = "\n".join(texts)
     for _, prefix in FORMS:
         numbers = numbers.replace(prefix, "")
     numbers = numbers.encode().translate(None, _PUNCTUATION).replace(b"\n", b",")
-    values = np.array(numbers.split(b","), dtype=np.float64)
-    counts = np.fromiter(map(methodcaller("count", ","), texts), np.intp, len(texts)) // 2
+    values = np.array(numbers.split(b","), dtype=np.float64).reshape(-1, NUMBERS_A_POSITION)
+    commas = np.fromiter(map(methodcaller("count", ","), texts), np.intp, len(texts))
     starts = np.zeros(len(texts), dtype=np.intp)
-    np.cumsum(counts[:-1], out=starts[1:])
-    return Lines(positions, values[0::2], values[1::2], starts)
+    np.cumsum(commas[:-1] // NUMBERS_A_POSITION, out=starts[1:])
+    return Lines(positions, values[:, 0], values[:, 1], starts, values)
 
 
-def _inside_zhejiang(lines: Lines) -> bool:
-    return _all_within(LONGITUDE_RANGE, lines.longitudes) and _all_within(
-        LATITUDE_RANGE, lines.latitudes
+def _valid_numbers(lines: Lines) -> bool:
+    """Numbers the pattern admits are finite but for those too large for a float."""
+    return bool(np.isfinite(lines.numbers).all()) and all_inside_zhejiang(
+        lines.longitudes, lines.latitudes
     )
-
-
-def _all_within(bounds: tuple[float, float], values: np.ndarray) -> bool:
-    """The range is an interval: the lowest and the highest value settle it."""
-    return within(bounds, float(values.min())) and within(bounds, float(values.max()))
