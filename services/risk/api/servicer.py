@@ -89,10 +89,7 @@ class RiskServicer(risk_service_pb2_grpc.RiskServiceServicer):
             consistent=report.consistent,
             rollups_checked=report.rollups_checked,
             assets_checked=report.assets_checked,
-            differences=[
-                pb.RollupDifference(key=key, stored=stored, recomputed=recomputed)
-                for key, stored, recomputed in report.differences
-            ],
+            differences=[pb.RollupDifference(**found._asdict()) for found in report.differences],
         )
 
 
