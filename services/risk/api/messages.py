@@ -25,13 +25,15 @@ _SCHEDULE_STATUSES = {
 }
 
 
+def _same_named(source, *names: str) -> dict:
+    """The fields of a message that carry `source`'s attributes of the same names as they are."""
+    return {name: getattr(source, name) for name in names}
+
+
 def schedule_message(schedule: Schedule) -> pb.Schedule:
     return pb.Schedule(
         status=_SCHEDULE_STATUSES[schedule.status],
-        basis=schedule.basis,
-        progress_ratio=schedule.progress_ratio,
-        expected_progress_ratio=schedule.expected_progress_ratio,
-        shortfall=schedule.shortfall,
+        **_same_named(schedule, "basis", "progress_ratio", "expected_progress_ratio", "shortfall"),
     )
 
 
@@ -50,9 +52,7 @@ def progress_message(report: ProgressReport) -> pb.PlanProgress:
 def _target(target: Target) -> dict:
     """The fields that describe a target, in its progress and in its history."""
     return {
-        "key": target.key,
-        "description": target.description,
-        "unit": target.unit,
+        **_same_named(target, "key", "description", "unit"),
         "target_value": target.value,
         "deadline": to_proto_date(target.deadline),
     }
@@ -75,17 +75,14 @@ def history_message(report: HistoryReport) -> pb.PlanProgressHistory:
     )
 
 
+# What a target's progress, a point of its history and a city's contribution each count.
+_COUNTED = ("achieved", "numerator", "denominator")
+
+
 def _standing(progress: TargetProgress) -> dict:
     """The fields a target's progress and each point of its history share."""
-    return {
-        "achieved": progress.achieved,
-        "progress_ratio": progress.progress_ratio,
-        "expected": progress.expected,
-        "expected_progress_ratio": progress.expected_progress_ratio,
-        "numerator": progress.numerator,
-        "denominator": progress.denominator,
-        "schedule": schedule_message(progress.schedule),
-    }
+    shared = ("progress_ratio", "expected", "expected_progress_ratio", *_COUNTED)
+    return {**_same_named(progress, *shared), "schedule": schedule_message(progress.schedule)}
 
 
 def _point(as_of: date, progress: TargetProgress) -> pb.ProgressPoint:
@@ -95,10 +92,8 @@ def _point(as_of: date, progress: TargetProgress) -> pb.ProgressPoint:
 def _city_message(city: CityProgress) -> pb.CityProgress:
     return pb.CityProgress(
         city=f"cities/{city.city}",
-        achieved=city.achieved,
-        numerator=city.numerator,
-        denominator=city.denominator,
         schedule=schedule_message(city.schedule),
+        **_same_named(city, *_COUNTED),
     )
 
 
