@@ -98,7 +98,12 @@ class ProgressReports:
         _check_city(city, cities)
         targets = plan_progress(self.plan, rollups, cities, as_of, city)
         return ProgressReport(
-            self.plan, self.queries.rules.version, state.applied_revision, as_of, city, targets
+            plan=self.plan,
+            rules_version=self.queries.rules.version,
+            applied_revision=state.applied_revision,
+            as_of=as_of,
+            city=city,
+            targets=targets,
         )
 
     def history(self, city: str | None = None) -> HistoryReport:
@@ -120,7 +125,11 @@ class ProgressReports:
             for point, rollups in zip(monthly.points, monthly.rollups, strict=True)
         ]
         return HistoryReport(
-            self.plan, self.queries.rules.version, monthly.applied_revision, city, months
+            plan=self.plan,
+            rules_version=self.queries.rules.version,
+            applied_revision=monthly.applied_revision,
+            city=city,
+            months=months,
         )
 
     def districts(self, city: str) -> DistrictReport:
@@ -136,7 +145,10 @@ class ProgressReports:
             view.cities,
         )
         return DistrictReport(
-            self.queries.rules.version, view.state.applied_revision, facts, figures
+            rules_version=self.queries.rules.version,
+            applied_revision=view.state.applied_revision,
+            city=facts,
+            districts=figures,
         )
 
     def _month_rollups(self, today: date) -> tuple[tuple[date, FeedState], MonthRollups]:
@@ -145,7 +157,9 @@ class ProgressReports:
         points = buckets.points()
         each = list(rollups_at_each(dated.groups, [point.bucket for point in points]))
         state = dated.state
-        return (today, state), MonthRollups(state.applied_revision, points, each)
+        return (today, state), MonthRollups(
+            applied_revision=state.applied_revision, points=points, rollups=each
+        )
 
 
 def _check_city(city: str | None, cities: Mapping[str, CityFacts]) -> None:
