@@ -12,7 +12,8 @@ from services.risk.domain.facts import CityFacts
 from services.risk.feed import translate
 from services.risk.metrics import FeedHealth
 from services.risk.web.app import StatusPages
-from tests.unit.risk.builders import JIAXING, created, pipe, point, renovation
+from tests.unit.risk.builders import HANGZHOU, JIAXING, created, pipe, point, renovation
+from urban.risk.v1 import risk_service_pb2 as pb
 
 TODAY = date(2025, 6, 30)
 SECRET = "secret-main-7f3a"
@@ -82,3 +83,8 @@ def servicer_for(read_model, health: FeedHealth | None = None, clock=lambda: TOD
     answers = ReadModelAnswers(reports, read_model.queries, read_model.verification)
     return RiskServicer(answers, health)
 
+
+def hangzhou_breakdown(read_model) -> pb.DistrictBreakdown:
+    """What GetDistrictBreakdown answers for Hangzhou."""
+    request = pb.GetDistrictBreakdownRequest(city=f"cities/{HANGZHOU}")
+    return servicer_for(read_model).GetDistrictBreakdown(request, None)
