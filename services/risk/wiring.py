@@ -15,6 +15,7 @@ from services.common.http_server import mounted
 from services.common.metrics_http import start_metrics_server
 from services.common.service_server import grpc_server_for
 from services.risk.api.servicer import RiskServicer
+from services.risk.app.answers import ReadModelAnswers
 from services.risk.app.read_model import ReadModel
 from services.risk.config import RiskSettings
 from services.risk.domain.feed_progress import FeedProgress
@@ -58,7 +59,7 @@ class Risk:
         )
         self.housekeeping = Housekeeping(self._chores(settings))
         self.server = grpc_server_for("risk", settings, self.metrics)
-        servicer = RiskServicer(self.read_model, self.health, today_in_zhejiang)
+        servicer = RiskServicer(self._answers(), self.health)
         self.server.add_service(
             servicer, risk_service_pb2_grpc.add_RiskServiceServicer_to_server, SERVICE_NAME
         )
@@ -72,6 +73,10 @@ class Risk:
         self.port = 0
         self.metrics_port = 0
         self.web_port = 0
+
+    def _answers(self) -> ReadModelAnswers:
+        model = self.read_model
+        return ReadModelAnswers(model.reports, model.queries, model.verification)
 
     def _follower(self, settings: RiskSettings):
         if settings.redis_url:

@@ -6,10 +6,13 @@ import grpc
 from services.common.auth import current_principal
 from services.registry.api.stalled_watchers import StalledWatchers
 from services.registry.app.calls import RegistryCalls
-from urban.registry.v1 import registry_service_pb2_grpc
+from urban.registry.v1 import registry_service_pb2, registry_service_pb2_grpc
 
 
 class RegistryServicer(registry_service_pb2_grpc.RegistryServiceServicer):
+    """Hands every RPC, under its own name, to the application (the methods are set below, from
+    the service's description); WatchChanges also cuts off a caller who stops taking changes."""
+
     def __init__(self, calls: RegistryCalls, stalled_watchers: StalledWatchers | None = None):
         self._calls = calls
         self._stalled_watchers = stalled_watchers or StalledWatchers()
@@ -17,45 +20,25 @@ class RegistryServicer(registry_service_pb2_grpc.RegistryServiceServicer):
     def _handle(self, method: str, request, context: grpc.ServicerContext):
         return self._calls.handle(method, current_principal(), request, _alive(context))
 
-    def CreateAsset(self, request, context):
-        return self._handle("CreateAsset", request, context)
-
-    def GetAsset(self, request, context):
-        return self._handle("GetAsset", request, context)
-
-    def UpdateAsset(self, request, context):
-        return self._handle("UpdateAsset", request, context)
-
-    def DeleteAsset(self, request, context):
-        return self._handle("DeleteAsset", request, context)
-
-    def ListAssets(self, request, context):
-        return self._handle("ListAssets", request, context)
-
-    def BatchUpsertAssets(self, request, context):
-        return self._handle("BatchUpsertAssets", request, context)
-
-    def ImportAssets(self, request_iterator, context):
-        return self._handle("ImportAssets", request_iterator, context)
-
     def WatchChanges(self, request, context: grpc.ServicerContext):
         changes = self._handle("WatchChanges", request, context)
         yield from self._stalled_watchers.sent(changes, context)
 
-    def ListChanges(self, request, context):
-        return self._handle("ListChanges", request, context)
 
-    def GetChangeLog(self, request, context):
-        return self._handle("GetChangeLog", request, context)
+def _handing_over(method: str):
+    """The RPC `method` (ImportAssets's request: the stream of batches) as the application
+    answers it."""
 
-    def GetCity(self, request, context):
-        return self._handle("GetCity", request, context)
+    def rpc(servicer: RegistryServicer, request, context: grpc.ServicerContext):
+        return servicer._handle(method, request, context)
 
-    def ListCities(self, request, context):
-        return self._handle("ListCities", request, context)
+    rpc.__name__, rpc.__qualname__ = method, f"RegistryServicer.{method}"
+    return rpc
 
-    def UpdateCity(self, request, context):
-        return self._handle("UpdateCity", request, context)
+
+for _method in registry_service_pb2.DESCRIPTOR.services_by_name["RegistryService"].methods:
+    if _method.name not in vars(RegistryServicer):
+        setattr(RegistryServicer, _method.name, _handing_over(_method.name))
 
 
 def _alive(context: grpc.ServicerContext):

@@ -16,7 +16,7 @@ def decode(token: str, query: str) -> RankKey | None:
         return None
     try:
         rank, score, length, name = position
-        return int(rank), int(score), float(length), str(name)
+        return RankKey(int(rank), int(score), float(length), str(name))
     except (ValueError, TypeError):
         raise invalid(
             [FieldViolation("page_token", "is not a token this service issued")]

@@ -8,6 +8,7 @@ from services.common.enums import enum_number
 from services.risk.app.reports import DistrictReport, HistoryReport, ProgressReport
 from services.risk.domain.candidates import Candidate
 from services.risk.domain.district_rollups import DistrictFigures
+from services.risk.domain.plan import Target
 from services.risk.domain.progress import CityProgress, Schedule, TargetProgress
 from urban.registry.v1 import resources_pb2 as registry_pb
 from urban.risk.v1 import risk_service_pb2 as pb
@@ -24,13 +25,15 @@ _SCHEDULE_STATUSES = {
 }
 
 
+def _same_named(source, *names: str) -> dict:
+    """The fields of a message that carry `source`'s attributes of the same names as they are."""
+    return {name: getattr(source, name) for name in names}
+
+
 def schedule_message(schedule: Schedule) -> pb.Schedule:
     return pb.Schedule(
         status=_SCHEDULE_STATUSES[schedule.status],
-        basis=schedule.basis,
-        progress_ratio=schedule.progress_ratio,
-        expected_progress_ratio=schedule.expected_progress_ratio,
-        shortfall=schedule.shortfall,
+        **_same_named(schedule, "basis", "progress_ratio", "expected_progress_ratio", "shortfall"),
     )
 
 
@@ -46,20 +49,23 @@ def progress_message(report: ProgressReport) -> pb.PlanProgress:
     )
 
 
+def _target(target: Target) -> dict:
+    """The fields that describe a target, in its progress and in its history."""
+    return {
+        **_same_named(target, "key", "description", "unit"),
+        "target_value": target.value,
+        "deadline": to_proto_date(target.deadline),
+    }
+
+
 def history_message(report: HistoryReport) -> pb.PlanProgressHistory:
-    targets = []
-    for index, target in enumerate(report.plan.targets):
-        points = [_point(month.as_of, month.targets[index]) for month in report.months]
-        targets.append(
-            pb.TargetHistory(
-                key=target.key,
-                description=target.description,
-                unit=target.unit,
-                target_value=target.value,
-                deadline=to_proto_date(target.deadline),
-                points=points,
-            )
+    targets = [
+        pb.TargetHistory(
+            points=[_point(month.as_of, month.targets[index]) for month in report.months],
+            **_target(target),
         )
+        for index, target in enumerate(report.plan.targets)
+    ]
     return pb.PlanProgressHistory(
         plan_version=report.plan.version,
         rules_version=report.rules_version,
@@ -69,17 +75,14 @@ def history_message(report: HistoryReport) -> pb.PlanProgressHistory:
     )
 
 
+# What a target's progress, a point of its history and a city's contribution each count.
+_COUNTED = ("achieved", "numerator", "denominator")
+
+
 def _standing(progress: TargetProgress) -> dict:
     """The fields a target's progress and each point of its history share."""
-    return {
-        "achieved": progress.achieved,
-        "progress_ratio": progress.progress_ratio,
-        "expected": progress.expected,
-        "expected_progress_ratio": progress.expected_progress_ratio,
-        "numerator": progress.numerator,
-        "denominator": progress.denominator,
-        "schedule": schedule_message(progress.schedule),
-    }
+    shared = ("progress_ratio", "expected", "expected_progress_ratio", *_COUNTED)
+    return {**_same_named(progress, *shared), "schedule": schedule_message(progress.schedule)}
 
 
 def _point(as_of: date, progress: TargetProgress) -> pb.ProgressPoint:
@@ -89,35 +92,33 @@ def _point(as_of: date, progress: TargetProgress) -> pb.ProgressPoint:
 def _city_message(city: CityProgress) -> pb.CityProgress:
     return pb.CityProgress(
         city=f"cities/{city.city}",
-        achieved=city.achieved,
-        numerator=city.numerator,
-        denominator=city.denominator,
         schedule=schedule_message(city.schedule),
+        **_same_named(city, *_COUNTED),
     )
 
 
 def target_message(progress: TargetProgress) -> pb.TargetProgress:
-    target = progress.target
     return pb.TargetProgress(
-        key=target.key,
-        description=target.description,
-        unit=target.unit,
-        target_value=target.value,
-        deadline=to_proto_date(target.deadline),
         cities=[_city_message(city) for city in progress.cities],
+        **_target(progress.target),
         **_standing(progress),
     )
+
+
+def _number(enum_type, label: str) -> int:
+    """The label's number; the unspecified zero for one this build does not know."""
+    return enum_number(enum_type, label) or 0
 
 
 def candidate_message(candidate: Candidate) -> pb.RenovationCandidate:
     facts, assessment = candidate.facts, candidate.assessment
     return pb.RenovationCandidate(
         asset=facts.name,
-        network=enum_number(registry_pb.PipeNetwork, facts.network) or 0,
-        material=enum_number(registry_pb.PipeMaterial, facts.material) or 0,
+        network=_number(registry_pb.PipeNetwork, facts.network),
+        material=_number(registry_pb.PipeMaterial, facts.material),
         length_m=facts.length_m,
         age_years=candidate.age_years or 0,
-        risk_level=enum_number(pb.RiskLevel, assessment.level) or 0,
+        risk_level=_number(pb.RiskLevel, assessment.level),
         likelihood=assessment.likelihood,
         consequence=assessment.consequence,
         score=assessment.score,
@@ -126,7 +127,7 @@ def candidate_message(candidate: Candidate) -> pb.RenovationCandidate:
             pb.RuleFinding(rule_id=f.rule_id, description=f.description, mandatory=f.mandatory)
             for f in assessment.findings
         ],
-        status=enum_number(registry_pb.PipeStatus, facts.status) or 0,
+        status=_number(registry_pb.PipeStatus, facts.status),
     )
 
 

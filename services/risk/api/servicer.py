@@ -1,6 +1,5 @@
 """RiskService: plan progress, renovation candidates and read-model verification over gRPC."""
 
-from collections.abc import Callable
 from dataclasses import replace
 from datetime import date
 
@@ -15,8 +14,7 @@ from services.risk.api.messages import (
     history_message,
     progress_message,
 )
-from services.risk.app.read_model import ReadModel
-from services.risk.app.reports import ProgressReports
+from services.risk.app.answers import RiskAnswers
 from services.risk.domain.candidates import CandidateQuery
 from services.risk.metrics import FeedHealth
 from urban.registry.v1 import resources_pb2 as registry_pb
@@ -36,26 +34,17 @@ def _authorise_verify() -> None:
 
 
 class RiskServicer(risk_service_pb2_grpc.RiskServiceServicer):
-    def __init__(
-        self,
-        read_model: ReadModel,
-        health: FeedHealth | None = None,
-        clock: Callable[[], date] = date.today,
-    ):
-        self.read_model, self.health, self.clock = read_model, health, clock
-
-    @property
-    def reports(self) -> ProgressReports:
-        return ProgressReports(self.read_model.queries, self.clock)
+    def __init__(self, answers: RiskAnswers, health: FeedHealth | None = None):
+        self.answers, self.health = answers, health
 
     def GetPlanProgress(self, request: pb.GetPlanProgressRequest, context) -> pb.PlanProgress:
         city, as_of = _city(request.city), _as_of(request)
-        return progress_message(self.reports.progress(city, as_of))
+        return progress_message(self.answers.progress(city, as_of))
 
     def GetPlanProgressHistory(
         self, request: pb.GetPlanProgressHistoryRequest, context
     ) -> pb.PlanProgressHistory:
-        return history_message(self.reports.history(_city(request.city)))
+        return history_message(self.answers.history(_city(request.city)))
 
     def GetDistrictBreakdown(
         self, request: pb.GetDistrictBreakdownRequest, context
@@ -63,7 +52,7 @@ class RiskServicer(risk_service_pb2_grpc.RiskServiceServicer):
         city = _city(request.city)
         if city is None:
             raise invalid([FieldViolation("city", "required: cities/{six-digit code}")])
-        return breakdown_message(self.reports.districts(city))
+        return breakdown_message(self.answers.districts(city))
 
     def ListRenovationCandidates(
         self, request: pb.ListRenovationCandidatesRequest, context
@@ -72,11 +61,11 @@ class RiskServicer(risk_service_pb2_grpc.RiskServiceServicer):
         _authorise_read(query.city)
         fingerprint = f"{query.city}|{query.network}|{query.min_level}|{query.must_renovate_only}"
         query = replace(query, after=candidate_tokens.decode(request.page_token, fingerprint))
-        page = self.read_model.queries.candidates(query)
+        page = self.answers.candidates(query)
         return pb.ListRenovationCandidatesResponse(
             candidates=[candidate_message(c) for c in page.candidates],
             next_page_token=candidate_tokens.encode(page.next_after, fingerprint),
-            rules_version=self.read_model.queries.rules.version,
+            rules_version=self.answers.rules_version,
         )
 
     def GetRenovationCandidate(
@@ -86,24 +75,21 @@ class RiskServicer(risk_service_pb2_grpc.RiskServiceServicer):
         if asset is None:
             raise invalid([FieldViolation("name", "must be cities/{code}/assets/{asset_id}")])
         _authorise_read(asset.group(1))
-        found = self.read_model.queries.candidate(request.name)
+        found = self.answers.candidate(request.name)
         if found is None:
             raise NotFound(f"{request.name} is not a pipe segment awaiting renovation")
         return candidate_message(found)
 
     def VerifyReadModel(self, request, context) -> pb.VerifyReadModelResponse:
         _authorise_verify()
-        report = self.read_model.verification.recompute()
+        report = self.answers.recompute()
         if self.health is not None:
             self.health.record_verify(report)
         return pb.VerifyReadModelResponse(
             consistent=report.consistent,
             rollups_checked=report.rollups_checked,
             assets_checked=report.assets_checked,
-            differences=[
-                pb.RollupDifference(key=key, stored=stored, recomputed=recomputed)
-                for key, stored, recomputed in report.differences
-            ],
+            differences=[pb.RollupDifference(**found._asdict()) for found in report.differences],
         )
 
 

@@ -4,10 +4,11 @@ transaction with the feed state it advances."""
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 
-from services.risk.domain.batch import AssetVersion, BatchOutcome, apply_batch
+from services.risk.domain.batch import AssetVersion, BatchOutcome, HeldVersion, apply_batch
 from services.risk.domain.facts import Change
 from services.risk.domain.feed_state import FeedState
 from services.risk.domain.scoring import Scoring
+from services.risk.storage.read_model_sql import AssetRow
 from services.risk.storage.store import ReadModelStore
 from services.risk.storage.transaction import ReadModelTransaction
 
@@ -28,9 +29,9 @@ class PreparedBatch:
 
     changes: Sequence[Change]
     year: int
-    basis: dict[str, tuple[int, int]]
+    basis: dict[str, HeldVersion]
     outcome: BatchOutcome
-    rows: list
+    rows: list[AssetRow]
 
     @property
     def written(self) -> dict[str, AssetVersion]:
@@ -42,7 +43,7 @@ def prepared(
 ) -> PreparedBatch:
     outcome = apply_batch(scoring, stored, changes)
     rows = ReadModelStore.rows_of(scoring, outcome.written.values())
-    basis = {name: (row.version, row.revision) for name, row in stored.items()}
+    basis = {name: row.held for name, row in stored.items()}
     return PreparedBatch(changes, scoring.year, basis, outcome, rows)
 
 

@@ -56,24 +56,29 @@ class ReadModelQueries:
     def view(self) -> ReadModelView:
         with self.store.reading() as transaction:
             return ReadModelView(
-                transaction.rollups(),
-                transaction.cities(),
-                transaction.city_changes(),
-                transaction.state(),
+                rollups=transaction.rollups(),
+                cities=transaction.cities(),
+                last_change=transaction.city_changes(),
+                state=transaction.state(),
             )
 
     def district_view(self, city: str) -> DistrictView:
         with self.store.reading() as transaction:
             return DistrictView(
-                transaction.district_rollups(city), transaction.cities(), transaction.state()
+                rollups=transaction.district_rollups(city),
+                cities=transaction.cities(),
+                state=transaction.state(),
             )
 
     def dated_view(self, buckets: Buckets) -> DatedView:
         """The live assets grouped by their days in `buckets`, with the cities and feed state of
         the same snapshot."""
         with self.store.reading() as transaction:
-            groups = transaction.dated_groups(buckets)
-            return DatedView(groups, transaction.cities(), transaction.state())
+            return DatedView(
+                groups=transaction.dated_groups(buckets),
+                cities=transaction.cities(),
+                state=transaction.state(),
+            )
 
     def rollups(self) -> dict[str, float]:
         return self.view().rollups

@@ -12,7 +12,7 @@ from datetime import date
 from services.common.errors import NotFound
 from services.risk.app.queries import ReadModelQueries
 from services.risk.domain.dated import rollups_at, rollups_at_each
-from services.risk.domain.day_buckets import MonthEnds, OnOrBefore
+from services.risk.domain.day_buckets import MonthEnds, OnOrBefore, Point
 from services.risk.domain.district_rollups import DistrictFigures, district_breakdown
 from services.risk.domain.facts import CityFacts
 from services.risk.domain.feed_state import FeedState
@@ -72,7 +72,7 @@ class MonthRollups:
     month), for the read model at `applied_revision`."""
 
     applied_revision: int
-    points: list[tuple[int, date]]
+    points: list[Point]
     rollups: list[dict]
 
 
@@ -98,7 +98,12 @@ class ProgressReports:
         _check_city(city, cities)
         targets = plan_progress(self.plan, rollups, cities, as_of, city)
         return ProgressReport(
-            self.plan, self.queries.rules.version, state.applied_revision, as_of, city, targets
+            plan=self.plan,
+            rules_version=self.queries.rules.version,
+            applied_revision=state.applied_revision,
+            as_of=as_of,
+            city=city,
+            targets=targets,
         )
 
     def history(self, city: str | None = None) -> HistoryReport:
@@ -116,11 +121,15 @@ class ProgressReports:
     def _history(self, city: str | None, key, cities) -> HistoryReport:
         monthly = self._months.get(key, lambda: self._month_rollups(key[0]))
         months = [
-            MonthPoint(day, plan_progress(self.plan, rollups, cities, day, city))
-            for (_, day), rollups in zip(monthly.points, monthly.rollups, strict=True)
+            MonthPoint(point.day, plan_progress(self.plan, rollups, cities, point.day, city))
+            for point, rollups in zip(monthly.points, monthly.rollups, strict=True)
         ]
         return HistoryReport(
-            self.plan, self.queries.rules.version, monthly.applied_revision, city, months
+            plan=self.plan,
+            rules_version=self.queries.rules.version,
+            applied_revision=monthly.applied_revision,
+            city=city,
+            months=months,
         )
 
     def districts(self, city: str) -> DistrictReport:
@@ -136,16 +145,21 @@ class ProgressReports:
             view.cities,
         )
         return DistrictReport(
-            self.queries.rules.version, view.state.applied_revision, facts, figures
+            rules_version=self.queries.rules.version,
+            applied_revision=view.state.applied_revision,
+            city=facts,
+            districts=figures,
         )
 
     def _month_rollups(self, today: date) -> tuple[tuple[date, FeedState], MonthRollups]:
         buckets = MonthEnds(self.plan.period.start, today)
         dated = self.queries.dated_view(buckets)
         points = buckets.points()
-        each = list(rollups_at_each(dated.groups, [bucket for bucket, _ in points]))
+        each = list(rollups_at_each(dated.groups, [point.bucket for point in points]))
         state = dated.state
-        return (today, state), MonthRollups(state.applied_revision, points, each)
+        return (today, state), MonthRollups(
+            applied_revision=state.applied_revision, points=points, rollups=each
+        )
 
 
 def _check_city(city: str | None, cities: Mapping[str, CityFacts]) -> None:

@@ -2,11 +2,19 @@
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from services.risk.domain.district_rollups import district_contribution
 from services.risk.domain.facts import AssetFacts, Change
 from services.risk.domain.rollups import RollupKey, add_into
 from services.risk.domain.scoring import Scoring
+
+
+class HeldVersion(NamedTuple):
+    """An asset's version and revision as the read model holds them (see AssetVersion)."""
+
+    version: int
+    revision: int
 
 
 @dataclass(frozen=True)
@@ -21,6 +29,10 @@ class AssetVersion:
     version: int
     facts: AssetFacts | None
     revision: int = 0
+
+    @property
+    def held(self) -> HeldVersion:
+        return HeldVersion(self.version, self.revision)
 
     def supersedes(self, change: Change) -> bool:
         """The change is a duplicate or older than what is held."""

@@ -1,12 +1,19 @@
 """Renovation candidates: pipes awaiting renovation, ranked by level, score, length, then name."""
 
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from services.risk.domain.facts import AssetFacts
 from services.risk.domain.pipe_rules import PipeAssessment
 
-# (level rank, score, length in metres, name): where the previous page stopped.
-RankKey = tuple[int, int, float, str]
+
+class RankKey(NamedTuple):
+    """A candidate's place in the ranking: where the previous page stopped."""
+
+    level_rank: int
+    score: int
+    length_m: float
+    name: str
 
 
 @dataclass(frozen=True)

@@ -3,8 +3,16 @@ the end of every month up to today. The read model's query computes the same buc
 
 from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import NamedTuple
 
 AFTER_ALL = 999_999  # the bucket of a day after every day asked about
+
+
+class Point(NamedTuple):
+    """A bucket and the day it stands for."""
+
+    bucket: int
+    day: date
 
 
 @dataclass(frozen=True)
@@ -16,8 +24,8 @@ class OnOrBefore:
     def bucket(self, day: date) -> int:
         return 0 if day <= self.day else 1
 
-    def points(self) -> list[tuple[int, date]]:
-        return [(0, self.day)]
+    def points(self) -> list[Point]:
+        return [Point(0, self.day)]
 
 
 def month_ordinal(day: date) -> int:
@@ -35,13 +43,13 @@ class MonthEnds:
     def bucket(self, day: date) -> int:
         return AFTER_ALL if day > self.today else month_ordinal(day)
 
-    def points(self) -> list[tuple[int, date]]:
-        """(bucket, the day it stands for) of each month, oldest first."""
+    def points(self) -> list[Point]:
+        """Each month's, oldest first."""
         found, ordinal = [], month_ordinal(self.first)
         while ordinal <= month_ordinal(self.today):
             year, month = divmod(ordinal + 1, 12)
             next_month_start = date(year, month + 1, 1)
-            found.append((ordinal, min(next_month_start - timedelta(days=1), self.today)))
+            found.append(Point(ordinal, min(next_month_start - timedelta(days=1), self.today)))
             ordinal += 1
         return found
 

@@ -9,6 +9,7 @@ applied when the rollups are read, so a corrected population needs no recount.
 
 import functools
 from collections.abc import Iterable, Mapping
+from typing import NamedTuple
 
 from services.risk.domain.facts import (
     DRAINAGE_ZONE,
@@ -132,13 +133,19 @@ def total(contributions: Iterable[Mapping[RollupKey, float]]) -> dict[RollupKey,
     return totals
 
 
+class Difference(NamedTuple):
+    key: RollupKey
+    stored: float
+    recomputed: float
+
+
 def differences(
     stored: Mapping[RollupKey, float], recomputed: Mapping[RollupKey, float], tolerance=1e-6
-) -> list[tuple[RollupKey, float, float]]:
-    """(key, stored, recomputed) wherever they differ beyond rounding; a missing key is 0."""
+) -> list[Difference]:
+    """Wherever the two differ beyond rounding; a missing key is 0."""
     found = []
     for key in sorted(set(stored) | set(recomputed)):
         kept, fresh = stored.get(key, 0.0), recomputed.get(key, 0.0)
         if abs(kept - fresh) > tolerance * max(1.0, abs(kept), abs(fresh)):
-            found.append((key, kept, fresh))
+            found.append(Difference(key, kept, fresh))
     return found

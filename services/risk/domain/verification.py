@@ -3,7 +3,7 @@
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from services.risk.domain.rollups import RollupKey, differences
+from services.risk.domain.rollups import Difference, RollupKey, differences
 
 
 @dataclass(frozen=True)
@@ -11,7 +11,7 @@ class VerifyReport:
     consistent: bool
     rollups_checked: int
     assets_checked: int
-    differences: list[tuple[RollupKey, float, float]]
+    differences: list[Difference]
 
 
 def compare(

@@ -14,7 +14,6 @@ only if that start is gone.
 import logging
 import os
 import socket
-import threading
 from collections.abc import Iterator
 from contextlib import closing
 
@@ -24,11 +23,10 @@ import redis
 from services.common.change_stream import LogSource, entry_id, stream_key
 from services.risk.app.updates import ReadModelUpdates
 from services.risk.config import RiskSettings
-from services.risk.feed.following import LogMoved, follow_registry_log, registry_moved_from
+from services.risk.feed.following import LogMoved, RegistryFollower, registry_moved_from
 from services.risk.feed.prefetch import prefetched
 from services.risk.feed.registry_client import RegistryClient
 from services.risk.feed.relist import relist
-from services.risk.feed.retrying import follow_until_stopped
 from services.risk.feed.stream_entries import StreamEntries
 from services.risk.metrics import FeedHealth
 
@@ -37,7 +35,10 @@ GROUP = "risk"
 READ_COUNT = 20_000  # entries a transaction at most (see watch.CATCH_UP_BATCH)
 
 
-class StreamFollower:
+class StreamFollower(RegistryFollower):
+    feed = "the Redis feed"
+    transport_errors = (redis.RedisError, grpc.RpcError)
+
     def __init__(
         self,
         updates: ReadModelUpdates,
@@ -45,12 +46,8 @@ class StreamFollower:
         health: FeedHealth,
         entries: StreamEntries,
     ):
-        self._updates = updates
-        self._registry = registry
-        self._health = health
+        super().__init__(updates, registry, health)
         self._entries = entries
-        self._stopping = threading.Event()
-        self._log_moved = threading.Event()
         self._source: LogSource | None = None
 
     @classmethod
@@ -66,23 +63,10 @@ class StreamFollower:
         )
         return cls(updates, registry, health, entries)
 
-    def run(self) -> None:
-        """Follows until stop(); after an error waits a growing pause and starts over."""
-        expected = (redis.RedisError, grpc.RpcError, LogMoved)
-        follow_until_stopped(self._follow, self._stopping, expected, "the Redis feed")
-
-    def stop(self) -> None:
-        self._stopping.set()
-
-    def notice_log_moved(self) -> None:
-        """The registry's log is another than the one followed: start over, relisting."""
-        self._log_moved.set()
-
-    def _follow(self) -> None:
+    def _follow(self, source: LogSource, relisted: int | None) -> None:
         """Own pending entries first, one batch at a time so that a failing entry is found and
         parked; then new ones, overlapping (any failure starts over from the pending ones)."""
-        self._log_moved.clear()
-        self._source, relisted = follow_registry_log(self._updates, self._registry, self._health)
+        self._source = source
         self._join_group()
         if relisted is not None:
             self._entries.reset_group(entry_id(relisted))

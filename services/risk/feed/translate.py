@@ -1,7 +1,9 @@
 """From the registry's messages to the risk domain's facts, changes and cities."""
 
+import dataclasses
 from datetime import UTC, date, datetime
 
+from google.protobuf.descriptor import Descriptor, EnumDescriptor
 from google.protobuf.timestamp_pb2 import Timestamp
 from google.type import date_pb2
 
@@ -17,6 +19,8 @@ from services.risk.domain.facts import (
 )
 from urban.registry.v1 import resources_pb2 as pb
 
+UNSPECIFIED = "unspecified"
+
 
 def short_name(enum_type, value: int) -> str:
     """`PIPE_NETWORK_WATER_SUPPLY` → `water_supply`; a value this build does not know reads as
@@ -24,7 +28,11 @@ def short_name(enum_type, value: int) -> str:
     try:
         return enum_label(enum_type, value)
     except ValueError:
-        return "unspecified"
+        return UNSPECIFIED
+
+
+def _short_names(enum_type: EnumDescriptor) -> dict[int, str]:
+    return {value.number: short_name(enum_type, value.number) for value in enum_type.values}
 
 
 def to_date(value: date_pb2.Date) -> date | None:
@@ -43,65 +51,35 @@ def day_in_zhejiang(value: Timestamp) -> date | None:
     return datetime.fromtimestamp(value.seconds, UTC).astimezone(CHINA_STANDARD_TIME).date()
 
 
-def _renovation(spec) -> dict:
-    return {
-        "status": short_name(pb.RenovationStatus, spec.status),
-        "start_date": to_date(spec.start_date),
-        "completion_date": to_date(spec.completion_date),
-    }
+_FACT_NAMES = frozenset(field.name for field in dataclasses.fields(AssetFacts))
 
 
-def _old_compound(spec: pb.OldCompound) -> dict:
-    return _renovation(spec) | {"build_year": spec.build_year, "households": spec.households}
+class _SpecReader:
+    """A kind's facts from its spec: the fields AssetFacts names alike, an enum by its short
+    name (`unspecified` for a value this build does not know), a date as a date (None unset),
+    anything else as it is."""
+
+    def __init__(self, spec: Descriptor):
+        fields = [field for field in spec.fields if field.name in _FACT_NAMES]
+        for field in fields:
+            if field.message_type not in (None, date_pb2.Date.DESCRIPTOR):
+                raise TypeError(f"{spec.name}.{field.name}: no fact reads a message of its type")
+        self._plain = [f.name for f in fields if f.enum_type is None and f.message_type is None]
+        self._enums = [(f.name, _short_names(f.enum_type)) for f in fields if f.enum_type]
+        self._dates = [f.name for f in fields if f.message_type is not None]
+
+    def __call__(self, spec) -> dict:
+        facts = {name: getattr(spec, name) for name in self._plain}
+        for name, labels in self._enums:
+            facts[name] = labels.get(getattr(spec, name), UNSPECIFIED)
+        for name in self._dates:
+            facts[name] = to_date(getattr(spec, name))
+        return facts
 
 
-def _urban_village(spec: pb.UrbanVillage) -> dict:
-    return _renovation(spec) | {"households": spec.households}
-
-
-def _pipe_segment(spec: pb.PipeSegment) -> dict:
-    return {
-        "status": short_name(pb.PipeStatus, spec.status),
-        "network": short_name(pb.PipeNetwork, spec.network),
-        "material": short_name(pb.PipeMaterial, spec.material),
-        "length_m": spec.length_m,
-        "diameter_mm": spec.diameter_mm,
-        "commissioned_year": spec.commissioned_year,
-        "lined": spec.lined,
-        "hazard_assessed": spec.hazard_assessed,
-        "occupied_by_structure": spec.occupied_by_structure,
-        "cross_connected": spec.cross_connected,
-        "recorded_failures": spec.recorded_failures,
-        "near_crowded_place": spec.near_crowded_place,
-        "renovation_completion_date": to_date(spec.renovation_completion_date),
-    }
-
-
-def _drainage_zone(spec: pb.DrainageZone) -> dict:
-    return {
-        "area_km2": spec.area_km2,
-        "required_return_period_years": spec.required_return_period_years,
-        "assessed_return_period_years": spec.assessed_return_period_years,
-        "assessment_date": to_date(spec.assessment_date),
-    }
-
-
-def _waterlogging_point(spec: pb.WaterloggingPoint) -> dict:
-    return {
-        "status": short_name(pb.WaterloggingStatus, spec.status),
-        "identified_date": to_date(spec.identified_date),
-        "remediation_date": to_date(spec.remediation_date),
-        "deadline": to_date(spec.deadline),
-    }
-
-
-_SPECS = {
-    "old_compound": _old_compound,
-    "urban_village": _urban_village,
-    "old_block": _renovation,
-    "pipe_segment": _pipe_segment,
-    "drainage_zone": _drainage_zone,
-    "waterlogging_point": _waterlogging_point,
+_READERS = {
+    kind.name: _SpecReader(kind.message_type)
+    for kind in pb.Asset.DESCRIPTOR.oneofs_by_name["spec"].fields
 }
 
 
@@ -109,7 +87,7 @@ def asset_facts(asset: pb.Asset) -> AssetFacts:
     kind = asset.WhichOneof("spec")
     if kind is None:
         raise ValueError(f"asset {asset.name!r} has no kind spec")
-    fields = _SPECS[kind](getattr(asset, kind))
+    fields = _READERS[kind](getattr(asset, kind))
     return AssetFacts(
         name=asset.name,
         city=city_of(asset.name),

@@ -10,21 +10,18 @@ followed, and starts over when the periodic head check finds the registry's log 
 """
 
 import logging
-import threading
 from collections.abc import Iterator
 from contextlib import closing
 
-import grpc
-
+from services.common.change_stream import LogSource
 from services.risk.app.updates import ReadModelUpdates
 from services.risk.domain.facts import Change
 from services.risk.feed import translate
 from services.risk.feed.batching import batches
-from services.risk.feed.following import LogMoved, follow_registry_log
+from services.risk.feed.following import LogMoved, RegistryFollower
 from services.risk.feed.prefetch import prefetched
 from services.risk.feed.registry_client import RegistryClient
 from services.risk.feed.relist import relist
-from services.risk.feed.retrying import follow_until_stopped
 from services.risk.metrics import FeedHealth
 from urban.registry.v1 import registry_service_pb2 as api
 
@@ -39,7 +36,7 @@ CATCH_UP_BATCH = 20_000
 REPLAY_LIMIT = 1_000_000
 
 
-class WatchFollower:
+class WatchFollower(RegistryFollower):
     def __init__(
         self,
         updates: ReadModelUpdates,
@@ -47,35 +44,16 @@ class WatchFollower:
         health: FeedHealth,
         replay_limit: int = REPLAY_LIMIT,
     ):
-        self._updates = updates
-        self._registry = registry
-        self._health = health
+        super().__init__(updates, registry, health)
         self._replay_limit = replay_limit
-        self._stopping = threading.Event()
-        self._log_moved = threading.Event()
         self._call = None
 
-    def run(self) -> None:
-        """Follows until stop(); reconnects after errors with a growing pause."""
-        expected = (grpc.RpcError, LogMoved)
-        follow_until_stopped(self._follow, self._stopping, expected, "the registry feed")
-
-    def stop(self) -> None:
-        self._stopping.set()
-        self._cancel_watch()
-
-    def notice_log_moved(self) -> None:
-        """The registry's log is another than the one followed: start over, relisting."""
-        self._log_moved.set()
-        self._cancel_watch()
-
-    def _cancel_watch(self) -> None:
+    def _interrupt(self) -> None:
+        """Cancels the watch under way."""
         if self._call is not None:
             self._call.cancel()
 
-    def _follow(self) -> None:
-        self._log_moved.clear()
-        source, relisted = follow_registry_log(self._updates, self._registry, self._health)
+    def _follow(self, source: LogSource, relisted: int | None) -> None:
         empty = relisted is None and self._updates.applied_revision() == 0
         if empty and self._log_too_long_to_replay():
             relist(self._updates, self._registry, self._health, source)
@@ -91,12 +69,12 @@ class WatchFollower:
     def _watch_until_behind(self) -> None:
         """Applies the watch's batches until a burst comes (or the follower stops)."""
         self._call = self._registry.watch(self._updates.applied_revision() + 1)
-        if self._stopping.is_set() or self._log_moved.is_set():
+        if self._interrupted():
             self._call.cancel()  # stop() or notice_log_moved() came before the call was kept
         try:
             for batch in batches(self._call):
                 self._apply(batch)
-                if self._stopping.is_set() or self._log_moved.is_set() or len(batch) >= BURST:
+                if self._interrupted() or len(batch) >= BURST:
                     return
         finally:
             self._call.cancel()
@@ -109,7 +87,7 @@ class WatchFollower:
             applied = self._updates.apply_overlapping((None, changes) for changes in groups)
             for _, result in applied:
                 self._health.record_batch(result)
-                if self._stopping.is_set() or self._log_moved.is_set():
+                if self._interrupted():
                     return
 
     def _page_groups(self, start: int) -> Iterator[list[Change]]:

@@ -24,13 +24,12 @@ def _filters(query: CandidateQuery) -> list:
 
 def _after(key: RankKey):
     """Rows that rank below `key`: descending on the first three, ascending on the name."""
-    rank, score, length, name = key
-    c = assets.c
+    c, rank, score, length = assets.c, key.level_rank, key.score, key.length_m
     return sa.or_(
         c.level_rank < rank,
         sa.and_(c.level_rank == rank, c.score < score),
         sa.and_(c.level_rank == rank, c.score == score, c.length_m < length),
-        sa.and_(c.level_rank == rank, c.score == score, c.length_m == length, c.name > name),
+        sa.and_(c.level_rank == rank, c.score == score, c.length_m == length, c.name > key.name),
     )
 
 
@@ -53,8 +52,12 @@ def find_candidates(
     rows = connection.execute(statement).all()
     page = rows[: query.page_size]
     more = len(rows) > query.page_size
-    next_after = tuple(page[-1][:4]) if more and page else None
+    next_after = _rank_key(page[-1]) if more and page else None
     return CandidatePage([_candidate(row.facts, scoring) for row in page], next_after)
+
+
+def _rank_key(row) -> RankKey:
+    return RankKey(row.level_rank, row.score, row.length_m, row.name)
 
 
 def _candidate(text: str, scoring: Scoring) -> Candidate:

@@ -67,7 +67,9 @@ def groups_on(connection: sa.Connection, day) -> DatedGroups:
     groups: dict[GroupKey, Measures] = {}
     for row in connection.execute(ONE_DAY_QUERY, {"day": day}):
         counted, reached, started, renovated, area = map(float, row[6:])
-        key = GroupKey(*row[:6], 0, None, None, None)
+        key = GroupKey(
+            *row[:6], counted_from=0, status_since=None, started_on=None, renovated_on=None
+        )
         groups[key] = Measures(reached, 0.0, area)
         groups[key._replace(status_since=1)] = Measures(counted - reached, 0.0, 0.0)
         # Starts and renovations count whether or not the asset is counted yet.

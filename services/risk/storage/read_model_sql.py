@@ -2,13 +2,14 @@
 
 import json
 from collections.abc import Iterable, Iterator, Mapping
+from typing import NamedTuple
 
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
 
 from services.common.sql import driver_errors_as_sqlalchemy
 from services.risk.domain.asset_days import asset_dates
-from services.risk.domain.batch import AssetVersion
+from services.risk.domain.batch import AssetVersion, HeldVersion
 from services.risk.domain.facts import PIPE_SEGMENT, city_of
 from services.risk.domain.pipe_rules import PipeAssessment, level_rank
 from services.risk.domain.plan import Plan
@@ -53,11 +54,12 @@ def load_assets(connection: sa.Connection, names: Iterable[str]) -> dict[str, As
     return {row.name: _stored(row) for row in _rows_named(connection, names, _STORED_COLUMNS)}
 
 
-def load_versions(connection: sa.Connection, names: Iterable[str]) -> dict[str, tuple[int, int]]:
-    """(version, revision) of the stored rows of `names`."""
+def load_versions(connection: sa.Connection, names: Iterable[str]) -> dict[str, HeldVersion]:
+    """The version and revision of the stored rows of `names`."""
     columns = (assets.c.name, assets.c.version, assets.c.revision)
     return {
-        row.name: (row.version, row.revision) for row in _rows_named(connection, names, columns)
+        row.name: HeldVersion(row.version, row.revision)
+        for row in _rows_named(connection, names, columns)
     }
 
 
@@ -73,44 +75,66 @@ def _rows_named(connection: sa.Connection, names: Iterable[str], columns) -> sa.
     return connection.exec_driver_sql(f"{selected} {where}", (json.dumps(wanted),))
 
 
-# A per-asset row as a tuple in the order of the table's columns (thousands are written a batch).
-AssetRow = tuple
-_COLUMNS = [column.name for column in assets.c]
+class AssetRow(NamedTuple):
+    """A per-asset row, its fields in the order of the table's columns (thousands are written a
+    batch, through COPY on PostgreSQL). A tombstone keeps its name, city, versions and nothing
+    else."""
+
+    name: str
+    city: str
+    kind: str
+    version: int
+    revision: int
+    deleted: bool
+    facts: str | None = None
+    network: str | None = None
+    length_m: float | None = None
+    level_rank: int | None = None
+    score: int | None = None
+    must_renovate: bool = False
+    status: str | None = None
+    counted_from: str | None = None
+    status_since: str | None = None
+    started_on: str | None = None
+    renovated_on: str | None = None
+    area_km2: float | None = None
+    required_years: int | None = None
+    assessed_years: int | None = None
+    counts_as_of: bool | None = None
 
 
-_NO_DATES = (None,) * 9
+_COLUMNS = AssetRow._fields
 
 
 def asset_row(stored: AssetVersion, assessment: PipeAssessment | None, plan: Plan) -> AssetRow:
     name, facts = stored.name, stored.facts
     if facts is None:
-        return (name, city_of(name), "", stored.version, stored.revision, True, None, None, None,
-                None, None, False, *_NO_DATES)  # fmt: skip
+        return AssetRow(name, city_of(name), "", stored.version, stored.revision, deleted=True)
     is_pipe = facts.kind == PIPE_SEGMENT
     awaiting = assessment is not None and facts.awaiting_renovation
     dates = asset_dates(facts, plan)
-    return (
-        name,
-        facts.city,
-        facts.kind,
-        stored.version,
-        stored.revision,
-        False,
-        codec.encode(facts),
-        facts.network if is_pipe else None,
-        facts.length_m if is_pipe else None,
-        level_rank(assessment.level) if awaiting else None,
-        assessment.score if awaiting else None,
-        bool(awaiting and assessment.must_renovate),
-        dates.status,
-        _iso(dates.counted_from),
-        _iso(dates.status_since),
-        _iso(dates.started_on),
-        _iso(dates.renovated_on),
-        dates.area_km2,
-        dates.required_years,
-        dates.assessed_years,
-        dates.counts_as_of,
+    return AssetRow(
+        name=name,
+        city=facts.city,
+        kind=facts.kind,
+        version=stored.version,
+        revision=stored.revision,
+        deleted=False,
+        facts=codec.encode(facts),
+        network=facts.network if is_pipe else None,
+        length_m=facts.length_m if is_pipe else None,
+        level_rank=level_rank(assessment.level) if awaiting else None,
+        score=assessment.score if awaiting else None,
+        must_renovate=bool(awaiting and assessment.must_renovate),
+        status=dates.status,
+        counted_from=_iso(dates.counted_from),
+        status_since=_iso(dates.status_since),
+        started_on=_iso(dates.started_on),
+        renovated_on=_iso(dates.renovated_on),
+        area_km2=dates.area_km2,
+        required_years=dates.required_years,
+        assessed_years=dates.assessed_years,
+        counts_as_of=dates.counts_as_of,
     )
 
 

@@ -14,7 +14,7 @@ from services.risk.domain.scoring import Scoring
 from services.risk.domain.verification import VerifyReport, compare
 from services.risk.storage import districts, read_model_sql
 from services.risk.storage.dated import dated_groups
-from services.risk.storage.schema import DATED_COLUMNS, assets
+from services.risk.storage.schema import assets
 
 
 def write_versions(
@@ -104,14 +104,5 @@ def _prefixed(district_rollups: dict[str, float]) -> dict[str, float]:
 
 
 def _tombstone(revision: int) -> dict:
-    return {
-        "deleted": True,
-        "facts": None,
-        "revision": revision,
-        "network": None,
-        "length_m": None,
-        "level_rank": None,
-        "score": None,
-        "must_renovate": False,
-        **dict.fromkeys(DATED_COLUMNS),
-    }
+    """What a tombstone holds beside its name, city and version (see AssetRow)."""
+    return {**read_model_sql.AssetRow._field_defaults, "deleted": True, "revision": revision}

@@ -36,17 +36,6 @@ assets = sa.Table(
     # these, so that the bulk of pipes (never renovated) costs progress queries nothing.
     sa.Column("counts_as_of", sa.Boolean, nullable=True),
 )
-DATED_COLUMNS = (
-    "status",
-    "counted_from",
-    "status_since",
-    "started_on",
-    "renovated_on",
-    "area_km2",
-    "required_years",
-    "assessed_years",
-    "counts_as_of",
-)
 # What progress as of a day groups by and sums, in the order of its GROUP BY: read from the
 # index alone, without the wide rows.
 AS_OF_INDEX_COLUMNS = (
@@ -80,12 +69,18 @@ sa.Index(
     postgresql_where=COUNTS_AS_OF,
 )
 
-rollups = sa.Table(
-    "risk_rollups",
-    metadata,
-    sa.Column("key", sa.String(200), primary_key=True),
-    sa.Column("value", sa.Double, nullable=False),
-)
+
+def _rollup_table(name: str) -> sa.Table:
+    """A figure by key (domain/rollups.py's keys)."""
+    return sa.Table(
+        name,
+        metadata,
+        sa.Column("key", sa.String(200), primary_key=True),
+        sa.Column("value", sa.Double, nullable=False),
+    )
+
+
+rollups = _rollup_table("risk_rollups")
 
 city_changes = sa.Table(
     "risk_city_changes",
@@ -117,12 +112,7 @@ districts = sa.Table(
 
 # Rollups by district (domain/district_rollups.py), beside `rollups` rather than in it: /metrics
 # reads that one whole. Keys begin `family|city|district|`.
-district_rollups = sa.Table(
-    "risk_district_rollups",
-    metadata,
-    sa.Column("key", sa.String(200), primary_key=True),
-    sa.Column("value", sa.Double, nullable=False),
-)
+district_rollups = _rollup_table("risk_district_rollups")
 
 # A single row (id 1): how far the feed got and what the per-asset scores were computed with.
 feed_state = sa.Table(

@@ -20,12 +20,12 @@ def read_state(connection: sa.Connection) -> FeedState:
         return FeedState()
     source = LogSource(row.registry_id, row.registry_epoch) if row.registry_id else None
     return FeedState(
-        row.applied_revision,
-        row.rules_version,
-        row.plan_version,
-        row.scored_year,
-        source,
-        row.last_event_id,
+        applied_revision=row.applied_revision,
+        rules_version=row.rules_version,
+        plan_version=row.plan_version,
+        scored_year=row.scored_year,
+        source=source,
+        last_event_id=row.last_event_id,
     )
 
 
@@ -68,12 +68,12 @@ def read_cities(connection: sa.Connection) -> dict[str, CityFacts]:
     listed = read_districts(connection)
     return {
         row.code: CityFacts(
-            row.code,
-            row.urban_population,
-            row.display_name,
-            row.parent,
-            row.english_name,
-            listed.get(row.code, ()),
+            code=row.code,
+            urban_population=row.urban_population,
+            display_name=row.display_name,
+            parent=row.parent,
+            english_name=row.english_name,
+            districts=listed.get(row.code, ()),
         )
         for row in connection.execute(sa.select(cities))
     }

@@ -4,7 +4,7 @@ from collections.abc import Iterable, Mapping
 
 import sqlalchemy as sa
 
-from services.risk.domain.batch import AssetVersion
+from services.risk.domain.batch import AssetVersion, HeldVersion
 from services.risk.domain.candidates import Candidate, CandidatePage, CandidateQuery
 from services.risk.domain.dated import DatedGroups
 from services.risk.domain.day_buckets import Buckets, OnOrBefore
@@ -34,8 +34,7 @@ class ReadModelTransaction:
     def stored_assets(self, names: Iterable[str]) -> dict[str, AssetVersion]:
         return read_model_sql.load_assets(self._connection, names)
 
-    def stored_versions(self, names: Iterable[str]) -> dict[str, tuple[int, int]]:
-        """(version, revision) by asset name."""
+    def stored_versions(self, names: Iterable[str]) -> dict[str, HeldVersion]:
         return read_model_sql.load_versions(self._connection, names)
 
     def write_assets(self, asset_rows: list[read_model_sql.AssetRow]) -> None:

@@ -4,10 +4,10 @@ from datetime import date
 import pytest
 from prometheus_client import CollectorRegistry
 
-from services.risk.api.servicer import RiskServicer
 from services.risk.app.read_model import ReadModel
 from services.risk.domain.facts import CityFacts
 from services.risk.metrics import FeedHealth
+from tests.integration.risk.pages import servicer_for
 from tests.unit.risk.builders import HANGZHOU, JIAXING, NINGBO, created, pipe, renovation
 
 TODAY = date(2025, 6, 30)
@@ -67,6 +67,6 @@ def health_metrics() -> CollectorRegistry:
 
 
 @pytest.fixture
-def servicer(read_model, health_metrics):
+def servicer(read_model, health_metrics, clock):
     read_model.updates.apply([created(i + 1, facts) for i, facts in enumerate(ASSETS)])
-    return RiskServicer(read_model, FeedHealth(health_metrics), clock=lambda: TODAY)
+    return servicer_for(read_model, FeedHealth(health_metrics), clock)

@@ -6,9 +6,11 @@ from datetime import UTC, date, datetime
 from services.registry.app.city_requests import city_message
 from services.registry.domain.cities import REFERENCE_CITIES
 from services.risk.api.servicer import RiskServicer
+from services.risk.app.answers import ReadModelAnswers
 from services.risk.app.reports import ProgressReports
 from services.risk.domain.facts import CityFacts
 from services.risk.feed import translate
+from services.risk.metrics import FeedHealth
 from services.risk.web.app import StatusPages
 from tests.unit.risk.builders import HANGZHOU, JIAXING, created, pipe, point, renovation
 from urban.risk.v1 import risk_service_pb2 as pb
@@ -75,8 +77,11 @@ def pages_for(read_model, now: float = NOW) -> StatusPages:
     return StatusPages(queries, ProgressReports(queries, lambda: TODAY), WEEK, now=lambda: now)
 
 
-def servicer_for(read_model) -> RiskServicer:
-    return RiskServicer(read_model, clock=lambda: TODAY)
+def servicer_for(read_model, health: FeedHealth | None = None, clock=lambda: TODAY) -> RiskServicer:
+    """RiskServicer as the service builds it, today being `clock()`."""
+    reports = ProgressReports(read_model.queries, clock)
+    answers = ReadModelAnswers(reports, read_model.queries, read_model.verification)
+    return RiskServicer(answers, health)
 
 
 def hangzhou_breakdown(read_model) -> pb.DistrictBreakdown:

@@ -137,8 +137,8 @@ def test_verify_reports_differences_and_records_health(servicer, read_model, hea
         as_caller(HANGZHOU_READER, servicer.VerifyReadModel, verify)
 
 
-def test_today_is_the_default_as_of(servicer):
-    servicer.clock = lambda: date(2023, 12, 31)
+def test_today_is_the_default_as_of(servicer, clock):
+    clock.today = date(2023, 12, 31)
     progress = as_caller(ADMIN, servicer.GetPlanProgress, pb.GetPlanProgressRequest())
     assert all(t.expected == 0 for t in progress.targets)
 

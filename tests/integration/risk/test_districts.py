@@ -9,11 +9,9 @@ import sqlalchemy as sa
 
 from services.common.auth import Principal, use_principal
 from services.common.errors import InvalidArgument, NotFound
-from services.risk.api.servicer import RiskServicer
 from services.risk.app.read_model import ReadModel
 from services.risk.domain.facts import Snapshot
 from services.risk.storage.schema import district_rollups
-from tests.integration.risk.conftest import TODAY
 from tests.integration.risk.earlier_schema import stored_at_schema
 from tests.integration.risk.pages import (
     ASSETS,
@@ -21,6 +19,7 @@ from tests.integration.risk.pages import (
     XIHU,
     YUHANG,
     reference_cities,
+    servicer_for,
 )
 from tests.unit.risk.builders import HANGZHOU, JIAXING, created, deleted, pipe, updated, zone
 from urban.risk.v1 import risk_service_pb2 as pb
@@ -36,7 +35,7 @@ def model(read_model):
 
 
 def breakdown(read_model, city: str = HANGZHOU) -> pb.DistrictBreakdown:
-    servicer = RiskServicer(read_model, clock=lambda: TODAY)
+    servicer = servicer_for(read_model)
     with use_principal(ANYONE):
         return servicer.GetDistrictBreakdown(
             pb.GetDistrictBreakdownRequest(city=f"cities/{city}"), None
@@ -148,7 +147,7 @@ def test_verify_finds_a_district_rollup_that_disagrees(model):
     [("", InvalidArgument), ("hangzhou", InvalidArgument), ("cities/999999", NotFound)],
 )
 def test_a_missing_malformed_or_unknown_city_is_refused(model, city, error):
-    servicer = RiskServicer(model, clock=lambda: TODAY)
+    servicer = servicer_for(model)
     with use_principal(ANYONE), pytest.raises(error) as raised:
         servicer.GetDistrictBreakdown(pb.GetDistrictBreakdownRequest(city=city), None)
     if error is InvalidArgument:

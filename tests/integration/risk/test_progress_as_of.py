@@ -8,9 +8,9 @@ from google.type.date_pb2 import Date
 
 from services.common.auth import Principal, use_principal
 from services.common.errors import NotFound
-from services.risk.api.servicer import RiskServicer
 from services.risk.app.reports import ProgressReports
 from tests.integration.risk.conftest import TODAY
+from tests.integration.risk.pages import servicer_for
 from tests.unit.risk.builders import (
     HANGZHOU,
     JIAXING,
@@ -138,7 +138,7 @@ def test_today_as_of_equals_the_live_figures(reports):
 
 def test_through_the_api_for_a_city_token(read_model):
     read_model.updates.apply([created(i + 1, facts) for i, facts in enumerate(ASSETS)])
-    servicer = RiskServicer(read_model, clock=lambda: TODAY)
+    servicer = servicer_for(read_model)
     request = pb.GetPlanProgressRequest(
         as_of=Date(year=2025, month=2, day=28), city=f"cities/{NINGBO}"
     )

@@ -7,9 +7,9 @@ from datetime import date, timedelta
 import pytest
 
 from services.common.auth import Principal, use_principal
-from services.risk.api.servicer import RiskServicer
 from services.risk.app.reports import ProgressReports
 from tests.integration.risk.conftest import CITIES, TODAY
+from tests.integration.risk.pages import servicer_for
 from tests.unit.risk.builders import (
     HANGZHOU,
     JIAXING,
@@ -142,7 +142,7 @@ def assets(read_model):
 
 @pytest.mark.parametrize("city", [None, HANGZHOU, JIAXING])
 def test_history_equals_an_independent_count_at_every_month_end(read_model, assets, city):
-    servicer = RiskServicer(read_model, clock=lambda: TODAY)
+    servicer = servicer_for(read_model)
     request = pb.GetPlanProgressHistoryRequest(city=f"cities/{city}" if city else "")
     with use_principal(READER):
         history = servicer.GetPlanProgressHistory(request, None)
@@ -163,7 +163,7 @@ def test_history_equals_an_independent_count_at_every_month_end(read_model, asse
 
 
 def test_the_last_point_is_today_and_equals_get_plan_progress(read_model, assets):
-    servicer = RiskServicer(read_model, clock=lambda: TODAY)
+    servicer = servicer_for(read_model)
     with use_principal(READER):
         history = servicer.GetPlanProgressHistory(pb.GetPlanProgressHistoryRequest(), None)
         today = servicer.GetPlanProgress(pb.GetPlanProgressRequest(), None)

@@ -9,7 +9,8 @@ from alembic.migration import MigrationContext
 from services.risk.domain.day_buckets import OnOrBefore
 from services.risk.storage import dated
 from services.risk.storage import engine as db
-from services.risk.storage.schema import metadata
+from services.risk.storage.read_model_sql import AssetRow
+from services.risk.storage.schema import assets, metadata
 
 
 def test_migrations_match_the_schema_the_code_uses(database_url):
@@ -29,6 +30,11 @@ def test_migrations_match_the_schema_the_code_uses(database_url):
         "ix_risk_assets_city_network_rank",
         "ix_risk_assets_as_of",
     }
+
+
+def test_a_per_asset_row_holds_the_table_columns_in_their_order():
+    """Rows are copied into the table by position."""
+    assert AssetRow._fields == tuple(column.name for column in assets.c)
 
 
 def test_progress_as_of_reads_the_partial_index_alone(sqlite_url):

@@ -74,6 +74,26 @@ def test_a_drainage_zone_keeps_an_inherited_required_period_as_zero():
     assert (facts.required_return_period_years, facts.assessed_return_period_years) == (0, 30)
 
 
+def test_a_waterlogging_point_reads_its_status_and_dates_and_nothing_the_rules_never_use():
+    point = pb.Asset(
+        name="cities/330100/assets/w1",
+        waterlogging_point=pb.WaterloggingPoint(
+            status=pb.WATERLOGGING_STATUS_REMEDIATED,
+            identified_date=Date(year=2024, month=5, day=1),
+            remediation_date=Date(year=2025, month=1, day=2),
+            cause="low-lying underpass",
+        ),
+    )
+    assert asset_facts(point) == AssetFacts(
+        name="cities/330100/assets/w1",
+        city="330100",
+        kind="waterlogging_point",
+        status="remediated",
+        identified_date=date(2024, 5, 1),
+        remediation_date=date(2025, 1, 2),
+    )
+
+
 def test_an_asset_without_a_spec_is_refused():
     with pytest.raises(ValueError, match="no kind spec"):
         asset_facts(pb.Asset(name=PIPE_NAME))
