@@ -1,10 +1,27 @@
 """Named checkpoints in the change log, e.g. how far the Redis relay has published."""
 
 import datetime as dt
+from dataclasses import dataclass
 
 import sqlalchemy as sa
 
+from services.common.change_stream import LogSource
+from services.registry.storage import identity
 from services.registry.storage.schema import checkpoints
+
+
+@dataclass(frozen=True)
+class LogPosition:
+    """The log's source and head, and how far a reader of it (a checkpoint) got."""
+
+    source: LogSource
+    head: int
+    checkpoint: int
+
+
+def log_position(connection: sa.Connection, name: str) -> LogPosition:
+    source, head = identity.read_with_head(connection)
+    return LogPosition(source, head, get(connection, name))
 
 
 def get(connection: sa.Connection, name: str) -> int:
