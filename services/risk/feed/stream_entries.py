@@ -78,11 +78,13 @@ class StreamEntries:
 
     def missed_some(self) -> bool:
         """True when entries the group never saw are gone from the stream."""
-        try:
-            first = self._redis.xrange(self._stream, count=1)
-            groups = self._redis.xinfo_groups(self._stream)
-        except redis.ResponseError:
-            return False  # no stream yet: nothing to miss
+        with self._redis.pipeline(transaction=False) as pipeline:  # one round trip
+            pipeline.xrange(self._stream, count=1)
+            pipeline.xinfo_groups(self._stream)
+            try:
+                first, groups = pipeline.execute()
+            except redis.ResponseError:
+                return False  # no stream yet: nothing to miss
         ours = next((g for g in groups if _text(g["name"]) == self._group), None)
         if not first or ours is None:
             return False
