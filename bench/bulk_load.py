@@ -41,7 +41,7 @@ GOAL_CATCH_UP_ASSETS = 1_000_000
 POLL_SECONDS = 0.25
 
 SIZES = {  # option: (quick, --full)
-    "bulk_count": (100_000, 1_000_000),
+    "bulk_count": (50_000, 1_000_000),
 }
 
 
@@ -50,7 +50,7 @@ def add_options(parser) -> None:
         "--bulk-count",
         type=int,
         default=None,
-        help="pipe segments (quick 100,000, full 1,000,000)",
+        help="pipe segments (quick 50,000, full 1,000,000)",
     )
     parser.add_argument("--bulk-batch-size", type=int, default=5000, help="assets a batch")
     parser.add_argument(

@@ -23,7 +23,7 @@ class RegistryWithoutPlaces(RegistryProcess):
 VARIANTS = (("with checks", RegistryProcess), ("without", RegistryWithoutPlaces))
 
 SIZES = {  # option: (quick, --full)
-    "places_count": (20_000, 100_000),
+    "places_count": (10_000, 100_000),
     "places_rounds": (2, 3),
 }
 
@@ -33,7 +33,7 @@ def add_options(parser) -> None:
         "--places-count",
         type=int,
         default=None,
-        help="pipe segments a load (quick 20,000, full 100,000)",
+        help="pipe segments a load (quick 10,000, full 100,000)",
     )
     parser.add_argument(
         "--places-rounds",

@@ -51,13 +51,13 @@ MATERIALS = ("灰口铸铁", "球墨铸铁", "钢", "PE")
 TO_4549 = pyproj.Transformer.from_crs(4490, 4549, always_xy=True)
 
 SIZES = {  # option: (quick, --full)
-    "file_import_count": (2_000, 100_000),
+    "file_import_count": (1_000, 100_000),
 }
 
 
 def add_options(parser) -> None:
     parser.add_argument("--file-import-count", type=int, default=None,
-                        help="rows of each file (quick 2,000, full 100,000)")
+                        help="rows of each file (quick 1,000, full 100,000)")
 
 
 def run(registry: RegistryProcess, database: str, options) -> bool:

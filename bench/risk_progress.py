@@ -40,14 +40,14 @@ KIND_MIX = ("pipe_segment",) * 15 + (
 NAME = "risk_progress"
 
 SIZES = {  # option: (quick, --full)
-    "progress_assets": (20_000, 1_000_000),
+    "progress_assets": (10_000, 1_000_000),
 }
 
 
 def add_options(parser) -> None:
     parser.add_argument(
         "--progress-assets", type=int, default=None,
-        help="assets in the read model (quick 20,000, full 1,000,000)",
+        help="assets in the read model (quick 10,000, full 1,000,000)",
     )
     parser.add_argument(
         "--progress-fill",

@@ -28,14 +28,14 @@ from services.risk.app.read_model import ReadModel
 NAME = "risk_scrape"
 
 SIZES = {  # option: (quick, --full)
-    "scrape_assets": (20_000, 1_000_000),
+    "scrape_assets": (10_000, 1_000_000),
 }
 
 
 def add_options(parser) -> None:
     parser.add_argument(
         "--scrape-assets", type=int, default=None,
-        help="assets in the large read model (quick 20,000, full 1,000,000)",
+        help="assets in the large read model (quick 10,000, full 1,000,000)",
     )
     parser.add_argument(
         "--scrape-small-assets", type=int, default=1000, help="assets in the small read model"

@@ -34,7 +34,7 @@ RADIUS_M = 500.0
 EARTH_RADIUS_M = 6_371_008.8
 
 SIZES = {  # option: (quick, --full)
-    "spatial_count": (100_000, 1_000_000),
+    "spatial_count": (50_000, 1_000_000),
 }
 
 
@@ -43,7 +43,7 @@ def add_options(parser) -> None:
         "--spatial-count",
         type=int,
         default=None,
-        help="assets stored (quick 100,000, full 1,000,000)",
+        help="assets stored (quick 50,000, full 1,000,000)",
     )
     parser.add_argument("--spatial-repeats", type=int, default=20, help="queries of each kind")
 

@@ -29,7 +29,7 @@ GET_CITY_SECONDS = 5.0
 RATES: dict[str, float] = {}  # database -> calls a second from the most processes
 
 SIZES = {  # option: (quick, --full)
-    "duration": (10.0, 20.0),
+    "duration": (5.0, 20.0),
 }
 
 
@@ -38,7 +38,7 @@ def add_options(parser) -> None:
         "--duration",
         type=float,
         default=None,
-        help="measured seconds (quick 10.0, full 20.0)",
+        help="measured seconds (quick 5.0, full 20.0)",
     )
     parser.add_argument("--warmup", type=float, default=2.0, help="unmeasured seconds first")
     parser.add_argument("--concurrency", type=int, default=32, help="calls in flight")
