@@ -80,25 +80,38 @@ class RedisRelay:
         """Publishes what the stream lacks, up to BATCH changes and at most up to revision
         `up_to` (the feed's head by default); returns how many. Starts the stream afresh first
         when it is not marked with this registry's log."""
-        position = self._storage.log_position(CHECKPOINT)
+        limit = self._feed.head() if up_to is None else up_to
         with self._redis.pipeline(transaction=True) as pipeline:
             pipeline.watch(self._marker)
             marker = read_marker(pipeline, self._marker)
             last = _revision_of_newest(pipeline.xrevrange(self._stream, count=1))
+            # The changes after the stream's end come with the position: where the relay
+            # resumes but for a stream that lost entries or a checkpoint left behind.
+            position, following = self._storage.log_position(
+                CHECKPOINT, ChangeQuery(last + 1, BATCH, up_to=limit)
+            )
             decision = decide(marker, position.source, position.head, last)
             if decision.action is Action.PUBLISH:
-                limit = self._feed.head() if up_to is None else up_to
-                return self._publish(pipeline, position, marker, last, limit)
+                return self._publish(pipeline, position, marker, last, following, limit)
             started = self._start_afresh(pipeline, position, decision, marker)
         return self.publish_pending(up_to) if started else 0
 
     def _publish(
-        self, pipeline, position: LogPosition, marker: Marker, last: int, up_to: int
+        self,
+        pipeline,
+        position: LogPosition,
+        marker: Marker,
+        last: int,
+        following: list,
+        up_to: int,
     ) -> int:
         ours = position.source
         published_up_to = self._resume_point(last, position.checkpoint)
-        query = ChangeQuery(published_up_to + 1, BATCH, up_to=up_to)
-        changes = self._storage.list_changes(query)
+        changes = following
+        if published_up_to != last:
+            changes = self._storage.list_changes(
+                ChangeQuery(published_up_to + 1, BATCH, up_to=up_to)
+            )
         if not changes:
             return 0
         try:

@@ -87,9 +87,14 @@ class RegistryStorage:
         """Which registry's change log this is, and its epoch."""
         return self._read(identity.read)
 
-    def log_position(self, checkpoint: str) -> LogPosition:
-        """The log's source and head with the checkpoint of that name, in one transaction."""
-        return self._read(checkpoints.log_position, checkpoint)
+    def log_position(
+        self, checkpoint: str, following: reads.ChangeQuery
+    ) -> tuple[LogPosition, list[resources_pb2.AssetChange]]:
+        """The log's source and head with the checkpoint of that name, and the changes of
+        `following`, in one transaction."""
+        with self.reading() as connection:
+            position = checkpoints.log_position(connection, checkpoint)
+            return position, reads.list_changes(connection, following)
 
     def advance_epoch(self, seen: LogSource, epoch: int) -> LogSource:
         """Moves the epoch to `epoch` unless another process moved it since `seen` was read."""
