@@ -13,6 +13,7 @@ from bench.client import RegistryClient
 from bench.cpu import CpuMeter
 from bench.figures import figure
 from bench.registry_process import RegistryProcess
+from bench.sizes import add_size_option
 from urban.registry.v1 import registry_service_pb2 as api
 
 NAME = "batch_upsert"
@@ -25,12 +26,7 @@ SIZES = {  # option: (quick, --full)
 
 
 def add_options(parser) -> None:
-    parser.add_argument(
-        "--count",
-        type=int,
-        default=None,
-        help="assets to upsert (quick 10,000, full 100,000)",
-    )
+    add_size_option(parser, SIZES, "count", "assets to upsert")
     parser.add_argument(
         "--batch-concurrency", type=int, default=4, help="batches in flight at once"
     )

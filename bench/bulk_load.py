@@ -31,6 +31,7 @@ from bench.raw_load import RawResult, raw_load
 from bench.registry_process import RegistryProcess
 from bench.results import add_series
 from bench.revision_poller import RevisionPoller
+from bench.sizes import add_size_option
 
 NAME = "bulk_load"
 GOAL_RAW_RATIO = 0.5
@@ -46,12 +47,7 @@ SIZES = {  # option: (quick, --full)
 
 
 def add_options(parser) -> None:
-    parser.add_argument(
-        "--bulk-count",
-        type=int,
-        default=None,
-        help="pipe segments (quick 50,000, full 1,000,000)",
-    )
+    add_size_option(parser, SIZES, "bulk_count", "pipe segments")
     parser.add_argument("--bulk-batch-size", type=int, default=5000, help="assets a batch")
     parser.add_argument(
         "--bulk-risk",

@@ -11,6 +11,7 @@ from bench.bulk_passes import Pass, measured_pass
 from bench.figures import figure, goal
 from bench.import_stream import serialized_batches
 from bench.registry_process import RegistryProcess
+from bench.sizes import add_size_option
 
 NAME = "bulk_places"
 BUDGET = 0.10
@@ -29,18 +30,8 @@ SIZES = {  # option: (quick, --full)
 
 
 def add_options(parser) -> None:
-    parser.add_argument(
-        "--places-count",
-        type=int,
-        default=None,
-        help="pipe segments a load (quick 10,000, full 100,000)",
-    )
-    parser.add_argument(
-        "--places-rounds",
-        type=int,
-        default=None,
-        help="loads of each variant (quick 2, full 3)",
-    )
+    add_size_option(parser, SIZES, "places_count", "pipe segments a load")
+    add_size_option(parser, SIZES, "places_rounds", "loads of each variant")
 
 
 def run(registry: RegistryProcess, database: str, options) -> bool:

@@ -26,6 +26,7 @@ from openpyxl import Workbook
 from bench import databases
 from bench.figures import figure, goal
 from bench.registry_process import RegistryProcess
+from bench.sizes import add_size_option
 
 NAME = "file_import"
 HEADERS = ("管线编号", "管线名称", "管线类别", "管材", "管径", "长度", "建设年代", "运行状态",
@@ -56,8 +57,7 @@ SIZES = {  # option: (quick, --full)
 
 
 def add_options(parser) -> None:
-    parser.add_argument("--file-import-count", type=int, default=None,
-                        help="rows of each file (quick 1,000, full 100,000)")
+    add_size_option(parser, SIZES, "file_import_count", "rows of each file")
 
 
 def run(registry: RegistryProcess, database: str, options) -> bool:

@@ -16,6 +16,7 @@ from bench.machine import load_average
 from bench.paced_updates import PacedPlan, PacedResult
 from bench.registry_process import RegistryProcess
 from bench.revision_poller import wait_for_revision
+from bench.sizes import add_size_option
 from bench.update_latency import create_assets
 
 NAME = "risk_delay"
@@ -32,12 +33,7 @@ def add_options(parser) -> None:
     parser.add_argument(
         "--delay-rate", type=float, default=200.0, help="UpdateAsset calls a second"
     )
-    parser.add_argument(
-        "--delay-duration",
-        type=float,
-        default=None,
-        help="seconds of updates (quick 10.0, full 30.0)",
-    )
+    add_size_option(parser, SIZES, "delay_duration", "seconds of updates")
     parser.add_argument("--delay-assets", type=int, default=300, help="assets updated in turn")
     parser.add_argument("--delay-senders", type=int, default=16, help="sender threads")
     parser.add_argument(

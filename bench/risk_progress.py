@@ -21,6 +21,7 @@ from bench.machine import load_average
 from bench.registry_process import RegistryProcess
 from bench.risk_process import read_model_database
 from bench.scrape_fill import settle
+from bench.sizes import add_size_option
 from services.common.clock import today_in_zhejiang
 from services.registry.domain.cities import REFERENCE_CITIES
 from services.risk.app.read_model import ReadModel
@@ -45,10 +46,7 @@ SIZES = {  # option: (quick, --full)
 
 
 def add_options(parser) -> None:
-    parser.add_argument(
-        "--progress-assets", type=int, default=None,
-        help="assets in the read model (quick 10,000, full 1,000,000)",
-    )
+    add_size_option(parser, SIZES, "progress_assets", "assets in the read model")
     parser.add_argument(
         "--progress-fill",
         choices=("relist", "sql"),

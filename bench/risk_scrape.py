@@ -23,6 +23,7 @@ from bench.scrape_timing import (
     time_query,
     time_scrape,
 )
+from bench.sizes import add_size_option
 from services.risk.app.read_model import ReadModel
 
 NAME = "risk_scrape"
@@ -33,10 +34,7 @@ SIZES = {  # option: (quick, --full)
 
 
 def add_options(parser) -> None:
-    parser.add_argument(
-        "--scrape-assets", type=int, default=None,
-        help="assets in the large read model (quick 10,000, full 1,000,000)",
-    )
+    add_size_option(parser, SIZES, "scrape_assets", "assets in the large read model")
     parser.add_argument(
         "--scrape-small-assets", type=int, default=1000, help="assets in the small read model"
     )

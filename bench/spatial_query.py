@@ -24,6 +24,7 @@ from bench.client import RegistryClient
 from bench.figures import figure, goal
 from bench.import_stream import import_all, serialized_batches
 from bench.registry_process import RegistryProcess
+from bench.sizes import add_size_option
 from services.registry.domain.places import Division, zhejiang
 from urban.registry.v1 import registry_service_pb2 as api
 
@@ -39,12 +40,7 @@ SIZES = {  # option: (quick, --full)
 
 
 def add_options(parser) -> None:
-    parser.add_argument(
-        "--spatial-count",
-        type=int,
-        default=None,
-        help="assets stored (quick 50,000, full 1,000,000)",
-    )
+    add_size_option(parser, SIZES, "spatial_count", "assets stored")
     parser.add_argument("--spatial-repeats", type=int, default=20, help="queries of each kind")
 
 

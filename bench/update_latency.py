@@ -17,6 +17,7 @@ from bench.figures import figure, goal, percentile
 from bench.load import LoadPlan, LoadResult, run_load
 from bench.registry_process import RegistryProcess
 from bench.results import add_series
+from bench.sizes import add_size_option
 from urban.registry.v1 import registry_service_pb2 as api
 from urban.registry.v1 import resources_pb2 as r
 
@@ -34,12 +35,7 @@ SIZES = {  # option: (quick, --full)
 
 
 def add_options(parser) -> None:
-    parser.add_argument(
-        "--duration",
-        type=float,
-        default=None,
-        help="measured seconds (quick 5.0, full 20.0)",
-    )
+    add_size_option(parser, SIZES, "duration", "measured seconds")
     parser.add_argument("--warmup", type=float, default=2.0, help="unmeasured seconds first")
     parser.add_argument("--concurrency", type=int, default=32, help="calls in flight")
     parser.add_argument("--client-processes", type=int, default=4, help="load processes")

@@ -5,6 +5,7 @@ URBAN_TEST_REQUIRE_SERVICES=1 (set by CI) turns a missing service from a skip in
 
 import os
 import uuid
+from collections.abc import Iterator
 
 import pytest
 import sqlalchemy as sa
@@ -41,16 +42,26 @@ def postgres_server() -> sa.Engine:
     engine.dispose()
 
 
-@pytest.fixture
-def postgres_url(postgres_server: sa.Engine) -> str:
-    """A fresh, empty database for one test; dropped afterwards."""
+def fresh_database(postgres_server: sa.Engine) -> Iterator[str]:
+    """Yields the URL of a new, empty database on the server; drops it afterwards."""
     name = f"urban_test_{uuid.uuid4().hex[:12]}"
     with postgres_server.connect() as connection:
         connection.execute(sa.text(f'create database "{name}"'))
-    url = postgres_server.url.set(database=name).render_as_string(hide_password=False)
-    yield url
+    yield postgres_server.url.set(database=name).render_as_string(hide_password=False)
     with postgres_server.connect() as connection:
         connection.execute(sa.text(f'drop database if exists "{name}" with (force)'))
+
+
+@pytest.fixture
+def postgres_url(postgres_server: sa.Engine) -> str:
+    """A fresh, empty database for one test; dropped afterwards."""
+    yield from fresh_database(postgres_server)
+
+
+@pytest.fixture
+def second_postgres_url(postgres_server: sa.Engine) -> str:
+    """Another fresh database on the same server (for the risk read model); dropped after."""
+    yield from fresh_database(postgres_server)
 
 
 @pytest.fixture

@@ -10,6 +10,7 @@ from services.registry.config import RegistrySettings
 from services.risk.config import RiskSettings
 
 # CONTRACT.md, "Processes, ports, configuration".
+URBAN_SERVICES = ("registry", "risk")
 GRPC_PORTS = {"registry": 50051, "risk": 50052}
 METRICS_PORTS = {"registry": 9101, "risk": 9102}
 # "Clients in other languages and over plain HTTP": the registry's Connect and gRPC-Web (the

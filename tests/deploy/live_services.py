@@ -1,7 +1,6 @@
 """The services run as operators run them: `python -m services.<name>` in a subprocess, on
 free loopback ports, with SQLite in a temporary directory."""
 
-import os
 import re
 import signal
 import subprocess
@@ -16,6 +15,7 @@ from grpc_health.v1 import health_pb2, health_pb2_grpc
 from services.common.interceptors import client_auth_metadata
 from services.common.tokens import add_token
 from tests.deploy.paths import REPOSITORY
+from tests.environment import FREE_PORTS, without_urban_settings
 from tests.waiting import wait_until
 
 START_TIMEOUT_SECONDS = 60.0
@@ -83,14 +83,9 @@ class Stack:
     extra: dict[str, str] = field(default_factory=dict)
 
     def environment(self, registry_target: str = "") -> dict[str, str]:
-        env = {name: value for name, value in os.environ.items() if not name.startswith("URBAN_")}
+        env = without_urban_settings() | FREE_PORTS
         env.update(
             PYTHONUNBUFFERED="1",
-            URBAN_REGISTRY_LISTEN="127.0.0.1:0",
-            URBAN_REGISTRY_METRICS_LISTEN="127.0.0.1:0",
-            URBAN_RISK_LISTEN="127.0.0.1:0",
-            URBAN_RISK_METRICS_LISTEN="127.0.0.1:0",
-            URBAN_RISK_WEB_LISTEN="127.0.0.1:0",
             URBAN_REGISTRY_DATABASE_URL=f"sqlite:///{self.directory / 'registry.db'}",
             URBAN_RISK_DATABASE_URL=f"sqlite:///{self.directory / 'risk.db'}",
             URBAN_AUTH_TOKENS_FILE=str(self.credentials.tokens_file),

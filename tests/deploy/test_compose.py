@@ -18,13 +18,12 @@ from tests.deploy.contract import (
     HTTP_PORTS,
     JOBS,
     METRICS_PORTS,
+    URBAN_SERVICES,
     WEB_PORTS,
     settings_from,
 )
 from tests.deploy.paths import COMPOSE_FILE, DEPLOY
 from tests.deploy.tools import virtualenv_tool
-
-URBAN_SERVICES = ("registry", "risk")
 
 
 @pytest.fixture(scope="module")

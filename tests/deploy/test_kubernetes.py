@@ -19,6 +19,7 @@ from tests.deploy.contract import (
     HTTP_PORTS,
     JOBS,
     METRICS_PORTS,
+    URBAN_SERVICES,
     WEB_PORTS,
     settings_from,
 )
@@ -26,7 +27,6 @@ from tests.deploy.kustomize import SECRET_FILES, SECRETS, render
 from tests.deploy.paths import DEPLOY, dashboard_files
 from tests.deploy.promql_names import rule_documents
 
-URBAN_SERVICES = ("registry", "risk")
 KUBERNETES_VERSIONS = ("1.29.0", kubernetes_validate.latest_version())
 CUSTOM_KINDS = {"ServiceMonitor", "PrometheusRule"}
 API_SERVICES = {

@@ -1,6 +1,7 @@
 """A registry and a risk service running together in this process, on free ports."""
 
 import dataclasses
+from collections.abc import Iterator
 
 import grpc
 import pytest
@@ -35,6 +36,10 @@ class System:
     def metric(self, name: str, **labels) -> float | None:
         return self.risk.metrics.get_sample_value(name, labels)
 
+    def stop(self) -> None:
+        self.risk.stop()
+        self.registry.stop()
+
 
 def start_system(tmp_path, registry_url, risk_url, redis_url=None, redis_prefix="unused"):
     tokens_file = str(tmp_path / "tokens.yaml")
@@ -58,42 +63,26 @@ def risk_settings(url, tokens_file, registry, token, redis_url, redis_prefix) ->
     return dataclasses.replace(settings, city_refresh_seconds=0.5)
 
 
-@pytest.fixture
-def watch_system(tmp_path):
-    """The embedded default: SQLite everywhere, the risk service on WatchChanges."""
+def running_on_sqlite(tmp_path) -> Iterator[System]:
+    """Yields the embedded default, SQLite everywhere and the risk service on WatchChanges;
+    stops it afterwards."""
     system = start_system(
         tmp_path, f"sqlite:///{tmp_path / 'registry.db'}", f"sqlite:///{tmp_path / 'risk.db'}"
     )
     yield system
-    system.risk.stop()
-    system.registry.stop()
+    system.stop()
 
 
 @pytest.fixture
-def redis_system(tmp_path, postgres_server, redis_client, redis_prefix, request):
+def watch_system(tmp_path):
+    yield from running_on_sqlite(tmp_path)
+
+
+@pytest.fixture
+def redis_system(tmp_path, postgres_url, second_postgres_url, redis_client, redis_prefix):
     """Production's shape: PostgreSQL for both, changes through a Redis stream."""
-    registry_url = request.getfixturevalue("postgres_url")
-    risk_url = _second_database(postgres_server, request)
     system = start_system(
-        tmp_path, registry_url, risk_url, "redis://127.0.0.1:6379/0", redis_prefix
+        tmp_path, postgres_url, second_postgres_url, "redis://127.0.0.1:6379/0", redis_prefix
     )
     yield system
-    system.risk.stop()
-    system.registry.stop()
-
-
-def _second_database(postgres_server, request) -> str:
-    import uuid
-
-    import sqlalchemy as sa
-
-    name = f"urban_test_{uuid.uuid4().hex[:12]}"
-    with postgres_server.connect() as connection:
-        connection.execute(sa.text(f'create database "{name}"'))
-
-    def drop():
-        with postgres_server.connect() as connection:
-            connection.execute(sa.text(f'drop database if exists "{name}" with (force)'))
-
-    request.addfinalizer(drop)
-    return postgres_server.url.set(database=name).render_as_string(hide_password=False)
+    system.stop()

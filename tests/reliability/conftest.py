@@ -2,11 +2,9 @@
 a test may stop and restart, and clients that carry a token."""
 
 import shutil
-import uuid
 
 import grpc
 import pytest
-import sqlalchemy as sa
 
 from tests.conftest import service_absent
 from tests.integration.registry.conftest import (  # noqa: F401 - fixtures used here too
@@ -46,17 +44,6 @@ def private_redis():
         yield server
     finally:
         server.remove()
-
-
-@pytest.fixture
-def second_postgres_url(postgres_server, request) -> str:
-    """Another fresh database on the shared server (for the risk read model); dropped after."""
-    name = f"urban_test_{uuid.uuid4().hex[:12]}"
-    with postgres_server.connect() as connection:
-        connection.execute(sa.text(f'create database "{name}"'))
-    yield postgres_server.url.set(database=name).render_as_string(hide_password=False)
-    with postgres_server.connect() as connection:
-        connection.execute(sa.text(f'drop database if exists "{name}" with (force)'))
 
 
 def pytest_terminal_summary(terminalreporter):

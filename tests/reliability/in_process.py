@@ -1,6 +1,8 @@
 """The services started inside the test process, on free ports."""
 
 import dataclasses
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 from prometheus_client import CollectorRegistry
 
@@ -9,6 +11,7 @@ from services.registry.config import RegistrySettings
 from services.registry.wiring import Registry
 from services.risk.config import RiskSettings
 from services.risk.wiring import Risk
+from tests.conftest import REDIS_URL
 from tests.integration.registry.conftest import settings_for
 
 
@@ -20,9 +23,9 @@ def registry_settings(
     )
 
 
-def start_registry(settings: RegistrySettings) -> Registry:
+def start_registry(settings: RegistrySettings, serve_http: bool = False) -> Registry:
     registry = Registry(settings, CollectorRegistry())
-    registry.start(serve_metrics=False)
+    registry.start(serve_metrics=False, serve_http=serve_http)
     return registry
 
 
@@ -49,7 +52,23 @@ def risk_settings(
     )
 
 
-def start_risk(settings: RiskSettings) -> Risk:
+def start_risk(settings: RiskSettings, serve_pages: bool = False) -> Risk:
     risk = Risk(settings, CollectorRegistry())
-    risk.start(serve_metrics=False)
+    risk.start(serve_metrics=False, serve_pages=serve_pages)
     return risk
+
+
+@contextmanager
+def running_on_redis(
+    registry_url: str, risk_url: str, tokens_file: str, tokens: dict, redis_prefix: str
+) -> Iterator[tuple[Registry, Risk]]:
+    """The registry, and a risk service following it through the test Redis; stopped after."""
+    registry = start_registry(registry_settings(registry_url, tokens_file, REDIS_URL, redis_prefix))
+    risk = start_risk(risk_settings(
+        risk_url, tokens_file, registry.address(), tokens["risk-service"], REDIS_URL, redis_prefix
+    ))
+    try:
+        yield registry, risk
+    finally:
+        risk.stop()
+        registry.stop()

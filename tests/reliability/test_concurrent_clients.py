@@ -9,7 +9,6 @@ import os
 
 import grpc
 
-from tests.conftest import REDIS_URL
 from tests.reliability.conftest import registry_client
 from tests.reliability.consistency import (
     assert_log_replays_to_state,
@@ -17,12 +16,7 @@ from tests.reliability.consistency import (
     change_log,
 )
 from tests.reliability.contention import contend
-from tests.reliability.in_process import (
-    registry_settings,
-    risk_settings,
-    start_registry,
-    start_risk,
-)
+from tests.reliability.in_process import running_on_redis
 from urban.registry.v1 import resources_pb2 as r
 
 CLIENTS = 32
@@ -34,14 +28,9 @@ CHANGE_TYPES = {"create": r.CHANGE_TYPE_CREATED, "update": r.CHANGE_TYPE_UPDATED
 def test_concurrent_clients_on_shared_assets(
     postgres_url, second_postgres_url, redis_client, redis_prefix, tokens_file, tokens
 ):
-    registry = start_registry(
-        registry_settings(postgres_url, tokens_file, REDIS_URL, redis_prefix)
-    )
-    risk = start_risk(risk_settings(
-        second_postgres_url, tokens_file, registry.address(), tokens["risk-service"],
-        REDIS_URL, redis_prefix,
-    ))
-    try:
+    with running_on_redis(
+        postgres_url, second_postgres_url, tokens_file, tokens, redis_prefix
+    ) as (registry, risk):
         client = registry_client(registry.address(), tokens["admin"])
         contenders = contend(client, CLIENTS, SECONDS)
         assert [problem for c in contenders for problem in c.unexpected] == []
@@ -51,9 +40,6 @@ def test_concurrent_clients_on_shared_assets(
         conflicts = [w for w in writes.values() if w.code == grpc.StatusCode.ABORTED]
         assert conflicts, "32 clients on 16 assets should have run into stale etags"
         assert_read_model_matches(risk.read_model, client)
-    finally:
-        risk.stop()
-        registry.stop()
 
 
 def _assert_log_holds_exactly_the_acknowledged_writes(client, writes) -> None:

@@ -7,19 +7,13 @@ from collections import Counter
 import grpc
 import pytest
 
-from tests.conftest import REDIS_URL
 from tests.reliability.conftest import registry_client
 from tests.reliability.consistency import (
     assert_log_replays_to_state,
     assert_read_model_matches,
     change_log,
 )
-from tests.reliability.in_process import (
-    registry_settings,
-    risk_settings,
-    start_registry,
-    start_risk,
-)
+from tests.reliability.in_process import running_on_redis
 from tests.reliability.writing import PER_BATCH, SteadyWriter
 from tests.waiting import wait_until
 from urban.registry.v1 import registry_service_pb2 as api
@@ -32,16 +26,10 @@ RETRYABLE = {grpc.StatusCode.UNAVAILABLE, grpc.StatusCode.ABORTED}
 
 @pytest.fixture
 def system(private_postgres, redis_client, redis_prefix, tokens_file, tokens):
-    registry = start_registry(registry_settings(
-        private_postgres.create_database("registry"), tokens_file, REDIS_URL, redis_prefix
-    ))
-    risk = start_risk(risk_settings(
-        private_postgres.create_database("risk"), tokens_file, registry.address(),
-        tokens["risk-service"], REDIS_URL, redis_prefix,
-    ))
-    yield registry, risk
-    risk.stop()
-    registry.stop()
+    registry_url = private_postgres.create_database("registry")
+    risk_url = private_postgres.create_database("risk")
+    with running_on_redis(registry_url, risk_url, tokens_file, tokens, redis_prefix) as services:
+        yield services
 
 
 def test_a_database_restart_under_load_gives_retryable_errors_only(

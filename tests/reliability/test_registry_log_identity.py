@@ -5,13 +5,12 @@ registry and the stream holding exactly the registry's log."""
 
 import dataclasses
 import subprocess
-import uuid
 
 import pytest
-import sqlalchemy as sa
 
 from services.common.change_stream import LogSource, marker_key, revision_of, source_of, stream_key
 from tests.builders import pipe
+from tests.conftest import fresh_database
 from tests.reliability.conftest import registry_client
 from tests.reliability.consistency import assert_read_model_matches, change_log, head_revision
 from tests.reliability.in_process import risk_settings, start_risk
@@ -25,12 +24,7 @@ PREFIX = "urban"
 
 @pytest.fixture
 def third_postgres_url(postgres_server) -> str:
-    name = f"urban_test_{uuid.uuid4().hex[:12]}"
-    with postgres_server.connect() as connection:
-        connection.execute(sa.text(f'create database "{name}"'))
-    yield postgres_server.url.set(database=name).render_as_string(hide_password=False)
-    with postgres_server.connect() as connection:
-        connection.execute(sa.text(f'drop database if exists "{name}" with (force)'))
+    yield from fresh_database(postgres_server)
 
 
 @dataclasses.dataclass

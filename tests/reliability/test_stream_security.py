@@ -23,6 +23,7 @@ RECHECK_SECONDS = 1.0
 # The tokens file is looked at once a second; a stream polls its context about once a second.
 STREAM_END_SECONDS = RECHECK_SECONDS + 1.0 + 1.0 + 5.0  # + slack for a loaded machine
 REVOCATION_SECONDS = 2.0  # calls and batches sent later than this are refused
+ASSETS = "cities/330100/assets"
 
 
 @pytest.fixture
@@ -88,24 +89,33 @@ def test_a_watch_ends_with_unauthenticated_soon_after_its_token_stops_being_vali
     assert tokens["hangzhou-reader"] not in (error.details() or "")
 
 
-def test_an_import_batch_sent_after_the_token_was_revoked_is_refused_and_not_stored(
-    registry, tokens, tokens_file
-):
+def import_across_a_token_edit(registry, tokens, tokens_file, first: str, then: str, **edit):
+    """Imports the asset `first` on an ImportAssets stream of the "hangzhou" token, edits that
+    token as `edit` says, then sends the asset `then` on the same stream once the edit is in
+    force: the stream's answer to `first`, and the error that answers `then`."""
     importer = registry_client(registry.address(), tokens["hangzhou"])
-    admin = registry_client(registry.address(), tokens["admin"])
     requests: queue.Queue = queue.Queue()
     answers = importer.ImportAssets(iter(requests.get, None))
-    requests.put(api.ImportAssetsRequest(
-        parent="cities/330100", assets=[pipe("cities/330100/assets/before")]))
-    assert next(answers).created_count == 1
-    edit_token(tokens_file, "hangzhou", revoked=True)
+    requests.put(api.ImportAssetsRequest(parent="cities/330100", assets=[pipe(first)]))
+    answered = next(answers)
+    edit_token(tokens_file, "hangzhou", **edit)
     time.sleep(REVOCATION_SECONDS + 0.1)
-    requests.put(api.ImportAssetsRequest(
-        parent="cities/330100", assets=[pipe("cities/330100/assets/after")]))
+    requests.put(api.ImportAssetsRequest(parent="cities/330100", assets=[pipe(then)]))
     with pytest.raises(grpc.RpcError) as refused:
         next(answers)
     requests.put(None)
-    assert refused.value.code() == grpc.StatusCode.UNAUTHENTICATED
+    return answered, refused.value
+
+
+def test_an_import_batch_sent_after_the_token_was_revoked_is_refused_and_not_stored(
+    registry, tokens, tokens_file
+):
+    admin = registry_client(registry.address(), tokens["admin"])
+    answered, refused = import_across_a_token_edit(
+        registry, tokens, tokens_file, f"{ASSETS}/before", f"{ASSETS}/after", revoked=True
+    )
+    assert answered.created_count == 1
+    assert refused.code() == grpc.StatusCode.UNAUTHENTICATED
     admin.GetAsset(api.GetAssetRequest(name="cities/330100/assets/before"), timeout=10)
     with pytest.raises(grpc.RpcError) as missing:
         admin.GetAsset(api.GetAssetRequest(name="cities/330100/assets/after"), timeout=10)
@@ -115,20 +125,10 @@ def test_an_import_batch_sent_after_the_token_was_revoked_is_refused_and_not_sto
 def test_an_import_stream_ends_when_its_token_loses_the_scope_it_writes(
     registry, tokens, tokens_file
 ):
-    importer = registry_client(registry.address(), tokens["hangzhou"])
-    requests: queue.Queue = queue.Queue()
-    answers = importer.ImportAssets(iter(requests.get, None))
-    requests.put(api.ImportAssetsRequest(
-        parent="cities/330100", assets=[pipe("cities/330100/assets/one")]))
-    next(answers)
-    edit_token(tokens_file, "hangzhou", scopes=["assets.read:*"])
-    time.sleep(REVOCATION_SECONDS + 0.1)
-    requests.put(api.ImportAssetsRequest(
-        parent="cities/330100", assets=[pipe("cities/330100/assets/two")]))
-    with pytest.raises(grpc.RpcError) as refused:
-        next(answers)
-    requests.put(None)
-    assert refused.value.code() == grpc.StatusCode.UNAUTHENTICATED
+    _, refused = import_across_a_token_edit(
+        registry, tokens, tokens_file, f"{ASSETS}/one", f"{ASSETS}/two", scopes=["assets.read:*"]
+    )
+    assert refused.code() == grpc.StatusCode.UNAUTHENTICATED
 
 
 def test_connections_are_closed_after_their_maximum_age(tmp_path, tokens_file, tokens):

@@ -6,7 +6,7 @@ import json
 import pytest
 
 from services.common.tokens import add_token
-from tests.e2e.conftest import start_system
+from tests.e2e.conftest import running_on_sqlite
 from tests.integration.cli.conftest import Urban
 from tests.integration.cli.files import pipe_row, write_csv
 from tests.waiting import wait_until
@@ -28,12 +28,7 @@ TARGET_KEYS = (
 
 @pytest.fixture
 def system(tmp_path):
-    started = start_system(
-        tmp_path, f"sqlite:///{tmp_path / 'registry.db'}", f"sqlite:///{tmp_path / 'risk.db'}"
-    )
-    yield started
-    started.risk.stop()
-    started.registry.stop()
+    yield from running_on_sqlite(tmp_path)
 
 
 @pytest.fixture
@@ -57,17 +52,28 @@ def loaded(system, capsys, tmp_path):
     return urban, ("--risk", system.risk.address()), hangzhou
 
 
-def _fits_80_columns(text: str) -> None:
-    assert max(len(line) for line in text.splitlines()) <= 80, text
-
-
-def test_progress_shows_every_target_and_how_far_behind(loaded, monkeypatch):
-    urban, risk, _ = loaded
+@pytest.fixture
+def narrow(loaded, monkeypatch):
+    """`loaded`, on a terminal 80 columns wide."""
     monkeypatch.setenv("COLUMNS", "80")
-    table = urban("progress", *risk)
-    assert table.code == 0, table.err
-    _fits_80_columns(table.out)
-    lines = table.out.splitlines()
+    return loaded
+
+
+def in_80_columns(outcome) -> str:
+    """The output of a command that succeeded, every line of it within 80 columns."""
+    assert outcome.code == 0, outcome.err
+    assert max(len(line) for line in outcome.out.splitlines()) <= 80, outcome.out
+    return outcome.out
+
+
+def until_token_read(urban, risk, token) -> None:
+    """Waits for the risk service to read a token just added to its file."""
+    wait_until(lambda: urban("progress", *risk, token=token).code == 0, timeout=10)
+
+
+def test_progress_shows_every_target_and_how_far_behind(narrow):
+    urban, risk, _ = narrow
+    lines = in_80_columns(urban("progress", *risk)).splitlines()
     for key in TARGET_KEYS:
         assert any(line.startswith(f"{key} ") for line in lines), key
     compounds = lines.index(next(line for line in lines if line.startswith("old_compounds")))
@@ -87,17 +93,16 @@ def test_progress_shows_every_target_and_how_far_behind(loaded, monkeypatch):
     assert pipes[0].get("achieved", 0) == 0  # proto3 JSON leaves zeros out
 
 
-def test_a_city_token_reads_any_city_and_the_province(loaded, monkeypatch):
-    urban, risk, hangzhou = loaded
-    monkeypatch.setenv("COLUMNS", "80")
-    wait_until(lambda: urban("progress", *risk, token=hangzhou).code == 0, timeout=10)
-    city = urban("progress", *risk, "--city", "330100", "--as-of", "2025-06-30", token=hangzhou)
-    assert city.code == 0, city.err
-    _fits_80_columns(city.out)
-    assert "city 330100, as of 2025-06-30" in city.out
-    assert "120.5 km" not in city.out and "0.1 km of 5,000.0 km" in city.out
-    assert "no allocation to judge it by" in city.out
-    assert "nothing registered to count yet (or not in scope)" in city.out
+def test_a_city_token_reads_any_city_and_the_province(narrow):
+    urban, risk, hangzhou = narrow
+    until_token_read(urban, risk, hangzhou)
+    city = in_80_columns(
+        urban("progress", *risk, "--city", "330100", "--as-of", "2025-06-30", token=hangzhou)
+    )
+    assert "city 330100, as of 2025-06-30" in city
+    assert "120.5 km" not in city and "0.1 km of 5,000.0 km" in city
+    assert "no allocation to judge it by" in city
+    assert "nothing registered to count yet (or not in scope)" in city
     ningbo = urban("progress", *risk, "--city", "cities/330200", "--json", token=hangzhou)
     assert ningbo.code == 0, ningbo.err
     targets = json.loads(ningbo.out)["targets"]
@@ -106,13 +111,9 @@ def test_a_city_token_reads_any_city_and_the_province(loaded, monkeypatch):
     assert unknown.code == 1 and "cities/999999" in unknown.err
 
 
-def test_history_prints_every_month_since_january_2024(loaded, monkeypatch):
-    urban, risk, _ = loaded
-    monkeypatch.setenv("COLUMNS", "80")
-    history = urban("progress", *risk, "--history", "--city", "330100")
-    assert history.code == 0, history.err
-    _fits_80_columns(history.out)
-    lines = history.out.splitlines()
+def test_history_prints_every_month_since_january_2024(narrow):
+    urban, risk, _ = narrow
+    lines = in_80_columns(urban("progress", *risk, "--history", "--city", "330100")).splitlines()
     start = lines.index(next(line for line in lines if line.startswith("old_compounds_started")))
     months = [line.split() for line in lines[start + 2 : start + 5]]
     assert [(m[0], m[1]) for m in months] == [("2024-01", "0"), ("2024-02", "0"), ("2024-03", "1")]
@@ -120,17 +121,16 @@ def test_history_prints_every_month_since_january_2024(loaded, monkeypatch):
     assert "--as-of" in urban("progress", *risk, "--history", "--as-of", "2025-01-01").err
 
 
-def test_candidates_list_a_citys_pipes_with_their_reasons(loaded, monkeypatch):
-    urban, risk, hangzhou = loaded
-    monkeypatch.setenv("COLUMNS", "80")
-    wait_until(lambda: urban("progress", *risk, token=hangzhou).code == 0, timeout=10)
-    found = urban("candidates", *risk, "--city", "330100", "--network", "gas", token=hangzhou)
-    assert found.code == 0, found.err
-    _fits_80_columns(found.out)
-    assert "1. gas-000001" in found.out and "2. gas-000002" in found.out
-    assert "gas-000003" not in found.out  # renovated
-    assert "- gas.gray_cast_iron (national criterion):" in found.out
-    assert "major risk" in found.out and "must renovate" in found.out
+def test_candidates_list_a_citys_pipes_with_their_reasons(narrow):
+    urban, risk, hangzhou = narrow
+    until_token_read(urban, risk, hangzhou)
+    found = in_80_columns(
+        urban("candidates", *risk, "--city", "330100", "--network", "gas", token=hangzhou)
+    )
+    assert "1. gas-000001" in found and "2. gas-000002" in found
+    assert "gas-000003" not in found  # renovated
+    assert "- gas.gray_cast_iron (national criterion):" in found
+    assert "major risk" in found and "must renovate" in found
     must = urban("candidates", *risk, "--city", "330100", "--must-renovate", "--json")
     assert [json.loads(line)["asset"] for line in must.out.splitlines()] == [
         "cities/330100/assets/gas-000001"

@@ -1,10 +1,10 @@
 import grpc
 import pytest
 from google.rpc import error_details_pb2
-from grpc_status import rpc_status
 
 from services.common.interceptors import client_auth_metadata
 from tests.integration.common.conftest import TOKENS
+from tests.integration.registry.errors import detail, error_info
 from urban.registry.v1 import registry_service_pb2 as api
 from urban.registry.v1 import registry_service_pb2_grpc
 
@@ -20,21 +20,6 @@ def failure(call, *args, **kwargs) -> grpc.RpcError:
     with pytest.raises(grpc.RpcError) as raised:
         call(*args, **kwargs)
     return raised.value
-
-
-def detail(error: grpc.RpcError, message_type):
-    status = rpc_status.from_call(error)
-    assert status is not None, "the error carries no google.rpc.Status"
-    for packed in status.details:
-        if packed.Is(message_type.DESCRIPTOR):
-            message = message_type()
-            packed.Unpack(message)
-            return message
-    return None
-
-
-def error_info(error: grpc.RpcError) -> error_details_pb2.ErrorInfo:
-    return detail(error, error_details_pb2.ErrorInfo)
 
 
 def test_a_valid_token_reaches_the_handler_as_the_current_principal(stub):

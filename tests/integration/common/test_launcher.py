@@ -15,6 +15,7 @@ import yaml
 from grpc_health.v1 import health_pb2, health_pb2_grpc
 
 from services.common.token_file import hash_token
+from tests.environment import FREE_PORTS, without_urban_settings
 
 REPO_ROOT = Path(__file__).resolve().parents[3]
 STARTUP_SECONDS = 30
@@ -25,14 +26,9 @@ class Launched:
     """The launcher running in a subprocess, its output collected line by line."""
 
     def __init__(self, cwd: Path, *args: str, **settings: str) -> None:
-        env = {key: value for key, value in os.environ.items() if not key.startswith("URBAN_")}
+        env = without_urban_settings() | FREE_PORTS
         env.update(
             PYTHONPATH=str(REPO_ROOT),
-            URBAN_REGISTRY_LISTEN="127.0.0.1:0",
-            URBAN_REGISTRY_METRICS_LISTEN="127.0.0.1:0",
-            URBAN_RISK_LISTEN="127.0.0.1:0",
-            URBAN_RISK_METRICS_LISTEN="127.0.0.1:0",
-            URBAN_RISK_WEB_LISTEN="127.0.0.1:0",
             URBAN_REGISTRY_HTTP_LISTEN="127.0.0.1:0",
             URBAN_SHUTDOWN_GRACE_SECONDS="1",
         )

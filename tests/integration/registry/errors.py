@@ -14,20 +14,21 @@ def call_error(call, request, code: grpc.StatusCode, **kwargs) -> grpc.RpcError:
 
 
 def error_info(error: grpc.RpcError) -> error_details_pb2.ErrorInfo:
-    return _detail(error, error_details_pb2.ErrorInfo)
+    return detail(error, error_details_pb2.ErrorInfo)
 
 
 def violations(error: grpc.RpcError) -> dict[str, str]:
-    bad_request = _detail(error, error_details_pb2.BadRequest)
+    bad_request = detail(error, error_details_pb2.BadRequest)
     return {v.field: v.description for v in bad_request.field_violations}
 
 
-def _detail(error, message_type):
+def detail(error: grpc.RpcError, message_type):
+    """The error's detail of `message_type`; failing the test when it carries none."""
     status = rpc_status.from_call(error)
     assert status is not None, "the error carries no google.rpc.Status"
-    for detail in status.details:
-        if detail.Is(message_type.DESCRIPTOR):
+    for packed in status.details:
+        if packed.Is(message_type.DESCRIPTOR):
             message = message_type()
-            detail.Unpack(message)
+            packed.Unpack(message)
             return message
     raise AssertionError(f"no {message_type.DESCRIPTOR.name} in {status}")

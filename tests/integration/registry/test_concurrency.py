@@ -51,6 +51,17 @@ def test_eight_writers_with_etags_one_wins_each_round_and_no_update_is_lost(admi
     assert all(later.before == earlier.after for earlier, later in pairs)
 
 
+def watched_while_writing(watcher: Watcher, write, writers: int, writes_each: int) -> list:
+    """The changes the watcher sees while `writers` threads each call `write(writer)`, which
+    makes `writes_each` changes; the watcher is closed afterwards."""
+    try:
+        with ThreadPoolExecutor(writers) as pool:
+            list(pool.map(write, range(writers)))
+        return watcher.take(writers * writes_each, timeout=30)
+    finally:
+        watcher.close()
+
+
 def test_watchers_see_revisions_in_order_and_miss_nothing_under_concurrent_writers(admin):
     writers, writes_each = 8, 40
     watcher = Watcher(admin, start_revision=0)
@@ -61,12 +72,7 @@ def test_watchers_see_revisions_in_order_and_miss_nothing_under_concurrent_write
             asset = pipe(name, length_m=1 + i)
             admin.UpdateAsset(api.UpdateAssetRequest(asset=asset, allow_missing=True))
 
-    try:
-        with ThreadPoolExecutor(writers) as pool:
-            list(pool.map(write, range(writers)))
-        changes = watcher.take(writers * writes_each, timeout=30)
-    finally:
-        watcher.close()
+    changes = watched_while_writing(watcher, write, writers, writes_each)
     revisions = [change.revision for change in changes]
     assert revisions == list(range(1, writers * writes_each + 1))
     final = {c.asset_name: c.after.pipe_segment.length_m for c in changes}
@@ -98,11 +104,8 @@ def test_two_replicas_on_postgresql_number_changes_in_commit_order(
             client.UpdateAsset(api.UpdateAssetRequest(asset=asset, allow_missing=True))
 
     try:
-        with ThreadPoolExecutor(writers) as pool:
-            list(pool.map(write, range(writers)))
-        changes = watcher.take(writers * writes_each, timeout=30)
+        changes = watched_while_writing(watcher, write, writers, writes_each)
     finally:
-        watcher.close()
         for replica in replicas:
             replica.stop()
     assert [c.revision for c in changes] == list(range(1, writers * writes_each + 1))

@@ -14,10 +14,10 @@ from google.rpc import error_details_pb2
 
 from services.common.rate_limit import RateLimitSettings
 from services.common.server_limits import ServerLimits
-from services.registry.wiring import Registry
 from tests.builders import pipe
 from tests.connect_http import ConnectJson, as_json, error_detail, reason, violations
 from tests.integration.registry.conftest import settings_for
+from tests.reliability.in_process import start_registry
 from tests.token_edits import edit_token
 from tests.waiting import wait_until
 from urban.registry.v1 import registry_service_pb2 as api
@@ -27,15 +27,9 @@ SERVICE = "urban.registry.v1.RegistryService"
 NAME = "cities/330100/assets/gas-1"
 
 
-def start(settings):
-    registry = Registry(settings)
-    registry.start(serve_metrics=False, serve_http=True)
-    return registry
-
-
 @pytest.fixture
 def registry(sqlite_url, tokens_file, tokens):
-    registry = start(settings_for(sqlite_url, tokens_file))
+    registry = start_registry(settings_for(sqlite_url, tokens_file), serve_http=True)
     yield registry
     registry.stop()
 
@@ -170,7 +164,7 @@ def test_rate_limits_hold_over_http(sqlite_url, tokens_file, tokens):
     settings = dataclasses.replace(
         settings_for(sqlite_url, tokens_file), rate_limit=RateLimitSettings(0.001, 1)
     )
-    registry = start(settings)
+    registry = start_registry(settings, serve_http=True)
     try:
         http = ConnectJson(f"http://127.0.0.1:{registry.http_port}", SERVICE, tokens["reader"])
         assert http.post("GetAsset", {"name": NAME}).status_code == 404
@@ -197,7 +191,8 @@ def test_a_watch_over_http_ends_with_unauthenticated_once_its_token_is_revoked(
     sqlite_url, tokens_file, tokens
 ):
     limits = ServerLimits(token_recheck_seconds=1.0)
-    registry = start(dataclasses.replace(settings_for(sqlite_url, tokens_file), limits=limits))
+    settings = dataclasses.replace(settings_for(sqlite_url, tokens_file), limits=limits)
+    registry = start_registry(settings, serve_http=True)
     outcome: list = []
 
     def watch(client) -> None:
@@ -231,7 +226,7 @@ def test_browsers_of_the_allowed_origins_may_call_and_others_get_no_cors_headers
     settings = dataclasses.replace(
         settings_for(sqlite_url, tokens_file), http_allowed_origins=(allowed,)
     )
-    registry = start(settings)
+    registry = start_registry(settings, serve_http=True)
     try:
         url = f"http://127.0.0.1:{registry.http_port}/{SERVICE}/GetAsset"
         preflight = requests.options(url, headers={

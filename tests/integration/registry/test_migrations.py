@@ -25,18 +25,14 @@ def test_saved_responses_of_the_first_release_get_the_cities_their_request_wrote
     import datetime as dt
 
     import sqlalchemy as sa
-    from alembic import command
-    from alembic.config import Config
 
     from services.registry.storage import MIGRATIONS
+    from tests.migrations import upgrade
 
     engine = sa.create_engine(database_url)
-    config = Config()
-    config.set_main_option("script_location", str(MIGRATIONS))
     now = dt.datetime.now(dt.UTC)
     with engine.begin() as connection:
-        config.attributes["connection"] = connection
-        command.upgrade(config, "0001")
+        upgrade(connection, MIGRATIONS, "0001")
         for request_id, city in (("r-1", "330100"), ("r-1", "330200"), ("r-2", "330300")):
             connection.execute(sa.text(
                 "INSERT INTO changes (event_id, type, asset_name, city_code, asset_version, "
@@ -49,7 +45,7 @@ def test_saved_responses_of_the_first_release_get_the_cities_their_request_wrote
                 "INSERT INTO requests (actor, request_id, method, response, create_time) "
                 "VALUES ('sync', :request_id, 'BatchUpsertAssets', :response, :now)"),
                 {"request_id": request_id, "response": b"", "now": now})
-        command.upgrade(config, "head")
+        upgrade(connection, MIGRATIONS, "head")
         cities = dict(connection.execute(sa.text("SELECT request_id, cities FROM requests")).all())
     engine.dispose()
     assert cities == {"r-1": "330100,330200", "r-2": "330300", "r-3": None}

@@ -6,8 +6,6 @@ import datetime as dt
 import grpc
 import pytest
 import sqlalchemy as sa
-from alembic import command
-from alembic.config import Config
 
 from services.registry.domain.etags import etag_of
 from services.registry.storage import MIGRATIONS, RegistryStorage
@@ -16,6 +14,7 @@ from services.registry.wiring import Registry
 from tests.builders import line_in_district, pipe
 from tests.integration.registry.conftest import Client, settings_for
 from tests.integration.registry.errors import call_error, violations
+from tests.migrations import upgrade
 from urban.registry.v1 import registry_service_pb2 as api
 from urban.registry.v1 import registry_service_pb2_grpc
 
@@ -37,10 +36,7 @@ def stored_by_the_first_release(database_url: str) -> None:
     """Migrates to the first schema only and stores assets as its registry would have."""
     engine = sa.create_engine(database_url)
     with engine.begin() as connection:
-        config = Config()
-        config.set_main_option("script_location", str(MIGRATIONS))
-        config.attributes["connection"] = connection
-        command.upgrade(config, "0001")
+        upgrade(connection, MIGRATIONS, "0001")
         first_assets = sa.Table("assets", sa.MetaData(), autoload_with=connection)
         now = dt.datetime.now(dt.UTC)
         for version, (asset_id, (district, geojson)) in enumerate(LEGACY.items(), start=1):

@@ -129,17 +129,26 @@ class _LosingPipeline:
         self._pipeline.multi()
 
 
+def armed_after_publishing(
+    registry, client: LosingTheStreamOnce, prefix: str, published: int, pending: int
+) -> RedisRelay:
+    """A relay through the client that has published `published` changes, with `pending` more
+    written since and the client's fault armed for the next pass."""
+    relay = RedisRelay(registry.storage, registry.feed, client, prefix)
+    write(registry, published)
+    wait_until(lambda: registry.feed.head() == published)
+    assert relay.publish_pending() == published
+    write(registry, pending, prefix="q")
+    wait_until(lambda: registry.feed.head() == published + pending)
+    client.armed = True
+    return relay
+
+
 def test_entries_lost_while_publishing_are_published_again_leaving_no_gap(
     registry, redis_client, redis_prefix
 ):
     losing = LosingTheStreamOnce(redis_client, redis_prefix)
-    relay = RedisRelay(registry.storage, registry.feed, losing, redis_prefix)
-    write(registry, 300)
-    wait_until(lambda: registry.feed.head() == 300)
-    assert relay.publish_pending() == 300
-    write(registry, 10, prefix="q")
-    wait_until(lambda: registry.feed.head() == 310)
-    losing.armed = True
+    relay = armed_after_publishing(registry, losing, redis_prefix, published=300, pending=10)
     assert relay.publish_pending() == 0
     while relay.publish_pending():
         pass
@@ -210,13 +219,7 @@ def test_entries_redis_refuses_are_counted_as_failed_not_published(
     registry, redis_client, redis_prefix
 ):
     foreign = AddingForeignEntryOnce(redis_client, redis_prefix)
-    relay = RedisRelay(registry.storage, registry.feed, foreign, redis_prefix)
-    write(registry, 10)
-    wait_until(lambda: registry.feed.head() == 10)
-    assert relay.publish_pending() == 10
-    write(registry, 5, prefix="q")
-    wait_until(lambda: registry.feed.head() == 15)
-    foreign.armed = True
+    relay = armed_after_publishing(registry, foreign, redis_prefix, published=10, pending=5)
     assert relay.publish_pending() == 0
     assert (relay.published_total, relay.failed_total) == (10, 5)
     metrics = CollectorRegistry()

@@ -5,13 +5,12 @@ import datetime as dt
 
 import pytest
 import sqlalchemy as sa
-from alembic import command
-from alembic.config import Config
 
 from services.registry.domain.spatial_filters import box, near
 from services.registry.storage import MIGRATIONS, RegistryStorage, reads, spatial
 from services.registry.storage.row_mapping import moment
 from tests.builders import waterlogging_point
+from tests.migrations import upgrade
 from urban.registry.v1 import resources_pb2 as r
 
 NAMES = [f"cities/330100/assets/old-{i}" for i in range(3)]
@@ -19,10 +18,7 @@ NAMES = [f"cities/330100/assets/old-{i}" for i in range(3)]
 
 def store_at_first_schema(engine: sa.Engine, assets: list[r.Asset]) -> None:
     with engine.begin() as connection:
-        config = Config()
-        config.set_main_option("script_location", str(MIGRATIONS))
-        config.attributes["connection"] = connection
-        command.upgrade(config, "0001")
+        upgrade(connection, MIGRATIONS, "0001")
         now = moment(r.Asset().update_time) + dt.timedelta(days=1)
         for version, asset in enumerate(assets, start=1):
             connection.execute(

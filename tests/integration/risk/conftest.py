@@ -1,3 +1,4 @@
+from collections.abc import Iterator
 from datetime import date
 
 import pytest
@@ -42,8 +43,8 @@ def clock() -> Clock:
     return Clock()
 
 
-@pytest.fixture
-def read_model(database_url, clock) -> ReadModel:
+def opened(database_url: str, clock: Clock) -> Iterator[ReadModel]:
+    """Yields a read model on the database that knows the cities; closes it afterwards."""
     model = ReadModel.open(database_url, clock=clock)
     model.updates.set_cities(CITIES)
     yield model
@@ -51,11 +52,13 @@ def read_model(database_url, clock) -> ReadModel:
 
 
 @pytest.fixture
+def read_model(database_url, clock) -> ReadModel:
+    yield from opened(database_url, clock)
+
+
+@pytest.fixture
 def sqlite_model(sqlite_url, clock) -> ReadModel:
-    model = ReadModel.open(sqlite_url, clock=clock)
-    model.updates.set_cities(CITIES)
-    yield model
-    model.close()
+    yield from opened(sqlite_url, clock)
 
 
 @pytest.fixture

@@ -10,7 +10,8 @@ from services.risk.app.reports import ProgressReports
 from services.risk.domain.facts import CityFacts
 from services.risk.feed import translate
 from services.risk.web.app import StatusPages
-from tests.unit.risk.builders import JIAXING, created, pipe, point, renovation
+from tests.unit.risk.builders import HANGZHOU, JIAXING, created, pipe, point, renovation
+from urban.risk.v1 import risk_service_pb2 as pb
 
 TODAY = date(2025, 6, 30)
 SECRET = "secret-main-7f3a"
@@ -77,3 +78,8 @@ def pages_for(read_model, now: float = NOW) -> StatusPages:
 def servicer_for(read_model) -> RiskServicer:
     return RiskServicer(read_model, clock=lambda: TODAY)
 
+
+def hangzhou_breakdown(read_model) -> pb.DistrictBreakdown:
+    """What GetDistrictBreakdown answers for Hangzhou."""
+    request = pb.GetDistrictBreakdownRequest(city=f"cities/{HANGZHOU}")
+    return servicer_for(read_model).GetDistrictBreakdown(request, None)

@@ -4,17 +4,14 @@ from dataclasses import replace
 from datetime import date
 
 import sqlalchemy as sa
-from alembic import command
-from alembic.config import Config
 
 from services.risk.app.read_model import ReadModel
 from services.risk.domain.dated import rollups_at
 from services.risk.domain.day_buckets import OnOrBefore
 from services.risk.domain.facts import Snapshot
-from services.risk.storage import codec
-from services.risk.storage import engine as db
 from services.risk.storage.dated import dated_groups, groups_on
-from services.risk.storage.schema import assets, feed_state
+from services.risk.storage.schema import assets
+from tests.integration.risk.earlier_schema import stored_at_schema
 from tests.integration.risk.test_progress_as_of import ASSETS as AS_OF_ASSETS
 from tests.unit.risk.builders import created, deleted, point, renovation
 
@@ -60,21 +57,7 @@ def test_verify_finds_a_stored_date_that_disagrees_with_the_facts(read_model):
 
 
 def test_an_upgraded_read_model_fills_the_dates_of_the_rows_it_holds(database_url, clock):
-    engine = db.create_engine(database_url)
-    with engine.begin() as connection:
-        config = Config()
-        config.set_main_option("script_location", str(db.MIGRATIONS))
-        config.attributes["connection"] = connection
-        command.upgrade(config, "0003")  # the revision before the dates
-        connection.execute(sa.insert(assets).values(
-            name=VILLAGE.name, city=VILLAGE.city, kind=VILLAGE.kind, version=1, revision=1,
-            deleted=False, facts=codec.encode(VILLAGE), must_renovate=False,
-        ))  # fmt: skip
-        connection.execute(sa.insert(feed_state).values(
-            id=1, applied_revision=1, rules_version="gb-2022-22-v1",
-            plan_version="zj-2024-2028-v1", scored_year=clock().year,
-        ))  # fmt: skip
-    engine.dispose()
+    stored_at_schema(database_url, "0003", VILLAGE, clock().year)  # the revision before the dates
     model = ReadModel.open(database_url, clock=clock)
     try:
         assert tuple(_dates(model, VILLAGE)) == ("completed", date(2024, 2, 1), date(2024, 9, 1))

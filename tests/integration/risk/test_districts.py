@@ -6,18 +6,15 @@ from dataclasses import replace
 
 import pytest
 import sqlalchemy as sa
-from alembic import command
-from alembic.config import Config
 
 from services.common.auth import Principal, use_principal
 from services.common.errors import InvalidArgument, NotFound
 from services.risk.api.servicer import RiskServicer
 from services.risk.app.read_model import ReadModel
 from services.risk.domain.facts import Snapshot
-from services.risk.storage import codec
-from services.risk.storage import engine as db
-from services.risk.storage.schema import assets, district_rollups, feed_state
+from services.risk.storage.schema import district_rollups
 from tests.integration.risk.conftest import TODAY
+from tests.integration.risk.earlier_schema import stored_at_schema
 from tests.integration.risk.pages import (
     ASSETS,
     MUST_RENOVATE_M,
@@ -168,22 +165,10 @@ def test_an_upgraded_read_model_relists_to_learn_districts(database_url, clock):
     """Rows stored before this release lack their district: the upgrade makes the service
     forget the log it followed (so it relists) and rescore (so the rollups are rebuilt)."""
     facts = replace(pipe("old"), district="")
-    engine = db.create_engine(database_url)
-    with engine.begin() as connection:
-        config = Config()
-        config.set_main_option("script_location", str(db.MIGRATIONS))
-        config.attributes["connection"] = connection
-        command.upgrade(config, "0004")
-        connection.execute(sa.insert(assets).values(
-            name=facts.name, city=facts.city, kind=facts.kind, version=1, revision=1,
-            deleted=False, facts=codec.encode(facts), must_renovate=False,
-        ))  # fmt: skip
-        connection.execute(sa.insert(feed_state).values(
-            id=1, applied_revision=1, rules_version="gb-2022-22-v1",
-            plan_version="zj-2024-2028-v1", scored_year=clock().year,
-            registry_id="6f1c0c1e-0000-4000-8000-000000000001", registry_epoch=3,
-        ))  # fmt: skip
-    engine.dispose()
+    stored_at_schema(
+        database_url, "0004", facts, clock().year,
+        registry_id="6f1c0c1e-0000-4000-8000-000000000001", registry_epoch=3,
+    )  # fmt: skip
     model = ReadModel.open(database_url, clock=clock)
     model.updates.set_cities(reference_cities())
     try:

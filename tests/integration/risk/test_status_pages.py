@@ -19,6 +19,7 @@ from tests.integration.risk.pages import (
     XIHU,
     YUHANG,
     filled,
+    hangzhou_breakdown,
     pages_for,
     reference_cities,
     servicer_for,
@@ -190,9 +191,7 @@ def map_areas(html: str) -> dict[str, tuple[int, str]]:
 @pytest.mark.parametrize("lang", ["zh", "en"])
 def test_city_page_lists_every_district_with_its_figures(reference_client, filled_model, lang):
     html = reference_client.get(f"/cities/{HANGZHOU}?lang={lang}").get_data(as_text=True)
-    served = servicer_for(filled_model).GetDistrictBreakdown(
-        pb.GetDistrictBreakdownRequest(city=f"cities/{HANGZHOU}"), None
-    )
+    served = hangzhou_breakdown(filled_model)
     rows = district_rows(html)
     assert list(rows) == [figures.district for figures in served.districts]
     for figures in served.districts:
@@ -231,7 +230,5 @@ def test_the_province_page_names_the_cities_in_the_pages_language(reference_clie
 def test_districts_json_equals_get_district_breakdown(reference_client, filled_model):
     body = reference_client.get(f"/cities/{HANGZHOU}/districts.json").get_data(as_text=True)
     served = json_format.Parse(body, pb.DistrictBreakdown())
-    assert served == servicer_for(filled_model).GetDistrictBreakdown(
-        pb.GetDistrictBreakdownRequest(city=f"cities/{HANGZHOU}"), None
-    )
+    assert served == hangzhou_breakdown(filled_model)
     assert reference_client.get("/cities/999999/districts.json").status_code == 404

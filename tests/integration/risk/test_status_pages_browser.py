@@ -15,7 +15,13 @@ from services.common.config import Address
 from services.risk.web.formatting import figure
 from services.risk.web.server import WebServer
 from tests.conftest import services_required
-from tests.integration.risk.pages import filled, pages_for, reference_cities, servicer_for
+from tests.integration.risk.pages import (
+    filled,
+    hangzhou_breakdown,
+    pages_for,
+    reference_cities,
+    servicer_for,
+)
 from tests.unit.risk.builders import HANGZHOU
 from urban.risk.v1 import risk_service_pb2 as pb
 
@@ -87,18 +93,23 @@ def whole_page(driver, path: Path) -> None:
     driver.set_window_size(WIDTH, 900)
 
 
-def shown_targets(driver) -> dict[str, dict[str, str]]:
+def parts_shown(driver, selector: str, key: str, texts: dict, attributes: dict) -> dict:
+    """For each element `selector` finds, keyed by its attribute `key`: the text of each part
+    `texts` names (by a CSS selector within it), and each attribute `attributes` names."""
     from selenium.webdriver.common.by import By
 
-    shown = {}
-    for section in driver.find_elements(By.CSS_SELECTOR, "section.target"):
-        shown[section.get_attribute("data-target")] = {
-            "achieved": section.find_element(By.CSS_SELECTOR, ".achieved").text,
-            "target": section.find_element(By.CSS_SELECTOR, ".target-value").text,
-            "status": section.get_attribute("data-status"),
-            "flag": section.find_element(By.CSS_SELECTOR, ".flag").text,
+    return {
+        element.get_attribute(key): {
+            name: element.find_element(By.CSS_SELECTOR, part).text for name, part in texts.items()
         }
-    return shown
+        | {name: element.get_attribute(attribute) for name, attribute in attributes.items()}
+        for element in driver.find_elements(By.CSS_SELECTOR, selector)
+    }
+
+
+def shown_targets(driver) -> dict[str, dict[str, str]]:
+    texts = {"achieved": ".achieved", "target": ".target-value", "flag": ".flag"}
+    return parts_shown(driver, "section.target", "data-target", texts, {"status": "data-status"})
 
 
 _STATUS = {pb.SCHEDULE_STATUS_ON_TRACK: "on_track", pb.SCHEDULE_STATUS_BEHIND: "behind"}
@@ -129,16 +140,8 @@ def test_pages_in_chromium_show_get_plan_progress(browser, site, screenshots, la
 
 
 def shown_districts(driver) -> dict[str, dict[str, str]]:
-    from selenium.webdriver.common.by import By
-
-    shown = {}
-    for row in driver.find_elements(By.CSS_SELECTOR, "#districts-table tbody tr"):
-        shown[row.get_attribute("data-district")] = {
-            "name": row.find_element(By.CSS_SELECTOR, "td").text,
-            "must_renovate": row.find_element(By.CSS_SELECTOR, ".must-renovate").text,
-            "pipe_length": row.find_element(By.CSS_SELECTOR, ".pipe-length").text,
-        }
-    return shown
+    texts = {"name": "td", "must_renovate": ".must-renovate", "pipe_length": ".pipe-length"}
+    return parts_shown(driver, "#districts-table tbody tr", "data-district", texts, {})
 
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
@@ -148,9 +151,7 @@ def test_a_city_page_shows_its_districts_table_and_map(browser, site, screenshot
     base, model = site
     browser.get_log("browser")
     browser.get(f"{base}/cities/{HANGZHOU}?lang={lang}")
-    served = servicer_for(model).GetDistrictBreakdown(
-        pb.GetDistrictBreakdownRequest(city=f"cities/{HANGZHOU}"), None
-    )
+    served = hangzhou_breakdown(model)
     shown = shown_districts(browser)
     assert list(shown) == [figures.district for figures in served.districts]
     for figures in served.districts:

@@ -1,6 +1,5 @@
 """`python -m services.risk verify`: exit 0 when the rollups equal a recount, 1 otherwise."""
 
-import os
 import socket
 import subprocess
 import sys
@@ -16,6 +15,7 @@ from services.risk.__main__ import main
 from services.risk.app.read_model import ReadModel
 from services.risk.feed import translate
 from tests import builders
+from tests.environment import without_urban_settings
 from tests.integration.registry.conftest import Client, settings_for, tokens, tokens_file
 from urban.registry.v1 import registry_service_pb2 as api
 from urban.registry.v1 import registry_service_pb2_grpc
@@ -53,7 +53,7 @@ def test_verify_exits_1_and_names_the_rollup_that_differs(tmp_path, monkeypatch,
 
 
 def test_verify_from_another_directory_refuses_a_database_that_does_not_exist(tmp_path):
-    env = {key: value for key, value in os.environ.items() if not key.startswith("URBAN_")}
+    env = without_urban_settings()
     outcome = subprocess.run(
         [sys.executable, "-m", "services.risk", "verify"],
         cwd=tmp_path, env=dict(env, PYTHONPATH=str(REPO_ROOT)),

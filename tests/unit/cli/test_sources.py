@@ -12,38 +12,39 @@ def records(path, format_name="csv", encoding=UTF8):
     return list(read_records(str(path), format_name, encoding))
 
 
+def csv_file(tmp_path, text: str, name: str = "a.csv", encoding: str = "utf-8"):
+    path = tmp_path / name
+    path.write_text(text, encoding=encoding)
+    return path
+
+
 def test_line_numbers_count_the_header_and_skip_blank_lines(tmp_path):
-    path = tmp_path / "a.csv"
-    path.write_text("asset_id,cause\na,x\n\nb,\"two\nlines\"\nc,y\n", encoding="utf-8")
+    path = csv_file(tmp_path, "asset_id,cause\na,x\n\nb,\"two\nlines\"\nc,y\n")
     assert [(r.location, r.cells["asset_id"]) for r in records(path)] == [
         ("line 2", "a"), ("line 4", "b"), ("line 6", "c")
     ]
 
 
 def test_a_byte_order_mark_is_ignored(tmp_path):
-    path = tmp_path / "excel.csv"
-    path.write_text("管线材质,长度\n钢,80\n", encoding="utf-8-sig")
+    path = csv_file(tmp_path, "管线材质,长度\n钢,80\n", "excel.csv", encoding="utf-8-sig")
     assert records(path)[0].cells == {"管线材质": "钢", "长度": "80"}
 
 
 def test_a_gbk_file_is_readable_with_its_encoding_and_named_without(tmp_path):
-    path = tmp_path / "gbk.csv"
-    path.write_text("管线材质,长度\n钢,80\n", encoding="gbk")
+    path = csv_file(tmp_path, "管线材质,长度\n钢,80\n", "gbk.csv", encoding="gbk")
     assert records(path, encoding=text_encoding("gbk"))[0].cells == {"管线材质": "钢", "长度": "80"}
     with pytest.raises(CliError, match="is not UTF-8 text.*add --encoding gbk"):
         records(path)
 
 
 def test_headers_are_trimmed_and_must_be_unique(tmp_path):
-    path = tmp_path / "a.csv"
-    path.write_text(" asset_id ,length_m,length_m\n", encoding="utf-8")
+    path = csv_file(tmp_path, " asset_id ,length_m,length_m\n")
     with pytest.raises(CliError, match="column 'length_m' appears more than once"):
         records(path)
 
 
 def test_a_row_longer_than_the_header_is_a_problem(tmp_path):
-    path = tmp_path / "a.csv"
-    path.write_text("asset_id,length_m\na,1,surprise\nb,2,\n", encoding="utf-8")
+    path = csv_file(tmp_path, "asset_id,length_m\na,1,surprise\nb,2,\n")
     first, second = records(path)
     assert [p.description for p in first.problems] == [
         "has 3 values but the header names 2 columns"
@@ -52,8 +53,7 @@ def test_a_row_longer_than_the_header_is_a_problem(tmp_path):
 
 
 def test_an_empty_file_is_refused(tmp_path):
-    path = tmp_path / "empty.csv"
-    path.write_text("", encoding="utf-8")
+    path = csv_file(tmp_path, "", "empty.csv")
     with pytest.raises(CliError, match="is empty"):
         records(path)
 

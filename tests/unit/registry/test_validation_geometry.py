@@ -5,7 +5,7 @@ import pytest
 from services.registry.domain.geometry import MAX_GEOJSON_LENGTH, MAX_PROBLEMS, check_geojson
 from tests.builders import make_asset
 
-from .validating import violated_fields, violations
+from .validating import only_violation, violated_fields, violations
 
 SQUARE = [[120.1, 30.2], [120.2, 30.2], [120.2, 30.3], [120.1, 30.2]]
 LINE = [[120.1, 30.2], [120.2, 30.3]]
@@ -24,9 +24,7 @@ def problems(text: str, kind: str | None = "old_compound") -> list[str]:
 def test_geometry_through_validate_asset_is_checked_on_geojson():
     asset = make_asset("pipe_segment")
     asset.geojson = geometry("Point", [120.1, 30.2])
-    [violation] = violations(asset)
-    assert violation.field == "geojson"
-    assert violation.description == (
+    assert only_violation(asset, "geojson") == (
         "geometry type Point not allowed for pipe_segment; use LineString or MultiLineString"
     )
 

@@ -17,3 +17,10 @@ def violations(asset: r.Asset, today: datetime.date = TODAY) -> list[FieldViolat
 
 def violated_fields(asset: r.Asset, today: datetime.date = TODAY) -> list[str]:
     return [violation.field for violation in violations(asset, today)]
+
+
+def only_violation(asset: r.Asset, field: str) -> str:
+    """The description of the asset's one violation, which must be of `field`."""
+    [violation] = violations(asset)
+    assert violation.field == field
+    return violation.description
