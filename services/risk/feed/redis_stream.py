@@ -31,7 +31,7 @@ from services.risk.feed.prefetch import prefetched
 from services.risk.feed.registry_client import RegistryClient
 from services.risk.feed.relist import relist
 from services.risk.feed.retrying import follow_until_stopped
-from services.risk.feed.stream_entries import StreamEntries
+from services.risk.feed.stream_entries import CLAIM_PAGE, StreamEntries
 from services.risk.metrics import FeedHealth
 
 log = logging.getLogger(__name__)
@@ -112,12 +112,14 @@ class StreamFollower:
 
     def _claimed_when_due(self) -> list:
         """Entries claimed from idle consumers, looked for once every CLAIM_CHECK_SECONDS
-        rather than before every read."""
+        rather than before every read, and again at once while there are more to claim."""
         now = time.monotonic()
         if now < self._next_claim:
             return []
-        self._next_claim = now + CLAIM_CHECK_SECONDS
-        return self._entries.claim_idle()
+        claimed = self._entries.claim_idle()
+        more = len(claimed) >= CLAIM_PAGE
+        self._next_claim = now if more else now + CLAIM_CHECK_SECONDS
+        return claimed
 
     def _join_group(self) -> None:
         self._entries.ensure_group(entry_id(self._updates.applied_revision()))

@@ -12,6 +12,7 @@ from urban.registry.v1 import resources_pb2
 
 log = logging.getLogger(__name__)
 CLAIM_IDLE_MS = 30_000
+CLAIM_PAGE = 1000  # entries claimed at a time
 MAX_DELIVERIES = 5
 
 
@@ -68,7 +69,7 @@ class StreamEntries:
             self._consumer,
             self._claim_idle_ms,
             start_id="0-0",
-            count=1000,
+            count=CLAIM_PAGE,
         )
         return [self._entry(entry_id, fields) for entry_id, fields in claimed if fields]
 
