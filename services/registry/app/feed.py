@@ -77,13 +77,13 @@ class ChangeFeed:
 
     def _run(self, stopping: threading.Event) -> None:
         while not stopping.is_set():
-            woken = self._wake.wait(self._poll_seconds)  # by a commit (or stop())
+            self._wake.wait(self._poll_seconds)
             self._wake.clear()
-            self._sequence(expected=woken)
+            self._sequence()
 
-    def _sequence(self, expected: bool = False) -> None:
+    def _sequence(self) -> None:
         try:
-            head = self._storage.sequence_pending(expected)
+            head = self._storage.sequence_pending()
         except Exception:  # the database may be down: keep trying
             log.exception("could not sequence changes; retrying")
             return

@@ -100,10 +100,9 @@ class RegistryStorage:
         """Moves the epoch to `epoch` unless another process moved it since `seen` was read."""
         return self._write(identity.advance_epoch, seen, epoch)
 
-    def sequence_pending(self, expected: bool = False) -> int:
-        """Numbers the committed changes that have no revision yet; returns the head revision.
-        `expected`: a commit just added some (see sequencer.sequence_pending)."""
-        return sequence_pending(self.engine, expected=expected)
+    def sequence_pending(self) -> int:
+        """Numbers the committed changes that have no revision yet; returns the head revision."""
+        return sequence_pending(self.engine)
 
     def checkpoint(self, name: str) -> int:
         return self._read(checkpoints.get, name)

@@ -64,14 +64,12 @@ def move_head(connection: sa.Connection, head: int) -> None:
     connection.execute(_SET_HEAD, {"head": head})
 
 
-def sequence_pending(engine: sa.Engine, limit: int = 20_000, *, expected: bool = False) -> int:
-    """Gives revisions to up to `limit` unsequenced changes; returns the new head revision.
-    `expected`: a commit just added changes, so the pass goes straight to numbering them."""
-    if not expected:
-        with transaction(engine, write=False) as connection:
-            head, pending = connection.execute(_PEEK).one()
-        if not pending:
-            return head
+def sequence_pending(engine: sa.Engine, limit: int = 20_000) -> int:
+    """Gives revisions to up to `limit` unsequenced changes; returns the new head revision."""
+    with transaction(engine, write=False) as connection:
+        head, pending = connection.execute(_PEEK).one()
+    if not pending:
+        return head
     with transaction(engine, write=True) as connection:
         base = connection.scalar(_LOCK_HEAD)
         parameters = {"base": base, "limit": limit}
