@@ -22,6 +22,7 @@ from bench import (
     risk_delay,
     risk_progress,
     risk_scrape,
+    server_floor,
     spatial_query,
     update_latency,
 )
@@ -35,7 +36,7 @@ BENCHMARKS = {
     module.NAME: module
     for module in (
         batch_upsert, update_latency, risk_scrape, risk_delay, bulk_load, bulk_places,
-        risk_progress, file_import, spatial_query,
+        risk_progress, file_import, spatial_query, server_floor,
     )
 }
 

@@ -1,6 +1,8 @@
 """CPU time used by a process, and by the whole machine, from /proc (Linux)."""
 
 import os
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass
 
 TICKS_PER_SECOND = os.sysconf("SC_CLK_TCK")
@@ -72,6 +74,17 @@ class CpuMeter:
     def stop(self, elapsed_seconds: float) -> None:
         self.process_cores = (tree_seconds(self.pid) - self.process_start) / elapsed_seconds
         self.machine_cores = (machine_busy_seconds() - self.machine_start) / elapsed_seconds
+
+    def window(self, elapsed_seconds: float) -> Callable[[], AbstractContextManager]:
+        """For `run_load`: measures from the start of its measured window to the end."""
+
+        @contextmanager
+        def measured() -> Iterator[None]:
+            self.start()
+            yield
+            self.stop(elapsed_seconds)
+
+        return measured
 
     def describe(self, elapsed_seconds: float, done: int, unit: str) -> str:
         """E.g. `registry cpu 5.20 ms per call (0.88 cores); machine 1.90 of 2 cores busy`."""

@@ -22,6 +22,7 @@ TINY_RUN = [
     "--places-rounds", "1", "--file-import-count", "300",
     "--spatial-count", "2000", "--spatial-repeats", "2", "--bulk-count", "2000",
     "--progress-assets", "500", "--progress-fill", "sql", "--registry-processes", "1,2",
+    "--floor-duration", "1",
 ]  # fmt: skip
 
 
@@ -62,6 +63,7 @@ def test_every_benchmark_runs_and_prints_its_figures(tmp_path):
     assert "spatial_query sqlite: loaded 2000 assets" in run.stdout
     assert "spatial_query sqlite: bbox: bbox(" in run.stdout
     assert "bulk_load sqlite: goal ImportAssets rate ÷ raw executemany >= 0.5: " in run.stdout
+    assert "server_floor none: aio server, empty GetCity: " in run.stdout
     assert "\ngoals (quick sizes):\nbenchmark " in run.stdout
     assert "risk_delay sqlite: took " in run.stdout and "\ntotal: " in run.stdout
     assert json.loads(results.read_text())["goals"]

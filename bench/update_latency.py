@@ -127,14 +127,7 @@ def _measure_get_city(registry: RegistryProcess, database: str, options) -> None
     cities = [pipes.PARENT] * options.concurrency
     seconds = min(GET_CITY_SECONDS, options.duration)
     plan = load_plan(registry, cities, options, "GetCity", city_request, seconds)
-
-    @contextmanager
-    def window():
-        meter.start()
-        yield
-        meter.stop(seconds)
-
-    result = run_load(plan, window)
+    result = run_load(plan, meter.window(seconds))
     calls = max(len(result.latencies), 1)
     figure(NAME, database, f"GetCity: {calls / seconds:.0f} calls/s at concurrency "
                            f"{plan.workers}, errors {sum(result.errors.values())}")

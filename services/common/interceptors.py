@@ -61,6 +61,7 @@ class ErrorInterceptor(ApplicationInterceptor):
         domain: str = DEFAULT_DOMAIN,
         unavailable_errors: tuple[type[BaseException], ...] = (),
     ) -> None:
+        super().__init__()
         self._domain = domain
         self._unavailable_errors = unavailable_errors
 

@@ -60,22 +60,30 @@ def _refuse_oversized(requests: Iterable) -> Iterator:
 
 class MessageSizeInterceptor(ApplicationInterceptor):
     def __init__(self, limits: ReceiveLimits, domain: str = DEFAULT_DOMAIN) -> None:
+        super().__init__()
         self._limits = limits
         self._domain = domain
+        self._by_method: dict[tuple[str, bool], _MethodSizeInterceptor] = {}
 
     def intercept_service(self, continuation, handler_call_details):
         method = handler_call_details.method
         handler = continuation(handler_call_details)
         if handler is None or is_infrastructure_method(method):
             return handler
-        bound = _MethodSizeInterceptor(
-            self._limits.of(method), handler.request_streaming, self._domain
-        )
-        return bound.intercept_service(lambda _: handler, handler_call_details)
+        return self._bound(method, handler.request_streaming).wrapped(handler, method)
+
+    def _bound(self, method: str, request_streaming: bool) -> "_MethodSizeInterceptor":
+        """The interceptor of one method (kept, with the handlers it wrapped)."""
+        bound = self._by_method.get((method, request_streaming))
+        if bound is None:
+            bound = _MethodSizeInterceptor(self._limits.of(method), request_streaming, self._domain)
+            self._by_method[(method, request_streaming)] = bound
+        return bound
 
 
 class _MethodSizeInterceptor(ApplicationInterceptor):
     def __init__(self, limit: int, request_streaming: bool, domain: str) -> None:
+        super().__init__()
         self._limit = limit
         self._request_streaming = request_streaming
         self._domain = domain

@@ -54,19 +54,38 @@ def rewrap(
 
 
 class ApplicationInterceptor(grpc.ServerInterceptor):
-    """Wraps every method except health checks and reflection."""
+    """Wraps every method except health checks and reflection.
+
+    A method's wrapped handler is kept and given again to every call whose inner handler is
+    the same object (a service's own handlers are, and so are kept wrappings of them), so
+    most calls cost no new wrapping; a handler made for one call is wrapped for that call."""
+
+    def __init__(self) -> None:
+        self._kept: dict[str, tuple[grpc.RpcMethodHandler, grpc.RpcMethodHandler]] = {}
 
     def intercept_service(self, continuation, handler_call_details):
         handler = continuation(handler_call_details)
         method = handler_call_details.method
-        if is_infrastructure_method(method):
+        if handler is None or is_infrastructure_method(method) or not self.applies_to(handler):
             return handler
-        return rewrap(
+        return self.wrapped(handler, method)
+
+    def applies_to(self, handler: grpc.RpcMethodHandler) -> bool:
+        """Whether calls of this handler are wrapped (all are, unless a subclass says)."""
+        return True
+
+    def wrapped(self, handler: grpc.RpcMethodHandler, method: str) -> grpc.RpcMethodHandler:
+        kept = self._kept.get(method)
+        if kept is not None and kept[0] is handler:
+            return kept[1]
+        wrapped = rewrap(
             handler,
             lambda b: self.unary(b, method),
             lambda b: self.stream(b, method),
             self.request_deserializer,
         )
+        self._kept[method] = (handler, wrapped)
+        return wrapped
 
     def request_deserializer(self, deserializer: Deserializer | None) -> Deserializer | None:
         return deserializer

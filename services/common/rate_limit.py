@@ -104,6 +104,7 @@ class RateLimitInterceptor(ApplicationInterceptor):
     stream's messages are charged as they arrive, and the first one over ends the stream."""
 
     def __init__(self, limiter: RateLimiter, domain: str = DEFAULT_DOMAIN) -> None:
+        super().__init__()
         self._limiter = limiter
         self._domain = domain
 

@@ -12,6 +12,7 @@ DURATION_BUCKETS = (0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0
 
 class MetricsInterceptor(ApplicationInterceptor):
     def __init__(self, registry: CollectorRegistry, service: str) -> None:
+        super().__init__()
         self._service = service
         self._requests = Counter(
             "urban_rpc_requests",
@@ -26,6 +27,8 @@ class MetricsInterceptor(ApplicationInterceptor):
             buckets=DURATION_BUCKETS,
             registry=registry,
         )
+        self._counted: dict[tuple[str, grpc.StatusCode], Counter] = {}
+        self._timed: dict[str, Histogram] = {}
 
     def unary(self, behavior, method):
         def measured(request, context):
@@ -56,6 +59,20 @@ class MetricsInterceptor(ApplicationInterceptor):
         return measured
 
     def _record(self, method: str, code: grpc.StatusCode, started: float) -> None:
-        name = short_method_name(method)
-        self._requests.labels(self._service, name, code.name).inc()
-        self._duration.labels(self._service, name).observe(time.perf_counter() - started)
+        self._count(method, code).inc()
+        self._timing(method).observe(time.perf_counter() - started)
+
+    def _count(self, method: str, code: grpc.StatusCode) -> Counter:
+        """The method's counter for `code`, looked up once (labels() costs a lock a call)."""
+        counted = self._counted.get((method, code))
+        if counted is None:
+            counted = self._requests.labels(self._service, short_method_name(method), code.name)
+            self._counted[(method, code)] = counted
+        return counted
+
+    def _timing(self, method: str) -> Histogram:
+        timed = self._timed.get(method)
+        if timed is None:
+            timed = self._duration.labels(self._service, short_method_name(method))
+            self._timed[method] = timed
+        return timed

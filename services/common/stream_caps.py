@@ -58,14 +58,12 @@ class StreamCapInterceptor(ApplicationInterceptor):
     """Gives every streaming call a slot for its whole life; unary calls pass untouched."""
 
     def __init__(self, slots: StreamSlots, domain: str = DEFAULT_DOMAIN) -> None:
+        super().__init__()
         self._slots = slots
         self._domain = domain
 
-    def intercept_service(self, continuation, handler_call_details):
-        handler = continuation(handler_call_details)
-        if handler is None or not (handler.request_streaming or handler.response_streaming):
-            return handler
-        return super().intercept_service(lambda _: handler, handler_call_details)
+    def applies_to(self, handler: grpc.RpcMethodHandler) -> bool:
+        return handler.request_streaming or handler.response_streaming
 
     def unary(self, behavior, method):
         def capped(request, context):

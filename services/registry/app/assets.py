@@ -75,9 +75,10 @@ class AssetUseCases:
         def plan(changes: ChangeSet) -> resources_pb2.Asset:
             content = self._updated_content(changes, request)
             content.name = name
-            if _district_to_derive_again(changes.current(name), request, content):
+            stored = changes.current(name)
+            if _district_to_derive_again(stored, request, content):
                 content.ClearField("district_code")
-            self._validate(content, city)
+            self._validate(content, city, stored)
             changes.stage_put(content)
             return changes.write(persist=not request.validate_only)[0]
 
@@ -133,9 +134,12 @@ class AssetUseCases:
             validate_only=getattr(request, "validate_only", False),
         )
 
-    def _validate(self, content: resources_pb2.Asset, city: City) -> None:
-        """Raises InvalidArgument for an invalid asset; gives a valid one its derived district."""
-        violations = validate_asset(content, city, today=self._today())
+    def _validate(
+        self, content: resources_pb2.Asset, city: City, stored: resources_pb2.Asset | None = None
+    ) -> None:
+        """Raises InvalidArgument for an invalid asset; gives a valid one its derived district.
+        `stored`: the asset it replaces (see validate_asset)."""
+        violations = validate_asset(content, city, today=self._today(), stored=stored)
         if violations:
             raise invalid([violation.under("asset") for violation in violations])
         place(content, city)

@@ -1,6 +1,7 @@
 """GetCity, ListCities and UpdateCity: the city directory as API messages."""
 
 import datetime as dt
+import functools
 
 from services.common import page_tokens
 from services.common.errors import FieldViolation, invalid
@@ -47,6 +48,14 @@ class CityRequests:
 
 
 def city_message(city: City, version: int, update_time: dt.datetime) -> resources_pb2.City:
+    """A new message of the city; the same version's is built once and copied after."""
+    message = resources_pb2.City()
+    message.CopyFrom(_built_message(city, version, update_time))
+    return message
+
+
+@functools.lru_cache(maxsize=1024)  # a version of each city, and more than the cities there are
+def _built_message(city: City, version: int, update_time: dt.datetime) -> resources_pb2.City:
     message = resources_pb2.City(
         name=city_name(city.code),
         code=city.code,

@@ -13,6 +13,12 @@ _LOCK_ASSETS = (
     .order_by(assets.c.name)
     .with_for_update()
 )
+# One name, the common case, without expanding a list into the statement at every call.
+_LOCK_ASSET = (
+    sa.select(assets.c.name, assets.c.body, assets.c.deleted)
+    .where(assets.c.name == sa.bindparam("name"))
+    .with_for_update()
+)
 
 # PostgreSQL: every locked row also takes a new version in the same round trip. nextval is
 # evaluated above the locking subquery, so only once the row's lock is held: a writer that waited
@@ -48,7 +54,7 @@ class AssetLocks:
         """Stored rows (tombstones included) for `names`, locked until the transaction ends."""
         wanted = sorted(set(names))
         if not self._postgres:
-            rows = self._connection.execute(_LOCK_ASSETS, {"names": wanted})
+            rows = self._connection.execute(*_lock_statement(wanted))
             return {row.name: row_mapping.stored_asset(row) for row in rows}
         rows = self._connection.execute(_LOCK_ASSETS_TAKING_VERSIONS, {"names": wanted}).all()
         self._taken_versions.update((row.name, row.next_version) for row in rows)
@@ -67,3 +73,9 @@ class AssetLocks:
     def _counted_versions(self, count: int) -> list[int]:
         last = self._connection.scalar(_ADVANCE_VERSION_COUNTER, {"count": count})
         return list(range(last - count + 1, last + 1))
+
+
+def _lock_statement(names: list[str]) -> tuple[sa.Select, dict]:
+    if len(names) == 1:
+        return _LOCK_ASSET, {"name": names[0]}
+    return _LOCK_ASSETS, {"names": names}

@@ -69,9 +69,14 @@ def asset_row(asset: resources_pb2.Asset, *, deleted: bool = False) -> dict:
         "create_time": moment(asset.create_time),
         "update_time": moment(asset.update_time),
         "body": asset.SerializeToString(deterministic=True),
-        "geometry": None if deleted else asset.geojson or None,
+        "geometry": geometry_of(asset, deleted),
         **_NO_BOX,
     }
+
+
+def geometry_of(asset: resources_pb2.Asset, deleted: bool) -> str | None:
+    """What an asset's row holds as its geometry (GeoJSON): none for a tombstone."""
+    return None if deleted else asset.geojson or None
 
 
 def stored_asset(row) -> StoredAsset:

@@ -30,11 +30,19 @@ _UPDATE_ASSET = (
     .where(assets.c.name == sa.bindparam(_STORED + "name"))
     .values({c.name: sa.bindparam(_STORED + c.name) for c in assets.c if c.name != "name"})
 )
+# SQLite: an asset keeping its geometry keeps its box (and the box's key) too.
+_UNBOXED = {"name", "geometry", *spatial.BOX_COLUMNS}
+_UPDATE_ASSET_KEEPING_BOX = (
+    assets.update()
+    .where(assets.c.name == sa.bindparam(_STORED + "name"))
+    .values({c.name: sa.bindparam(_STORED + c.name) for c in assets.c if c.name not in _UNBOXED})
+)
 _APPEND_CHANGES = changes.insert()
 # PostgreSQL stores one asset and appends its change in a single round trip.
 _CREATE_ASSET_WITH_CHANGE = changes.insert().add_cte(_INSERT_ASSET.cte("asset_written"))
 _UPDATE_ASSET_WITH_CHANGE = changes.insert().add_cte(_UPDATE_ASSET.cte("asset_written"))
 _NO_BOX = (None,) * 4
+_UNKNOWN = object()  # the geometry of a row this transaction did not lock
 _COPY_FROM = 2  # rows from which COPY costs less than an INSERT per row (PostgreSQL)
 
 
@@ -45,10 +53,16 @@ class WriteSession:
         self._connection = connection
         self._postgres = connection.dialect.name == "postgresql"
         self._locks = AssetLocks(connection)
+        self._locked_geometries: dict[str, str | None] = {}  # name: as its row holds it
 
     def lock_assets(self, names: list[str]) -> dict[str, StoredAsset]:
         """Stored rows (tombstones included) for `names`, locked until the transaction ends."""
-        return self._locks.lock(names)
+        locked = self._locks.lock(names)
+        self._locked_geometries.update(
+            (name, row_mapping.geometry_of(stored.asset, stored.deleted))
+            for name, stored in locked.items()
+        )
+        return locked
 
     def new_versions(self, names: list[str]) -> list[int]:
         """A new version for each of `names`, higher than any version it had before."""
@@ -62,13 +76,27 @@ class WriteSession:
         if self._postgres and len(created) + len(updated) == 1 and len(change_rows) == 1:
             self._save_one_with_change(created, updated, change_rows[0])
             return
-        if not self._postgres:
-            created, updated = self._index_boxes(created, False), self._index_boxes(updated, True)
-        self._insert_assets(created)
-        if updated:
-            self._connection.execute(_UPDATE_ASSET, _one_or_many([_stored(r) for r in updated]))
+        if self._postgres:
+            self._insert_assets(created)
+            self._update_assets(_UPDATE_ASSET, updated)
+        else:
+            self._save_boxed(created, updated)
         if change_rows:
             self._insert(_APPEND_CHANGES, change_rows)
+
+    def _save_boxed(self, created: list[dict], updated: list[dict]) -> None:
+        """SQLite: rows with their boxes; a row keeping its stored geometry keeps its box."""
+        keeping, moving = [], []
+        for row in updated:
+            kept = self._locked_geometries.get(row["name"], _UNKNOWN) == row["geometry"]
+            (keeping if kept else moving).append(row)
+        self._insert_assets(self._index_boxes(created, False))
+        self._update_assets(_UPDATE_ASSET, self._index_boxes(moving, True))
+        self._update_assets(_UPDATE_ASSET_KEEPING_BOX, keeping)
+
+    def _update_assets(self, statement: sa.Update, rows: list[dict]) -> None:
+        if rows:
+            self._connection.execute(statement, _one_or_many([_stored(row) for row in rows]))
 
     def _index_boxes(self, rows: list[dict], stored: bool) -> list[dict]:
         """SQLite: puts the rows' boxes in the R*Tree; the rows to store, keyed to them."""
