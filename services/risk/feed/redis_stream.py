@@ -12,11 +12,9 @@ only if that start is gone.
 """
 
 import logging
-import math
 import os
 import socket
 import threading
-import time
 from collections.abc import Iterator
 from contextlib import closing
 
@@ -31,13 +29,12 @@ from services.risk.feed.prefetch import prefetched
 from services.risk.feed.registry_client import RegistryClient
 from services.risk.feed.relist import relist
 from services.risk.feed.retrying import follow_until_stopped
-from services.risk.feed.stream_entries import CLAIM_PAGE, StreamEntries
+from services.risk.feed.stream_entries import StreamEntries
 from services.risk.metrics import FeedHealth
 
 log = logging.getLogger(__name__)
 GROUP = "risk"
 READ_COUNT = 20_000  # entries a transaction at most (see watch.CATCH_UP_BATCH)
-CLAIM_CHECK_SECONDS = 1.0
 
 
 class StreamFollower:
@@ -55,7 +52,6 @@ class StreamFollower:
         self._stopping = threading.Event()
         self._log_moved = threading.Event()
         self._source: LogSource | None = None
-        self._next_claim = -math.inf
 
     @classmethod
     def connect(cls, updates, registry, health, settings: RiskSettings) -> "StreamFollower":
@@ -108,18 +104,7 @@ class StreamFollower:
                 raise LogMoved("the registry's log moved")
             if self._entries.missed_some():
                 self._relist()
-            yield self._claimed_when_due() + self._entries.read_new(READ_COUNT, block_ms=1000)
-
-    def _claimed_when_due(self) -> list:
-        """Entries claimed from idle consumers, looked for once every CLAIM_CHECK_SECONDS
-        rather than before every read, and again at once while there are more to claim."""
-        now = time.monotonic()
-        if now < self._next_claim:
-            return []
-        claimed = self._entries.claim_idle()
-        more = len(claimed) >= CLAIM_PAGE
-        self._next_claim = now if more else now + CLAIM_CHECK_SECONDS
-        return claimed
+            yield self._entries.claim_idle() + self._entries.read_new(READ_COUNT, block_ms=1000)
 
     def _join_group(self) -> None:
         self._entries.ensure_group(entry_id(self._updates.applied_revision()))

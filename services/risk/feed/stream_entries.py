@@ -12,7 +12,6 @@ from urban.registry.v1 import resources_pb2
 
 log = logging.getLogger(__name__)
 CLAIM_IDLE_MS = 30_000
-CLAIM_PAGE = 1000  # entries claimed at a time
 MAX_DELIVERIES = 5
 
 
@@ -69,7 +68,7 @@ class StreamEntries:
             self._consumer,
             self._claim_idle_ms,
             start_id="0-0",
-            count=CLAIM_PAGE,
+            count=1000,
         )
         return [self._entry(entry_id, fields) for entry_id, fields in claimed if fields]
 
@@ -79,13 +78,11 @@ class StreamEntries:
 
     def missed_some(self) -> bool:
         """True when entries the group never saw are gone from the stream."""
-        with self._redis.pipeline(transaction=False) as pipeline:  # one round trip
-            pipeline.xrange(self._stream, count=1)
-            pipeline.xinfo_groups(self._stream)
-            try:
-                first, groups = pipeline.execute()
-            except redis.ResponseError:
-                return False  # no stream yet: nothing to miss
+        try:
+            first = self._redis.xrange(self._stream, count=1)
+            groups = self._redis.xinfo_groups(self._stream)
+        except redis.ResponseError:
+            return False  # no stream yet: nothing to miss
         ours = next((g for g in groups if _text(g["name"]) == self._group), None)
         if not first or ours is None:
             return False
