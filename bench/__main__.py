@@ -1,5 +1,6 @@
 """`python -m bench [name ...]`: prints the machine, then runs each benchmark on each database,
-then every goal as met or missed with its ratio to the target, and writes the results as JSON.
+then every goal as met or missed with its ratio to the target, how long each benchmark and the
+whole run took, and writes the results as JSON.
 
 Each run gets a fresh database and its own registry process on free ports. Sizes are small
 enough by default for the whole run to take minutes; `--full` gives the sizes the goals are
@@ -27,7 +28,8 @@ from bench import (
 )
 from bench.figures import GOALS, summary
 from bench.registry_process import RegistryProcess
-from bench.results import write
+from bench.results import add_timing, write
+from bench.stopwatch import Stopwatch
 
 DEFAULT_RESULTS = "var/bench/results.json"
 BENCHMARKS = {
@@ -41,16 +43,20 @@ BENCHMARKS = {
 
 def main(argv: list[str]) -> int:
     options = parse_options(argv)
+    run = Stopwatch()
     described = machine.describe(databases.POSTGRES_ADMIN_URL)
     print(described, flush=True)
     passed = True
     chosen = [BENCHMARKS[name] for name in options.benchmarks or list(BENCHMARKS)]
     for benchmark in chosen:
         for database in options.databases:
-            passed &= run_one(benchmark, database, options)
+            passed &= run_timed(benchmark, database, options)
         if hasattr(benchmark, "conclude"):
             benchmark.conclude(options)
     print("\n".join(["", f"goals ({'full' if options.full else 'quick'} sizes):", *summary(GOALS)]))
+    total = run.elapsed()
+    add_timing("total", total)
+    print(f"\ntotal: {total.describe()}; {machine.load_average()}", flush=True)
     write(Path(options.results), described, vars(options))
     print(f"results written to {options.results}", flush=True)
     return 0 if passed else 1
@@ -95,6 +101,15 @@ def apply_sizes(options: argparse.Namespace) -> None:
         for option, (quick, full) in getattr(module, "SIZES", {}).items():
             if getattr(options, option) is None:
                 setattr(options, option, full if options.full else quick)
+
+
+def run_timed(benchmark, database: str, options) -> bool:
+    stopwatch = Stopwatch()
+    passed = run_one(benchmark, database, options)
+    took = stopwatch.elapsed()
+    add_timing(f"{benchmark.NAME} {database}", took)
+    print(f"{benchmark.NAME} {database}: took {took.describe()}", flush=True)
+    return passed
 
 
 def run_one(benchmark, database: str, options) -> bool:

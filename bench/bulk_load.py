@@ -45,7 +45,7 @@ GOAL_CATCH_UP_ASSETS = 1_000_000
 POLL_SECONDS = 0.25
 
 SIZES = {  # option: (quick, --full)
-    "bulk_count": (100_000, 1_000_000),
+    "bulk_count": (50_000, 1_000_000),
 }
 
 

@@ -24,7 +24,7 @@ class RegistryWithoutPlaces(RegistryProcess):
 VARIANTS = (("with checks", RegistryProcess), ("without", RegistryWithoutPlaces))
 
 SIZES = {  # option: (quick, --full)
-    "places_count": (20_000, 100_000),
+    "places_count": (10_000, 100_000),
     "places_rounds": (2, 3),
 }
 

@@ -52,7 +52,7 @@ MATERIALS = ("灰口铸铁", "球墨铸铁", "钢", "PE")
 TO_4549 = pyproj.Transformer.from_crs(4490, 4549, always_xy=True)
 
 SIZES = {  # option: (quick, --full)
-    "file_import_count": (2_000, 100_000),
+    "file_import_count": (1_000, 100_000),
 }
 
 

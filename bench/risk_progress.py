@@ -41,7 +41,7 @@ KIND_MIX = ("pipe_segment",) * 15 + (
 NAME = "risk_progress"
 
 SIZES = {  # option: (quick, --full)
-    "progress_assets": (20_000, 1_000_000),
+    "progress_assets": (10_000, 1_000_000),
 }
 
 

@@ -29,7 +29,7 @@ from services.risk.app.read_model import ReadModel
 NAME = "risk_scrape"
 
 SIZES = {  # option: (quick, --full)
-    "scrape_assets": (20_000, 1_000_000),
+    "scrape_assets": (10_000, 1_000_000),
 }
 
 

@@ -35,7 +35,7 @@ RADIUS_M = 500.0
 EARTH_RADIUS_M = 6_371_008.8
 
 SIZES = {  # option: (quick, --full)
-    "spatial_count": (100_000, 1_000_000),
+    "spatial_count": (50_000, 1_000_000),
 }
 
 

@@ -30,7 +30,7 @@ GET_CITY_SECONDS = 5.0
 RATES: dict[str, float] = {}  # database -> calls a second from the most processes
 
 SIZES = {  # option: (quick, --full)
-    "duration": (10.0, 20.0),
+    "duration": (5.0, 20.0),
 }
 
 

@@ -10,6 +10,7 @@ twice, never loses one; an entry Redis refuses is counted as failed, never as pu
 
 import collections
 import logging
+import math
 import threading
 import time
 
@@ -26,13 +27,15 @@ from services.common.change_stream import (
     stream_key,
 )
 from services.registry.app.feed import ChangeFeed
-from services.registry.storage import RegistryStorage
+from services.registry.storage import LogPosition, RegistryStorage
 from services.registry.storage.reads import ChangeQuery
 from services.registry.stream_owner import Action, Decision, Marker, decide, read_marker
 
 log = logging.getLogger(__name__)
 CHECKPOINT = "redis-relay"
 BATCH = 5000
+LEAD_MS = 5000
+LEAD_RENEWAL_SECONDS = 1.0
 
 
 class RedisRelay:
@@ -53,6 +56,7 @@ class RedisRelay:
         self._identity = f"relay-{id(self)}-{time.time_ns()}"
         self._max_length = max_length
         self._worker = BackgroundWorker("redis-relay", self._run)
+        self._lead_renewed_at = -math.inf
         self.published_total = 0
         self.failed_total = 0  # entries Redis refused
         self.restarts: collections.Counter[str] = collections.Counter()  # by reason
@@ -72,27 +76,42 @@ class RedisRelay:
         except Exception:  # Redis is down: the relay's own rounds will do it
             log.exception("could not check the Redis stream's marker at start")
 
-    def publish_pending(self) -> int:
-        """Publishes what the stream lacks, up to BATCH changes; returns how many. Starts the
-        stream afresh first when it is not marked with this registry's log."""
-        ours, head = self._source_and_head()
+    def publish_pending(self, up_to: int | None = None) -> int:
+        """Publishes what the stream lacks, up to BATCH changes and at most up to revision
+        `up_to` (the feed's head by default); returns how many. Starts the stream afresh first
+        when it is not marked with this registry's log."""
+        limit = self._feed.head() if up_to is None else up_to
         with self._redis.pipeline(transaction=True) as pipeline:
             pipeline.watch(self._marker)
             marker = read_marker(pipeline, self._marker)
             last = _revision_of_newest(pipeline.xrevrange(self._stream, count=1))
-            decision = decide(marker, ours, head, last)
+            # The changes after the stream's end come with the position: where the relay
+            # resumes but for a stream that lost entries or a checkpoint left behind.
+            position, following = self._storage.log_position(
+                CHECKPOINT, ChangeQuery(last + 1, BATCH, up_to=limit)
+            )
+            decision = decide(marker, position.source, position.head, last)
             if decision.action is Action.PUBLISH:
-                return self._publish(pipeline, ours, marker, last)
-            started = self._start_afresh(pipeline, ours, head, decision, marker)
-        return self.publish_pending() if started else 0
+                return self._publish(pipeline, position, marker, last, following, limit)
+            started = self._start_afresh(pipeline, position, decision, marker)
+        return self.publish_pending(up_to) if started else 0
 
-    def _source_and_head(self) -> tuple[LogSource, int]:
-        return self._storage.log_source_and_head()
-
-    def _publish(self, pipeline, ours: LogSource, marker: Marker, last: int) -> int:
-        published_up_to = self._resume_point(last)
-        query = ChangeQuery(published_up_to + 1, BATCH, up_to=self._feed.head())
-        changes = self._storage.list_changes(query)
+    def _publish(
+        self,
+        pipeline,
+        position: LogPosition,
+        marker: Marker,
+        last: int,
+        following: list,
+        up_to: int,
+    ) -> int:
+        ours = position.source
+        published_up_to = self._resume_point(last, position.checkpoint)
+        changes = following
+        if published_up_to != last:
+            changes = self._storage.list_changes(
+                ChangeQuery(published_up_to + 1, BATCH, up_to=up_to)
+            )
         if not changes:
             return 0
         try:
@@ -159,11 +178,12 @@ class RedisRelay:
         )
 
     def _start_afresh(
-        self, pipeline, ours: LogSource, head: int, decision: Decision, marker: Marker | None
+        self, pipeline, position: LogPosition, decision: Decision, marker: Marker | None
     ) -> bool:
         """Replaces the stream (and its consumer groups) by an empty one marked with this
         registry's log, after moving the epoch if the log was rewound; the checkpoint goes back
         so that the log's newest `max_length` changes are published again."""
+        ours, head = position.source, position.head
         if decision.action is Action.NEW_EPOCH:
             ours = self._advance_epoch(ours, decision.epoch)
         pipeline.multi()
@@ -206,9 +226,8 @@ class RedisRelay:
         log.warning("%s; publishing it again", why)
         self._redis.delete(self._stream)
 
-    def _resume_point(self, last: int) -> int:
+    def _resume_point(self, last: int, checkpoint: int) -> int:
         """The checkpoint, pulled back to the stream's end if Redis lost entries (a restart)."""
-        checkpoint = self._storage.checkpoint(CHECKPOINT)
         if last < checkpoint:
             log.warning(
                 "the stream ends at %d but %d was published; republishing", last, checkpoint
@@ -220,28 +239,41 @@ class RedisRelay:
         self._storage.advance_checkpoint(CHECKPOINT, revision)
 
     def _run(self, stopping: threading.Event) -> None:
+        """Rounds back to back while changes come; a round publishes up to the head it began
+        at, so that one sequenced meanwhile starts the next round at once."""
         while not stopping.is_set():
+            head = self._feed.head()
             try:
-                busy = self._lead() and self.publish_pending() == BATCH
+                busy = self._lead() and self.publish_pending(head) == BATCH
             except Exception:  # Redis or the database is down: try again shortly
                 log.exception("relay failed; retrying")
                 busy = False
             if not busy:
-                self._feed.wait_beyond(self._feed.head(), timeout=0.5)
+                self._feed.wait_beyond(head, timeout=0.5)
 
     def _lead(self) -> bool:
-        """One relay publishes at a time: the one holding the leader key."""
-        held = self._redis.set(self._leader_key, self._identity, nx=True, px=5000)
-        if held:
+        """One relay publishes at a time: the one holding the leader key. The key is held for
+        LEAD_MS and renewed once every LEAD_RENEWAL_SECONDS, not at every round (publishing
+        itself is guarded by the marker's WATCH, whoever leads)."""
+        now = time.monotonic()
+        if now < self._lead_renewed_at + LEAD_RENEWAL_SECONDS:
+            return True
+        held = self._take_or_renew_lead()
+        self._lead_renewed_at = now if held else -math.inf
+        return held
+
+    def _take_or_renew_lead(self) -> bool:
+        if self._redis.set(self._leader_key, self._identity, nx=True, px=LEAD_MS):
             return True
         if self._redis.get(self._leader_key) == self._identity.encode():
-            self._redis.pexpire(self._leader_key, 5000)
+            self._redis.pexpire(self._leader_key, LEAD_MS)
             return True
         return False
 
     def _release_lead(self) -> None:
         """A relay that stops hands the lead on at once, so that a registry started right after
         (a restore, a restart) checks the stream's marker before it serves."""
+        self._lead_renewed_at = -math.inf
         try:
             with self._redis.pipeline(transaction=True) as pipeline:
                 pipeline.watch(self._leader_key)
@@ -250,7 +282,7 @@ class RedisRelay:
                     pipeline.delete(self._leader_key)
                     pipeline.execute()
         except redis.RedisError:  # Redis is down or the lead moved: it expires on its own
-            log.info("could not hand on the relay's lead; it expires within 5 s")
+            log.info("could not hand on the relay's lead; it expires within %d s", LEAD_MS // 1000)
 
 
 def _failed(result, revision: int, marked_head: int) -> bool:

@@ -11,6 +11,7 @@ from services.common.change_stream import LogSource
 from services.common.sql import create_engine, transaction, upgrade
 from services.registry.domain.cities import City
 from services.registry.storage import checkpoints, cities_store, identity, reads, remembered
+from services.registry.storage.checkpoints import LogPosition
 from services.registry.storage.conflicts import WriteConflict
 from services.registry.storage.remembered import RememberedResponse
 from services.registry.storage.sequencer import sequence_pending
@@ -86,8 +87,14 @@ class RegistryStorage:
         """Which registry's change log this is, and its epoch."""
         return self._read(identity.read)
 
-    def log_source_and_head(self) -> tuple[LogSource, int]:
-        return self._read(identity.read_with_head)
+    def log_position(
+        self, checkpoint: str, following: reads.ChangeQuery
+    ) -> tuple[LogPosition, list[resources_pb2.AssetChange]]:
+        """The log's source and head with the checkpoint of that name, and the changes of
+        `following`, in one transaction."""
+        with self.reading() as connection:
+            position = checkpoints.log_position(connection, checkpoint)
+            return position, reads.list_changes(connection, following)
 
     def advance_epoch(self, seen: LogSource, epoch: int) -> LogSource:
         """Moves the epoch to `epoch` unless another process moved it since `seen` was read."""

@@ -1,10 +1,38 @@
 """Named checkpoints in the change log, e.g. how far the Redis relay has published."""
 
 import datetime as dt
+from dataclasses import dataclass
 
 import sqlalchemy as sa
 
-from services.registry.storage.schema import checkpoints
+from services.common.change_stream import LogSource
+from services.registry.storage.schema import change_log_identity, checkpoints, counters
+
+
+@dataclass(frozen=True)
+class LogPosition:
+    """The log's source and head, and how far a reader of it (a checkpoint) got."""
+
+    source: LogSource
+    head: int
+    checkpoint: int
+
+
+_HEAD = sa.select(counters.c.value).where(counters.c.name == "revision").scalar_subquery()
+
+
+def log_position(connection: sa.Connection, name: str) -> LogPosition:
+    """In one statement."""
+    checkpoint = sa.select(checkpoints.c.revision).where(checkpoints.c.name == name)
+    row = connection.execute(
+        sa.select(
+            change_log_identity.c.registry_id,
+            change_log_identity.c.epoch,
+            _HEAD.label("head"),
+            checkpoint.scalar_subquery().label("checkpoint"),
+        ).where(change_log_identity.c.id == 1)
+    ).one()
+    return LogPosition(LogSource(row.registry_id, row.epoch), row.head or 0, row.checkpoint or 0)
 
 
 def get(connection: sa.Connection, name: str) -> int:

@@ -26,8 +26,12 @@ from services.risk.metrics import FeedHealth
 from urban.registry.v1 import registry_service_pb2 as api
 
 log = logging.getLogger(__name__)
-# A batch this large from the watch (gathered within 50 ms) is a burst, which pages carry faster.
-BURST = 100
+# The watch's changes are gathered this long from the first into one transaction: a change
+# waits at most this, and at a steady rate a transaction applies several.
+GATHER_SECONDS = 0.02
+# A batch this large from the watch (2,000 changes a second or more) is a burst, which pages
+# carry faster.
+BURST = 40
 # Changes applied in one transaction while catching up: the per-asset indexes cost each commit
 # the pages it touched, so larger transactions touch fewer pages a change.
 CATCH_UP_BATCH = 20_000
@@ -72,7 +76,7 @@ class WatchFollower(RegistryFollower):
         if self._interrupted():
             self._call.cancel()  # stop() or notice_log_moved() came before the call was kept
         try:
-            for batch in batches(self._call):
+            for batch in batches(self._call, max_wait=GATHER_SECONDS):
                 self._apply(batch)
                 if self._interrupted() or len(batch) >= BURST:
                     return
