@@ -32,6 +32,7 @@ class RegistryProcess(ServiceProcess):
         return {
             "URBAN_REGISTRY_LISTEN": "127.0.0.1:0",
             "URBAN_REGISTRY_METRICS_LISTEN": "127.0.0.1:0",
+            "URBAN_REGISTRY_HTTP_LISTEN": "127.0.0.1:0",
             "URBAN_REGISTRY_DATABASE_URL": self.database_url,
             "URBAN_AUTH_TOKENS_FILE": str(self.tokens_path),
             "URBAN_REGISTRY_PROCESSES": str(self.processes),
