@@ -1,12 +1,12 @@
 """From the registry's messages to the risk domain's facts, changes and cities."""
 
-from datetime import UTC, date, datetime
+from datetime import date
 
 from google.protobuf.timestamp_pb2 import Timestamp
 from google.type import date_pb2
 
 from services.common.clock import CHINA_STANDARD_TIME
-from services.common.enums import enum_label
+from services.common.enums import labels_by_number
 from services.risk.domain.facts import (
     AssetFacts,
     Change,
@@ -21,10 +21,16 @@ from urban.registry.v1 import resources_pb2 as pb
 def short_name(enum_type, value: int) -> str:
     """`PIPE_NETWORK_WATER_SUPPLY` → `water_supply`; a value this build does not know reads as
     `unspecified`."""
-    try:
-        return enum_label(enum_type, value)
-    except ValueError:
-        return "unspecified"
+    return labels_by_number(enum_type).get(value, UNKNOWN)
+
+
+UNKNOWN = "unspecified"
+# Labels by number of the enums every asset carries (looked up per asset, so kept at hand).
+_RENOVATION_STATUS = labels_by_number(pb.RenovationStatus)
+_PIPE_STATUS = labels_by_number(pb.PipeStatus)
+_PIPE_NETWORK = labels_by_number(pb.PipeNetwork)
+_PIPE_MATERIAL = labels_by_number(pb.PipeMaterial)
+_WATERLOGGING_STATUS = labels_by_number(pb.WaterloggingStatus)
 
 
 def to_date(value: date_pb2.Date) -> date | None:
@@ -37,15 +43,21 @@ def to_seconds(value: Timestamp) -> float:
     return value.seconds + value.nanos / 1e9
 
 
+_UNIX_EPOCH_DAY = date(1970, 1, 1).toordinal()
+_ZHEJIANG_AHEAD_SECONDS = int(CHINA_STANDARD_TIME.utcoffset(None).total_seconds())
+
+
 def day_in_zhejiang(value: Timestamp) -> date | None:
-    if not value.seconds and not value.nanos:
+    """The calendar day in China Standard Time (a fixed offset, so plain arithmetic)."""
+    seconds = value.seconds
+    if not seconds and not value.nanos:
         return None
-    return datetime.fromtimestamp(value.seconds, UTC).astimezone(CHINA_STANDARD_TIME).date()
+    return date.fromordinal(_UNIX_EPOCH_DAY + (seconds + _ZHEJIANG_AHEAD_SECONDS) // 86_400)
 
 
 def _renovation(spec) -> dict:
     return {
-        "status": short_name(pb.RenovationStatus, spec.status),
+        "status": _RENOVATION_STATUS.get(spec.status, UNKNOWN),
         "start_date": to_date(spec.start_date),
         "completion_date": to_date(spec.completion_date),
     }
@@ -61,9 +73,9 @@ def _urban_village(spec: pb.UrbanVillage) -> dict:
 
 def _pipe_segment(spec: pb.PipeSegment) -> dict:
     return {
-        "status": short_name(pb.PipeStatus, spec.status),
-        "network": short_name(pb.PipeNetwork, spec.network),
-        "material": short_name(pb.PipeMaterial, spec.material),
+        "status": _PIPE_STATUS.get(spec.status, UNKNOWN),
+        "network": _PIPE_NETWORK.get(spec.network, UNKNOWN),
+        "material": _PIPE_MATERIAL.get(spec.material, UNKNOWN),
         "length_m": spec.length_m,
         "diameter_mm": spec.diameter_mm,
         "commissioned_year": spec.commissioned_year,
@@ -88,7 +100,7 @@ def _drainage_zone(spec: pb.DrainageZone) -> dict:
 
 def _waterlogging_point(spec: pb.WaterloggingPoint) -> dict:
     return {
-        "status": short_name(pb.WaterloggingStatus, spec.status),
+        "status": _WATERLOGGING_STATUS.get(spec.status, UNKNOWN),
         "identified_date": to_date(spec.identified_date),
         "remediation_date": to_date(spec.remediation_date),
         "deadline": to_date(spec.deadline),
@@ -126,11 +138,11 @@ def snapshot(asset: pb.Asset) -> Snapshot:
 
 
 def change(message: pb.AssetChange) -> Change:
+    """The change's `before` is left unread: the read model takes out what it stored itself."""
     deleted = message.type == pb.CHANGE_TYPE_DELETED
     return Change(
         revision=message.revision,
         asset_name=message.asset_name,
-        before=asset_facts(message.before) if message.HasField("before") else None,
         after=None if deleted or not message.HasField("after") else asset_facts(message.after),
         commit_time=to_seconds(message.commit_time),
         version=message.asset_version,
