@@ -24,13 +24,15 @@ class ApplyResult:
 @dataclass(frozen=True)
 class PreparedBatch:
     """A batch's outcome and the rows it writes, computed from stored rows whose versions and
-    revisions were `basis`, with the scores of `year`."""
+    revisions were `basis`, with the scores of `year`: `rows` replace stored ones, `new_rows`
+    are of names no row was stored for."""
 
     changes: Sequence[Change]
     year: int
     basis: dict[str, tuple[int, int]]
     outcome: BatchOutcome
     rows: list
+    new_rows: list
 
     @property
     def written(self) -> dict[str, AssetVersion]:
@@ -41,9 +43,14 @@ def prepared(
     scoring: Scoring, changes: Sequence[Change], stored: Mapping[str, AssetVersion]
 ) -> PreparedBatch:
     outcome = apply_batch(scoring, stored, changes)
-    rows = ReadModelStore.rows_of(scoring, outcome.written.values())
+    known, new = [], []
+    for name, version in outcome.written.items():
+        (known if name in stored else new).append(version)
     basis = {name: (row.version, row.revision) for name, row in stored.items()}
-    return PreparedBatch(changes, scoring.year, basis, outcome, rows)
+    rows_of = ReadModelStore.rows_of
+    return PreparedBatch(
+        changes, scoring.year, basis, outcome, rows_of(scoring, known), rows_of(scoring, new)
+    )
 
 
 def write(
@@ -51,6 +58,7 @@ def write(
 ) -> ApplyResult:
     changes, outcome = batch.changes, batch.outcome
     transaction.write_assets(batch.rows)
+    transaction.write_new_assets(batch.new_rows)
     transaction.add_to_rollups(outcome.deltas)
     transaction.add_to_district_rollups(outcome.district_deltas)
     transaction.advance_city_changes(outcome.last_change)
