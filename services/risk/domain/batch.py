@@ -9,7 +9,7 @@ from services.risk.domain.rollups import RollupKey, add_into
 from services.risk.domain.scoring import Scoring
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True, unsafe_hash=True)  # a value, unfrozen to build faster
 class AssetVersion:
     """What the read model holds for an asset: its facts at `version`, None once deleted.
 

@@ -85,7 +85,7 @@ class Snapshot:
     update_time: float = 0.0
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True, unsafe_hash=True)  # a value, unfrozen to build faster
 class Change:
     """One committed registry change; `after` is None on deletion. What the asset was before
     is not carried: the read model takes out what it holds itself (see batch.apply_batch).
