@@ -92,7 +92,7 @@ class RedisRelay:
     def _publish(self, pipeline, ours: LogSource, marker: Marker, last: int) -> int:
         published_up_to = self._resume_point(last)
         query = ChangeQuery(published_up_to + 1, BATCH, up_to=self._feed.head())
-        changes = self._storage.list_changes(query)
+        changes = self._storage.list_serialized_changes(query)
         if not changes:
             return 0
         try:
@@ -115,7 +115,7 @@ class RedisRelay:
         for change in changes:
             pipeline.xadd(
                 self._stream,
-                {b"change": change.SerializeToString(), **fields},
+                {b"change": change.data, **fields},
                 id=entry_id(change.revision),
                 maxlen=self._max_length,
                 approximate=True,

@@ -75,6 +75,10 @@ class RegistryStorage:
         """Changes in revision order, added to `into` when given (see reads.list_changes)."""
         return self._read(reads.list_changes, query, into)
 
+    def list_serialized_changes(self, query: reads.ChangeQuery) -> list:
+        """As list_changes, serialized for publishing (row_mapping.SerializedChange)."""
+        return self._read(reads.list_serialized_changes, query)
+
     def remembered_response(self, actor: str, request_id: str) -> RememberedResponse | None:
         return self._read(remembered.recall, actor, request_id)
 
