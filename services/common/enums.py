@@ -36,6 +36,11 @@ def enum_label(enum_type: EnumType, value: int) -> str:
     return label
 
 
+def labels_by_number(enum_type: EnumType) -> dict[int, str]:
+    """Every defined number's label, for code that reads one per message."""
+    return _labels(enum_descriptor(enum_type))
+
+
 @functools.cache
 def _labels(descriptor: EnumDescriptor) -> dict[int, str]:
     """Every defined number's label (computed once per enum: labels are read per asset)."""

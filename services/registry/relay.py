@@ -109,7 +109,7 @@ class RedisRelay:
         published_up_to = self._resume_point(last, position.checkpoint)
         changes = following
         if published_up_to != last:
-            changes = self._storage.list_changes(
+            changes = self._storage.list_serialized_changes(
                 ChangeQuery(published_up_to + 1, BATCH, up_to=up_to)
             )
         if not changes:
@@ -134,7 +134,7 @@ class RedisRelay:
         for change in changes:
             pipeline.xadd(
                 self._stream,
-                {b"change": change.SerializeToString(), **fields},
+                {b"change": change.data, **fields},
                 id=entry_id(change.revision),
                 maxlen=self._max_length,
                 approximate=True,

@@ -14,6 +14,7 @@ from services.registry.storage import checkpoints, cities_store, identity, reads
 from services.registry.storage.checkpoints import LogPosition
 from services.registry.storage.conflicts import WriteConflict
 from services.registry.storage.remembered import RememberedResponse
+from services.registry.storage.row_mapping import SerializedChange
 from services.registry.storage.sequencer import sequence_pending
 from services.registry.storage.spatial import require_postgis
 from services.registry.storage.writes import WriteSession
@@ -76,6 +77,10 @@ class RegistryStorage:
         """Changes in revision order, added to `into` when given (see reads.list_changes)."""
         return self._read(reads.list_changes, query, into)
 
+    def list_serialized_changes(self, query: reads.ChangeQuery) -> list[SerializedChange]:
+        """As list_changes, serialized for publishing."""
+        return self._read(reads.list_serialized_changes, query)
+
     def remembered_response(self, actor: str, request_id: str) -> RememberedResponse | None:
         return self._read(remembered.recall, actor, request_id)
 
@@ -89,12 +94,12 @@ class RegistryStorage:
 
     def log_position(
         self, checkpoint: str, following: reads.ChangeQuery
-    ) -> tuple[LogPosition, list[resources_pb2.AssetChange]]:
+    ) -> tuple[LogPosition, list[SerializedChange]]:
         """The log's source and head with the checkpoint of that name, and the changes of
-        `following`, in one transaction."""
+        `following` serialized for publishing, in one transaction."""
         with self.reading() as connection:
             position = checkpoints.log_position(connection, checkpoint)
-            return position, reads.list_changes(connection, following)
+            return position, reads.list_serialized_changes(connection, following)
 
     def advance_epoch(self, seen: LogSource, epoch: int) -> LogSource:
         """Moves the epoch to `epoch` unless another process moved it since `seen` was read."""

@@ -182,9 +182,19 @@ def list_changes(
     connection: sa.Connection, query: ChangeQuery, into=None
 ) -> list[resources_pb2.AssetChange]:
     """Changes in revision order; see row_mapping.asset_changes for `into`."""
+    return row_mapping.asset_changes(_change_rows(connection, query), into)
+
+
+def list_serialized_changes(
+    connection: sa.Connection, query: ChangeQuery
+) -> list[row_mapping.SerializedChange]:
+    """As list_changes, each change serialized (see row_mapping.serialized_changes)."""
+    return row_mapping.serialized_changes(_change_rows(connection, query))
+
+
+def _change_rows(connection: sa.Connection, query: ChangeQuery) -> sa.CursorResult:
     key = (query.city_code is not None, query.up_to is not None, query.asset_name is not None)
-    rows = connection.execute(_CHANGES_PAGES[key], dataclasses.asdict(query))
-    return row_mapping.asset_changes(rows, into)
+    return connection.execute(_CHANGES_PAGES[key], dataclasses.asdict(query))
 
 
 def head_revision(connection: sa.Connection) -> int:

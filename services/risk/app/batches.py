@@ -25,13 +25,15 @@ class ApplyResult:
 @dataclass(frozen=True)
 class PreparedBatch:
     """A batch's outcome and the rows it writes, computed from stored rows whose versions and
-    revisions were `basis`, with the scores of `year`."""
+    revisions were `basis`, with the scores of `year`: `rows` replace stored ones, `new_rows`
+    are of names no row was stored for."""
 
     changes: Sequence[Change]
     year: int
     basis: dict[str, HeldVersion]
     outcome: BatchOutcome
     rows: list[AssetRow]
+    new_rows: list[AssetRow]
 
     @property
     def written(self) -> dict[str, AssetVersion]:
@@ -42,9 +44,14 @@ def prepared(
     scoring: Scoring, changes: Sequence[Change], stored: Mapping[str, AssetVersion]
 ) -> PreparedBatch:
     outcome = apply_batch(scoring, stored, changes)
-    rows = ReadModelStore.rows_of(scoring, outcome.written.values())
+    known, new = [], []
+    for name, version in outcome.written.items():
+        (known if name in stored else new).append(version)
     basis = {name: row.held for name, row in stored.items()}
-    return PreparedBatch(changes, scoring.year, basis, outcome, rows)
+    rows_of = ReadModelStore.rows_of
+    return PreparedBatch(
+        changes, scoring.year, basis, outcome, rows_of(scoring, known), rows_of(scoring, new)
+    )
 
 
 def write(
@@ -52,6 +59,7 @@ def write(
 ) -> ApplyResult:
     changes, outcome = batch.changes, batch.outcome
     transaction.write_assets(batch.rows)
+    transaction.write_new_assets(batch.new_rows)
     transaction.add_to_rollups(outcome.deltas)
     transaction.add_to_district_rollups(outcome.district_deltas)
     transaction.advance_city_changes(outcome.last_change)

@@ -11,16 +11,26 @@ from services.risk.domain.scoring import Scoring
 from services.risk.storage.store import ReadModelStore
 from services.risk.storage.transaction import ReadModelTransaction
 
+YEARS_KEPT = 2  # the year the rows were scored in and the current one, around a new year
+
 
 class ScoringInForce:
     def __init__(
         self, store: ReadModelStore, rules: PipeRules, plan: Plan, clock: Callable[[], date]
     ):
         self.store, self.rules, self.plan, self.clock = store, rules, plan, clock
+        self._by_year: dict[int, Scoring] = {}
 
     def of_year(self, year: int | None = None) -> Scoring:
-        """Scores of `year`, by default the current one."""
-        return Scoring(self.rules, self.plan, year or self.clock().year)
+        """Scores of `year`, by default the current one; the same Scoring each time, so that
+        the assessments it keeps serve every batch."""
+        year = year or self.clock().year
+        scoring = self._by_year.get(year)
+        if scoring is None:
+            if len(self._by_year) >= YEARS_KEPT:
+                self._by_year.clear()
+            scoring = self._by_year[year] = Scoring(self.rules, self.plan, year)
+        return scoring
 
     def stored(self, transaction: ReadModelTransaction) -> Scoring:
         """Scores of the year the stored rows were scored in."""

@@ -22,7 +22,7 @@ _STATUS_DAYS = {
 }
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True, unsafe_hash=True)  # a value, unfrozen to build faster
 class AssetDates:
     """The days the read model keeps per asset, and the figures it groups them with."""
 

@@ -17,7 +17,7 @@ class HeldVersion(NamedTuple):
     revision: int
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True, unsafe_hash=True)  # a value, unfrozen to build faster
 class AssetVersion:
     """What the read model holds for an asset: its facts at `version`, None once deleted.
 

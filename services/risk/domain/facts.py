@@ -16,12 +16,16 @@ NETWORKS = ("gas", "water_supply", "rainwater", "sewage", "combined", "heating")
 PIPE_STATUSES_DONE = ("renovated", "retired")
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True, unsafe_hash=True)
 class AssetFacts:
     """One asset as the rules see it; enum values are lower-case names without prefix.
 
     Drainage zones carry no status: whether one is compliant depends on its city's size
     class, which is resolved when rollups are read.
+
+    A value: never changed once made. It is not declared frozen because one is built for
+    every change applied, and a frozen dataclass of this many fields costs several times as
+    much to build.
     """
 
     name: str
@@ -81,9 +85,10 @@ class Snapshot:
     update_time: float = 0.0
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True, unsafe_hash=True)  # a value, unfrozen to build faster
 class Change:
-    """One committed registry change; `before` is None on creation, `after` on deletion.
+    """One committed registry change; `after` is None on deletion. What the asset was before
+    is not carried: the read model takes out what it holds itself (see batch.apply_batch).
 
     `revision` orders all changes; `version` is the asset's version after the change (for a
     deletion, the deletion's), 0 when unknown.
@@ -91,7 +96,6 @@ class Change:
 
     revision: int
     asset_name: str
-    before: AssetFacts | None
     after: AssetFacts | None
     commit_time: float = 0.0
     version: int = 0

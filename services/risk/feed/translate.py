@@ -1,14 +1,14 @@
 """From the registry's messages to the risk domain's facts, changes and cities."""
 
 import dataclasses
-from datetime import UTC, date, datetime
+from datetime import date
 
-from google.protobuf.descriptor import Descriptor, EnumDescriptor
+from google.protobuf.descriptor import Descriptor
 from google.protobuf.timestamp_pb2 import Timestamp
 from google.type import date_pb2
 
 from services.common.clock import CHINA_STANDARD_TIME
-from services.common.enums import enum_label
+from services.common.enums import labels_by_number
 from services.risk.domain.facts import (
     AssetFacts,
     Change,
@@ -25,14 +25,7 @@ UNSPECIFIED = "unspecified"
 def short_name(enum_type, value: int) -> str:
     """`PIPE_NETWORK_WATER_SUPPLY` → `water_supply`; a value this build does not know reads as
     `unspecified`."""
-    try:
-        return enum_label(enum_type, value)
-    except ValueError:
-        return UNSPECIFIED
-
-
-def _short_names(enum_type: EnumDescriptor) -> dict[int, str]:
-    return {value.number: short_name(enum_type, value.number) for value in enum_type.values}
+    return labels_by_number(enum_type).get(value, UNSPECIFIED)
 
 
 def to_date(value: date_pb2.Date) -> date | None:
@@ -45,10 +38,16 @@ def to_seconds(value: Timestamp) -> float:
     return value.seconds + value.nanos / 1e9
 
 
+_UNIX_EPOCH_DAY = date(1970, 1, 1).toordinal()
+_ZHEJIANG_AHEAD_SECONDS = int(CHINA_STANDARD_TIME.utcoffset(None).total_seconds())
+
+
 def day_in_zhejiang(value: Timestamp) -> date | None:
-    if not value.seconds and not value.nanos:
+    """The calendar day in China Standard Time (a fixed offset, so plain arithmetic)."""
+    seconds = value.seconds
+    if not seconds and not value.nanos:
         return None
-    return datetime.fromtimestamp(value.seconds, UTC).astimezone(CHINA_STANDARD_TIME).date()
+    return date.fromordinal(_UNIX_EPOCH_DAY + (seconds + _ZHEJIANG_AHEAD_SECONDS) // 86_400)
 
 
 _FACT_NAMES = frozenset(field.name for field in dataclasses.fields(AssetFacts))
@@ -65,7 +64,7 @@ class _SpecReader:
             if field.message_type not in (None, date_pb2.Date.DESCRIPTOR):
                 raise TypeError(f"{spec.name}.{field.name}: no fact reads a message of its type")
         self._plain = [f.name for f in fields if f.enum_type is None and f.message_type is None]
-        self._enums = [(f.name, _short_names(f.enum_type)) for f in fields if f.enum_type]
+        self._enums = [(f.name, labels_by_number(f.enum_type)) for f in fields if f.enum_type]
         self._dates = [f.name for f in fields if f.message_type is not None]
 
     def __call__(self, spec) -> dict:
@@ -104,11 +103,11 @@ def snapshot(asset: pb.Asset) -> Snapshot:
 
 
 def change(message: pb.AssetChange) -> Change:
+    """The change's `before` is left unread: the read model takes out what it stored itself."""
     deleted = message.type == pb.CHANGE_TYPE_DELETED
     return Change(
         revision=message.revision,
         asset_name=message.asset_name,
-        before=asset_facts(message.before) if message.HasField("before") else None,
         after=None if deleted or not message.HasField("after") else asset_facts(message.after),
         commit_time=to_seconds(message.commit_time),
         version=message.asset_version,

@@ -12,7 +12,15 @@ from services.risk.domain.facts import CityFacts, Snapshot
 from services.risk.domain.feed_state import FeedState
 from services.risk.domain.scoring import Scoring
 from services.risk.domain.verification import VerifyReport
-from services.risk.storage import candidates, dated, districts, read_model_sql, rebuild, state
+from services.risk.storage import (
+    candidates,
+    dated,
+    districts,
+    new_rows,
+    read_model_sql,
+    rebuild,
+    state,
+)
 
 
 class ReadModelTransaction:
@@ -39,6 +47,10 @@ class ReadModelTransaction:
 
     def write_assets(self, asset_rows: list[read_model_sql.AssetRow]) -> None:
         read_model_sql.upsert_assets(self._connection, asset_rows)
+
+    def write_new_assets(self, asset_rows: list[read_model_sql.AssetRow]) -> None:
+        """Rows of names this transaction found no row for."""
+        new_rows.insert_new_assets(self._connection, asset_rows)
 
     def add_to_rollups(self, deltas: Mapping[str, float]) -> None:
         read_model_sql.add_to_rollups(self._connection, deltas)

@@ -15,6 +15,7 @@ from services.common.change_stream import (
 )
 from services.registry.metrics import RegistryCollector
 from services.registry.relay import CHECKPOINT, RedisRelay
+from services.registry.storage.reads import ChangeQuery
 from services.registry.wiring import Registry
 from tests.builders import pipe
 from tests.integration.registry.in_process import batch_upsert
@@ -229,3 +230,20 @@ def test_entries_redis_refuses_are_counted_as_failed_not_published(
     assert relay.publish_pending() == 15  # the stream is started afresh without the intruder
     assert stream_revisions(redis_client, redis_prefix) == list(range(1, 16))
     assert relay.restarts["foreign_entries"] == 1
+
+
+
+def test_published_changes_read_as_the_log_lists_them(relaying_registry):
+    write(relaying_registry, 20)
+    names = [f"cities/330100/assets/p-{i}" for i in range(5)]
+    request = api.BatchUpsertAssetsRequest(
+        parent="cities/330100", assets=[pipe(n, length_m=7.5) for n in names]
+    )
+    batch_upsert(relaying_registry, request)  # updates: a before and an after
+    query = ChangeQuery(1, 100)
+    wait_until(lambda: len(relaying_registry.storage.list_changes(query)) == 25)
+    listed = relaying_registry.storage.list_changes(query)
+    serialized = relaying_registry.storage.list_serialized_changes(query)
+    assert len(listed) == 25 and listed[-1].HasField("before")
+    assert [change.revision for change in serialized] == [change.revision for change in listed]
+    assert [r.AssetChange.FromString(change.data) for change in serialized] == listed

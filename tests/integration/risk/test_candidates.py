@@ -70,7 +70,6 @@ def test_filters(with_pipes, query, expected):
 
 
 def test_a_renovation_removes_a_pipe_from_the_candidates(with_pipes):
-    before = PIPES[0]
     after = pipe("a-major-short", status="renovated", commissioned_year=1990, length_m=50.0)
-    with_pipes.updates.apply([updated(100, before, after)])
+    with_pipes.updates.apply([updated(100, after)])
     assert "a-major-short" not in ids(with_pipes.queries.candidates(CandidateQuery(HANGZHOU)))

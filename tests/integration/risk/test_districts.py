@@ -98,7 +98,7 @@ def test_moving_and_deleting_assets_moves_their_figures(model):
     main = next(facts for facts, _ in ASSETS if facts.district == YUHANG)
     moved = replace(main, district=XIHU)
     revision = len(ASSETS)
-    model.updates.apply([updated(revision + 1, main, moved)])
+    model.updates.apply([updated(revision + 1, moved)])
     answer = by_code(breakdown(model))
     assert answer[YUHANG].must_renovate_length_m == 0 and not answer[YUHANG].asset_counts
     assert answer[XIHU].must_renovate_length_m == pytest.approx(1200.0 + 2600.0)

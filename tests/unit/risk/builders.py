@@ -45,15 +45,15 @@ def point(asset_id: str, city: str = HANGZHOU, status: str = "identified") -> As
 # The registry draws asset versions from one sequence, so the revision serves as a version here.
 def created(revision: int, facts: AssetFacts, commit_time: float = 0.0) -> Change:
     commit_time = commit_time or 1_700_000_000.0 + revision
-    return Change(revision, facts.name, None, facts, commit_time, version=revision)
+    return Change(revision, facts.name, facts, commit_time, version=revision)
 
 
-def updated(revision: int, before: AssetFacts, after: AssetFacts) -> Change:
-    return Change(revision, after.name, before, after, 1_700_000_000.0 + revision, revision)
+def updated(revision: int, after: AssetFacts) -> Change:
+    return Change(revision, after.name, after, 1_700_000_000.0 + revision, revision)
 
 
 def deleted(revision: int, before: AssetFacts) -> Change:
-    return Change(revision, before.name, before, None, 1_700_000_000.0 + revision, revision)
+    return Change(revision, before.name, None, 1_700_000_000.0 + revision, revision)
 
 
 IN_PERIOD = date(2025, 5, 1)

@@ -59,7 +59,7 @@ def history(events: list) -> tuple[list, dict]:
             changes.append(created(revision, facts))
             state[facts.name] = facts
         else:
-            changes.append(updated(revision, before, facts))
+            changes.append(updated(revision, facts))
             state[facts.name] = facts
     return changes, state
 
@@ -84,7 +84,7 @@ def test_duplicated_reordered_batches_end_where_a_recount_does(events, rng: rand
 def test_an_older_change_after_a_newer_one_changes_nothing():
     first, second = pipe(length_m=10.0), pipe(length_m=20.0)
     stored = {first.name: AssetVersion(first.name, 5, second)}
-    outcome = apply_batch(SCORING, stored, [updated(4, first, first)])
+    outcome = apply_batch(SCORING, stored, [updated(4, first)])
     assert (outcome.applied, outcome.skipped, outcome.deltas, outcome.written) == (0, 1, {}, {})
 
 
@@ -95,14 +95,10 @@ def test_a_tombstone_stops_a_late_creation():
     assert outcome.skipped == 1 and outcome.deltas == {}
 
 
-def test_what_is_subtracted_is_what_was_stored_not_the_changes_before():
-    stored_facts, claimed_before, after = (
-        pipe(length_m=10.0),
-        pipe(length_m=99.0),
-        pipe(length_m=30.0),
-    )
+def test_what_is_subtracted_is_what_was_stored():
+    stored_facts, after = pipe(length_m=10.0), pipe(length_m=30.0)
     stored = {after.name: AssetVersion(after.name, 1, stored_facts)}
-    outcome = apply_batch(SCORING, stored, [updated(3, claimed_before, after)])
+    outcome = apply_batch(SCORING, stored, [updated(3, after)])
     assert outcome.deltas["pipe_length_m|330100|gas|in_service"] == 20.0
 
 
@@ -116,8 +112,8 @@ def test_commit_times_are_kept_per_city():
 def test_a_listed_asset_is_guarded_by_its_version_alone():
     facts = pipe()
     stored = {facts.name: AssetVersion(facts.name, 40, facts, revision=0)}
-    late = Change(9, facts.name, None, pipe(length_m=1.0), version=39)
-    newer = Change(10, facts.name, facts, pipe(length_m=2.0), version=41)
+    late = Change(9, facts.name, pipe(length_m=1.0), version=39)
+    newer = Change(10, facts.name, pipe(length_m=2.0), version=41)
     outcome = apply_batch(SCORING, stored, [late, newer])
     assert (outcome.applied, outcome.skipped) == (1, 1)
     assert outcome.written[facts.name] == AssetVersion(facts.name, 41, pipe(length_m=2.0), 10)
@@ -126,7 +122,7 @@ def test_a_listed_asset_is_guarded_by_its_version_alone():
 def test_an_asset_a_listing_no_longer_held_ignores_history_but_not_a_recreation():
     facts = pipe()
     stored = {facts.name: AssetVersion(facts.name, 5, None, revision=100)}
-    history_before_listing = Change(90, facts.name, None, facts, version=8)
-    recreated = Change(101, facts.name, None, facts, version=120)
+    history_before_listing = Change(90, facts.name, facts, version=8)
+    recreated = Change(101, facts.name, facts, version=120)
     outcome = apply_batch(SCORING, stored, [history_before_listing, recreated])
     assert (outcome.applied, outcome.skipped) == (1, 1)
