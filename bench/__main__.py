@@ -9,7 +9,6 @@ stated for (1,000,000 assets, longer loads). An option given on the command line
 
 import argparse
 import sys
-import tempfile
 from pathlib import Path
 
 from bench import (
@@ -27,7 +26,7 @@ from bench import (
     update_latency,
 )
 from bench.figures import GOALS, summary
-from bench.registry_process import RegistryProcess
+from bench.fresh import fresh_registry
 from bench.results import add_timing, write
 from bench.stopwatch import Stopwatch
 
@@ -122,11 +121,7 @@ def run_one(benchmark, database: str, options) -> bool:
 
 
 def run_isolated(benchmark, database: str, options) -> bool:
-    with (
-        tempfile.TemporaryDirectory(prefix="urban-bench-") as workdir,
-        databases.fresh_database(database, Path(workdir)) as url,
-        RegistryProcess(url, Path(workdir)) as registry,
-    ):
+    with fresh_registry(database) as registry:
         print(f"{benchmark.NAME} {database}: {machine.load_average()} at start", flush=True)
         return benchmark.run(registry, database, options)
 

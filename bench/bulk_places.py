@@ -3,12 +3,9 @@ them against the divisions' boundaries and derives districts, and by one that le
 (bench.registry_without_places), in alternating rounds of the same run, each into a fresh
 database. The budget: the checks cost at most 10 % of the load's throughput."""
 
-import tempfile
-from pathlib import Path
-
-from bench import databases
 from bench.bulk_passes import Pass, measured_pass
 from bench.figures import figure, goal
+from bench.fresh import fresh_registry
 from bench.import_stream import serialized_batches
 from bench.registry_process import RegistryProcess
 from bench.sizes import add_size_option
@@ -51,11 +48,7 @@ def run(registry: RegistryProcess, database: str, options) -> bool:
 
 
 def _load(process: type[RegistryProcess], database: str, batches: list[bytes], label: str):
-    with (
-        tempfile.TemporaryDirectory(prefix="urban-bench-") as workdir,
-        databases.fresh_database(database, Path(workdir)) as url,
-        process(url, Path(workdir)) as registry,
-    ):
+    with fresh_registry(database, process) as registry:
         result = measured_pass(registry, database, batches, label)
     if sum(result.stream.counts.values()) != result.stream.counts["created_count"]:
         raise RuntimeError(f"{label}: not every asset was created: {result.stream.counts}")
