@@ -143,12 +143,14 @@ def _iso(day) -> str | None:
     return None if day is None else day.isoformat()
 
 
-def upsert_assets(connection: sa.Connection, rows: list[AssetRow]) -> None:
+def upsert_assets(connection: sa.Connection, rows: list[AssetRow], none_stored=False) -> None:
     """Inserts the rows (one per name), or replaces every column of those already there.
 
     SQLite runs one prepared statement over them all; PostgreSQL takes them through COPY into
     a temporary table, then moves them with one statement, which costs both sides a fraction
-    of a statement a row.
+    of a statement a row. With `none_stored` (the caller read in this write transaction, one
+    writer at a time, that the table holds none of these names) PostgreSQL copies them
+    straight into the table, sparing the stage and the conflict check.
     """
     if not rows:
         return
@@ -157,11 +159,18 @@ def upsert_assets(connection: sa.Connection, rows: list[AssetRow]) -> None:
         return
     with driver_errors_as_sqlalchemy(connection):
         cursor = connection.connection.driver_connection.cursor()
+        if none_stored:
+            _copy(cursor, _COPY_INTO_TABLE, rows)
+            return
         cursor.execute(_CREATE_STAGE)
-        with cursor.copy(_COPY_TO_STAGE) as copy:
-            for row in rows:
-                copy.write_row(row)
+        _copy(cursor, _COPY_TO_STAGE, rows)
         cursor.execute(_MOVE_FROM_STAGE)
+
+
+def _copy(cursor, statement: str, rows: list[AssetRow]) -> None:
+    with cursor.copy(statement) as copy:
+        for row in rows:
+            copy.write_row(row)
 
 
 _REPLACE_ALL = "ON CONFLICT (name) DO UPDATE SET " + ", ".join(
@@ -176,6 +185,7 @@ _CREATE_STAGE = (
     f"CREATE TEMPORARY TABLE IF NOT EXISTS {_STAGE} (LIKE {assets.name}) ON COMMIT DELETE ROWS"
 )
 _COPY_TO_STAGE = f"COPY {_STAGE} ({', '.join(_COLUMNS)}) FROM STDIN"
+_COPY_INTO_TABLE = f"COPY {assets.name} ({', '.join(_COLUMNS)}) FROM STDIN"
 _MOVE_FROM_STAGE = (
     f"INSERT INTO {assets.name} ({', '.join(_COLUMNS)}) "
     f"SELECT {', '.join(_COLUMNS)} FROM {_STAGE} {_REPLACE_ALL}"

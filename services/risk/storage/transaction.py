@@ -16,7 +16,6 @@ from services.risk.storage import (
     candidates,
     dated,
     districts,
-    new_rows,
     read_model_sql,
     rebuild,
     state,
@@ -50,7 +49,7 @@ class ReadModelTransaction:
 
     def write_new_assets(self, asset_rows: list[read_model_sql.AssetRow]) -> None:
         """Rows of names this transaction found no row for."""
-        new_rows.insert_new_assets(self._connection, asset_rows)
+        read_model_sql.upsert_assets(self._connection, asset_rows, none_stored=True)
 
     def add_to_rollups(self, deltas: Mapping[str, float]) -> None:
         read_model_sql.add_to_rollups(self._connection, deltas)
