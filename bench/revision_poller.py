@@ -72,6 +72,7 @@ class RevisionPoller:
     def __exit__(self, *_exc) -> None:
         self._stopping.set()
         self._thread.join()
+        self._poll_once()  # a last reading: the timeline ends where the service stood at the end
         self.running_seconds = time.perf_counter() - self._running_since
 
     def describe(self) -> str:
