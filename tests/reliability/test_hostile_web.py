@@ -16,6 +16,7 @@ from services.risk.wiring import Risk
 from tests.reliability.hostile import CASES_RUN, huge_text, odd_text
 from tests.reliability.in_process import registry_settings, risk_settings, start_registry
 from tests.reliability.test_hostile_input import FUZZ
+from tests.waiting import wait_until
 
 EXAMPLES = int(os.environ.get("URBAN_TEST_HOSTILE_EXAMPLES", "60"))
 STATUS_LINE = re.compile(rb"^HTTP/1\.[01] (\d{3}) ")
@@ -62,7 +63,9 @@ def pages(tmp_path_factory):
         f"sqlite:///{directory / 'k.db'}", tokens_file, registry.address(), risk_token
     ), CollectorRegistry())
     risk.start(serve_metrics=False, serve_pages=True)
-    yield ("127.0.0.1", risk.web_port)
+    address = ("127.0.0.1", risk.web_port)
+    wait_until(lambda: _serves(address, "/cities/330100"))  # the cities come from the registry
+    yield address
     risk.stop()
     registry.stop()
 
@@ -93,6 +96,10 @@ def exchange(address, raw: bytes, then_close: bool = False) -> bytes:
     return answer.split(b"\r\n", 1)[0]
 
 
+def _serves(address, path: str) -> bool:
+    return exchange(address, request_bytes("GET", path, "en", b"")).startswith(b"HTTP/1.1 200")
+
+
 def check(address, raw: bytes, then_close: bool = False) -> None:
     status_line = exchange(address, raw, then_close)
     matched = STATUS_LINE.match(status_line + b" ")
@@ -116,6 +123,4 @@ def test_bytes_that_are_not_http(pages, payload):
 
 def test_the_pages_still_serve_afterwards(pages):
     for path in ("/", "/cities/330100", "/progress.json", "/cities/330100/progress.json"):
-        assert exchange(pages, request_bytes("GET", path, "en", b"")).startswith(
-            b"HTTP/1.1 200"
-        ), path
+        assert _serves(pages, path), path
