@@ -2,7 +2,6 @@
 replaying every change one by one does: the same per-asset rows, rollups and district rollups."""
 
 import random
-import uuid
 from datetime import date
 
 import pytest
@@ -10,6 +9,7 @@ import sqlalchemy as sa
 
 from services.risk.app.read_model import ReadModel
 from services.risk.storage.schema import assets, city_changes, district_rollups, rollups
+from tests.conftest import fresh_database
 from tests.integration.risk.conftest import CITIES
 from tests.unit.risk.builders import HANGZHOU, NINGBO, created, deleted, pipe, renovation, updated
 
@@ -61,12 +61,7 @@ def other_url(database_url, postgres_server, tmp_path):
     if database_url.startswith("sqlite"):
         yield f"sqlite:///{tmp_path / 'other.db'}"
         return
-    name = f"urban_test_{uuid.uuid4().hex[:12]}"
-    with postgres_server.connect() as connection:
-        connection.execute(sa.text(f'create database "{name}"'))
-    yield postgres_server.url.set(database=name).render_as_string(hide_password=False)
-    with postgres_server.connect() as connection:
-        connection.execute(sa.text(f'drop database if exists "{name}" with (force)'))
+    yield from fresh_database(postgres_server)
 
 
 @pytest.fixture
