@@ -1,5 +1,6 @@
 """RPC counts and latencies by method and final status code."""
 
+import functools
 import time
 
 import grpc
@@ -27,8 +28,15 @@ class MetricsInterceptor(ApplicationInterceptor):
             buckets=DURATION_BUCKETS,
             registry=registry,
         )
-        self._counted: dict[tuple[str, grpc.StatusCode], Counter] = {}
-        self._timed: dict[str, Histogram] = {}
+        # Each series looked up once: labels() takes a lock a call.
+        self._count = functools.cache(
+            lambda method, code: self._requests.labels(
+                service, short_method_name(method), code.name
+            )
+        )
+        self._timing = functools.cache(
+            lambda method: self._duration.labels(service, short_method_name(method))
+        )
 
     def unary(self, behavior, method):
         def measured(request, context):
@@ -61,18 +69,3 @@ class MetricsInterceptor(ApplicationInterceptor):
     def _record(self, method: str, code: grpc.StatusCode, started: float) -> None:
         self._count(method, code).inc()
         self._timing(method).observe(time.perf_counter() - started)
-
-    def _count(self, method: str, code: grpc.StatusCode) -> Counter:
-        """The method's counter for `code`, looked up once (labels() costs a lock a call)."""
-        counted = self._counted.get((method, code))
-        if counted is None:
-            counted = self._requests.labels(self._service, short_method_name(method), code.name)
-            self._counted[(method, code)] = counted
-        return counted
-
-    def _timing(self, method: str) -> Histogram:
-        timed = self._timed.get(method)
-        if timed is None:
-            timed = self._duration.labels(self._service, short_method_name(method))
-            self._timed[method] = timed
-        return timed
