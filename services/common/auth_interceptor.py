@@ -150,6 +150,13 @@ class AuthInterceptor(grpc.ServerInterceptor):
         )
         return self._authenticated(handler, credential)
 
+    def principal_of(self, metadata) -> Principal | None:
+        """The caller a call's metadata names, if its token holds."""
+        try:
+            return self._tokens.authenticate(bearer_token(metadata))
+        except Unauthenticated:
+            return None
+
     def _refusal(self, handler, method: str, error: Unauthenticated) -> grpc.RpcMethodHandler:
         """A handler that answers at once: a request-streaming one, so that grpc does not
         read the request first."""

@@ -156,6 +156,10 @@ class InterceptedHandlers:
     def handler(self, details: _CallDetails) -> grpc.RpcMethodHandler | None:
         return self._continue_at(0, details)
 
+    def service_handler(self, method: str) -> grpc.RpcMethodHandler | None:
+        """The service's own handler of `method`, behind no interceptor."""
+        return self._service_handler(_CallDetails(method, ()))
+
     def _continue_at(self, index: int, details: _CallDetails):
         if index == len(self._interceptors):
             return self._service_handler(details)

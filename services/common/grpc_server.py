@@ -29,6 +29,7 @@ from services.common.rich_status import DEFAULT_DOMAIN
 from services.common.server_limits import ServerLimits
 from services.common.stream_caps import StreamCapInterceptor, StreamSlots
 from services.common.tls import ServerTls
+from services.common.unary_calls import UnaryCallInterceptor
 
 _LOG = logging.getLogger(__name__)
 MAX_SEND_BYTES = 2**31 - 1  # answers are bounded by their pages' own limits
@@ -67,14 +68,17 @@ class GrpcServer:
         self.limits = limits
         self.token_store = token_store
         self.receive_limits = receive_limits
-        interceptors = [
-            MetricsInterceptor(metrics_registry, service),
-            AuthInterceptor(token_store, domain, limits.token_recheck_seconds),
-            MessageSizeInterceptor(receive_limits, domain),
-            StreamCapInterceptor(self.stream_slots, domain),
-            RateLimitInterceptor(limiter, domain),
-            ErrorInterceptor(domain, unavailable_errors),
-        ]
+        metrics = MetricsInterceptor(metrics_registry, service)
+        auth = AuthInterceptor(token_store, domain, limits.token_recheck_seconds)
+        sizes = MessageSizeInterceptor(receive_limits, domain)
+        rate_limits = RateLimitInterceptor(limiter, domain)
+        errors = ErrorInterceptor(domain, unavailable_errors)
+        unary = UnaryCallInterceptor(
+            lambda method: self.handlers.service_handler(method),
+            metrics, auth, sizes, rate_limits, errors,
+        )
+        stream_caps = StreamCapInterceptor(self.stream_slots, domain)
+        interceptors = [unary, metrics, auth, sizes, stream_caps, rate_limits, errors]
         self.handlers = InterceptedHandlers(interceptors)
         self._server = grpc.server(
             futures.ThreadPoolExecutor(

@@ -48,7 +48,7 @@ def _tolerant(deserializer: Deserializer) -> Deserializer:
     return deserialize
 
 
-def _reject_if_malformed(request) -> None:
+def reject_if_malformed(request) -> None:
     if isinstance(request, MalformedRequest):
         raise invalid([FieldViolation("", "the request is not a valid protobuf message")])
 
@@ -71,24 +71,24 @@ class ErrorInterceptor(ApplicationInterceptor):
     def unary(self, behavior, method):
         def translated(request, context):
             try:
-                _reject_if_malformed(request)
+                reject_if_malformed(request)
                 return behavior(request, context)
             except Exception as error:
-                self._abort(context, method, error)
+                self.abort(context, method, error)
 
         return translated
 
     def stream(self, behavior, method):
         def translated(request, context):
             try:
-                _reject_if_malformed(request)
+                reject_if_malformed(request)
                 yield from behavior(request, context)
             except Exception as error:
-                self._abort(context, method, error)
+                self.abort(context, method, error)
 
         return translated
 
-    def _abort(self, context: grpc.ServicerContext, method: str, error: Exception) -> None:
+    def abort(self, context: grpc.ServicerContext, method: str, error: Exception) -> None:
         already_aborted = context.code() not in (None, grpc.StatusCode.OK)
         if already_aborted and not isinstance(error, DomainError):
             raise error  # the handler chose its status itself, e.g. with context.abort

@@ -72,6 +72,13 @@ class MessageSizeInterceptor(ApplicationInterceptor):
             return handler
         return self._bound(method, handler.request_streaming).wrapped(handler, method)
 
+    def bounded_deserializer(self, method: str, deserializer: Deserializer | None):
+        """`deserializer` behind `method`'s limit, for a unary request."""
+        return self._bound(method, False).request_deserializer(deserializer)
+
+    def abort_oversized(self, context, request: OversizedRequest) -> None:
+        abort_with_error(context, request.error, self._domain)
+
     def _bound(self, method: str, request_streaming: bool) -> "_MethodSizeInterceptor":
         """The interceptor of one method (kept, with the handlers it wrapped)."""
         bound = self._by_method.get((method, request_streaming))

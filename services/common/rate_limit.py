@@ -151,7 +151,15 @@ class RateLimitInterceptor(ApplicationInterceptor):
             yield request
 
     def _admit(self, context: grpc.ServicerContext, cost: float) -> None:
-        error = self._refusal(current_principal(), cost)
+        self.admit(context, current_principal(), cost)
+
+    def limits(self, principal: Principal) -> bool:
+        """Whether `principal`'s calls are limited at all."""
+        return self._limiter.rate_for(principal) > 0
+
+    def admit(self, context: grpc.ServicerContext, principal: Principal, cost: float) -> None:
+        """Charges a message of `cost` (see `cost_of`), or ends the call if it is over."""
+        error = self._refusal(principal, cost)
         if error is not None:
             abort_with_error(context, error, self._domain)
 

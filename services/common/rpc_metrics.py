@@ -44,9 +44,9 @@ class MetricsInterceptor(ApplicationInterceptor):
             try:
                 response = behavior(request, context)
             except Exception:
-                self._record(method, context.code() or grpc.StatusCode.UNKNOWN, started)
+                self.record(method, context.code() or grpc.StatusCode.UNKNOWN, started)
                 raise
-            self._record(method, context.code() or grpc.StatusCode.OK, started)
+            self.record(method, context.code() or grpc.StatusCode.OK, started)
             return response
 
         return measured
@@ -57,15 +57,15 @@ class MetricsInterceptor(ApplicationInterceptor):
             try:
                 yield from behavior(request, context)
             except GeneratorExit:
-                self._record(method, grpc.StatusCode.CANCELLED, started)
+                self.record(method, grpc.StatusCode.CANCELLED, started)
                 raise
             except Exception:
-                self._record(method, context.code() or grpc.StatusCode.UNKNOWN, started)
+                self.record(method, context.code() or grpc.StatusCode.UNKNOWN, started)
                 raise
-            self._record(method, context.code() or grpc.StatusCode.OK, started)
+            self.record(method, context.code() or grpc.StatusCode.OK, started)
 
         return measured
 
-    def _record(self, method: str, code: grpc.StatusCode, started: float) -> None:
+    def record(self, method: str, code: grpc.StatusCode, started: float) -> None:
         self._count(method, code).inc()
         self._timing(method).observe(time.perf_counter() - started)
