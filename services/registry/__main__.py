@@ -8,6 +8,7 @@ from pathlib import Path
 
 from services.common.heap import settle_after_start
 from services.common.logging_setup import configure_logging
+from services.common.scheduling import batch_scheduling
 from services.registry.backup import BackupError, back_up
 from services.registry.config import RegistrySettings
 from services.registry.process_group import GroupFailed, serve_from_processes
@@ -16,6 +17,7 @@ from services.registry.wiring import Registry
 
 
 def serve() -> int:
+    batch_scheduling()
     settings = RegistrySettings.from_env()
     if settings.processes > 1:
         try:
