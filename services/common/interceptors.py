@@ -2,7 +2,8 @@
 request is read), each method's request size, stream caps, rate limits, then domain errors to
 statuses.
 
-Health checks and reflection pass through all of them untouched.
+Health checks and reflection pass through all of them untouched. A unary call of an
+application method runs the same checks through these objects in one wrapping (unary_calls.py).
 """
 
 import logging
