@@ -12,7 +12,7 @@ from collections.abc import Callable
 
 import grpc
 
-from services.common.auth import Principal, use_principal
+from services.common.auth import Principal, reset_principal, set_principal
 from services.common.auth_interceptor import AuthInterceptor
 from services.common.interceptors import ErrorInterceptor, reject_if_malformed
 from services.common.message_sizes import MessageSizeInterceptor, OversizedRequest
@@ -80,21 +80,23 @@ class UnaryCallInterceptor(grpc.ServerInterceptor):
 
         def answer(request, context):
             started = time.perf_counter()
+            caller = set_principal(principal)
             try:
-                with use_principal(principal):
-                    if isinstance(request, OversizedRequest):
-                        abort_oversized(context, request)
-                    if admit is not None:
-                        admit(context, principal, cost_of(request))
-                    try:
-                        reject_if_malformed(request)
-                        response = behavior(request, context)
-                    except Exception as error:
-                        translate(context, method, error)
-                        response = None
+                if isinstance(request, OversizedRequest):
+                    abort_oversized(context, request)
+                if admit is not None:
+                    admit(context, principal, cost_of(request))
+                try:
+                    reject_if_malformed(request)
+                    response = behavior(request, context)
+                except Exception as error:
+                    translate(context, method, error)
+                    response = None
             except Exception:
                 record(method, context.code() or _UNKNOWN, started)
                 raise
+            finally:
+                reset_principal(caller)
             record(method, context.code() or _OK, started)
             return response
 
