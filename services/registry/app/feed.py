@@ -77,13 +77,13 @@ class ChangeFeed:
 
     def _run(self, stopping: threading.Event) -> None:
         while not stopping.is_set():
-            self._wake.wait(self._poll_seconds)
+            committed = self._wake.wait(self._poll_seconds)
             self._wake.clear()
-            self._sequence()
+            self._sequence(known_pending=committed)
 
-    def _sequence(self) -> None:
+    def _sequence(self, known_pending: bool = False) -> None:
         try:
-            head = self._storage.sequence_pending()
+            head = self._storage.sequence_pending(known_pending)
         except Exception:  # the database may be down: keep trying
             log.exception("could not sequence changes; retrying")
             return

@@ -105,9 +105,10 @@ class RegistryStorage:
         """Moves the epoch to `epoch` unless another process moved it since `seen` was read."""
         return self._write(identity.advance_epoch, seen, epoch)
 
-    def sequence_pending(self) -> int:
-        """Numbers the committed changes that have no revision yet; returns the head revision."""
-        return sequence_pending(self.engine)
+    def sequence_pending(self, known_pending: bool = False) -> int:
+        """Numbers the committed changes that have no revision yet; returns the head revision.
+        `known_pending`: a change committed since the last pass."""
+        return sequence_pending(self.engine, known_pending=known_pending)
 
     def checkpoint(self, name: str) -> int:
         return self._read(checkpoints.get, name)

@@ -3,7 +3,7 @@
 import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import ARRAY
 
-from services.registry.storage import row_mapping
+from services.registry.storage import row_mapping, unary_postgres
 from services.registry.storage.row_mapping import StoredAsset
 from services.registry.storage.schema import asset_version_sequence, assets, counters
 
@@ -56,9 +56,18 @@ class AssetLocks:
         if not self._postgres:
             rows = self._connection.execute(*_lock_statement(wanted))
             return {row.name: row_mapping.stored_asset(row) for row in rows}
+        if len(wanted) == 1:
+            return self._lock_one(wanted[0])
         rows = self._connection.execute(_LOCK_ASSETS_TAKING_VERSIONS, {"names": wanted}).all()
         self._taken_versions.update((row.name, row.next_version) for row in rows)
         return {row.name: row_mapping.stored_asset(row) for row in rows}
+
+    def _lock_one(self, name: str) -> dict[str, StoredAsset]:
+        stored, version = unary_postgres.lock_one(self._connection, name)
+        if stored is None:
+            return {}
+        self._taken_versions[name] = version
+        return {name: stored}
 
     def new_versions(self, names: list[str]) -> list[int]:
         """A new version for each of `names`, higher than any version it had before."""

@@ -80,7 +80,11 @@ def geometry_of(asset: resources_pb2.Asset, deleted: bool) -> str | None:
 
 
 def stored_asset(row) -> StoredAsset:
-    return StoredAsset(resources_pb2.Asset.FromString(row.body), row.deleted, row.body)
+    return stored_asset_of(row.body, row.deleted)
+
+
+def stored_asset_of(body: bytes, deleted: bool) -> StoredAsset:
+    return StoredAsset(resources_pb2.Asset.FromString(body), deleted, body)
 
 
 def change_row(change: ChangeLogEntry) -> dict:

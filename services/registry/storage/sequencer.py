@@ -64,12 +64,14 @@ def move_head(connection: sa.Connection, head: int) -> None:
     connection.execute(_SET_HEAD, {"head": head})
 
 
-def sequence_pending(engine: sa.Engine, limit: int = 20_000) -> int:
-    """Gives revisions to up to `limit` unsequenced changes; returns the new head revision."""
-    with transaction(engine, write=False) as connection:
-        head, pending = connection.execute(_PEEK).one()
-    if not pending:
-        return head
+def sequence_pending(engine: sa.Engine, limit: int = 20_000, *, known_pending: bool = False) -> int:
+    """Gives revisions to up to `limit` unsequenced changes; returns the new head revision.
+    `known_pending`: a change committed since the last pass, so there is no need to look first."""
+    if not known_pending:
+        with transaction(engine, write=False) as connection:
+            head, pending = connection.execute(_PEEK).one()
+        if not pending:
+            return head
     with transaction(engine, write=True) as connection:
         base = connection.scalar(_LOCK_HEAD)
         parameters = {"base": base, "limit": limit}

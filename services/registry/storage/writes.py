@@ -10,7 +10,7 @@ from contextlib import contextmanager
 import sqlalchemy as sa
 
 from services.registry.domain.cities import City
-from services.registry.storage import cities_store, remembered, row_mapping, spatial
+from services.registry.storage import cities_store, remembered, row_mapping, spatial, unary_postgres
 from services.registry.storage.bulk_postgres import PostgresBulkWriter
 from services.registry.storage.bulk_sqlite import SqliteBulkWriter
 from services.registry.storage.bulk_writes import BulkWriter
@@ -24,7 +24,6 @@ from services.registry.storage.schema import assets, changes
 # Asset rows go in as parameters named `stored_<column>`, apart from a change row's parameters.
 _STORED = "stored_"
 _INSERT_ASSETS = assets.insert()
-_INSERT_ASSET = assets.insert().values({c.name: sa.bindparam(_STORED + c.name) for c in assets.c})
 _UPDATE_ASSET = (
     assets.update()
     .where(assets.c.name == sa.bindparam(_STORED + "name"))
@@ -38,9 +37,6 @@ _UPDATE_ASSET_KEEPING_BOX = (
     .values({c.name: sa.bindparam(_STORED + c.name) for c in assets.c if c.name not in _UNBOXED})
 )
 _APPEND_CHANGES = changes.insert()
-# PostgreSQL stores one asset and appends its change in a single round trip.
-_CREATE_ASSET_WITH_CHANGE = changes.insert().add_cte(_INSERT_ASSET.cte("asset_written"))
-_UPDATE_ASSET_WITH_CHANGE = changes.insert().add_cte(_UPDATE_ASSET.cte("asset_written"))
 _NO_BOX = (None,) * 4
 _UNKNOWN = object()  # the geometry of a row this transaction did not lock
 _COPY_FROM = 2  # rows from which COPY costs less than an INSERT per row (PostgreSQL)
@@ -116,9 +112,11 @@ class WriteSession:
             self._connection.execute(statement, _one_or_many(rows))
 
     def _save_one_with_change(self, created: list[dict], updated: list[dict], change: dict):
-        statement = _CREATE_ASSET_WITH_CHANGE if created else _UPDATE_ASSET_WITH_CHANGE
-        with _conflict_if_created_concurrently():
-            self._connection.execute(statement, {**_stored((created or updated)[0]), **change})
+        row = (created or updated)[0]
+        keeps = self._locked_geometries.get(row["name"], _UNKNOWN) == row["geometry"]
+        unary_postgres.save_one(
+            self._connection, row, change, created=bool(created), keeps_geometry=keeps
+        )
 
     def _insert_assets(self, rows: list[dict]) -> None:
         if rows:

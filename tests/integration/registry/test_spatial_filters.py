@@ -5,12 +5,14 @@ import random
 
 import grpc
 import pytest
+from google.protobuf.field_mask_pb2 import FieldMask
 
 from tests.builders import waterlogging_point
 from tests.integration.registry import spatial_samples as samples
 from tests.integration.registry.errors import call_error, violations
 from tests.integration.registry.test_list import list_all, upsert
 from urban.registry.v1 import registry_service_pb2 as api
+from urban.registry.v1 import resources_pb2
 
 BATCH = 1000
 HANGZHOU = "cities/330100"
@@ -136,6 +138,12 @@ def test_every_write_path_keeps_the_index(admin):
     assert found_at(here) and not found_at(there)
     moved = waterlogging_point(name, *there)
     admin.UpdateAsset(api.UpdateAssetRequest(asset=moved))
+    assert found_at(there) and not found_at(here)
+    renamed = api.UpdateAssetRequest(
+        asset=resources_pb2.Asset(name=name, display_name="kept where it is"),
+        update_mask=FieldMask(paths=["display_name"]),
+    )
+    admin.UpdateAsset(renamed)  # its geometry kept, not written again
     assert found_at(there) and not found_at(here)
     admin.DeleteAsset(api.DeleteAssetRequest(name=name))
     assert not found_at(there)
