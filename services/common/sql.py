@@ -78,9 +78,6 @@ def _sqlite_engine(url: str) -> sa.Engine:
         url,
         pool_size=8,
         max_overflow=56,
-        # The connection used last is taken next: a writer usually finds the pages it read in
-        # the cache of the connection that wrote last, which no other write has made stale.
-        pool_use_lifo=True,
         connect_args={"check_same_thread": False, "timeout": 30},
     )
     sa.event.listen(engine, "connect", _configure_sqlite_connection)

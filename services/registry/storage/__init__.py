@@ -25,12 +25,6 @@ MIGRATION_LOCK = 0x75726261  # any number shared by every registry replica
 
 # Import batches of one stream written at once on PostgreSQL (bench/bulk_load: 2 → 3 gave +8 %).
 POSTGRES_BULK_WRITERS = 3
-# Per connection, on SQLite: a batch of imported assets writes its boxes at random places of
-# the R*Tree, tens of megabytes at a million assets, which SQLite's default cache of 2 MiB
-# re-reads from the file and spills to the log before the commit; and the log is copied into
-# the database every 16,384 pages instead of 1000, so that the tree's pages, which most batches
-# write again, are copied once for several batches.
-SQLITE_PRAGMAS = ("cache_size = -65536", "wal_autocheckpoint = 16384")
 # PostgreSQL SQLSTATEs after which the whole transaction can simply run again.
 _RETRYABLE_STATES = {"40001", "40P01"}  # serialization failure, deadlock detected
 
@@ -40,8 +34,6 @@ class RegistryStorage:
 
     def __init__(self, url: str):
         self.engine = create_engine(url, pre_ping=False)
-        if self.engine.dialect.name == "sqlite":
-            sa.event.listen(self.engine, "connect", _configure_sqlite_connection)
 
     def prepare(self) -> None:
         """Migrates the schema and seeds the reference cities. Raises PostgisMissing on a
@@ -138,8 +130,3 @@ class RegistryStorage:
     def _write(self, statement: Callable, *arguments):
         with self.writing() as session:
             return statement(session.connection, *arguments)
-
-
-def _configure_sqlite_connection(dbapi_connection, _record) -> None:
-    for pragma in SQLITE_PRAGMAS:
-        dbapi_connection.execute(f"PRAGMA {pragma}")
