@@ -65,14 +65,14 @@ class SqliteBulkWriter:
 
     def store(self, rows: list[AssetRow], context: ChangeContext) -> None:
         now = self._time_text(context.commit_time)
-        named = [(row.name, row.geojson) for row in rows]
-        ids = [spatial.box_id(row.name) for row in rows]
+        geojsons = [row.geojson for row in rows]
+        keys = [row.version for row in rows]  # see spatial: a box's key is its write's version
+        replaced = [row.name for row in rows if row.row_exists]
         with self._translated_errors():
-            stored = [row.row_exists for row in rows]
-            boxes = spatial.index_boxes(self._cursor, named, stored, ids)
+            boxes = spatial.index_boxes(self._cursor, geojsons, keys, replaced)
             keyed = [
-                _stored_values(row, now, key if row.geojson else None, box)
-                for row, key, box in zip(rows, ids, boxes, strict=True)
+                _stored_values(row, now, row.version if row.geojson else None, box)
+                for row, box in zip(rows, boxes, strict=True)
             ]
             inserted = [v for v, row in zip(keyed, rows, strict=True) if not row.row_exists]
             updated = [v for v, row in zip(keyed, rows, strict=True) if row.row_exists]

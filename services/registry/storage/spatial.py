@@ -1,12 +1,12 @@
 """Each asset's geometry in a spatial index written in the asset's own transaction.
 
 PostgreSQL: the PostGIS column `assets.geometry` with a GiST index; filters run there exactly.
-SQLite: the R*Tree `asset_boxes` holds each live asset's bounding box under a 63-bit hash of its
-name, which `assets.geometry` (indexed) holds too; the boxes give candidates that the places
-then test exactly.
+SQLite: the R*Tree `asset_boxes` holds each live asset's bounding box under a key that
+`assets.geometry` (indexed) holds too: the version of the write that stored the geometry, unique
+since versions are, and growing, so that new keys go at the end of both indexes on them (keys
+in no order made every insert touch a page of its own). The boxes give candidates that the
+places then test exactly.
 """
-
-import hashlib
 
 import numpy
 import shapely
@@ -57,7 +57,7 @@ def _plain(element, compiler, **kw) -> str:
 
 class GeometryColumn(sa.types.TypeDecorator):
     """On PostgreSQL a PostGIS geometry, written with the asset's GeoJSON text; on SQLite the
-    key of the asset's box in the R*Tree (see box_id)."""
+    key of the asset's box in the R*Tree (see the module)."""
 
     impl = sa.BigInteger
     cache_ok = True
@@ -120,19 +120,9 @@ asset_boxes = sa.Table(
     sa.Column("south", sa.Float),
     sa.Column("north", sa.Float),
 )
-_DELETE_BOX = f"DELETE FROM {BOX_TABLE} WHERE id = ?"
+# The box that the asset's row holds the key of, before the row changes.
+_DELETE_BOX_OF = f"DELETE FROM {BOX_TABLE} WHERE id = (SELECT geometry FROM assets WHERE name = ?)"
 _INSERT_BOX = f"INSERT INTO {BOX_TABLE} (id, west, east, south, north) VALUES (?, ?, ?, ?, ?)"
-
-
-def box_id(name: str) -> int:
-    """A collision among a million names is about as likely as 1 in 20 million."""
-    digest = hashlib.blake2b(name.encode(), digest_size=8).digest()
-    return int.from_bytes(digest) >> 1
-
-
-def box_ids(named_geojsons: list[tuple[str, str | None]]) -> list[int | None]:
-    """What `assets.geometry` holds on SQLite: the box's key, None without a geometry."""
-    return [box_id(name) if geojson else None for name, geojson in named_geojsons]
 
 
 def bounds_of(geojsons: list[str | None]) -> list[tuple[float, float, float, float] | None]:
@@ -144,20 +134,17 @@ def bounds_of(geojsons: list[str | None]) -> list[tuple[float, float, float, flo
     return [tuple(next(found)) if text else None for text in geojsons]
 
 
-def index_boxes(cursor, named_geojsons: list[tuple[str, str | None]], stored=None, ids=None):
-    """Replaces the boxes of these assets (on SQLite's DB-API cursor); None removes one.
-    `stored` tells, per asset, whether it may have a box already (default: all may); `ids`
-    their box_id when the caller has them. Returns each one's (west, south, east, north), None
-    where there is none."""
-    if not named_geojsons:
-        return []
-    ids = [box_id(name) for name, _ in named_geojsons] if ids is None else ids
-    stored = [True] * len(ids) if stored is None else stored
-    cursor.executemany(_DELETE_BOX, [(id_,) for id_, old in zip(ids, stored, strict=True) if old])
-    boxes = bounds_of([geojson for _, geojson in named_geojsons])
+def index_boxes(cursor, geojsons: list[str | None], keys: list[int], replaced: list[str] = ()):
+    """Puts the geometries' boxes in the R*Tree (on SQLite's DB-API cursor) under their keys,
+    first removing the boxes that the stored rows of the `replaced` names hold (call before
+    those rows change). Returns each geometry's (west, south, east, north), None where there
+    is none."""
+    if replaced:
+        cursor.executemany(_DELETE_BOX_OF, [(name,) for name in replaced])
+    boxes = bounds_of(geojsons)
     rows = [
-        (id_, west, east, south, north)
-        for id_, (west, south, east, north) in _with_boxes(ids, boxes)
+        (key, west, east, south, north)
+        for key, (west, south, east, north) in _with_boxes(keys, boxes)
     ]
     # Neighbours inserted together keep the tree's path in cache: about half the time.
     rows.sort(key=lambda row: (round(row[3], 2), row[1]))
@@ -165,8 +152,8 @@ def index_boxes(cursor, named_geojsons: list[tuple[str, str | None]], stored=Non
     return boxes
 
 
-def _with_boxes(ids: list[int], boxes: list):
-    return ((id_, box) for id_, box in zip(ids, boxes, strict=True) if box is not None)
+def _with_boxes(keys: list[int], boxes: list):
+    return ((key, box) for key, box in zip(keys, boxes, strict=True) if box is not None)
 
 
 def common_bounds(places: tuple[Place, ...]) -> tuple[float, float, float, float] | None:

@@ -95,14 +95,20 @@ class WriteSession:
             self._connection.execute(statement, _one_or_many([_stored(row) for row in rows]))
 
     def _index_boxes(self, rows: list[dict], stored: bool) -> list[dict]:
-        """SQLite: puts the rows' boxes in the R*Tree; the rows to store, keyed to them."""
-        named = [(row["name"], row["geometry"]) for row in rows]
+        """SQLite: puts the rows' boxes in the R*Tree, removing those of the `stored` rows they
+        replace; the rows to store, keyed to them (see spatial: the key is the write's version)."""
+        geojsons = [row["geometry"] for row in rows]
+        keys = [row["version"] for row in rows]
+        replaced = [row["name"] for row in rows] if stored else []
         cursor = self._connection.connection.driver_connection.cursor()
-        boxes = spatial.index_boxes(cursor, named, [stored] * len(rows))
-        keys = spatial.box_ids(named)
+        boxes = spatial.index_boxes(cursor, geojsons, keys, replaced)
         return [
-            {**row, "geometry": key, **dict(zip(spatial.BOX_COLUMNS, box or _NO_BOX, strict=True))}
-            for row, key, box in zip(rows, keys, boxes, strict=True)
+            {
+                **row,
+                "geometry": row["version"] if box else None,
+                **dict(zip(spatial.BOX_COLUMNS, box or _NO_BOX, strict=True)),
+            }
+            for row, box in zip(rows, boxes, strict=True)
         ]
 
     def _insert(self, statement: sa.Insert, rows: list[dict]) -> None:

@@ -70,3 +70,24 @@ def test_a_postgres_server_without_postgis_is_refused_at_start(postgres_url, mon
     assert "no PostGIS extension" in str(error.value)
     assert "postgis-3" in str(error.value) and "postgis/postgis" in str(error.value)
     assert tables == []
+
+
+def test_sqlite_boxes_keyed_by_name_hashes_are_keyed_anew_by_versions(sqlite_url):
+    storage = RegistryStorage(sqlite_url)
+    assets = [waterlogging_point(NAMES[0], 120.1, 30.2), waterlogging_point(NAMES[1], 120.3, 30.3)]
+    store_at_first_schema(storage.engine, assets)
+    with storage.engine.begin() as connection:
+        upgrade(connection, MIGRATIONS, "0005_spatial_index")
+        hashed = connection.execute(sa.text("SELECT geometry FROM assets ORDER BY name")).all()
+    storage.prepare()
+    with storage.reading() as connection:
+        keys = connection.execute(sa.text("SELECT geometry, version FROM assets ORDER BY name"))
+        keys = keys.all()
+        boxes = connection.scalars(sa.text(f"SELECT id FROM {spatial.BOX_TABLE} ORDER BY id"))
+        boxes = boxes.all()
+        found = reads.list_assets(connection, placed(near(120.3, 30.3, 10)))
+    storage.close()
+    assert [key for (key,) in hashed] != [version for _, version in keys]
+    assert [key for key, _ in keys] == [version for _, version in keys]
+    assert boxes == sorted(version for _, version in keys)
+    assert [asset.name for asset in found] == [NAMES[1]]

@@ -5,6 +5,8 @@ index of the change log by asset, for an asset's history.
 Revision ID: 0005_spatial_index
 """
 
+import hashlib
+
 import sqlalchemy as sa
 from alembic import op
 
@@ -71,8 +73,21 @@ def _set_geometries(connection: sa.Connection, geometries: list[tuple[str, str]]
 
 
 def _index_boxes(connection: sa.Connection, geometries: list[tuple[str, str]]) -> None:
+    """Boxes keyed, as this revision kept them, by a hash of the name (0006 keys them anew)."""
     cursor = connection.connection.driver_connection.cursor()
-    boxes = spatial.index_boxes(cursor, geometries)
-    keys = spatial.box_ids(geometries)
+    keys = [_name_hash(name) for name, _ in geometries]
+    boxes = spatial.bounds_of([text for _, text in geometries])
+    cursor.executemany(
+        _INSERT_BOX, [(key, w, e, s, n) for key, (w, s, e, n) in zip(keys, boxes, strict=True)]
+    )
     rows = [(key, *box, name) for key, box, (name, _) in zip(keys, boxes, geometries, strict=True)]
     cursor.executemany(_SET_BOX, rows)
+
+
+_INSERT_BOX = (
+    f"INSERT INTO {spatial.BOX_TABLE} (id, west, east, south, north) VALUES (?, ?, ?, ?, ?)"
+)
+
+
+def _name_hash(name: str) -> int:
+    return int.from_bytes(hashlib.blake2b(name.encode(), digest_size=8).digest()) >> 1
