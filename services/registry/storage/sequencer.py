@@ -66,16 +66,29 @@ def move_head(connection: sa.Connection, head: int) -> None:
 
 def sequence_pending(engine: sa.Engine, limit: int = 20_000) -> int:
     """Gives revisions to up to `limit` unsequenced changes; returns the new head revision."""
+    if engine.dialect.name == "postgresql":
+        return _sequence_on_postgres(engine, limit)
     with transaction(engine, write=False) as connection:
         head, pending = connection.execute(_PEEK).one()
     if not pending:
         return head
     with transaction(engine, write=True) as connection:
         base = connection.scalar(_LOCK_HEAD)
-        parameters = {"base": base, "limit": limit}
-        if connection.dialect.name == "postgresql":
-            return connection.scalar(_NUMBER_AND_MOVE_HEAD, parameters) or base
-        numbered = connection.execute(_NUMBER, parameters).rowcount
+        numbered = connection.execute(_NUMBER, {"base": base, "limit": limit}).rowcount
         if numbered:
             move_head(connection, base + numbered)
         return base + numbered
+
+
+def _sequence_on_postgres(engine: sa.Engine, limit: int) -> int:
+    """The peek and the numbering in one transaction: a write on PostgreSQL takes no lock on
+    the database, and a transaction that only read commits without a flush. Each statement
+    sees what committed before it began, so the numbering still sees every row committed
+    before the lock was granted."""
+    with transaction(engine, write=True) as connection:
+        head, pending = connection.execute(_PEEK).one()
+        if not pending:
+            return head
+        base = connection.scalar(_LOCK_HEAD)
+        parameters = {"base": base, "limit": limit}
+        return connection.scalar(_NUMBER_AND_MOVE_HEAD, parameters) or base
