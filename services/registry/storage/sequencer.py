@@ -33,6 +33,17 @@ _NUMBER = sa.text(
     WHERE changes.id = numbered.id
     """
 )
+# The head, and the head again with its row locked if any change waits (else NULL, no lock).
+_LOCK_HEAD_IF_PENDING = sa.text(
+    """
+    WITH locked AS (
+        SELECT value FROM counters
+        WHERE name = 'revision' AND EXISTS (SELECT FROM changes WHERE revision IS NULL)
+        FOR UPDATE
+    )
+    SELECT (SELECT value FROM counters WHERE name = 'revision'), (SELECT value FROM locked)
+    """
+)
 _EVERY = 2**62  # a limit no count of changes reaches
 # PostgreSQL numbers the rows and moves the head in one round trip; no row is written when
 # nothing was waiting.
@@ -81,14 +92,13 @@ def sequence_pending(engine: sa.Engine, limit: int = 20_000) -> int:
 
 
 def _sequence_on_postgres(engine: sa.Engine, limit: int) -> int:
-    """The peek and the numbering in one transaction: a write on PostgreSQL takes no lock on
-    the database, and a transaction that only read commits without a flush. Each statement
-    sees what committed before it began, so the numbering still sees every row committed
-    before the lock was granted."""
+    """The peek and the lock in one statement, the numbering in the next, in one transaction
+    (a transaction that found nothing to number took no lock and commits without a flush).
+    Each statement sees what committed before it began, so the numbering still sees every
+    row committed before the lock was granted."""
     with transaction(engine, write=True) as connection:
-        head, pending = connection.execute(_PEEK).one()
-        if not pending:
+        head, locked = connection.execute(_LOCK_HEAD_IF_PENDING).one()
+        if locked is None:
             return head
-        base = connection.scalar(_LOCK_HEAD)
-        parameters = {"base": base, "limit": limit}
-        return connection.scalar(_NUMBER_AND_MOVE_HEAD, parameters) or base
+        parameters = {"base": locked, "limit": limit}
+        return connection.scalar(_NUMBER_AND_MOVE_HEAD, parameters) or locked
