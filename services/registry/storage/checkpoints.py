@@ -18,6 +18,7 @@ class LogPosition:
     checkpoint: int
 
 
+_COMMIT_WITHOUT_FLUSH = sa.text("SET LOCAL synchronous_commit = off")
 _HEAD = sa.select(counters.c.value).where(counters.c.name == "revision").scalar_subquery()
 
 
@@ -41,7 +42,11 @@ def get(connection: sa.Connection, name: str) -> int:
 
 
 def advance(connection: sa.Connection, name: str, revision: int) -> None:
-    """Sets the checkpoint to `revision` (it only moves forward)."""
+    """Sets the checkpoint to `revision` (it only moves forward). On PostgreSQL the commit
+    does not wait for the flush to disk: a move lost with a crash of the database only makes
+    the relay offer again changes that the stream already holds, and refuses."""
+    if connection.dialect.name == "postgresql":
+        connection.execute(_COMMIT_WITHOUT_FLUSH)
     now = dt.datetime.now(dt.UTC)
     updated = connection.execute(
         checkpoints.update()

@@ -33,6 +33,17 @@ _NUMBER = sa.text(
     WHERE changes.id = numbered.id
     """
 )
+# The head, and the head again with its row locked if any change waits (else NULL, no lock).
+_LOCK_HEAD_IF_PENDING = sa.text(
+    """
+    WITH locked AS (
+        SELECT value FROM counters
+        WHERE name = 'revision' AND EXISTS (SELECT FROM changes WHERE revision IS NULL)
+        FOR UPDATE
+    )
+    SELECT (SELECT value FROM counters WHERE name = 'revision'), (SELECT value FROM locked)
+    """
+)
 _EVERY = 2**62  # a limit no count of changes reaches
 # PostgreSQL numbers the rows and moves the head in one round trip; no row is written when
 # nothing was waiting.
@@ -67,6 +78,8 @@ def move_head(connection: sa.Connection, head: int) -> None:
 def sequence_pending(engine: sa.Engine, limit: int = 20_000, *, known_pending: bool = False) -> int:
     """Gives revisions to up to `limit` unsequenced changes; returns the new head revision.
     `known_pending`: a change committed since the last pass, so there is no need to look first."""
+    if engine.dialect.name == "postgresql":
+        return _sequence_on_postgres(engine, limit)
     if not known_pending:
         with transaction(engine, write=False) as connection:
             head, pending = connection.execute(_PEEK).one()
@@ -74,10 +87,20 @@ def sequence_pending(engine: sa.Engine, limit: int = 20_000, *, known_pending: b
             return head
     with transaction(engine, write=True) as connection:
         base = connection.scalar(_LOCK_HEAD)
-        parameters = {"base": base, "limit": limit}
-        if connection.dialect.name == "postgresql":
-            return connection.scalar(_NUMBER_AND_MOVE_HEAD, parameters) or base
-        numbered = connection.execute(_NUMBER, parameters).rowcount
+        numbered = connection.execute(_NUMBER, {"base": base, "limit": limit}).rowcount
         if numbered:
             move_head(connection, base + numbered)
         return base + numbered
+
+
+def _sequence_on_postgres(engine: sa.Engine, limit: int) -> int:
+    """The peek and the lock in one statement, the numbering in the next, in one transaction
+    (a transaction that found nothing to number took no lock and commits without a flush).
+    Each statement sees what committed before it began, so the numbering still sees every
+    row committed before the lock was granted."""
+    with transaction(engine, write=True) as connection:
+        head, locked = connection.execute(_LOCK_HEAD_IF_PENDING).one()
+        if locked is None:
+            return head
+        parameters = {"base": locked, "limit": limit}
+        return connection.scalar(_NUMBER_AND_MOVE_HEAD, parameters) or locked

@@ -24,7 +24,7 @@ from services.common.change_stream import LogSource, entry_id, stream_key
 from services.risk.app.updates import ReadModelUpdates
 from services.risk.config import RiskSettings
 from services.risk.feed.following import LogMoved, RegistryFollower, registry_moved_from
-from services.risk.feed.prefetch import prefetched
+from services.risk.feed.prefetch import gathered
 from services.risk.feed.registry_client import RegistryClient
 from services.risk.feed.relist import relist
 from services.risk.feed.stream_entries import StreamEntries
@@ -71,17 +71,19 @@ class StreamFollower(RegistryFollower):
         if relisted is not None:
             self._entries.reset_group(entry_id(relisted))
         self._process(self._entries.own_pending())
-        # Closed before a failure leaves: the read under way finishes first, so that what it
-        # delivered is among the pending entries the next round starts with.
-        with closing(prefetched(self._deliveries())) as deliveries:
+        # Read while the batch before is applied, and joined: entries that arrive meanwhile go
+        # with the next batch. Closed before a failure leaves: the read under way finishes
+        # first, so that what it delivered is among the pending entries the next round starts
+        # with.
+        with closing(gathered(self._deliveries(), READ_COUNT)) as deliveries:
             delivered = (self._readable(entries) for entries in deliveries)
             for entries, result in self._updates.apply_overlapping(delivered):
                 self._entries.acknowledge([entry.entry_id for entry in entries])
                 self._health.record_batch(result)
 
     def _deliveries(self) -> Iterator[list]:
-        """What to apply next: entries claimed from idle consumers, then new ones. Read a batch
-        ahead, on another thread; a relist, when the stream lost entries the group never saw,
+        """What to apply next: entries claimed from idle consumers, then new ones. Read ahead,
+        on another thread; a relist, when the stream lost entries the group never saw,
         happens there too, before the read that would pass the gap."""
         while not self._stopping.is_set():
             if self._log_moved.is_set():

@@ -18,7 +18,10 @@ SQLITE_CACHE_KIB = 65536
 
 
 def create_engine(url: str) -> sa.Engine:
-    engine = sql.create_engine(url)
+    """Without a ping at each checkout (a round trip before every transaction, scrapes
+    included): a connection the database dropped fails its statement, the feed starts over
+    and the pool replaces its connections."""
+    engine = sql.create_engine(url, pre_ping=False)
     if engine.dialect.name == "sqlite":
         sa.event.listen(engine, "connect", _larger_page_cache)
     return engine

@@ -1,11 +1,12 @@
-"""Reading one item ahead: order kept, the next item fetched while the caller works, errors
-raised where their item would have been, and nothing read after the caller stops."""
+"""Reading ahead: order kept, the next items fetched while the caller works (and, gathered,
+joined), errors raised where their items would have been, and nothing read after the caller
+stops."""
 
 import threading
 
 import pytest
 
-from services.risk.feed.prefetch import prefetched
+from services.risk.feed.prefetch import gathered, prefetched
 
 
 def test_items_come_in_order_and_all_of_them():
@@ -69,3 +70,82 @@ def test_closing_waits_for_the_item_being_fetched():
     threading.Timer(0.2, may_finish.set).start()
     items.close()
     assert finished == [2]  # a read under way is complete once close() returns
+
+
+def test_gathered_joins_what_was_read_while_the_caller_worked():
+    read_three = threading.Event()
+
+    def reads():
+        yield [1]
+        yield [2]
+        yield [3, 4]
+        read_three.set()
+        yield [5]
+
+    lists = gathered(reads(), most=100)
+    first = next(lists)
+    assert read_three.wait(5)  # reading goes on while the caller works
+    rest = list(lists)
+    assert first + [item for items in rest for item in items] == [1, 2, 3, 4, 5]
+    assert len(rest) < 4  # what was read meanwhile came joined
+
+
+def test_gathered_yields_an_empty_read_so_that_the_caller_wakes():
+    taken = threading.Event()
+
+    def reads():
+        yield []
+        taken.wait(5)
+        yield [1]
+
+    lists = gathered(reads(), most=10)
+    assert next(lists) == []
+    taken.set()
+    assert next(lists) == [1]
+
+
+def test_gathered_gives_at_most_most_items_at_a_time_and_stops_reading_ahead():
+    read = []
+
+    def reads():
+        for number in range(10):
+            read.append(number)
+            yield [number, number]
+
+    lists = gathered(reads(), most=3)
+    first = next(lists)
+    assert len(first) <= 3
+    threading.Event().wait(0.2)
+    assert len(read) <= 4  # no more than `most` items wait unread (and one read)
+    rest = [item for items in lists for item in items]
+    assert first + rest == [n for number in range(10) for n in (number, number)]
+
+
+def test_gathered_raises_an_error_after_what_was_read_before_it():
+    def failing():
+        yield [1]
+        raise ValueError("broken")
+
+    lists = gathered(failing(), most=10)
+    assert next(lists) == [1]
+    with pytest.raises(ValueError, match="broken"):
+        next(lists)
+
+
+def test_closing_gathered_waits_for_the_read_under_way():
+    reading_second, may_finish = threading.Event(), threading.Event()
+    finished = []
+
+    def slow():
+        yield [1]
+        reading_second.set()
+        may_finish.wait(5)
+        finished.append(2)
+        yield [2]
+
+    lists = gathered(slow(), most=10)
+    assert next(lists) == [1]
+    assert reading_second.wait(5)
+    threading.Timer(0.2, may_finish.set).start()
+    lists.close()
+    assert finished == [2]
