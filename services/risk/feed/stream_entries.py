@@ -1,7 +1,7 @@
 """The Redis side of the stream follower: the group, reads, claims, acks and dead letters."""
 
 import logging
-from dataclasses import dataclass
+from typing import NamedTuple
 
 import redis
 
@@ -21,8 +21,7 @@ CLAIM_IDLE_MS = 30_000
 MAX_DELIVERIES = 5
 
 
-@dataclass(frozen=True)
-class Entry:
+class Entry(NamedTuple):  # one per change read: a third of what a frozen dataclass costs
     entry_id: bytes
     change: Change | None
     fields: dict
