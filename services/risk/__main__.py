@@ -5,6 +5,7 @@ registry has changes; 2 if its SQLite file does not exist (settings in the READM
 import argparse
 import sys
 
+from services.common.heap import settle_after_start
 from services.common.logging_setup import configure_logging
 from services.risk.config import RiskSettings
 from services.risk.verify_command import verify
@@ -14,6 +15,7 @@ from services.risk.wiring import Risk
 def serve() -> int:
     risk = Risk(RiskSettings.from_env())
     risk.start()
+    settle_after_start()
     risk.serve_until_signalled()
     risk.read_model.close()
     return 0

@@ -189,7 +189,7 @@ def list_serialized_changes(
     connection: sa.Connection, query: ChangeQuery
 ) -> list[row_mapping.SerializedChange]:
     """As list_changes, each change serialized (see row_mapping.serialized_changes)."""
-    return row_mapping.serialized_changes(_change_rows(connection, query))
+    return row_mapping.serialized_changes(_change_rows(connection, query).all())
 
 
 def _change_rows(connection: sa.Connection, query: ChangeQuery) -> sa.CursorResult:

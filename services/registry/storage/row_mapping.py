@@ -129,22 +129,18 @@ def serialized_changes(rows) -> list[SerializedChange]:
         SerializedChange(
             row.revision,
             _header(resources_pb2.AssetChange(), row, times).SerializeToString()
-            + _embedded(_BEFORE_FIELD, row.before)
-            + _embedded(_AFTER_FIELD, row.after),
+            + _embedded(_BEFORE_KEY, row.before)
+            + _embedded(_AFTER_KEY, row.after),
         )
         for row in rows
     ]
 
 
-_BEFORE_FIELD = resources_pb2.AssetChange.BEFORE_FIELD_NUMBER
-_AFTER_FIELD = resources_pb2.AssetChange.AFTER_FIELD_NUMBER
-
-
-def _embedded(field_number: int, body: bytes | None) -> bytes:
+def _embedded(key: bytes, body: bytes | None) -> bytes:
     """A length-delimited field's encoding (its key, length and bytes); nothing if unset."""
     if body is None:
         return b""
-    return _varint(field_number << 3 | 2) + _varint(len(body)) + body
+    return key + _varint(len(body)) + body
 
 
 def _varint(value: int) -> bytes:
@@ -154,6 +150,15 @@ def _varint(value: int) -> bytes:
         value >>= 7
     encoded.append(value)
     return bytes(encoded)
+
+
+def _key(field_number: int) -> bytes:
+    """A length-delimited field's key."""
+    return _varint(field_number << 3 | 2)
+
+
+_BEFORE_KEY = _key(resources_pb2.AssetChange.BEFORE_FIELD_NUMBER)
+_AFTER_KEY = _key(resources_pb2.AssetChange.AFTER_FIELD_NUMBER)
 
 
 def _filled(message, row, times: dict[dt.datetime, Timestamp]) -> resources_pb2.AssetChange:

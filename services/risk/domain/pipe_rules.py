@@ -1,5 +1,6 @@
 """The national old-pipe criteria and the 5×5 risk matrix, read from pipe_criteria.yaml."""
 
+import operator
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -114,7 +115,7 @@ class PipeRules:
     must_renovate_min_level: str
     _by_network: dict[str, tuple[Criterion, ...]] = field(init=False, repr=False)
 
-    _inputs: tuple[str, ...] = field(init=False, repr=False)
+    _inputs: Callable[[AssetFacts], tuple] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self):
         networks = {network for c in self.criteria for network in c.networks}
@@ -123,12 +124,13 @@ class PipeRules:
         read_by_criteria = {
             _CONDITION_FIELDS.get(key, key) for c in self.criteria for key in c.when
         }
-        object.__setattr__(self, "_inputs", tuple(sorted(_TABLE_INPUTS | read_by_criteria)))
+        read = ("awaiting_renovation", *sorted(_TABLE_INPUTS | read_by_criteria))
+        object.__setattr__(self, "_inputs", operator.attrgetter(*read))
 
     def inputs(self, pipe: AssetFacts) -> tuple:
         """Everything about the pipe that evaluate() reads: pipes equal in these are assessed
         alike in any one year."""
-        return (pipe.awaiting_renovation, *map(pipe.__getattribute__, self._inputs))
+        return self._inputs(pipe)
 
     def evaluate(self, pipe: AssetFacts, year: int) -> PipeAssessment:
         criteria, age = self._by_network.get(pipe.network, ()), pipe.age_in(year)
