@@ -186,9 +186,12 @@ _CREATE_STAGE = (
 )
 _COPY_TO_STAGE = f"COPY {_STAGE} ({', '.join(_COLUMNS)}) FROM STDIN"
 _COPY_INTO_TABLE = f"COPY {assets.name} ({', '.join(_COLUMNS)}) FROM STDIN"
+# The stage empties itself at commit only, and a relist moves many chunks in one transaction:
+# each move takes its rows out of the stage, so the next moves only its own.
 _MOVE_FROM_STAGE = (
+    f"WITH staged AS (DELETE FROM {_STAGE} RETURNING *) "
     f"INSERT INTO {assets.name} ({', '.join(_COLUMNS)}) "
-    f"SELECT {', '.join(_COLUMNS)} FROM {_STAGE} {_REPLACE_ALL}"
+    f"SELECT {', '.join(_COLUMNS)} FROM staged {_REPLACE_ALL}"
 )
 
 

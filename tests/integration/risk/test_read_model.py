@@ -8,6 +8,9 @@ import sqlalchemy as sa
 
 from services.risk.domain.facts import Change, CityFacts, Snapshot
 from services.risk.domain.rollups import total
+from services.risk.app.read_model import ReadModel
+from services.risk.storage.engine import create_engine
+from services.risk.storage.read_model_sql import AssetRow, upsert_assets
 from services.risk.storage.schema import assets, rollups
 from tests.unit.risk.builders import (
     HANGZHOU,
@@ -227,3 +230,23 @@ def test_concurrent_overlapping_followers_keep_the_rollups_consistent(read_model
     expected = 20 * 1.0 + sum(range(21, 61))
     assert read_model.queries.rollups()[f"pipe_length_m|{HANGZHOU}|gas|in_service"] == expected
     assert read_model.verification.recompute().consistent
+
+
+def test_rows_written_twice_in_one_transaction_keep_the_second(database_url):
+    """A relist and a new year's rescore write many chunks in one transaction: each chunk's
+    rows replace those before them, and a chunk moves only its own rows (on PostgreSQL its
+    stage is emptied by the move, not only at commit)."""
+    ReadModel.open(database_url).close()
+    engine = create_engine(database_url)
+    first = [AssetRow(f"330100-gas-{n}", HANGZHOU, "pipe_segment", 1, n, False) for n in range(3)]
+    second = [row._replace(version=2) for row in first]
+    with engine.begin() as connection:
+        upsert_assets(connection, first)
+        upsert_assets(connection, second)
+        if connection.dialect.name == "postgresql":
+            staged = connection.exec_driver_sql("SELECT count(*) FROM risk_assets_staged")
+            assert staged.scalar() == 0
+    with engine.connect() as connection:
+        versions = connection.execute(sa.select(assets.c.name, assets.c.version)).all()
+    engine.dispose()
+    assert sorted(versions) == [(row.name, 2) for row in first]
