@@ -6,9 +6,9 @@ from datetime import date
 
 import sqlalchemy as sa
 
+from services.risk.app.read_model import ReadModel
 from services.risk.domain.facts import Change, CityFacts, Snapshot
 from services.risk.domain.rollups import total
-from services.risk.app.read_model import ReadModel
 from services.risk.storage.engine import create_engine
 from services.risk.storage.read_model_sql import AssetRow, upsert_assets
 from services.risk.storage.schema import assets, rollups
