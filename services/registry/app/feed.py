@@ -87,7 +87,9 @@ class ChangeFeed:
         except Exception:  # the database may be down: keep trying
             log.exception("could not sequence changes; retrying")
             return
-        if head != self._head:
-            with self._moved:
+        # Passes run on the sequencer's thread and on callers' (sequence_now) at once: one that
+        # began before another's commit may return an older head, which must not move it back.
+        with self._moved:
+            if head > self._head:
                 self._head = head
                 self._moved.notify_all()
