@@ -46,8 +46,18 @@ def registry_state(client):
 
 
 def caught_up(system) -> bool:
+    """The risk service applied the log's head and knows every city as the registry does (a
+    zone's compliance depends on its city's population)."""
     head = system.registry_client.ListChanges(api.ListChangesRequest(page_size=1)).head_revision
-    return system.metric("urban_risk_applied_revision") == head
+    return system.metric("urban_risk_applied_revision") == head and knows_the_cities(system)
+
+
+def knows_the_cities(system) -> bool:
+    registry = system.registry_client.ListCities(api.ListCitiesRequest()).cities
+    known = system.risk.read_model.queries.cities()
+    return all(
+        c.code in known and known[c.code].urban_population == c.urban_population for c in registry
+    )
 
 
 def assert_series_match(system):

@@ -24,6 +24,7 @@ from tests.builders import pipe
 from tests.reliability.conftest import registry_client
 from tests.reliability.in_process import registry_settings, risk_settings, start_registry
 from tests.reliability.processes import registry_process
+from tests.waiting import wait_until
 from urban.registry.v1 import registry_service_pb2 as api
 
 CHANGES = int(os.environ.get("URBAN_TEST_SLOW_READER_CHANGES", "100000"))
@@ -140,6 +141,8 @@ def test_slow_and_stuck_scrapers_cost_other_readers_little(tmp_path):
     address = ("127.0.0.1", web.start())
     scrapers = []
     try:
+        # The cities come from the registry after start: a city's page serves once they have.
+        wait_until(lambda: get_status(address, "/cities/330100") == b"HTTP/1.1 200 OK")
         before = resident_mb(os.getpid())
         scrapers = [stuck_scraper(address) for _ in range(8)]
         dribblers = [socket.create_connection(address) for _ in range(50)]
