@@ -5,6 +5,7 @@ Each take is one short write transaction; the clock is CLOCK_MONOTONIC, which ev
 a machine reads alike. The arithmetic is LocalTokenBuckets'.
 """
 
+import fcntl
 import sqlite3
 import threading
 import time
@@ -23,8 +24,12 @@ class FileTokenBuckets:
         self._connection = sqlite3.connect(
             path, timeout=10, isolation_level=None, check_same_thread=False
         )
-        for statement in ("PRAGMA journal_mode=WAL", "PRAGMA synchronous=OFF", _SCHEMA):
-            self._connection.execute(statement)
+        # Processes starting together would race to turn a new file to WAL, which SQLite can
+        # refuse at once ("database is locked") without waiting out the timeout.
+        with open(f"{path}.setup-lock", "a") as setup_lock:
+            fcntl.flock(setup_lock, fcntl.LOCK_EX)
+            for statement in ("PRAGMA journal_mode=WAL", "PRAGMA synchronous=OFF", _SCHEMA):
+                self._connection.execute(statement)
 
     def take(self, key: str, rate: float, burst: float, cost: float = 1.0) -> float:
         with self._lock:
