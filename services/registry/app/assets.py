@@ -66,7 +66,7 @@ class AssetUseCases:
             changes.stage_put(content)
             return changes.write(persist=not request.validate_only)[0]
 
-        return self._run(plan, request, "CreateAsset", call)
+        return self._run(plan, request, "CreateAsset", call, asset=content.name)
 
     def update(self, request: api.UpdateAssetRequest, call: Call) -> resources_pb2.Asset:
         name = request.asset.name
@@ -82,7 +82,7 @@ class AssetUseCases:
             changes.stage_put(content)
             return changes.write(persist=not request.validate_only)[0]
 
-        return self._run(plan, request, "UpdateAsset", call)
+        return self._run(plan, request, "UpdateAsset", call, asset=name)
 
     def delete(self, request: api.DeleteAssetRequest, call: Call) -> empty_pb2.Empty:
         def plan(changes: ChangeSet) -> empty_pb2.Empty:
@@ -95,7 +95,7 @@ class AssetUseCases:
             changes.write()
             return empty_pb2.Empty()
 
-        return self._run(plan, request, "DeleteAsset", call)
+        return self._run(plan, request, "DeleteAsset", call, asset=request.name)
 
     def batch_upsert(
         self, request: api.BatchUpsertAssetsRequest, call: Call
@@ -123,7 +123,8 @@ class AssetUseCases:
             changes.current(name), request.asset, list(request.update_mask.paths)
         )
 
-    def _run(self, plan, request: Message, method: str, call: Call):
+    def _run(self, plan, request: Message, method: str, call: Call, asset: str | None = None):
+        """`asset`: the one asset the plan writes (see Transactions.run)."""
         request_id = request.request_id
         return self._transactions.run(
             lambda session: plan(ChangeSet(session, call.actor, request_id)),
@@ -132,6 +133,7 @@ class AssetUseCases:
             method=method,
             response_type=_RESPONSE_TYPES[method],
             validate_only=getattr(request, "validate_only", False),
+            asset=asset,
         )
 
     def _validate(

@@ -1,11 +1,14 @@
-"""Running a write: in one transaction, retried on conflicts, once per request id."""
+"""Running a write: in one transaction, retried on conflicts, once per request id. Writes to
+one asset are committed together with those of other calls (group_commit.py)."""
 
 from collections.abc import Callable
+from functools import partial
 from typing import TypeVar
 
 from google.protobuf.message import Message
 
 from services.common.errors import Aborted, DeadlineExceeded
+from services.registry.app.group_commit import GroupCommit
 from services.registry.app.replays import Replayable, earlier_response
 from services.registry.app.rights import Call
 from services.registry.storage import RegistryStorage, WriteSession
@@ -22,6 +25,7 @@ class Transactions:
     def __init__(self, storage: RegistryStorage, on_commit: Callable[[], None]):
         self._storage = storage
         self._on_commit = on_commit
+        self._together = GroupCommit(storage, on_commit)
 
     def run(
         self,
@@ -32,14 +36,19 @@ class Transactions:
         method: str,
         response_type: type[Response],
         validate_only: bool = False,
+        asset: str | None = None,
     ) -> Response:
         """The plan's response, saved with the cities `call` writes under its request id; the
-        response saved before when that id was used already."""
+        response saved before when that id was used already. `asset`: the one asset the plan
+        writes, whose write may then share its transaction with other calls' writes."""
         if validate_only:
             return self._validate(plan)
         replayable = Replayable(request_id, method, response_type)
         for _ in range(MAX_ATTEMPTS):
             try:
+                if asset is not None:
+                    write = partial(self._write, plan, call, replayable)
+                    return self._together.run(write, order=asset)[0]
                 return self._attempt(plan, call, replayable)
             except WriteConflict:
                 continue
@@ -48,23 +57,30 @@ class Transactions:
         raise Aborted("the write lost too many races with concurrent writers; retry", "CONTENTION")
 
     def _attempt(self, plan, call: Call, replayable: Replayable):
-        request_id = replayable.request_id
         with self._storage.writing() as session:
-            if request_id:
-                saved = session.remembered_response(call.actor, request_id)
-                earlier = earlier_response(saved, call, replayable)
-                if earlier is not None:
-                    return earlier
-            response = plan(session)
-            if request_id:
-                session.remember_response(
-                    call.actor, request_id, replayable.method, response.SerializeToString(),
-                    call.cities,
-                )
-            if not call.alive():
-                raise DeadlineExceeded("the deadline passed before the change committed")
-        self._on_commit()
+            response, wrote = self._write(plan, call, replayable, session)
+        if wrote:
+            self._on_commit()
         return response
+
+    @staticmethod
+    def _write(plan, call: Call, replayable: Replayable, session: WriteSession):
+        """The response, and whether the plan ran (else it was saved before)."""
+        request_id = replayable.request_id
+        if request_id:
+            saved = session.remembered_response(call.actor, request_id)
+            earlier = earlier_response(saved, call, replayable)
+            if earlier is not None:
+                return earlier, False
+        response = plan(session)
+        if request_id:
+            session.remember_response(
+                call.actor, request_id, replayable.method, response.SerializeToString(),
+                call.cities,
+            )
+        if not call.alive():
+            raise DeadlineExceeded("the deadline passed before the change committed")
+        return response, True
 
     def _validate(self, plan) -> Message:
         try:

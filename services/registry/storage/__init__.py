@@ -12,7 +12,7 @@ from services.common.sql import create_engine, transaction, upgrade
 from services.registry.domain.cities import City
 from services.registry.storage import checkpoints, cities_store, identity, reads, remembered
 from services.registry.storage.checkpoints import LogPosition
-from services.registry.storage.conflicts import WriteConflict
+from services.registry.storage.conflicts import retryable_as_conflict
 from services.registry.storage.remembered import RememberedResponse
 from services.registry.storage.row_mapping import SerializedChange
 from services.registry.storage.sequencer import sequence_pending
@@ -25,8 +25,6 @@ MIGRATION_LOCK = 0x75726261  # any number shared by every registry replica
 
 # Import batches of one stream written at once on PostgreSQL (bench/bulk_load: 2 → 3 gave +8 %).
 POSTGRES_BULK_WRITERS = 3
-# PostgreSQL SQLSTATEs after which the whole transaction can simply run again.
-_RETRYABLE_STATES = {"40001", "40P01"}  # serialization failure, deadlock detected
 
 
 class RegistryStorage:
@@ -46,13 +44,8 @@ class RegistryStorage:
 
     @contextmanager
     def writing(self) -> Iterator[WriteSession]:
-        try:
-            with transaction(self.engine, write=True) as connection:
-                yield WriteSession(connection)
-        except sa.exc.DBAPIError as error:
-            if getattr(error.orig, "sqlstate", None) in _RETRYABLE_STATES:
-                raise WriteConflict(str(error.orig)) from error
-            raise
+        with retryable_as_conflict(), transaction(self.engine, write=True) as connection:
+            yield WriteSession(connection)
 
     @property
     def bulk_writers(self) -> int:

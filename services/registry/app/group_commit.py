@@ -1,0 +1,118 @@
+"""Single-asset writes committed together: one writer thread a process runs every write
+waiting for it in one transaction, each in a savepoint of its own, then commits once.
+
+A write is answered only after the commit that holds it. One that fails (a stale etag, a
+conflict, an invalid change) undoes its own statements only and is answered with its own error;
+the others commit. A lone write does not wait for company: the writer takes what is queued when
+it starts a transaction, and whatever arrives meanwhile goes in the next one."""
+
+import contextvars
+import threading
+from collections import deque
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from services.registry.storage import RegistryStorage, WriteSession
+from services.registry.storage.writes import TransactionLost
+
+# Bounds the time a transaction holds its rows' locks and the callers of its first writes wait.
+MOST_WRITES_A_TRANSACTION = 64
+
+Write = Callable[[WriteSession], Any]
+
+
+@dataclass
+class _Waiting:
+    write: Write
+    order: str  # writes run in this order: every transaction takes its rows' locks in one order
+    context: contextvars.Context
+    done: threading.Event = field(default_factory=threading.Event)
+    result: Any = None
+    error: BaseException | None = None
+
+    def outcome(self):
+        self.done.wait()
+        if self.error is not None:
+            raise self.error
+        return self.result
+
+
+class GroupCommit:
+    """Runs writes in the writer thread; `on_commit` after each commit that changed anything."""
+
+    def __init__(self, storage: RegistryStorage, on_commit: Callable[[], None]):
+        self._storage = storage
+        self._on_commit = on_commit
+        self._queue: deque[_Waiting] = deque()
+        self._arrived = threading.Condition(threading.Lock())
+        self._writer: threading.Thread | None = None
+
+    def run(self, write: Write, order: str):
+        """What `write` returned once its transaction committed; what it raised otherwise, or
+        what the transaction raised when it could not commit."""
+        waiting = _Waiting(write, order, contextvars.copy_context())
+        with self._arrived:
+            self._queue.append(waiting)
+            self._start_writer()
+            self._arrived.notify()
+        return waiting.outcome()
+
+    def _start_writer(self) -> None:
+        if self._writer is None:
+            self._writer = threading.Thread(target=self._write_forever, name="group-commit",
+                                            daemon=True)
+            self._writer.start()
+
+    def _write_forever(self) -> None:
+        while True:
+            self._commit(self._next_writes())
+
+    def _next_writes(self) -> list[_Waiting]:
+        with self._arrived:
+            while not self._queue:
+                self._arrived.wait()
+            count = min(len(self._queue), MOST_WRITES_A_TRANSACTION)
+            return [self._queue.popleft() for _ in range(count)]
+
+    def _commit(self, writes: list[_Waiting]) -> None:
+        try:
+            if len(writes) == 1:
+                self._commit_alone(writes[0])
+            else:
+                self._commit_together(writes)
+        finally:
+            for waiting in writes:
+                waiting.done.set()
+
+    def _commit_alone(self, waiting: _Waiting) -> None:
+        try:
+            with self._storage.writing() as session:
+                waiting.result = waiting.context.run(waiting.write, session)
+        except BaseException as error:  # noqa: BLE001 - the caller's thread raises it
+            waiting.error = error
+        else:
+            self._on_commit()
+
+    def _commit_together(self, writes: list[_Waiting]) -> None:
+        try:
+            with self._storage.writing() as session:
+                for waiting in sorted(writes, key=lambda w: w.order):
+                    _write_in_savepoint(session, waiting)
+        except BaseException as error:  # noqa: BLE001 - nothing committed: each caller raises it
+            for waiting in writes:
+                if waiting.error is None:
+                    waiting.error = error
+            return
+        if any(waiting.error is None for waiting in writes):
+            self._on_commit()
+
+
+def _write_in_savepoint(session: WriteSession, waiting: _Waiting) -> None:
+    try:
+        with session.savepoint() as own:
+            waiting.result = waiting.context.run(waiting.write, own)
+    except TransactionLost as lost:
+        raise lost.__cause__ from None
+    except Exception as error:  # noqa: BLE001 - the caller's thread raises it
+        waiting.error = error
