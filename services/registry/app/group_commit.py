@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from services.registry.storage import RegistryStorage, WriteSession
-from services.registry.storage.writes import TransactionLost
+from services.registry.storage.savepoints import Savepoints, TransactionLost
 
 # Bounds the time a transaction holds its rows' locks and the callers of its first writes wait.
 MOST_WRITES_A_TRANSACTION = 64
@@ -96,9 +96,9 @@ class GroupCommit:
 
     def _commit_together(self, writes: list[_Waiting]) -> None:
         try:
-            with self._storage.writing() as session:
+            with self._storage.writing_together() as savepoints:
                 for waiting in sorted(writes, key=lambda w: w.order):
-                    _write_in_savepoint(session, waiting)
+                    _write_in_savepoint(savepoints, waiting)
         except BaseException as error:  # noqa: BLE001 - nothing committed: each caller raises it
             for waiting in writes:
                 if waiting.error is None:
@@ -108,9 +108,9 @@ class GroupCommit:
             self._on_commit()
 
 
-def _write_in_savepoint(session: WriteSession, waiting: _Waiting) -> None:
+def _write_in_savepoint(savepoints: Savepoints, waiting: _Waiting) -> None:
     try:
-        with session.savepoint() as own:
+        with savepoints.write() as own:
             waiting.result = waiting.context.run(waiting.write, own)
     except TransactionLost as lost:
         raise lost.__cause__ from None

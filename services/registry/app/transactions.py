@@ -25,7 +25,7 @@ class Transactions:
     def __init__(self, storage: RegistryStorage, on_commit: Callable[[], None]):
         self._storage = storage
         self._on_commit = on_commit
-        self._together = GroupCommit(storage, on_commit)
+        self._together = GroupCommit(storage, on_commit) if storage.commits_together else None
 
     def run(
         self,
@@ -40,13 +40,14 @@ class Transactions:
     ) -> Response:
         """The plan's response, saved with the cities `call` writes under its request id; the
         response saved before when that id was used already. `asset`: the one asset the plan
-        writes, whose write may then share its transaction with other calls' writes."""
+        writes, whose write may then share its transaction with other calls' writes (where the
+        storage commits writes together)."""
         if validate_only:
             return self._validate(plan)
         replayable = Replayable(request_id, method, response_type)
         for _ in range(MAX_ATTEMPTS):
             try:
-                if asset is not None:
+                if asset is not None and self._together is not None:
                     write = partial(self._write, plan, call, replayable)
                     return self._together.run(write, order=asset)[0]
                 return self._attempt(plan, call, replayable)

@@ -15,6 +15,7 @@ from services.registry.storage.checkpoints import LogPosition
 from services.registry.storage.conflicts import retryable_as_conflict
 from services.registry.storage.remembered import RememberedResponse
 from services.registry.storage.row_mapping import SerializedChange
+from services.registry.storage.savepoints import Savepoints
 from services.registry.storage.sequencer import sequence_pending
 from services.registry.storage.spatial import require_postgis
 from services.registry.storage.writes import WriteSession
@@ -46,6 +47,20 @@ class RegistryStorage:
     def writing(self) -> Iterator[WriteSession]:
         with retryable_as_conflict(), transaction(self.engine, write=True) as connection:
             yield WriteSession(connection)
+
+    @contextmanager
+    def writing_together(self) -> Iterator[Savepoints]:
+        """One write transaction for several writes, each in a savepoint of its own."""
+        with self.writing() as session:
+            yield Savepoints(session.connection)
+
+    @property
+    def commits_together(self) -> bool:
+        """Whether single-asset writes are worth committing together (writing_together): SQLite
+        runs one write transaction at a time, so calls wait for one another anyway; PostgreSQL
+        runs them side by side, and one thread running them in turn lost more than the shared
+        commits saved (docs/benchmarks.md, "Group commit")."""
+        return self.engine.dialect.name == "sqlite"
 
     @property
     def bulk_writers(self) -> int:

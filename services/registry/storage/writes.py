@@ -9,13 +9,12 @@ from contextlib import contextmanager
 
 import sqlalchemy as sa
 
-from services.common.sql import driver_errors_as_sqlalchemy
 from services.registry.domain.cities import City
 from services.registry.storage import cities_store, remembered, row_mapping, spatial, unary_postgres
 from services.registry.storage.bulk_postgres import PostgresBulkWriter
 from services.registry.storage.bulk_sqlite import SqliteBulkWriter
 from services.registry.storage.bulk_writes import BulkWriter
-from services.registry.storage.conflicts import WriteConflict, retryable_as_conflict
+from services.registry.storage.conflicts import WriteConflict
 from services.registry.storage.copying import copy_rows
 from services.registry.storage.locking import AssetLocks
 from services.registry.storage.remembered import RememberedResponse
@@ -41,9 +40,6 @@ _APPEND_CHANGES = changes.insert()
 _NO_BOX = (None,) * 4
 _UNKNOWN = object()  # the geometry of a row this transaction did not lock
 _COPY_FROM = 2  # rows from which COPY costs less than an INSERT per row (PostgreSQL)
-_SAVEPOINT = "SAVEPOINT one_write"
-_ROLLBACK_TO_SAVEPOINT = "ROLLBACK TO SAVEPOINT one_write"
-_RELEASE_SAVEPOINT = "RELEASE SAVEPOINT one_write"
 
 
 class WriteSession:
@@ -158,32 +154,6 @@ class WriteSession:
     @property
     def connection(self) -> sa.Connection:
         return self._connection
-
-    @contextmanager
-    def savepoint(self) -> Iterator["WriteSession"]:
-        """A session for one write among others in this transaction: whatever it raises undoes
-        its own statements only, and the transaction goes on. TransactionLost when the
-        transaction cannot go on."""
-        driver = self._connection.connection.driver_connection
-        self._run_or_lose(driver, _SAVEPOINT)
-        try:
-            with retryable_as_conflict():
-                yield WriteSession(self._connection)
-        except BaseException:
-            self._run_or_lose(driver, _ROLLBACK_TO_SAVEPOINT)
-            raise
-        self._run_or_lose(driver, _RELEASE_SAVEPOINT)
-
-    def _run_or_lose(self, driver, statement: str) -> None:
-        try:
-            with driver_errors_as_sqlalchemy(self._connection):
-                driver.execute(statement)
-        except sa.exc.DBAPIError as error:
-            raise TransactionLost(statement) from error
-
-
-class TransactionLost(Exception):
-    """The transaction failed as a whole: nothing in it can commit."""
 
 
 def _stored(row: dict) -> dict:

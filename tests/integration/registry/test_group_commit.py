@@ -1,5 +1,5 @@
-"""Single-asset writes committed together: each call is answered as if it ran alone, a failing
-call changes nothing, and the others commit."""
+"""Single-asset writes committed together (SQLite): each call is answered as if it ran alone, a
+failing call changes nothing, and the others commit."""
 
 import time
 from concurrent.futures import ThreadPoolExecutor
@@ -14,6 +14,11 @@ from urban.registry.v1 import registry_service_pb2 as api
 from urban.registry.v1 import resources_pb2 as r
 
 CITY = "cities/330100"
+
+
+@pytest.fixture
+def database_url(sqlite_url) -> str:
+    return sqlite_url
 
 
 @pytest.fixture
