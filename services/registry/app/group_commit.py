@@ -7,6 +7,7 @@ the others commit. A lone write does not wait for company: the writer takes what
 it starts a transaction, and whatever arrives meanwhile goes in the next one."""
 
 import contextvars
+import logging
 import threading
 from collections import deque
 from collections.abc import Callable
@@ -16,7 +17,8 @@ from typing import Any
 from services.registry.storage import RegistryStorage, WriteSession
 from services.registry.storage.savepoints import Savepoints, TransactionLost
 
-# Bounds the time a transaction holds its rows' locks and the callers of its first writes wait.
+log = logging.getLogger(__name__)
+# Bounds how long a transaction holds the write lock, and the callers of its first writes wait.
 MOST_WRITES_A_TRANSACTION = 64
 
 Write = Callable[[WriteSession], Any]
@@ -25,7 +27,6 @@ Write = Callable[[WriteSession], Any]
 @dataclass
 class _Waiting:
     write: Write
-    order: str  # writes run in this order: every transaction takes its rows' locks in one order
     context: contextvars.Context
     done: threading.Event = field(default_factory=threading.Event)
     result: Any = None
@@ -48,10 +49,10 @@ class GroupCommit:
         self._arrived = threading.Condition(threading.Lock())
         self._writer: threading.Thread | None = None
 
-    def run(self, write: Write, order: str):
+    def run(self, write: Write):
         """What `write` returned once its transaction committed; what it raised otherwise, or
         what the transaction raised when it could not commit."""
-        waiting = _Waiting(write, order, contextvars.copy_context())
+        waiting = _Waiting(write, contextvars.copy_context())
         with self._arrived:
             self._queue.append(waiting)
             self._start_writer()
@@ -66,7 +67,11 @@ class GroupCommit:
 
     def _write_forever(self) -> None:
         while True:
-            self._commit(self._next_writes())
+            writes = self._next_writes()
+            try:
+                self._commit(writes)
+            except Exception:  # every caller is answered already; the writer goes on
+                log.exception("after a group commit")
 
     def _next_writes(self) -> list[_Waiting]:
         with self._arrived:
@@ -97,7 +102,7 @@ class GroupCommit:
     def _commit_together(self, writes: list[_Waiting]) -> None:
         try:
             with self._storage.writing_together() as savepoints:
-                for waiting in sorted(writes, key=lambda w: w.order):
+                for waiting in writes:  # in the order they came
                     _write_in_savepoint(savepoints, waiting)
         except BaseException as error:  # noqa: BLE001 - nothing committed: each caller raises it
             for waiting in writes:

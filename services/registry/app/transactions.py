@@ -1,5 +1,6 @@
-"""Running a write: in one transaction, retried on conflicts, once per request id. Writes to
-one asset are committed together with those of other calls (group_commit.py)."""
+"""Running a write: in one transaction, retried on conflicts, once per request id. Where the
+storage gains by it (SQLite), a write to one asset shares its transaction with other calls'
+(group_commit.py)."""
 
 from collections.abc import Callable
 from functools import partial
@@ -49,7 +50,7 @@ class Transactions:
             try:
                 if asset is not None and self._together is not None:
                     write = partial(self._write, plan, call, replayable)
-                    return self._together.run(write, order=asset)[0]
+                    return self._together.run(write)[0]
                 return self._attempt(plan, call, replayable)
             except WriteConflict:
                 continue

@@ -59,7 +59,7 @@ class RegistryStorage:
         """Whether single-asset writes are worth committing together (writing_together): SQLite
         runs one write transaction at a time, so calls wait for one another anyway; PostgreSQL
         runs them side by side, and one thread running them in turn lost more than the shared
-        commits saved (docs/benchmarks.md, "Group commit")."""
+        commits saved (docs/benchmarks.md, "Group commit on SQLite")."""
         return self.engine.dialect.name == "sqlite"
 
     @property

@@ -1,0 +1,118 @@
+"""Group commit over a storage that stages writes and commits them (or fails to) at the end."""
+
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
+
+import pytest
+
+from services.registry.app.group_commit import GroupCommit
+
+
+class _Savepoints:
+    def __init__(self, staged: list):
+        self._staged = staged
+
+    @contextmanager
+    def write(self):
+        own: list = []
+        yield own
+        self._staged.extend(own)
+
+
+class _Storage:
+    def __init__(self):
+        self.committed: list = []
+        self.commits = 0
+        self.fail_commits = False
+
+    @contextmanager
+    def writing(self):
+        staged: list = []
+        yield staged
+        self._commit(staged)
+
+    @contextmanager
+    def writing_together(self):
+        staged: list = []
+        yield _Savepoints(staged)
+        self._commit(staged)
+
+    def _commit(self, staged: list) -> None:
+        if self.fail_commits:
+            raise ConnectionError("the commit failed")
+        self.committed.extend(staged)
+        self.commits += 1
+
+
+def _staging(value):
+    def write(session):
+        session.append(value)
+        return value
+
+    return write
+
+
+def _failing(session):
+    session.append("never")
+    raise ValueError("this write only")
+
+
+@pytest.fixture
+def storage() -> _Storage:
+    return _Storage()
+
+
+def _together(storage: _Storage, writes: list) -> list:
+    """Outcomes of `writes`, all queued while the writer is busy with a first write, so that
+    they share one transaction."""
+    group = GroupCommit(storage, lambda: None)
+    holding, release = threading.Event(), threading.Event()
+
+    def held(session):
+        holding.set()
+        release.wait(10)
+        return "held"
+
+    def outcome(write):
+        try:
+            return group.run(write)
+        except Exception as error:  # noqa: BLE001 - compared by the test
+            return error
+
+    with ThreadPoolExecutor(len(writes) + 1) as pool:
+        first = pool.submit(outcome, held)
+        holding.wait(10)
+        queued = []
+        for write in writes:  # one after another, so that they queue in this order
+            queued.append(pool.submit(outcome, write))
+            while len(group._queue) < len(queued):
+                time.sleep(0.001)
+        release.set()
+        first.result()
+        return [future.result() for future in queued]
+
+
+def test_a_failing_write_answers_only_its_caller(storage):
+    answers = _together(storage, [_staging("a"), _failing, _staging("b")])
+    assert answers[0] == "a" and answers[2] == "b"
+    assert isinstance(answers[1], ValueError)
+    assert storage.committed == ["a", "b"]
+    assert storage.commits == 2  # the first write alone, then the three together
+
+
+def test_no_write_is_answered_as_done_when_its_commit_fails(storage):
+    storage.fail_commits = True
+    answers = _together(storage, [_staging("a"), _failing, _staging("b")])
+    assert isinstance(answers[0], ConnectionError) and isinstance(answers[2], ConnectionError)
+    assert isinstance(answers[1], ValueError)
+    assert storage.committed == []
+
+
+def test_a_lone_write_does_not_wait_for_company(storage):
+    group = GroupCommit(storage, lambda: None)
+    started = time.monotonic()
+    assert group.run(_staging("alone")) == "alone"
+    assert time.monotonic() - started < 1
+    assert storage.committed == ["alone"]
