@@ -11,10 +11,10 @@ from services.common.change_stream import LogSource
 from services.common.sql import create_engine, transaction, upgrade
 from services.registry.domain.cities import City
 from services.registry.storage import checkpoints, cities_store, identity, reads, remembered
+from services.registry.storage.change_encoding import SerializedChange
 from services.registry.storage.checkpoints import LogPosition
 from services.registry.storage.conflicts import WriteConflict
 from services.registry.storage.remembered import RememberedResponse
-from services.registry.storage.row_mapping import SerializedChange
 from services.registry.storage.sequencer import sequence_pending
 from services.registry.storage.spatial import require_postgis
 from services.registry.storage.writes import WriteSession
@@ -93,12 +93,14 @@ class RegistryStorage:
         return self._read(identity.read)
 
     def log_position(
-        self, checkpoint: str, following: reads.ChangeQuery
+        self, checkpoint: str, following: reads.ChangeQuery | None = None
     ) -> tuple[LogPosition, list[SerializedChange]]:
         """The log's source and head with the checkpoint of that name, and the changes of
-        `following` serialized for publishing, in one transaction."""
+        `following` (if given) serialized for publishing, in one transaction."""
         with self.reading() as connection:
             position = checkpoints.log_position(connection, checkpoint)
+            if following is None:
+                return position, []
             return position, reads.list_serialized_changes(connection, following)
 
     def advance_epoch(self, seen: LogSource, epoch: int) -> LogSource:

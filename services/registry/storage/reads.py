@@ -8,7 +8,7 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 
 from services.registry.domain.spatial_filters import Place, matching
-from services.registry.storage import row_mapping, spatial
+from services.registry.storage import change_encoding, row_mapping, spatial
 from services.registry.storage.schema import assets, changes, counters
 from urban.registry.v1 import resources_pb2
 
@@ -197,9 +197,9 @@ def list_changes(
 
 def list_serialized_changes(
     connection: sa.Connection, query: ChangeQuery
-) -> list[row_mapping.SerializedChange]:
-    """As list_changes, each change serialized (see row_mapping.serialized_changes)."""
-    return row_mapping.serialized_changes(_change_rows(connection, query).all())
+) -> list[change_encoding.SerializedChange]:
+    """As list_changes, each change serialized (see change_encoding)."""
+    return change_encoding.serialized_changes(_change_rows(connection, query))
 
 
 def _change_rows(connection: sa.Connection, query: ChangeQuery) -> sa.CursorResult:
