@@ -14,6 +14,7 @@ from services.registry.storage import checkpoints, cities_store, identity, reads
 from services.registry.storage.change_encoding import SerializedChange
 from services.registry.storage.checkpoints import LogPosition
 from services.registry.storage.conflicts import WriteConflict
+from services.registry.storage.head_notices import HeadNotices
 from services.registry.storage.remembered import RememberedResponse
 from services.registry.storage.sequencer import sequence_pending
 from services.registry.storage.spatial import require_postgis
@@ -111,6 +112,12 @@ class RegistryStorage:
         """Numbers the committed changes that have no revision yet; returns the head revision.
         `known_pending`: a change committed since the last pass."""
         return sequence_pending(self.engine, known_pending=known_pending)
+
+    def head_notices(self, moved: Callable[[int], None]) -> HeadNotices | None:
+        """Notices of the head moving, from any process (PostgreSQL); None on SQLite."""
+        if self.engine.dialect.name != "postgresql":
+            return None
+        return HeadNotices(self.engine, moved)
 
     def checkpoint(self, name: str) -> int:
         return self._read(checkpoints.get, name)
