@@ -49,4 +49,5 @@ class HeadNotices:
             connection.execute(f"LISTEN {CHANNEL}")
             while not stopping.is_set():
                 for notice in connection.notifies(timeout=CHECK_STOP_SECONDS):
-                    self._moved(int(notice.payload))
+                    if notice.payload.isdigit():  # anything else is no notice of ours
+                        self._moved(int(notice.payload))

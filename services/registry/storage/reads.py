@@ -165,11 +165,7 @@ def _changes_page(by_city: bool, bounded: bool, by_asset: bool) -> sa.Select:
     if not bounded:
         return statement
     page = statement.subquery("page")
-    return (
-        sa.select(page)
-        .where(page.c.revision <= sa.bindparam("up_to"))
-        .order_by(page.c.revision)
-    )
+    return sa.select(page).where(page.c.revision <= sa.bindparam("up_to")).order_by(page.c.revision)
 
 
 # (by city, bounded above, by asset) → the page query
