@@ -132,7 +132,7 @@ class Registry:
 
     def _background_stops(self) -> list:
         relay = [self.relay.stop] if self.relay else []
-        return [self._stop_http, *relay, self.feed.stop]
+        return [self._stop_http, *relay, self.feed.stop, self.stalled_watchers.stop]
 
     def _stop_http(self) -> None:
         if self.http is not None:
