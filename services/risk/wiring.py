@@ -112,6 +112,7 @@ class Risk:
         """Follows the registry once it serves: a registry still starting is no error."""
         if self.registry.wait_until_serving(stopping):
             self._registry_serving.set()
+            self.housekeeping.look_now()  # the cities, which readiness waits for
             self.follower.run()
 
     def is_ready(self) -> bool:
