@@ -17,8 +17,12 @@ from tests.reliability.private_redis import PrivateRedis
 from urban.registry.v1 import registry_service_pb2_grpc
 
 
-def registry_client(address: str, token: str) -> Client:
-    channel = grpc.insecure_channel(address)
+def registry_client(address: str, token: str, own_connection: bool = False) -> Client:
+    """A client of the registry at `address`; with `own_connection`, on a connection no other
+    client shares, as separate callers have (gRPC otherwise shares one between channels to the
+    same address)."""
+    options = [("grpc.use_local_subchannel_pool", 1)] if own_connection else []
+    channel = grpc.insecure_channel(address, options=options)
     return Client(registry_service_pb2_grpc.RegistryServiceStub(channel), token)
 
 

@@ -32,6 +32,7 @@ CHANGES = int(os.environ.get("URBAN_TEST_SLOW_READER_CHANGES", "100000"))
 BATCH = 1000
 STALL_SECONDS = 5
 MAX_GROWTH_MB = 200  # the 100,000 changes alone are over 100 MB as messages
+BUDGET_SECONDS = 240  # under pytest's timeout, so that a failure says what went wrong
 
 
 def resident_mb(pid: int) -> float:
@@ -39,12 +40,24 @@ def resident_mb(pid: int) -> float:
     return int(status.split("VmRSS:")[1].split()[0]) / 1024
 
 
-def write_changes(client, count: int) -> None:
-    for start in range(0, count, BATCH):
-        batch = [pipe(f"cities/330100/assets/slow-{n}") for n in range(start, start + BATCH)]
-        request = api.ImportAssetsRequest(parent="cities/330100", assets=batch,
-                                          request_id=f"slow-{start}")
-        list(client.ImportAssets(iter([request]), timeout=300))
+class Writer(threading.Thread):
+    """Imports `count` pipes in batches; keeps how far it got and what stopped it."""
+
+    def __init__(self, client, count: int):
+        super().__init__(daemon=True)
+        self.client, self.count, self.written, self.error = client, count, 0, None
+
+    def run(self) -> None:
+        try:
+            for start in range(0, self.count, BATCH):
+                names = range(start, start + BATCH)
+                batch = [pipe(f"cities/330100/assets/slow-{n}") for n in names]
+                request = api.ImportAssetsRequest(parent="cities/330100", assets=batch,
+                                                  request_id=f"slow-{start}")
+                list(self.client.ImportAssets(iter([request]), timeout=120))
+                self.written = start + BATCH
+        except Exception as error:  # reported by the test
+            self.error = error
 
 
 class Watcher(threading.Thread):
@@ -70,24 +83,31 @@ def test_a_stuck_watcher_is_cut_off_and_costs_no_one_else(tmp_path):
     admin = add_token(tokens_file, "admin", ["admin"])
     registry = registry_process(tmp_path, f"sqlite:///{tmp_path / 'r.db'}", tokens_file,
                                 URBAN_REGISTRY_WATCH_STALL_SECONDS=str(STALL_SECONDS)).start()
+    deadline = time.monotonic() + BUDGET_SECONDS
     try:
-        client = registry_client(registry.address, admin)
-        stuck = client.WatchChanges(api.WatchChangesRequest(), timeout=900)  # never read
-        healthy = Watcher(client, CHANGES)
+        stuck = registry_client(registry.address, admin, own_connection=True).WatchChanges(
+            api.WatchChangesRequest(), timeout=900)  # never read
+        healthy = Watcher(registry_client(registry.address, admin, own_connection=True), CHANGES)
         healthy.start()
-        latencies, samples = [], []
-        writer = threading.Thread(target=write_changes, args=(client, CHANGES), daemon=True)
+        client = registry_client(registry.address, admin)
+        writer = Writer(client, CHANGES)
         writer.start()
-        while writer.is_alive():
+        latencies, samples = [], []
+        while writer.is_alive() and time.monotonic() < deadline:
             began = time.monotonic()
             client.GetCity(api.GetCityRequest(name="cities/330100"), timeout=30)
             latencies.append(time.monotonic() - began)
             samples.append(resident_mb(registry.process.pid))
             writer.join(timeout=0.5)
-        healthy.join(timeout=300)
+        healthy.join(timeout=max(0.0, deadline - time.monotonic()))
         samples.append(resident_mb(registry.process.pid))
 
-        assert healthy.error is None and healthy.received == CHANGES, healthy.error
+        progress = (f"{writer.written} of {CHANGES} written (error: {writer.error!r}), "
+                    f"{healthy.received} received by the healthy watcher (error: "
+                    f"{healthy.error!r}) after {BUDGET_SECONDS} s at most; registry log:\n"
+                    f"{registry.log()[-3000:]}")
+        assert writer.error is None and writer.written == CHANGES, progress
+        assert healthy.error is None and healthy.received == CHANGES, progress
         taken = 0
         try:
             for _ in stuck:
