@@ -72,9 +72,10 @@ class StatusPages:
         texts = Texts(choose_language(request.args.get("lang"), request.accept_languages.values()))
         try:
             endpoint, arguments = _URLS.bind_to_environ(environ).match()
-            if not self.ready():
-                return self._not_ready(texts)(environ, start_response)
-            response = getattr(self, endpoint)(texts, **arguments)
+            if self.ready():
+                response = getattr(self, endpoint)(texts, **arguments)
+            else:
+                response = self._not_ready(texts)
         except (NotFound, UnknownCity):
             response = self._not_found(texts)
         except MethodNotAllowed as error:
