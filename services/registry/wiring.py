@@ -136,7 +136,7 @@ class Registry:
     def _background_stops(self) -> list:
         relay = [self.relay.stop] if self.relay else []
         notices = [self.head_notices.stop] if self.head_notices else []
-        return [self._stop_http, *relay, *notices, self.feed.stop]
+        return [self._stop_http, *relay, *notices, self.feed.stop, self.stalled_watchers.stop]
 
     def _stop_http(self) -> None:
         if self.http is not None:

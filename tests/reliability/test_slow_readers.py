@@ -21,6 +21,7 @@ from services.common.tokens import add_token
 from services.risk.web.server import WebServer
 from services.risk.wiring import Risk
 from tests.builders import pipe
+from tests.health import risk_is_ready
 from tests.reliability.conftest import registry_client
 from tests.reliability.in_process import registry_settings, risk_settings, start_registry
 from tests.reliability.processes import registry_process
@@ -161,8 +162,7 @@ def test_slow_and_stuck_scrapers_cost_other_readers_little(tmp_path):
     address = ("127.0.0.1", web.start())
     scrapers = []
     try:
-        # The cities come from the registry after start: a city's page serves once they have.
-        wait_until(lambda: get_status(address, "/cities/330100") == b"HTTP/1.1 200 OK")
+        wait_until(lambda: risk_is_ready(risk.address()))
         before = resident_mb(os.getpid())
         scrapers = [stuck_scraper(address) for _ in range(8)]
         dribblers = [socket.create_connection(address) for _ in range(50)]
