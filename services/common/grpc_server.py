@@ -59,6 +59,7 @@ class GrpcServer:
         spreads connections over; otherwise a port in use is an error."""
         self._service = service
         self._service_names: list[str] = []
+        self._not_serving_at_start: set[str] = set()
         self._tls = tls
         self._health = health.HealthServicer()
         limiter = rate_limiter or RateLimiter(RateLimitSettings(), LocalTokenBuckets())
@@ -100,13 +101,20 @@ class GrpcServer:
         self.health_port = 0
 
     def add_service(
-        self, servicer: object, add_to_server: Callable[[object, grpc.Server], None], name: str
+        self,
+        servicer: object,
+        add_to_server: Callable[[object, grpc.Server], None],
+        name: str,
+        serving_at_start: bool = True,
     ) -> None:
         """E.g. `add_service(servicer, add_RegistryServiceServicer_to_server,
-        "urban.registry.v1.RegistryService")`; `name` is reported by health and reflection."""
+        "urban.registry.v1.RegistryService")`; `name` is reported by health and reflection.
+        A service not `serving_at_start` reports NOT_SERVING until `set_serving` says it is."""
         add_to_server(servicer, self._server)
         add_to_server(servicer, self.handlers)
         self._service_names.append(name)
+        if not serving_at_start:
+            self._not_serving_at_start.add(name)
 
     def connect_service(self) -> ConnectService:
         """The services added so far, for a connectrpc application: each call runs through the
@@ -119,7 +127,7 @@ class GrpcServer:
         port = _bind(self._server, address, self._tls)
         self._server.start()
         for name in ("", *self._service_names):
-            self._health.set(name, health_pb2.HealthCheckResponse.SERVING)
+            self.set_serving(name, name not in self._not_serving_at_start)
         listening = Address(address.host, port)
         _LOG.info("%s gRPC listening on %s (%s)", self._service, listening, _describe(self._tls))
         self._start_health_server()

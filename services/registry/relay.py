@@ -6,6 +6,7 @@ the log (registry id and epoch, see stream_owner): before every batch the relay 
 marker, and the batch's MULTI/EXEC runs only if the marker is unchanged (WATCH). The checkpoint
 moves only after Redis has stored the entries, so a crash in between publishes some changes
 twice, never loses one; an entry Redis refuses is counted as failed, never as published.
+While a full round's entries are written, the next round's changes are read (read_ahead).
 """
 
 import collections
@@ -27,6 +28,7 @@ from services.common.change_stream import (
     stream_key,
 )
 from services.registry.app.feed import ChangeFeed
+from services.registry.read_ahead import ReadAhead
 from services.registry.storage import LogPosition, RegistryStorage
 from services.registry.storage.reads import ChangeQuery
 from services.registry.stream_owner import Action, Decision, Marker, decide, read_marker
@@ -68,6 +70,8 @@ class RedisRelay:
         self._max_length = max_length
         self._worker = BackgroundWorker("redis-relay", self._run)
         self._lead_renewed_at = -math.inf
+        self._ahead: ReadAhead | None = None
+        self._stream_end = 0  # the newest revision this relay saw stored in the stream
         self.published_total = 0
         self.failed_total = 0  # entries Redis refused
         self.restarts: collections.Counter[str] = collections.Counter()  # by reason
@@ -98,8 +102,8 @@ class RedisRelay:
             last = _revision_of_newest(pipeline.xrevrange(self._stream, count=1))
             # The changes after the stream's end come with the position: where the relay
             # resumes but for a stream that lost entries or a checkpoint left behind.
-            position, following = self._storage.log_position(
-                CHECKPOINT, ChangeQuery(last + 1, BATCH, up_to=limit)
+            position, following = self._position_and_following(
+                ChangeQuery(last + 1, BATCH, up_to=limit)
             )
             decision = decide(marker, position.source, position.head, last)
             if decision.action is Action.PUBLISH:
@@ -125,6 +129,7 @@ class RedisRelay:
             )
         if not changes:
             return 0
+        self._read_ahead_after(changes, up_to)
         try:
             last_before_adding, results = self._add(pipeline, changes, ours, marker.head)
         except redis.WatchError:
@@ -134,6 +139,22 @@ class RedisRelay:
             self._discard_gapped_stream(last, last_before_adding)
             return 0
         return self._count(changes, results, marker.head)
+
+    def _position_and_following(self, query: ChangeQuery) -> tuple[LogPosition, list]:
+        """The log's position, and the changes after the stream's end: read during the round
+        before when it ended where this one starts, else with the position."""
+        ahead, self._ahead = self._ahead, None
+        if ahead is not None and ahead.serves(query):
+            following = ahead.changes()
+            position, _ = self._storage.log_position(CHECKPOINT)
+            return position, following
+        return self._storage.log_position(CHECKPOINT, query)
+
+    def _read_ahead_after(self, changes: list, up_to: int) -> None:
+        """A full round with more changes after it: the next round's are read meanwhile."""
+        if len(changes) == BATCH and changes[-1].revision < up_to:
+            following = ChangeQuery(changes[-1].revision + 1, BATCH, up_to=up_to)
+            self._ahead = ReadAhead(self._storage, following)
 
     def _add(self, pipeline, changes: list, ours: LogSource, marked_head: int) -> tuple[int, list]:
         """Adds the entries and moves the marker's head in one MULTI/EXEC, which also reads
@@ -171,6 +192,7 @@ class RedisRelay:
         landed = sum(1 for result in results if not isinstance(result, Exception))
         self.published_total += landed
         if not failed:
+            self._stream_end = changes[-1].revision
             self._save_checkpoint(changes[-1].revision)
             return len(changes)
         self._record_failures(len(failed), len(changes), results[failed[0]])
@@ -255,7 +277,8 @@ class RedisRelay:
         while not stopping.is_set():
             head = self._feed.head()
             try:
-                busy = self._lead() and self.publish_pending(head) == BATCH
+                published = self._lead() and self.publish_pending(head)
+                busy = published > 0 and self._stream_end < head
             except Exception:  # Redis or the database is down: try again shortly
                 log.exception("relay failed; retrying")
                 busy = False

@@ -53,6 +53,7 @@ class Registry:
         self.metrics = metrics or CollectorRegistry()
         self.storage = RegistryStorage(settings.database_url)
         self.feed = ChangeFeed(self.storage)
+        self.head_notices = self.storage.head_notices(self.feed.moved_to)
         self.cities = CityDirectory(self.storage)
         transactions = Transactions(self.storage, self.feed.committed)
         assets = AssetUseCases(self.storage, self.cities, transactions, today)
@@ -95,6 +96,8 @@ class Registry:
         zhejiang()  # the divisions and their index load before the first request needs them
         self.storage.prepare()
         self.feed.start()
+        if self.head_notices:
+            self.head_notices.start()
         if self.relay:
             self.relay.settle()
             self.relay.start()
@@ -132,7 +135,8 @@ class Registry:
 
     def _background_stops(self) -> list:
         relay = [self.relay.stop] if self.relay else []
-        return [self._stop_http, *relay, self.feed.stop]
+        notices = [self.head_notices.stop] if self.head_notices else []
+        return [self._stop_http, *relay, *notices, self.feed.stop, self.stalled_watchers.stop]
 
     def _stop_http(self) -> None:
         if self.http is not None:

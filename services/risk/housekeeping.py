@@ -27,13 +27,18 @@ class Housekeeping:
     def __init__(self, chores: list[Chore], tick_seconds: float = 1.0):
         self._chores = chores
         self._tick = tick_seconds
-        self._worker = BackgroundWorker("risk-housekeeping", self._run)
+        self._woken = threading.Event()
+        self._worker = BackgroundWorker("risk-housekeeping", self._run, wake=self._woken.set)
 
     def start(self) -> None:
         self._worker.start()
 
     def stop(self) -> None:
         self._worker.stop()
+
+    def look_now(self) -> None:
+        """Looks for due chores at once rather than at the next tick (e.g. one just ready)."""
+        self._woken.set()
 
     def run_due(self) -> None:
         for chore in self._chores:
@@ -52,5 +57,6 @@ class Housekeeping:
     def _run(self, stopping: threading.Event) -> None:
         while not stopping.is_set():
             self.run_due()
-            stopping.wait(self._tick)
+            self._woken.wait(self._tick)
+            self._woken.clear()
 

@@ -18,13 +18,20 @@ from services.risk.domain.verification import VerifyReport
 
 
 class ReadModelCollector(Collector):
-    """Computes every CONTRACT metric at scrape time from rollups, cities and feed state only.
+    """Computes every CONTRACT metric at scrape time from rollups, cities and feed state only;
+    none has a sample before `ready()` (figures from before the cities are known, or from a
+    read model still catching up, would be wrong).
 
     A scrape reads a bounded number of rows whatever the number of assets.
     """
 
-    def __init__(self, queries: ReadModelQueries, clock: Callable[[], date] = date.today):
-        self.queries, self.clock = queries, clock
+    def __init__(
+        self,
+        queries: ReadModelQueries,
+        clock: Callable[[], date] = date.today,
+        ready: Callable[[], bool] = lambda: True,
+    ):
+        self.queries, self.clock, self.ready = queries, clock, ready
 
     def describe(self) -> Iterator[GaugeMetricFamily]:
         yield from self._contract_families()
@@ -33,11 +40,12 @@ class ReadModelCollector(Collector):
     def collect(self) -> Iterator[GaugeMetricFamily]:
         view = self.queries.view()
         families = {family.name: family for family in self._contract_families()}
-        samples = metric_samples(
-            self.queries.plan, view.rollups, view.cities, view.last_change, self.clock()
-        )
-        for sample in samples:
-            families[sample.name].add_metric(sample.labels, sample.value)
+        if self.ready():
+            samples = metric_samples(
+                self.queries.plan, view.rollups, view.cities, view.last_change, self.clock()
+            )
+            for sample in samples:
+                families[sample.name].add_metric(sample.labels, sample.value)
         yield from families.values()
         yield from self._state_families(view)
 
@@ -85,6 +93,13 @@ class FeedHealth:
         self.feed_lag = Gauge(
             "urban_risk_feed_lag_seconds",
             "Longest time, in the newest batch applied, from a change's commit to its application.",
+            registry=registry,
+        )
+        self.ready = Gauge(
+            "urban_risk_ready",
+            "1 once the figures are true after the start (the registry's cities known, its log "
+            "applied up to the head it had then), else 0; until then the plan, asset and pipe "
+            "gauges have no samples and the RiskService health check answers NOT_SERVING.",
             registry=registry,
         )
         self._add_verify_metrics(registry)

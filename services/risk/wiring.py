@@ -15,12 +15,15 @@ from services.common.http_server import mounted
 from services.common.metrics_http import start_metrics_server
 from services.common.service_server import grpc_server_for
 from services.risk.api.servicer import RiskServicer
+from services.risk.api.serving import ApiServing
 from services.risk.app.answers import ReadModelAnswers
 from services.risk.app.read_model import ReadModel
 from services.risk.config import RiskSettings
 from services.risk.domain.feed_progress import FeedProgress
+from services.risk.domain.readiness import StartupReadiness
 from services.risk.feed.cities import refresh_cities
 from services.risk.feed.head_check import HeadCheck
+from services.risk.feed.readiness import ReadinessWatch
 from services.risk.feed.redis_stream import StreamFollower
 from services.risk.feed.registry_client import RegistryClient
 from services.risk.feed.watch import WatchFollower
@@ -43,31 +46,41 @@ class Risk:
         self.metrics = metrics or CollectorRegistry()
         self.read_model = ReadModel.open(settings.database_url, clock=today_in_zhejiang)
         self.health = FeedHealth(self.metrics)
-        self.metrics.register(ReadModelCollector(self.read_model.queries, today_in_zhejiang))
+        self.readiness = StartupReadiness()
+        self.metrics.register(
+            ReadModelCollector(self.read_model.queries, today_in_zhejiang, self.is_ready)
+        )
         self.registry = RegistryClient(
             settings.registry_target, settings.registry_token, settings.registry_tls
         )
         self.follower = self._follower(settings)
         self._registry_serving = threading.Event()
+        self.readiness_watch = BackgroundWorker("risk-readiness", ReadinessWatch(
+            self.read_model.updates, self.registry, self.readiness,
+            registry_serving=self._registry_serving.is_set, on_ready=self._became_ready,
+        ).run)
         self.head_check = HeadCheck(
             self.read_model.updates,
             self.registry,
             self.health,
             FeedProgress(settings.feed_stuck_seconds),
-            report_stuck=self._report_stuck,
+            report_stuck=lambda stuck: self.serving.stuck(stuck),
             log_moved=self.follower.notice_log_moved,
         )
         self.housekeeping = Housekeeping(self._chores(settings))
         self.server = grpc_server_for("risk", settings, self.metrics)
+        self.serving = ApiServing(lambda serving: self.server.set_serving(SERVICE_NAME, serving))
         servicer = RiskServicer(self._answers(), self.health)
         self.server.add_service(
-            servicer, risk_service_pb2_grpc.add_RiskServiceServicer_to_server, SERVICE_NAME
+            servicer, risk_service_pb2_grpc.add_RiskServiceServicer_to_server, SERVICE_NAME,
+            serving_at_start=False,
         )
         self.following = BackgroundWorker("risk-feed", self._follow, wake=self.follower.stop)
         self.pages = StatusPages(
             self.read_model.queries,
             self.read_model.reports,
             settings.stale_after_seconds,
+            ready=self.is_ready,
         )
         self.web: WebServer | None = None
         self.port = 0
@@ -99,15 +112,22 @@ class Risk:
         """Follows the registry once it serves: a registry still starting is no error."""
         if self.registry.wait_until_serving(stopping):
             self._registry_serving.set()
+            self.housekeeping.look_now()  # the cities, which readiness waits for
             self.follower.run()
 
-    def _report_stuck(self, stuck: bool) -> None:
-        """A stuck feed takes the API out of service (its answers grow stale); the process
-        itself stays healthy, so the overall health (liveness) stays SERVING."""
-        self.server.set_serving(SERVICE_NAME, not stuck)
+    def is_ready(self) -> bool:
+        """Whether the figures are true since the start (StartupReadiness)."""
+        return self.readiness.ready
+
+    def _became_ready(self) -> None:
+        log.info("ready: the registry's cities are known and its log is applied up to "
+                 "revision %d", self.read_model.updates.applied_revision())
+        self.health.ready.set(1)
+        self.serving.ready()
 
     def refresh_cities(self) -> None:
         refresh_cities(self.read_model.updates, self.registry)
+        self.readiness.cities_known = True
 
     def verify(self):
         report = self.read_model.verification.recompute()
@@ -129,6 +149,7 @@ class Risk:
             self.web_port = self.web.start()
         self.housekeeping.start()
         self.following.start()
+        self.readiness_watch.start()
         return self.port
 
     def _web_app(self):
@@ -147,7 +168,8 @@ class Risk:
         self.read_model.close()
 
     def _stops(self) -> list:
-        return [self._stop_web, self._stop_following, self.housekeeping.stop, self.registry.close]
+        return [self._stop_web, self._stop_following, self._stop_readiness_watch,
+                self.housekeeping.stop, self.registry.close]
 
     def _stop_web(self) -> None:
         if self.web is not None:
@@ -155,3 +177,6 @@ class Risk:
 
     def _stop_following(self) -> None:
         self.following.stop(timeout_seconds=10)
+
+    def _stop_readiness_watch(self) -> None:
+        self.readiness_watch.stop(timeout_seconds=5)

@@ -9,13 +9,11 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import grpc
-from grpc_health.v1 import health_pb2, health_pb2_grpc
-
 from services.common.interceptors import client_auth_metadata
 from services.common.tokens import add_token
 from tests.deploy.paths import REPOSITORY
 from tests.environment import FREE_PORTS, without_urban_settings
+from tests.health import is_serving
 from tests.waiting import wait_until
 
 START_TIMEOUT_SECONDS = 60.0
@@ -139,14 +137,3 @@ def _wait_until_serving(service: RunningService) -> None:
 
     service.grpc_port, service.metrics_port = wait_until(ports_logged, START_TIMEOUT_SECONDS)
     wait_until(lambda: is_serving(service.grpc_target), START_TIMEOUT_SECONDS)
-
-
-def is_serving(target: str) -> bool:
-    with grpc.insecure_channel(target) as channel:
-        try:
-            reply = health_pb2_grpc.HealthStub(channel).Check(
-                health_pb2.HealthCheckRequest(), timeout=2
-            )
-        except grpc.RpcError:
-            return False
-    return reply.status == health_pb2.HealthCheckResponse.SERVING

@@ -14,6 +14,7 @@ from tests.deploy.live_services import Stack, issue_credentials
 from tests.deploy.promql_names import all_queries, metric_names, recorded_names, selections
 from tests.deploy.sample_assets import upsert_request
 from tests.deploy.scrape import exported_series, sample_value, scrape
+from tests.health import risk_is_ready
 from tests.waiting import wait_until
 from urban.registry.v1 import registry_service_pb2_grpc
 from urban.risk.v1 import risk_service_pb2 as risk_api
@@ -69,6 +70,7 @@ def _exercise_and_scrape(stack, registry, risk) -> dict[str, set[str]]:
         return sample_value(scrape(service.metrics_target), name)
 
     head = wait_until(lambda: revision(registry, "urban_registry_head_revision"))
+    wait_until(lambda: risk_is_ready(risk.grpc_target))
     wait_until(lambda: revision(risk, "urban_risk_applied_revision") == head)
     with grpc.insecure_channel(risk.grpc_target) as channel:
         risk_service_pb2_grpc.RiskServiceStub(channel).GetPlanProgress(

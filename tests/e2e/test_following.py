@@ -9,6 +9,7 @@ from services.common.clock import today_in_zhejiang
 from services.demo.dataset import generate
 from tests.e2e.expected import Expected
 from tests.e2e.scrape import nonzero, series
+from tests.health import risk_is_ready
 from tests.waiting import wait_until
 from urban.registry.v1 import registry_service_pb2 as api
 from urban.registry.v1 import resources_pb2 as r
@@ -46,18 +47,10 @@ def registry_state(client):
 
 
 def caught_up(system) -> bool:
-    """The risk service applied the log's head and knows every city as the registry does (a
-    zone's compliance depends on its city's population)."""
+    """The risk service is ready (it knows the registry's cities) and applied the log's head."""
     head = system.registry_client.ListChanges(api.ListChangesRequest(page_size=1)).head_revision
-    return system.metric("urban_risk_applied_revision") == head and knows_the_cities(system)
-
-
-def knows_the_cities(system) -> bool:
-    registry = system.registry_client.ListCities(api.ListCitiesRequest()).cities
-    known = system.risk.read_model.queries.cities()
-    return all(
-        c.code in known and known[c.code].urban_population == c.urban_population for c in registry
-    )
+    ready = risk_is_ready(system.risk.address())
+    return ready and system.metric("urban_risk_applied_revision") == head
 
 
 def assert_series_match(system):

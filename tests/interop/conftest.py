@@ -7,6 +7,7 @@ from prometheus_client import CollectorRegistry
 from services.common.tokens import add_token
 from services.registry.wiring import Registry
 from services.risk.wiring import Risk
+from tests.health import risk_is_ready
 from tests.reliability.in_process import registry_settings, risk_settings
 from tests.waiting import wait_until
 
@@ -28,7 +29,7 @@ def services(tmp_path):
     )
     risk.start(serve_metrics=False, serve_pages=True)
     try:
-        wait_until(lambda: "330100" in risk.read_model.queries.cities(), timeout=60)
+        wait_until(lambda: risk_is_ready(risk.address()), timeout=60)
         yield registry, risk, tokens
     finally:
         risk.stop()

@@ -13,6 +13,7 @@ from prometheus_client import CollectorRegistry
 
 from services.common.tokens import add_token
 from services.risk.wiring import Risk
+from tests.health import risk_is_ready
 from tests.reliability.hostile import CASES_RUN, huge_text, odd_text
 from tests.reliability.in_process import registry_settings, risk_settings, start_registry
 from tests.reliability.test_hostile_input import FUZZ
@@ -64,7 +65,7 @@ def pages(tmp_path_factory):
     ), CollectorRegistry())
     risk.start(serve_metrics=False, serve_pages=True)
     address = ("127.0.0.1", risk.web_port)
-    wait_until(lambda: _serves(address, "/cities/330100"))  # the cities come from the registry
+    wait_until(lambda: risk_is_ready(risk.address()))
     yield address
     risk.stop()
     registry.stop()

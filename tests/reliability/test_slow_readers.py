@@ -21,6 +21,7 @@ from services.common.tokens import add_token
 from services.risk.web.server import WebServer
 from services.risk.wiring import Risk
 from tests.builders import pipe
+from tests.health import risk_is_ready
 from tests.reliability.conftest import registry_client
 from tests.reliability.in_process import registry_settings, risk_settings, start_registry
 from tests.reliability.processes import registry_process
@@ -68,7 +69,8 @@ class Watcher(threading.Thread):
 
     def run(self) -> None:
         try:
-            for change in self.client.WatchChanges(api.WatchChangesRequest(), timeout=900):
+            watch = self.client.WatchChanges(api.WatchChangesRequest(), timeout=BUDGET_SECONDS)
+            for change in watch:
                 self.received += 1
                 assert change.revision == self.received
                 if change.revision == self.last:
@@ -84,8 +86,9 @@ def test_a_stuck_watcher_is_cut_off_and_costs_no_one_else(tmp_path):
                                 URBAN_REGISTRY_WATCH_STALL_SECONDS=str(STALL_SECONDS)).start()
     deadline = time.monotonic() + BUDGET_SECONDS
     try:
+        # Never read; if the stall check failed to end it, it runs out at its deadline.
         stuck = registry_client(registry.address, admin, own_connection=True).WatchChanges(
-            api.WatchChangesRequest(), timeout=900)  # never read
+            api.WatchChangesRequest(), timeout=BUDGET_SECONDS + 30)
         healthy = Watcher(registry_client(registry.address, admin, own_connection=True), CHANGES)
         healthy.start()
         client = registry_client(registry.address, admin)
@@ -161,8 +164,7 @@ def test_slow_and_stuck_scrapers_cost_other_readers_little(tmp_path):
     address = ("127.0.0.1", web.start())
     scrapers = []
     try:
-        # The cities come from the registry after start: a city's page serves once they have.
-        wait_until(lambda: get_status(address, "/cities/330100") == b"HTTP/1.1 200 OK")
+        wait_until(lambda: risk_is_ready(risk.address()))
         before = resident_mb(os.getpid())
         scrapers = [stuck_scraper(address) for _ in range(8)]
         dribblers = [socket.create_connection(address) for _ in range(50)]

@@ -15,6 +15,8 @@ from contextlib import contextmanager
 
 import grpc
 
+from services.common.background import BackgroundWorker
+
 log = logging.getLogger(__name__)
 DEFAULT_STALL_SECONDS = 60.0
 
@@ -28,7 +30,8 @@ class _Stream:
 
 
 class StalledWatchers:
-    """Checks every open watch once a second; one thread for all of them."""
+    """Checks every open watch once a second; one thread for all of them, started with the
+    first watch and ended by `stop`."""
 
     def __init__(self, stall_seconds: float = DEFAULT_STALL_SECONDS,
                  clock: Callable[[], float] = time.monotonic) -> None:
@@ -36,7 +39,8 @@ class StalledWatchers:
         self._clock = clock
         self._lock = threading.Lock()
         self._streams: set[_Stream] = set()
-        self._thread: threading.Thread | None = None
+        self._checker: BackgroundWorker | None = None
+        self._stopped = False
         self.ended_total = 0
 
     def sent(self, changes: Iterator, context: grpc.ServicerContext) -> Iterator:
@@ -78,17 +82,27 @@ class StalledWatchers:
             )
         return len(stalled)
 
+    def stop(self) -> None:
+        """Ends the checking thread for good (the server's stop ends the watches themselves)."""
+        with self._lock:
+            self._stopped = True
+            checker = self._checker
+        if checker is not None:
+            checker.stop(timeout_seconds=5)
+
+    @property
+    def checking(self) -> bool:
+        return self._checker is not None and self._checker.running
+
     def _add(self, stream: _Stream) -> None:
         with self._lock:
             self._streams.add(stream)
-            if self._thread is None:
-                self._thread = threading.Thread(target=self._run, name="stalled-watchers",
-                                                daemon=True)
-                self._thread.start()
+            if self._checker is None and not self._stopped:
+                self._checker = BackgroundWorker("stalled-watchers", self._check_until_stopped)
+                self._checker.start()
 
-    def _run(self) -> None:
-        while True:
-            time.sleep(min(1.0, self.stall_seconds / 4))
+    def _check_until_stopped(self, stopping: threading.Event) -> None:
+        while not stopping.wait(min(1.0, self.stall_seconds / 4)):
             self.end_stalled()
 
 

@@ -87,8 +87,13 @@ class ChangeFeed:
         except Exception:  # the database may be down: keep trying
             log.exception("could not sequence changes; retrying")
             return
-        # Passes run on the sequencer's thread and on callers' (sequence_now) at once: one that
-        # began before another's commit may return an older head, which must not move it back.
+        self.moved_to(head)
+
+    def moved_to(self, head: int) -> None:
+        """The head is at least `head`: from a sequencer pass, or a notice from the database
+        that a process numbered changes up to it. Passes run on the sequencer's thread and on
+        callers' (sequence_now) at once, and notices arrive on a thread of their own: an older
+        head must not move it back."""
         with self._moved:
             if head > self._head:
                 self._head = head

@@ -11,10 +11,11 @@ from services.common.change_stream import LogSource
 from services.common.sql import create_engine, transaction, upgrade
 from services.registry.domain.cities import City
 from services.registry.storage import checkpoints, cities_store, identity, reads, remembered
+from services.registry.storage.change_encoding import SerializedChange
 from services.registry.storage.checkpoints import LogPosition
 from services.registry.storage.conflicts import retryable_as_conflict
+from services.registry.storage.head_notices import HeadNotices
 from services.registry.storage.remembered import RememberedResponse
-from services.registry.storage.row_mapping import SerializedChange
 from services.registry.storage.savepoints import Savepoints
 from services.registry.storage.sequencer import sequence_pending
 from services.registry.storage.spatial import require_postgis
@@ -101,12 +102,14 @@ class RegistryStorage:
         return self._read(identity.read)
 
     def log_position(
-        self, checkpoint: str, following: reads.ChangeQuery
+        self, checkpoint: str, following: reads.ChangeQuery | None = None
     ) -> tuple[LogPosition, list[SerializedChange]]:
         """The log's source and head with the checkpoint of that name, and the changes of
-        `following` serialized for publishing, in one transaction."""
+        `following` (if given) serialized for publishing, in one transaction."""
         with self.reading() as connection:
             position = checkpoints.log_position(connection, checkpoint)
+            if following is None:
+                return position, []
             return position, reads.list_serialized_changes(connection, following)
 
     def advance_epoch(self, seen: LogSource, epoch: int) -> LogSource:
@@ -117,6 +120,12 @@ class RegistryStorage:
         """Numbers the committed changes that have no revision yet; returns the head revision.
         `known_pending`: a change committed since the last pass."""
         return sequence_pending(self.engine, known_pending=known_pending)
+
+    def head_notices(self, moved: Callable[[int], None]) -> HeadNotices | None:
+        """Notices of the head moving, from any process (PostgreSQL); None on SQLite."""
+        if self.engine.dialect.name != "postgresql":
+            return None
+        return HeadNotices(self.engine, moved)
 
     def checkpoint(self, name: str) -> int:
         return self._read(checkpoints.get, name)

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 
 from services.registry.domain.spatial_filters import Place, matching
-from services.registry.storage import row_mapping, spatial
+from services.registry.storage import change_encoding, row_mapping, spatial
 from services.registry.storage.schema import assets, changes, counters
 from urban.registry.v1 import resources_pb2
 
@@ -147,19 +147,25 @@ def _conditions(query: AssetQuery) -> list:
 
 
 def _changes_page(by_city: bool, bounded: bool, by_asset: bool) -> sa.Select:
+    """The page of changes from `start` on, in revision order. The upper bound filters the
+    page after its LIMIT, where the planner cannot use it: PostgreSQL, estimating the rows
+    between two bounds from statistics that lag a bulk load (or without any), would otherwise
+    fetch and sort every change up to `up_to` to return the first `limit`, which made each of
+    the relay's rounds cost as much as its whole backlog. The rows are the same."""
     statement = (
         sa.select(changes)
         .where(changes.c.revision >= sa.bindparam("start"))
         .order_by(changes.c.revision)
         .limit(sa.bindparam("limit"))
     )
-    if bounded:
-        statement = statement.where(changes.c.revision <= sa.bindparam("up_to"))
     if by_city:
         statement = statement.where(changes.c.city_code == sa.bindparam("city_code"))
     if by_asset:
         statement = statement.where(changes.c.asset_name == sa.bindparam("asset_name"))
-    return statement
+    if not bounded:
+        return statement
+    page = statement.subquery("page")
+    return sa.select(page).where(page.c.revision <= sa.bindparam("up_to")).order_by(page.c.revision)
 
 
 # (by city, bounded above, by asset) → the page query
@@ -187,9 +193,9 @@ def list_changes(
 
 def list_serialized_changes(
     connection: sa.Connection, query: ChangeQuery
-) -> list[row_mapping.SerializedChange]:
-    """As list_changes, each change serialized (see row_mapping.serialized_changes)."""
-    return row_mapping.serialized_changes(_change_rows(connection, query).all())
+) -> list[change_encoding.SerializedChange]:
+    """As list_changes, each change serialized (see change_encoding)."""
+    return change_encoding.serialized_changes(_change_rows(connection, query))
 
 
 def _change_rows(connection: sa.Connection, query: ChangeQuery) -> sa.CursorResult:

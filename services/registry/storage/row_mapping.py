@@ -114,53 +114,6 @@ def asset_changes(rows, into=None) -> list[resources_pb2.AssetChange]:
     return into
 
 
-@dataclass(frozen=True)
-class SerializedChange:
-    revision: int
-    data: bytes  # an AssetChange, serialized
-
-
-def serialized_changes(rows) -> list[SerializedChange]:
-    """The rows' changes serialized, the stored snapshots copied in as they are rather than
-    parsed and serialized again: a message's encoding followed by a field's encoding is the
-    encoding of the message with that field set."""
-    times: dict[dt.datetime, Timestamp] = {}
-    return [
-        SerializedChange(
-            row.revision,
-            _header(resources_pb2.AssetChange(), row, times).SerializeToString()
-            + _embedded(_BEFORE_KEY, row.before)
-            + _embedded(_AFTER_KEY, row.after),
-        )
-        for row in rows
-    ]
-
-
-def _embedded(key: bytes, body: bytes | None) -> bytes:
-    """A length-delimited field's encoding (its key, length and bytes); nothing if unset."""
-    if body is None:
-        return b""
-    return key + _varint(len(body)) + body
-
-
-def _varint(value: int) -> bytes:
-    encoded = bytearray()
-    while value > 0x7F:
-        encoded.append(value & 0x7F | 0x80)
-        value >>= 7
-    encoded.append(value)
-    return bytes(encoded)
-
-
-def _key(field_number: int) -> bytes:
-    """A length-delimited field's key."""
-    return _varint(field_number << 3 | 2)
-
-
-_BEFORE_KEY = _key(resources_pb2.AssetChange.BEFORE_FIELD_NUMBER)
-_AFTER_KEY = _key(resources_pb2.AssetChange.AFTER_FIELD_NUMBER)
-
-
 def _filled(message, row, times: dict[dt.datetime, Timestamp]) -> resources_pb2.AssetChange:
     _header(message, row, times)
     if row.before is not None:

@@ -27,6 +27,7 @@ from services.risk.web.freshness import city_rows
 from services.risk.web.i18n import Texts, choose_language
 
 _CITY_CODE = re.compile(r"\d{6}")
+RETRY_AFTER_SECONDS = 5  # a start takes seconds (minutes when a large log is caught up)
 _TEMPLATES = Path(__file__).with_name("templates")
 _URLS = Map(
     [
@@ -54,8 +55,10 @@ class StatusPages:
         reports: ProgressReports,
         stale_after_seconds: float,
         now: Callable[[], float] = time.time,
+        ready: Callable[[], bool] = lambda: True,
     ):
-        self.queries, self.reports = queries, reports
+        """Until `ready()`, every page answers 503: its figures would not be true yet."""
+        self.queries, self.reports, self.ready = queries, reports, ready
         self.stale_after_seconds, self.now = stale_after_seconds, now
         self.templates = Environment(
             loader=FileSystemLoader(_TEMPLATES), autoescape=select_autoescape(["html"])
@@ -69,7 +72,10 @@ class StatusPages:
         texts = Texts(choose_language(request.args.get("lang"), request.accept_languages.values()))
         try:
             endpoint, arguments = _URLS.bind_to_environ(environ).match()
-            response = getattr(self, endpoint)(texts, **arguments)
+            if self.ready():
+                response = getattr(self, endpoint)(texts, **arguments)
+            else:
+                response = self._not_ready(texts)
         except (NotFound, UnknownCity):
             response = self._not_found(texts)
         except MethodNotAllowed as error:
@@ -133,6 +139,15 @@ class StatusPages:
     def _not_found(self, texts: Texts) -> Response:
         html = self.templates.get_template("not_found.html").render(t=texts, lang=texts.language)
         return Response(html, status=404, content_type="text/html; charset=utf-8")
+
+    def _not_ready(self, texts: Texts) -> Response:
+        html = self.templates.get_template("not_ready.html").render(
+            t=texts, lang=texts.language, retry_seconds=RETRY_AFTER_SECONDS
+        )
+        headers = {"Retry-After": str(RETRY_AFTER_SECONDS), "Cache-Control": "no-store",
+                   "Content-Language": texts.language}
+        return Response(html, status=503, content_type="text/html; charset=utf-8",
+                        headers=headers)
 
 
 def _chart(target: TargetFigures, texts: Texts):

@@ -76,6 +76,13 @@ _TEXTS = {
     "period": ("规划期", "Plan period"),
     "not_found": ("未找到", "Not found"),
     "not_found_text": ("没有这个页面或城市。", "There is no such page or city."),
+    "not_ready": ("正在启动", "Starting"),
+    "not_ready_text": (
+        "服务刚启动，正在从登记系统读取城市和变更，数据尚不完整。请稍后再试，本页会自动刷新。",
+        "The service has just started and is still reading the cities and changes from the"
+        " registry, so its figures are not complete yet. Please try again shortly; this page"
+        " reloads itself.",
+    ),
     "back": ("返回全省", "Back to the province"),
     "switch_language": ("English", "中文"),
     "json": ("JSON 数据", "JSON figures"),

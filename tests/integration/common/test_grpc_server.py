@@ -116,6 +116,20 @@ def test_no_new_calls_after_shutdown(running, stub):
     assert refused.value.code() in (grpc.StatusCode.UNAVAILABLE, grpc.StatusCode.DEADLINE_EXCEEDED)
 
 
+def test_a_service_not_serving_at_start_waits_for_set_serving(tokens_path):
+    server = GrpcServer("test", token_store=TokenStore(tokens_path),
+                        metrics_registry=CollectorRegistry())
+    server.add_service(None, _add_counting_service, "test.Counter", serving_at_start=False)
+    target = f"127.0.0.1:{server.start(Address.parse('127.0.0.1:0'))}"
+    try:
+        assert health_of(target, "test.Counter") == NOT_SERVING
+        assert health_of(target) == SERVING  # the process itself: liveness
+        server.set_serving("test.Counter", True)
+        assert health_of(target, "test.Counter") == SERVING
+    finally:
+        server.stop(0)
+
+
 def test_a_port_in_use_is_an_error(running, tokens_path):
     second = GrpcServer("registry", token_store=TokenStore(tokens_path),
                         metrics_registry=CollectorRegistry())

@@ -62,6 +62,15 @@ def test_a_write_whose_deadline_passes_while_waiting_commits_nothing(admin, regi
     assert later.pipe_segment.length_m == 9
 
 
+def test_stopping_the_registry_ends_the_thread_that_checks_watches(admin, registry):
+    admin.CreateAsset(api.CreateAssetRequest(parent="cities/330100", asset_id="w", asset=pipe("")))
+    watch = admin.WatchChanges(api.WatchChangesRequest(), timeout=30)
+    assert next(watch).revision == 1
+    assert registry.stalled_watchers.checking
+    registry.stop()
+    assert not registry.stalled_watchers.checking
+
+
 def _hold_write_lock(engine: sa.Engine, name: str) -> threading.Event:
     """Holds the asset's row lock (PostgreSQL) or the write lock (SQLite) until set."""
     release, held = threading.Event(), threading.Event()

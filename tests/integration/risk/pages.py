@@ -72,9 +72,10 @@ def filled(read_model) -> None:
     )
 
 
-def pages_for(read_model, now: float = NOW) -> StatusPages:
+def pages_for(read_model, now: float = NOW, ready=lambda: True) -> StatusPages:
     queries = read_model.queries
-    return StatusPages(queries, ProgressReports(queries, lambda: TODAY), WEEK, now=lambda: now)
+    reports = ProgressReports(queries, lambda: TODAY)
+    return StatusPages(queries, reports, WEEK, now=lambda: now, ready=ready)
 
 
 def servicer_for(read_model, health: FeedHealth | None = None, clock=lambda: TODAY) -> RiskServicer:

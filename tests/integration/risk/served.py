@@ -8,6 +8,7 @@ import grpc
 from services.registry.wiring import Registry
 from services.risk.wiring import Risk
 from tests import builders
+from tests.health import risk_is_ready
 from tests.integration.registry.conftest import Client
 from tests.reliability.in_process import (
     registry_settings,
@@ -25,8 +26,8 @@ from urban.risk.v1 import risk_service_pb2_grpc
 def one_pipe_served(
     tmp_path, tokens_file, tokens, asset_id: str
 ) -> Iterator[tuple[Registry, Risk]]:
-    """Both services on SQLite, once the risk service has applied the pipe `asset_id` in
-    Hangzhou and read the cities; stopped afterwards."""
+    """Both services on SQLite, once the risk service is ready and has applied the pipe
+    `asset_id` in Hangzhou; stopped afterwards."""
     registry = start_registry(registry_settings(f"sqlite:///{tmp_path / 'r.db'}", tokens_file))
     settings = risk_settings(
         f"sqlite:///{tmp_path / 'risk.db'}", tokens_file, registry.address(), tokens["risk-service"]
@@ -37,8 +38,8 @@ def one_pipe_served(
             admin = Client(registry_service_pb2_grpc.RegistryServiceStub(channel), tokens["admin"])
             admin.CreateAsset(api.CreateAssetRequest(
                 parent="cities/330100", asset_id=asset_id, asset=builders.pipe("")), timeout=30)
+        wait_until(lambda: risk_is_ready(risk.address()), timeout=30)
         wait_until(lambda: risk.read_model.updates.applied_revision() == 1, timeout=30)
-        wait_until(lambda: "330100" in risk.read_model.queries.cities(), timeout=30)
         yield registry, risk
     finally:
         risk.stop()

@@ -61,6 +61,7 @@ def test_a_feed_that_stops_is_reported_behind_then_stuck(services):
     wait_until(lambda: metric(risk, "urban_risk_feed_behind_revisions") == 0)
     assert metric(risk, "urban_risk_feed_following_registry") == 1
     assert metric(risk, "urban_risk_feed_stuck") == 0
+    wait_until(lambda: health(risk, "urban.risk.v1.RiskService") == SERVING)  # ready
 
     risk.following.stop(timeout_seconds=10)  # nothing fails: the feed just no longer moves
     write(registry, "q", 7)

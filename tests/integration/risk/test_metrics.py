@@ -9,6 +9,7 @@ import sqlalchemy as sa
 from prometheus_client import CollectorRegistry, generate_latest
 
 from services.risk.app.batches import ApplyResult
+from services.risk.domain.samples import CONTRACT_METRICS
 from services.risk.domain.verification import VerifyReport
 from services.risk.metrics import FeedHealth, ReadModelCollector
 from tests.conftest import service_absent
@@ -94,13 +95,31 @@ def test_health_metrics(scraped):
     assert value("urban_risk_read_model_differences") == 1
 
 
+def test_no_figure_is_exported_before_the_service_is_ready(read_model):
+    read_model.updates.apply([created(i + 1, f, 1_750_000_000.0) for i, f in enumerate(ASSETS)])
+    registry, ready = CollectorRegistry(), [False]
+    registry.register(ReadModelCollector(read_model.queries, lambda: TODAY, lambda: ready[0]))
+    health = FeedHealth(registry)
+    exported = {s.name for family in registry.collect() for s in family.samples}
+    assert exported.isdisjoint(spec.name for spec in CONTRACT_METRICS)
+    assert registry.get_sample_value("urban_risk_applied_revision") == len(ASSETS)
+    assert registry.get_sample_value("urban_risk_ready") == 0
+    assert_promtool_accepts(generate_latest(registry))
+    ready[0] = True
+    health.ready.set(1)
+    assert registry.get_sample_value("urban_flood_control_compliance_ratio", {"city": JIAXING}) == 0
+
+
 def test_every_metric_passes_promtool(scraped):
+    registry, health = scraped
+    health.record_verify(VerifyReport(True, 10, 7, []))
+    assert_promtool_accepts(generate_latest(registry))
+
+
+def assert_promtool_accepts(exposition: bytes) -> None:
     promtool = shutil.which("promtool")
     if promtool is None:
         service_absent("promtool", FileNotFoundError("promtool is not on PATH"))
-    registry, health = scraped
-    health.record_verify(VerifyReport(True, 10, 7, []))
-    exposition = generate_latest(registry)
     checked = subprocess.run(
         [promtool, "check", "metrics"], input=exposition, capture_output=True, timeout=60
     )

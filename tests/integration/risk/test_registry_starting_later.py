@@ -1,4 +1,5 @@
-"""The risk service started before the registry waits for it quietly, then follows it."""
+"""The risk service started before the registry waits for it quietly, not ready (its figures
+would be wrong without the registry's cities), then follows it and becomes ready."""
 
 import dataclasses
 import logging
@@ -11,6 +12,7 @@ import pytest
 from services.common.config import Address
 from services.risk.housekeeping import Chore, Housekeeping
 from tests import builders
+from tests.health import is_serving, risk_is_ready
 from tests.integration.registry.conftest import Client, tokens, tokens_file
 from tests.reliability.in_process import (
     registry_settings,
@@ -42,6 +44,10 @@ def test_a_risk_service_started_first_waits_without_warnings(tmp_path, tokens_fi
     registry = None
     try:
         time.sleep(STARTING_SECONDS)
+        assert is_serving(risk.address()) and not risk_is_ready(risk.address())
+        assert risk.metrics.get_sample_value("urban_risk_ready") == 0
+        assert risk.metrics.get_sample_value("urban_flood_control_compliance_ratio",
+                                             {"city": "330100"}) is None
         settings = registry_settings(f"sqlite:///{tmp_path / 'registry.db'}", tokens_file)
         registry = start_registry(dataclasses.replace(settings, listen=Address("127.0.0.1", port)))
         with grpc.insecure_channel(registry.address()) as channel:
@@ -49,8 +55,11 @@ def test_a_risk_service_started_first_waits_without_warnings(tmp_path, tokens_fi
             admin.CreateAsset(api.CreateAssetRequest(
                 parent="cities/330100", asset_id="gas-1", asset=builders.pipe("")),
                 wait_for_ready=True, timeout=30)  # the risk service's failed connects linger
+        wait_until(lambda: risk_is_ready(risk.address()), timeout=30)
         wait_until(lambda: risk.read_model.updates.applied_revision() == 1, timeout=30)
-        wait_until(lambda: len(risk.read_model.queries.cities()) > 0, timeout=30)
+        assert risk.metrics.get_sample_value("urban_risk_ready") == 1
+        assert risk.metrics.get_sample_value("urban_pipe_length_meters", {
+            "city": "330100", "network": "gas", "status": "in_service"}) > 0
     finally:
         risk.stop()
         if registry is not None:

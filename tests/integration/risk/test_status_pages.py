@@ -65,6 +65,21 @@ def test_unknown_cities_and_paths_get_the_404_page(client, path):
     assert "404" in response.get_data(as_text=True)
 
 
+@pytest.mark.parametrize("path", PAGES)
+def test_every_page_answers_503_until_the_service_is_ready(filled_model, path):
+    ready = False
+    client = Client(pages_for(filled_model, ready=lambda: ready))
+    chinese, english = client.get(path), client.get(path, headers={"Accept-Language": "en"})
+    assert chinese.status_code == english.status_code == 503
+    assert chinese.mimetype == "text/html" and chinese.headers["Retry-After"] == "5"
+    assert "正在启动" in chinese.get_data(as_text=True)
+    assert "Starting" in english.get_data(as_text=True)
+    assert SECRET not in chinese.get_data(as_text=True)
+    assert client.get("/nowhere").status_code == 404
+    ready = True
+    assert client.get(path).status_code == 200
+
+
 def test_other_methods_are_refused(client):
     assert client.post("/").status_code == 405
 

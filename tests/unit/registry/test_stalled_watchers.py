@@ -55,3 +55,17 @@ def test_a_reader_that_keeps_taking_or_a_watch_waiting_for_changes_is_left_alone
         clock.now += 5
         assert watchers.end_stalled() == 0
     assert context.ended == []
+
+
+def test_stop_ends_the_checking_thread_and_no_later_watch_starts_another():
+    watchers = StalledWatchers(stall_seconds=0.04)
+    stream = watchers.sent(changes(1), FakeContext())
+    next(stream)
+    assert watchers.checking
+    watchers.stop()
+    assert not watchers.checking
+    later = watchers.sent(changes(2), FakeContext())
+    next(later)
+    assert not watchers.checking
+    stream.close()
+    later.close()
