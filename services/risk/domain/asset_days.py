@@ -53,7 +53,7 @@ def asset_dates(facts: AssetFacts, plan: Plan) -> AssetDates:
             facts.area_km2,
             facts.required_return_period_years,
             facts.assessed_return_period_years,
-            counts_as_of=any(target.rule == "flood_compliance" for target in plan.targets),
+            counts_as_of=plan.reads_flood_compliance,
         )
     status_day = _STATUS_DAYS.get(facts.kind, {}).get(facts.status)
     started = facts.start_date if started_in_plan(facts, plan) else None
@@ -64,10 +64,5 @@ def asset_dates(facts: AssetFacts, plan: Plan) -> AssetDates:
         getattr(facts, status_day) if status_day else None,
         started,
         renovated,
-        counts_as_of=bool(started or renovated or _shares_read(facts.kind, plan)),
+        counts_as_of=bool(started or renovated or facts.kind in plan.kinds_by_status_share),
     )
-
-
-def _shares_read(kind: str, plan: Plan) -> bool:
-    """Some ratio target counts assets of `kind` by their status."""
-    return any(t.rule == "status_share" and kind in t.scope.kinds for t in plan.targets)

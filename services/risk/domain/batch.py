@@ -72,15 +72,20 @@ def _apply_one(
     scoring: Scoring, outcome: BatchOutcome, current: AssetVersion | None, change: Change
 ) -> None:
     previous = current.facts if current else None
-    withdrawn, added = scoring.contribution(previous), scoring.contribution(change.after)
-    add_into(outcome.deltas, withdrawn, -1.0)
-    add_into(outcome.deltas, added)
-    add_into(outcome.district_deltas, district_contribution(previous, withdrawn), -1.0)
-    add_into(outcome.district_deltas, district_contribution(change.after, added))
+    if previous is not None:  # nothing to take out of a new asset's rollups
+        withdrawn = scoring.contribution(previous)
+        add_into(outcome.deltas, withdrawn, -1.0)
+        add_into(outcome.district_deltas, district_contribution(previous, withdrawn), -1.0)
+    if change.after is not None:
+        added = scoring.contribution(change.after)
+        add_into(outcome.deltas, added)
+        add_into(outcome.district_deltas, district_contribution(change.after, added))
     outcome.written[change.asset_name] = AssetVersion(
         change.asset_name, change.version, change.after, change.revision
     )
     outcome.applied += 1
-    if change.commit_time > outcome.last_change.get(change.city, 0.0):
-        outcome.last_change[change.city] = change.commit_time
-    outcome.newest_commit_time = max(outcome.newest_commit_time, change.commit_time)
+    city, commit_time = change.city, change.commit_time
+    if commit_time > outcome.last_change.get(city, 0.0):
+        outcome.last_change[city] = commit_time
+    if commit_time > outcome.newest_commit_time:
+        outcome.newest_commit_time = commit_time

@@ -1,5 +1,6 @@
 """The plan's period and targets, read from plan_targets.yaml."""
 
+import functools
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -92,6 +93,17 @@ class Plan:
     renovated_pipe_statuses: tuple[str, ...]
     targets: tuple[Target, ...]
     flood_control: FloodControl
+
+    @functools.cached_property
+    def kinds_by_status_share(self) -> frozenset[str]:
+        """The kinds some ratio target counts by their status (read once an asset row)."""
+        return frozenset(
+            kind for t in self.targets if t.rule == "status_share" for kind in t.scope.kinds
+        )
+
+    @functools.cached_property
+    def reads_flood_compliance(self) -> bool:
+        return any(target.rule == "flood_compliance" for target in self.targets)
 
 
 def _scope(data: dict) -> Scope:
