@@ -55,7 +55,7 @@ class Registry:
         self.feed = ChangeFeed(self.storage)
         self.head_notices = self.storage.head_notices(self.feed.moved_to)
         self.cities = CityDirectory(self.storage)
-        transactions = Transactions(self.storage, self.feed.committed)
+        self.transactions = transactions = Transactions(self.storage, self.feed.committed)
         assets = AssetUseCases(self.storage, self.cities, transactions, today)
         self.calls = RegistryCalls(
             assets,
@@ -136,7 +136,8 @@ class Registry:
     def _background_stops(self) -> list:
         relay = [self.relay.stop] if self.relay else []
         notices = [self.head_notices.stop] if self.head_notices else []
-        return [self._stop_http, *relay, *notices, self.feed.stop, self.stalled_watchers.stop]
+        return [self._stop_http, self.transactions.stop, *relay, *notices, self.feed.stop,
+                self.stalled_watchers.stop]
 
     def _stop_http(self) -> None:
         if self.http is not None:

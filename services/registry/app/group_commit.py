@@ -14,6 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from services.common.errors import Unavailable
 from services.registry.storage import RegistryStorage, WriteSession
 from services.registry.storage.savepoints import Savepoints, TransactionLost
 
@@ -48,16 +49,28 @@ class GroupCommit:
         self._queue: deque[_Waiting] = deque()
         self._arrived = threading.Condition(threading.Lock())
         self._writer: threading.Thread | None = None
+        self._stopping = False
 
     def run(self, write: Write):
         """What `write` returned once its transaction committed; what it raised otherwise, or
         what the transaction raised when it could not commit."""
         waiting = _Waiting(write, contextvars.copy_context())
         with self._arrived:
+            if self._stopping:
+                raise Unavailable("the registry is shutting down; retry", "SHUTTING_DOWN")
             self._queue.append(waiting)
             self._start_writer()
             self._arrived.notify()
         return waiting.outcome()
+
+    def stop(self) -> None:
+        """Answers the writes queued, then ends the writer thread; later writes are refused."""
+        with self._arrived:
+            self._stopping = True
+            self._arrived.notify()
+            writer = self._writer
+        if writer is not None:
+            writer.join()
 
     def _start_writer(self) -> None:
         if self._writer is None:
@@ -66,16 +79,16 @@ class GroupCommit:
             self._writer.start()
 
     def _write_forever(self) -> None:
-        while True:
-            writes = self._next_writes()
+        while writes := self._next_writes():
             try:
                 self._commit(writes)
             except Exception:  # every caller is answered already; the writer goes on
                 log.exception("after a group commit")
 
     def _next_writes(self) -> list[_Waiting]:
+        """The writes of the next transaction; none once stopping and nothing waits."""
         with self._arrived:
-            while not self._queue:
+            while not self._queue and not self._stopping:
                 self._arrived.wait()
             count = min(len(self._queue), MOST_WRITES_A_TRANSACTION)
             return [self._queue.popleft() for _ in range(count)]

@@ -28,6 +28,11 @@ class Transactions:
         self._on_commit = on_commit
         self._together = GroupCommit(storage, on_commit) if storage.commits_together else None
 
+    def stop(self) -> None:
+        """Answers the writes waiting to commit together and ends their thread."""
+        if self._together is not None:
+            self._together.stop()
+
     def run(
         self,
         plan: Callable[[WriteSession], Response],

@@ -7,6 +7,7 @@ from contextlib import contextmanager
 
 import pytest
 
+from services.common.errors import Unavailable
 from services.registry.app.group_commit import GroupCommit
 
 
@@ -116,3 +117,28 @@ def test_a_lone_write_does_not_wait_for_company(storage):
     assert group.run(_staging("alone")) == "alone"
     assert time.monotonic() - started < 1
     assert storage.committed == ["alone"]
+
+
+def test_stopping_answers_the_writes_waiting_then_ends_the_writer(storage):
+    group = GroupCommit(storage, lambda: None)
+    holding, release = threading.Event(), threading.Event()
+
+    def held(session):
+        holding.set()
+        release.wait(10)
+        return "held"
+
+    with ThreadPoolExecutor(3) as pool:
+        first = pool.submit(group.run, held)
+        holding.wait(10)
+        queued = pool.submit(group.run, _staging("queued"))
+        while not group._queue:
+            time.sleep(0.001)
+        stopping = pool.submit(group.stop)
+        release.set()
+        assert first.result(10) == "held" and queued.result(10) == "queued"
+        stopping.result(10)
+    assert not group._writer.is_alive()
+    with pytest.raises(Unavailable, match="shutting down"):
+        group.run(_staging("late"))
+    assert storage.committed == ["queued"]
