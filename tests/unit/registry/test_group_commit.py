@@ -65,16 +65,23 @@ def storage() -> _Storage:
     return _Storage()
 
 
+class _HeldWrite:
+    """A write that keeps the writer busy until released, so that others queue behind it."""
+
+    def __init__(self):
+        self.holding, self.release = threading.Event(), threading.Event()
+
+    def __call__(self, session):
+        self.holding.set()
+        self.release.wait(10)
+        return "held"
+
+
 def _together(storage: _Storage, writes: list) -> list:
     """Outcomes of `writes`, all queued while the writer is busy with a first write, so that
     they share one transaction."""
     group = GroupCommit(storage, lambda: None)
-    holding, release = threading.Event(), threading.Event()
-
-    def held(session):
-        holding.set()
-        release.wait(10)
-        return "held"
+    held = _HeldWrite()
 
     def outcome(write):
         try:
@@ -84,13 +91,13 @@ def _together(storage: _Storage, writes: list) -> list:
 
     with ThreadPoolExecutor(len(writes) + 1) as pool:
         first = pool.submit(outcome, held)
-        holding.wait(10)
+        held.holding.wait(10)
         queued = []
         for write in writes:  # one after another, so that they queue in this order
             queued.append(pool.submit(outcome, write))
             while len(group._queue) < len(queued):
                 time.sleep(0.001)
-        release.set()
+        held.release.set()
         first.result()
         return [future.result() for future in queued]
 
@@ -121,21 +128,16 @@ def test_a_lone_write_does_not_wait_for_company(storage):
 
 def test_stopping_answers_the_writes_waiting_then_ends_the_writer(storage):
     group = GroupCommit(storage, lambda: None)
-    holding, release = threading.Event(), threading.Event()
-
-    def held(session):
-        holding.set()
-        release.wait(10)
-        return "held"
+    held = _HeldWrite()
 
     with ThreadPoolExecutor(3) as pool:
         first = pool.submit(group.run, held)
-        holding.wait(10)
+        held.holding.wait(10)
         queued = pool.submit(group.run, _staging("queued"))
         while not group._queue:
             time.sleep(0.001)
         stopping = pool.submit(group.stop)
-        release.set()
+        held.release.set()
         assert first.result(10) == "held" and queued.result(10) == "queued"
         stopping.result(10)
     assert not group._writer.is_alive()
