@@ -1,7 +1,7 @@
-"""Reads and writes on PostgreSQL in few round trips, the statements sent together in a
-pipeline and answered at once: what a scrape reads (rollups, cities, per-city times, feed
-state); what a small batch's commit reads first (the feed state and the stored versions), and
-what it writes, each table's rows travelling as one parameter of one statement.
+"""Reads and writes on PostgreSQL in few round trips: what a scrape reads (rollups, cities,
+per-city times, feed state) and what a batch's preparation and commit read first (the feed
+state and stored rows or versions) as one message of several statements; what a small batch
+writes in one pipeline, each table's rows travelling as one parameter of one statement.
 
 Each statement alone is a round trip, and a batch of a few changes made a dozen of them (the
 rows through a staging table, then the rollups, district rollups, per-city times and the feed
@@ -14,6 +14,7 @@ from typing import NamedTuple
 
 import orjson
 import sqlalchemy as sa
+from psycopg import ClientCursor
 from psycopg.rows import namedtuple_row
 
 from services.common.sql import driver_errors_as_sqlalchemy
@@ -51,17 +52,9 @@ class ViewParts(NamedTuple):
 def view_parts(connection: sa.Connection) -> ViewParts:
     """What /metrics and GetPlanProgress read, in one round trip (within the caller's
     transaction, which gives every statement the same snapshot)."""
-    with driver_errors_as_sqlalchemy(connection):
-        driver = connection.connection.driver_connection
-        with driver.pipeline():
-            cursors = [
-                driver.cursor(row_factory=namedtuple_row) for _ in range(len(_VIEW_QUERIES))
-            ]
-            for cursor, (query, parameters) in zip(cursors, _VIEW_QUERIES, strict=True):
-                cursor.execute(query, parameters)
-            rollup_rows, city_rows, district_rows, change_rows, state_rows = (
-                cursor.fetchall() for cursor in cursors
-            )
+    rollup_rows, city_rows, district_rows, change_rows, state_rows = _read_together(
+        connection, _VIEW_QUERIES
+    )
     return ViewParts(
         rollups=dict(rollup_rows),
         cities=cities_from_rows(city_rows, districts_from_rows(district_rows)),
@@ -75,18 +68,26 @@ def state_and_rows_named(
 ) -> tuple[FeedState, list]:
     """The feed state and `columns` of the stored rows of `names` (named tuples), in one round
     trip."""
+    state_rows, rows = _read_together(
+        connection, ((_READ_STATE, (STATE_ID,)), postgresql_rows_named(names, columns))
+    )
+    return state_from_row(state_rows[0] if state_rows else None), rows
+
+
+def _read_together(connection: sa.Connection, queries: Sequence[tuple[str, tuple]]) -> list:
+    """Each query's rows (named tuples), the queries sent as one message with their parameters
+    bound by the client: one round trip, where a pipeline takes two (its results, then its
+    closing sync). They run in order, each seeing what the ones before it did."""
+    text = "; ".join(query for query, _ in queries)
+    parameters = tuple(parameter for _, bound in queries for parameter in bound)
     with driver_errors_as_sqlalchemy(connection):
         driver = connection.connection.driver_connection
-        with (
-            driver.pipeline(),
-            driver.cursor(row_factory=namedtuple_row) as states,
-            driver.cursor(row_factory=namedtuple_row) as named,
-        ):
-            states.execute(_READ_STATE, (STATE_ID,))
-            named.execute(*postgresql_rows_named(names, columns))
-            state_row = states.fetchone()
-            rows = named.fetchall()
-    return state_from_row(state_row), rows
+        with ClientCursor(driver, row_factory=namedtuple_row) as cursor:
+            cursor.execute(text, parameters)
+            results = [cursor.fetchall()]
+            while cursor.nextset():
+                results.append(cursor.fetchall())
+    return results
 
 
 def write_batch(
