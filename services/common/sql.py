@@ -60,13 +60,25 @@ _sqlite_write_locks: "weakref.WeakKeyDictionary[sa.Engine, WriterQueue]" = (
 )
 
 
+# A pool keeps open as many connections as threads may hold at once (a server's 32 workers and
+# its background threads): a pool that keeps fewer closes connections when a busy moment passes
+# and opens them again at the next, each time a new PostgreSQL backend with its statements
+# prepared anew, or an SQLite connection with an empty page cache.
+POOL_KEEPS = 40
+POOL_MOST = 64
+
+
 def create_engine(url: str, *, pre_ping: bool = True) -> sa.Engine:
     """`pre_ping=False` saves a round trip per checkout; a dead connection then fails the
     statement that uses it (callers map that to UNAVAILABLE) and the pool reconnects."""
     if url.startswith("sqlite"):
         return _sqlite_engine(url)
     return sa.create_engine(
-        url, pool_size=16, max_overflow=48, pool_pre_ping=pre_ping, pool_recycle=RECYCLE_SECONDS
+        url,
+        pool_size=POOL_KEEPS,
+        max_overflow=POOL_MOST - POOL_KEEPS,
+        pool_pre_ping=pre_ping,
+        pool_recycle=RECYCLE_SECONDS,
     )
 
 
@@ -76,8 +88,8 @@ def _sqlite_engine(url: str) -> sa.Engine:
         pathlib.Path(database).parent.mkdir(parents=True, exist_ok=True)
     engine = sa.create_engine(
         url,
-        pool_size=8,
-        max_overflow=56,
+        pool_size=POOL_KEEPS,
+        max_overflow=POOL_MOST - POOL_KEEPS,
         connect_args={"check_same_thread": False, "timeout": 30},
     )
     sa.event.listen(engine, "connect", _configure_sqlite_connection)
