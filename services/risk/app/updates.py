@@ -75,8 +75,7 @@ class ReadModelUpdates:
     def commit(self, batch: PreparedBatch) -> ApplyResult:
         """Writes a prepared batch, or computes it again if what it assumed no longer holds."""
         names = {change.asset_name for change in batch.changes}
-        with self.store.writing() as transaction:
-            stored_state, versions = transaction.state_and_versions(names)
+        with self.store.writing_from(names) as (transaction, stored_state, versions):
             state = self.scoring.current_state(transaction, stored_state)
             if state.scored_year != batch.year or versions != batch.basis:
                 return self._apply_in(transaction, state, batch.changes)

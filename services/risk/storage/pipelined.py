@@ -64,13 +64,17 @@ def view_parts(connection: sa.Connection) -> ViewParts:
 
 
 def state_and_rows_named(
-    connection: sa.Connection, names: Iterable[str], columns: Sequence[sa.Column]
+    connection: sa.Connection,
+    names: Iterable[str],
+    columns: Sequence[sa.Column],
+    lock: int | None = None,
 ) -> tuple[FeedState, list]:
     """The feed state and `columns` of the stored rows of `names` (named tuples), in one round
-    trip."""
-    state_rows, rows = _read_together(
-        connection, ((_READ_STATE, (STATE_ID,)), postgresql_rows_named(names, columns))
-    )
+    trip; after waiting for the transaction-long advisory `lock`, if one is given."""
+    queries = [(_READ_STATE, (STATE_ID,)), postgresql_rows_named(names, columns)]
+    if lock is not None:
+        queries.insert(0, (_LOCK, (lock,)))
+    *_, state_rows, rows = _read_together(connection, queries)
     return state_from_row(state_rows[0] if state_rows else None), rows
 
 
@@ -118,6 +122,7 @@ def _json_rows(rows: list[AssetRow]) -> str:
 
 
 _READ_STATE = f"SELECT * FROM {feed_state.name} WHERE id = %s"
+_LOCK = "SELECT pg_advisory_xact_lock(%s)"
 _VIEW_QUERIES = (
     (f"SELECT key, value FROM {rollups.name}", ()),
     (f"SELECT * FROM {cities.name}", ()),

@@ -54,9 +54,18 @@ class ReadModelTransaction:
             self.rollups(), self.cities(), self.city_changes(), self.state()
         )
 
-    def state_and_versions(self, names: set[str]) -> tuple[FeedState, dict[str, HeldVersion]]:
-        """The feed state and the stored versions of `names` (in one round trip on
-        PostgreSQL)."""
+    def locked_state_and_versions(
+        self, names: set[str], lock: int
+    ) -> tuple[FeedState, dict[str, HeldVersion]]:
+        """Waits for the writers' `lock` (on PostgreSQL; SQLite's write transactions are
+        exclusive already), then reads the feed state and the stored versions of `names`: in
+        one round trip on PostgreSQL."""
+        columns, mapped = read_model_sql.STORED_VERSIONS
+        if self._connection.dialect.name == "postgresql":
+            state, rows = pipelined.state_and_rows_named(
+                self._connection, names, columns, lock=lock
+            )
+            return state, mapped(rows)
         return self._state_and_named(names, read_model_sql.STORED_VERSIONS)
 
     def state_and_assets(self, names: set[str]) -> tuple[FeedState, dict[str, AssetVersion]]:
