@@ -58,15 +58,16 @@ def write(
     transaction: ReadModelTransaction, state: FeedState, batch: PreparedBatch
 ) -> ApplyResult:
     changes, outcome = batch.changes, batch.outcome
-    transaction.write_assets(batch.rows)
-    transaction.write_new_assets(batch.new_rows)
-    transaction.add_to_rollups(outcome.deltas)
-    transaction.add_to_district_rollups(outcome.district_deltas)
-    transaction.advance_city_changes(outcome.last_change)
     newest = max(changes, key=lambda change: change.revision, default=None)
     if newest is not None and newest.revision > state.applied_revision:
         state = replace(state, applied_revision=newest.revision, last_event_id=newest.event_id)
-    transaction.write_state(state)
+    transaction.write_batch(
+        batch.rows,
+        batch.new_rows,
+        (outcome.deltas, outcome.district_deltas),
+        outcome.last_change,
+        state,
+    )
     oldest = min((c.commit_time for c in changes if c.commit_time), default=0.0)
     return ApplyResult(
         outcome.applied,

@@ -55,12 +55,7 @@ class ReadModelQueries:
 
     def view(self) -> ReadModelView:
         with self.store.reading() as transaction:
-            return ReadModelView(
-                rollups=transaction.rollups(),
-                cities=transaction.cities(),
-                last_change=transaction.city_changes(),
-                state=transaction.state(),
-            )
+            return ReadModelView(*transaction.view_parts())
 
     def district_view(self, city: str) -> DistrictView:
         with self.store.reading() as transaction:

@@ -49,9 +49,13 @@ class ScoringInForce:
         with self.store.writing() as transaction:
             return self._rescore(transaction, self.of_year())
 
-    def current_state(self, transaction: ReadModelTransaction) -> FeedState:
-        """The feed state, once the stored rows are scored with what is in force."""
-        state, scoring = transaction.state(), self.of_year()
+    def current_state(
+        self, transaction: ReadModelTransaction, stored: FeedState | None = None
+    ) -> FeedState:
+        """The feed state, once the stored rows are scored with what is in force (`stored`: the
+        state as this transaction read it already)."""
+        state = transaction.state() if stored is None else stored
+        scoring = self.of_year()
         if not scoring.is_current(state.rules_version, state.plan_version, state.scored_year):
             self._rescore(transaction, scoring)
             state = transaction.state()

@@ -67,20 +67,17 @@ class ReadModelUpdates:
         from `written_before` (what the batch committing meanwhile writes) where it applies."""
         names = {change.asset_name for change in changes}
         with self.store.reading() as transaction:
-            scoring = self.scoring.stored(transaction)
-            stored = transaction.stored_assets(names)
+            state, stored = transaction.state_and_assets(names)
+            scoring = self.scoring.of_year(state.scored_year)
         stored.update((name, written_before[name]) for name in names & written_before.keys())
         return prepared(scoring, changes, stored)
 
     def commit(self, batch: PreparedBatch) -> ApplyResult:
         """Writes a prepared batch, or computes it again if what it assumed no longer holds."""
-        with self.store.writing() as transaction:
-            state = self.scoring.current_state(transaction)
-            names = {change.asset_name for change in batch.changes}
-            if (
-                state.scored_year != batch.year
-                or transaction.stored_versions(names) != batch.basis
-            ):
+        names = {change.asset_name for change in batch.changes}
+        with self.store.writing_from(names) as (transaction, stored_state, versions):
+            state = self.scoring.current_state(transaction, stored_state)
+            if state.scored_year != batch.year or versions != batch.basis:
                 return self._apply_in(transaction, state, batch.changes)
             return write(transaction, state, batch)
 

@@ -48,8 +48,13 @@ def replace_districts(connection: sa.Connection, cities: Iterable[CityFacts]) ->
 def read_districts(connection: sa.Connection) -> dict[str, tuple[DistrictFacts, ...]]:
     """Each city's districts in the registry's order, by city code."""
     query = sa.select(districts).order_by(districts.c.city, districts.c.position)
+    return districts_from_rows(connection.execute(query))
+
+
+def districts_from_rows(rows: Iterable) -> dict[str, tuple[DistrictFacts, ...]]:
+    """Each city's districts from their rows (columns by name) in the registry's order."""
     found: dict[str, list[DistrictFacts]] = {}
-    for row in connection.execute(query):
+    for row in rows:
         found.setdefault(row.city, []).append(
             DistrictFacts(row.code, row.display_name, row.english_name)
         )

@@ -32,10 +32,12 @@ def _larger_page_cache(dbapi_connection, _record) -> None:
 
 
 @contextmanager
-def writing(engine: sa.Engine) -> Iterator[sa.Connection]:
-    """One write transaction at a time across processes; rolls back unless the block ends."""
+def writing(engine: sa.Engine, locked: bool = True) -> Iterator[sa.Connection]:
+    """One write transaction at a time across processes; rolls back unless the block ends.
+    With `locked` false the caller takes the writers' lock (`WRITER_LOCK_ID`) itself, first."""
     with sql.transaction(engine, write=True) as connection:
-        sql.lock_for_transaction(connection, WRITER_LOCK_ID)
+        if locked:
+            sql.lock_for_transaction(connection, WRITER_LOCK_ID)
         yield connection
 
 

@@ -49,32 +49,42 @@ def _stored(row) -> AssetVersion:
     return AssetVersion(row.name, row.version, facts, row.revision)
 
 
+STORED_ASSETS = _STORED_COLUMNS, lambda rows: {row.name: _stored(row) for row in rows}
+STORED_VERSIONS = (
+    (assets.c.name, assets.c.version, assets.c.revision),
+    lambda rows: {row.name: HeldVersion(row.version, row.revision) for row in rows},
+)
+
+
 def load_assets(connection: sa.Connection, names: Iterable[str]) -> dict[str, AssetVersion]:
     """The stored rows of `names`."""
-    return {row.name: _stored(row) for row in _rows_named(connection, names, _STORED_COLUMNS)}
+    columns, mapped = STORED_ASSETS
+    return mapped(rows_named(connection, names, columns))
 
 
 def load_versions(connection: sa.Connection, names: Iterable[str]) -> dict[str, HeldVersion]:
     """The version and revision of the stored rows of `names`."""
-    columns = (assets.c.name, assets.c.version, assets.c.revision)
-    return {
-        row.name: HeldVersion(row.version, row.revision)
-        for row in _rows_named(connection, names, columns)
-    }
+    columns, mapped = STORED_VERSIONS
+    return mapped(rows_named(connection, names, columns))
 
 
-def _rows_named(connection: sa.Connection, names: Iterable[str], columns) -> sa.CursorResult:
+def rows_named(connection: sa.Connection, names: Iterable[str], columns) -> sa.CursorResult:
     """One statement however many names: they travel as one parameter, far cheaper than a
     parameter each (on PostgreSQL a text, a name a line; on SQLite a JSON array)."""
-    wanted = sorted(set(names))
-    listed = ", ".join(c.name for c in columns)
     if connection.dialect.name == "postgresql":
-        found = ", ".join(f"found.{c.name}" for c in columns)
-        statement = _NAMED_ROWS.format(found=found, listed=listed)
-        return connection.exec_driver_sql(statement, ("\n".join(wanted),))
+        return connection.exec_driver_sql(*postgresql_rows_named(names, columns))
+    listed = ", ".join(c.name for c in columns)
     selected = f"SELECT {listed} FROM {assets.name}"
     where = "WHERE name IN (SELECT value FROM json_each(?))"
-    return connection.exec_driver_sql(f"{selected} {where}", (json.dumps(wanted),))
+    return connection.exec_driver_sql(f"{selected} {where}", (json.dumps(sorted(set(names))),))
+
+
+def postgresql_rows_named(names: Iterable[str], columns) -> tuple[str, tuple[str]]:
+    """The statement and parameters reading `columns` of the rows of `names` on PostgreSQL."""
+    listed = ", ".join(c.name for c in columns)
+    found = ", ".join(f"found.{c.name}" for c in columns)
+    statement = _NAMED_ROWS.format(found=found, listed=listed)
+    return statement, ("\n".join(sorted(set(names))),)
 
 
 # A name at a time through the primary key. Given thousands of names, PostgreSQL estimates a

@@ -5,7 +5,7 @@ from collections.abc import Iterable
 import sqlalchemy as sa
 
 from services.common.change_stream import LogSource
-from services.risk.domain.facts import CityFacts
+from services.risk.domain.facts import CityFacts, DistrictFacts
 from services.risk.domain.feed_state import FeedState
 from services.risk.storage.districts import read_districts, replace_districts
 from services.risk.storage.read_model_sql import chunks
@@ -16,6 +16,11 @@ STATE_ID = 1
 
 def read_state(connection: sa.Connection) -> FeedState:
     row = connection.execute(sa.select(feed_state).where(feed_state.c.id == STATE_ID)).first()
+    return state_from_row(row)
+
+
+def state_from_row(row) -> FeedState:
+    """The feed state from its row (columns by name), or the initial state if there is none."""
     if row is None:
         return FeedState()
     source = LogSource(row.registry_id, row.registry_epoch) if row.registry_id else None
@@ -30,7 +35,17 @@ def read_state(connection: sa.Connection) -> FeedState:
 
 
 def write_state(connection: sa.Connection, state: FeedState) -> None:
-    values = {
+    values = state_values(state)
+    updated = connection.execute(
+        sa.update(feed_state).where(feed_state.c.id == STATE_ID).values(values)
+    )
+    if updated.rowcount == 0:
+        connection.execute(sa.insert(feed_state).values(id=STATE_ID, **values))
+
+
+def state_values(state: FeedState) -> dict:
+    """The feed state row's columns but its id."""
+    return {
         "applied_revision": state.applied_revision,
         "rules_version": state.rules_version,
         "plan_version": state.plan_version,
@@ -39,11 +54,6 @@ def write_state(connection: sa.Connection, state: FeedState) -> None:
         "registry_epoch": state.source.epoch if state.source else 0,
         "last_event_id": state.last_event_id,
     }
-    updated = connection.execute(
-        sa.update(feed_state).where(feed_state.c.id == STATE_ID).values(values)
-    )
-    if updated.rowcount == 0:
-        connection.execute(sa.insert(feed_state).values(id=STATE_ID, **values))
 
 
 def replace_cities(connection: sa.Connection, reference: Iterable[CityFacts]) -> None:
@@ -65,7 +75,15 @@ def replace_cities(connection: sa.Connection, reference: Iterable[CityFacts]) ->
 
 
 def read_cities(connection: sa.Connection) -> dict[str, CityFacts]:
-    listed = read_districts(connection)
+    return cities_from_rows(
+        connection.execute(sa.select(cities)), read_districts(connection)
+    )
+
+
+def cities_from_rows(
+    city_rows: Iterable, districts: dict[str, tuple[DistrictFacts, ...]]
+) -> dict[str, CityFacts]:
+    """The cities from their rows (columns by name) and each one's districts."""
     return {
         row.code: CityFacts(
             code=row.code,
@@ -73,7 +91,7 @@ def read_cities(connection: sa.Connection) -> dict[str, CityFacts]:
             display_name=row.display_name,
             parent=row.parent,
             english_name=row.english_name,
-            districts=listed.get(row.code, ()),
+            districts=districts.get(row.code, ()),
         )
-        for row in connection.execute(sa.select(cities))
+        for row in city_rows
     }

@@ -6,7 +6,8 @@ from contextlib import contextmanager
 import sqlalchemy as sa
 
 from services.common.sql import DATABASE_UNAVAILABLE
-from services.risk.domain.batch import AssetVersion
+from services.risk.domain.batch import AssetVersion, HeldVersion
+from services.risk.domain.feed_state import FeedState
 from services.risk.domain.scoring import Scoring
 from services.risk.storage import engine as db
 from services.risk.storage import rebuild
@@ -41,6 +42,17 @@ class ReadModelStore:
         """One write transaction at a time across processes; rolls back unless the block ends."""
         with db.writing(self.engine) as connection:
             yield ReadModelTransaction(connection)
+
+    @contextmanager
+    def writing_from(
+        self, names: set[str]
+    ) -> Iterator[tuple[ReadModelTransaction, FeedState, dict[str, HeldVersion]]]:
+        """A write transaction as `writing()` gives, with the feed state and the stored versions
+        of `names` read first (on PostgreSQL the lock and both reads in one round trip)."""
+        with db.writing(self.engine, locked=False) as connection:
+            transaction = ReadModelTransaction(connection)
+            state, versions = transaction.locked_state_and_versions(names, db.WRITER_LOCK_ID)
+            yield transaction, state, versions
 
     @contextmanager
     def reading(self) -> Iterator[ReadModelTransaction]:

@@ -16,6 +16,7 @@ from services.risk.storage import (
     candidates,
     dated,
     districts,
+    pipelined,
     read_model_sql,
     rebuild,
     state,
@@ -44,12 +45,71 @@ class ReadModelTransaction:
     def stored_versions(self, names: Iterable[str]) -> dict[str, HeldVersion]:
         return read_model_sql.load_versions(self._connection, names)
 
+    def view_parts(self) -> pipelined.ViewParts:
+        """The rollups, cities, per-city change times and feed state (in one round trip on
+        PostgreSQL)."""
+        if self._connection.dialect.name == "postgresql":
+            return pipelined.view_parts(self._connection)
+        return pipelined.ViewParts(
+            self.rollups(), self.cities(), self.city_changes(), self.state()
+        )
+
+    def locked_state_and_versions(
+        self, names: set[str], lock: int
+    ) -> tuple[FeedState, dict[str, HeldVersion]]:
+        """Waits for the writers' `lock` (on PostgreSQL; SQLite's write transactions are
+        exclusive already), then reads the feed state and the stored versions of `names`: in
+        one round trip on PostgreSQL."""
+        columns, mapped = read_model_sql.STORED_VERSIONS
+        if self._connection.dialect.name == "postgresql":
+            state, rows = pipelined.state_and_rows_named(
+                self._connection, names, columns, lock=lock
+            )
+            return state, mapped(rows)
+        return self._state_and_named(names, read_model_sql.STORED_VERSIONS)
+
+    def state_and_assets(self, names: set[str]) -> tuple[FeedState, dict[str, AssetVersion]]:
+        """The feed state and the stored rows of `names` (in one round trip on PostgreSQL)."""
+        return self._state_and_named(names, read_model_sql.STORED_ASSETS)
+
+    def _state_and_named(self, names: set[str], read) -> tuple:
+        columns, mapped = read
+        if self._connection.dialect.name == "postgresql":
+            state, rows = pipelined.state_and_rows_named(self._connection, names, columns)
+            return state, mapped(rows)
+        return self.state(), mapped(read_model_sql.rows_named(self._connection, names, columns))
+
     def write_assets(self, asset_rows: list[read_model_sql.AssetRow]) -> None:
         read_model_sql.upsert_assets(self._connection, asset_rows)
 
     def write_new_assets(self, asset_rows: list[read_model_sql.AssetRow]) -> None:
         """Rows of names this transaction found no row for."""
         read_model_sql.upsert_assets(self._connection, asset_rows, none_stored=True)
+
+    def write_batch(
+        self,
+        rows: list[read_model_sql.AssetRow],
+        new_rows: list[read_model_sql.AssetRow],
+        rollup_deltas: tuple[Mapping[str, float], Mapping[str, float]],
+        last_change: Mapping[str, float],
+        feed_state: FeedState,
+    ) -> None:
+        """A batch's writes: its rows (`new_rows` of names this transaction found no row for),
+        the deltas to the rollups and to the district rollups, the per-city change times and
+        the feed state. A small batch on PostgreSQL goes in one round trip."""
+        deltas, district_deltas = rollup_deltas
+        if pipelined.fits(self._connection, len(rows) + len(new_rows)):
+            pipelined.write_batch(
+                self._connection, rows + new_rows, deltas, district_deltas, last_change,
+                feed_state,
+            )
+            return
+        self.write_assets(rows)
+        self.write_new_assets(new_rows)
+        self.add_to_rollups(deltas)
+        self.add_to_district_rollups(district_deltas)
+        self.advance_city_changes(last_change)
+        self.write_state(feed_state)
 
     def add_to_rollups(self, deltas: Mapping[str, float]) -> None:
         read_model_sql.add_to_rollups(self._connection, deltas)

@@ -8,6 +8,7 @@ import pytest
 import sqlalchemy as sa
 
 from services.risk.app.read_model import ReadModel
+from services.risk.storage import pipelined
 from services.risk.storage.schema import assets, city_changes, district_rollups, rollups
 from tests.conftest import fresh_database
 from tests.integration.risk.conftest import CITIES
@@ -107,3 +108,20 @@ def test_a_large_batch_leaves_what_replaying_one_by_one_leaves(models):
     assert stored(batched) == stored(one_by_one)
     assert batched.verification.recompute().consistent
     assert batched.updates.applied_revision() == len(changes)
+
+
+def test_small_batches_leave_what_large_ones_leave(models):
+    """On PostgreSQL a batch of up to `pipelined.MOST_ROWS` rows is written in one pipeline,
+    a larger one through COPY: both leave the same rows, rollups and per-city times."""
+    small, large = models
+    changes = a_long_history(2400)
+    halves = [("first", changes[:1200]), ("rest", changes[1200:])]
+    assert all(
+        len({change.asset_name for change in half}) > pipelined.MOST_ROWS for _, half in halves
+    )
+    for start in range(0, len(changes), 40):
+        small.updates.apply(changes[start : start + 40])
+    assert [tag for tag, _ in large.updates.apply_overlapping(halves)] == ["first", "rest"]
+    assert stored(small) == stored(large)
+    assert small.verification.recompute().consistent
+    assert small.updates.applied_revision() == large.updates.applied_revision() == len(changes)
