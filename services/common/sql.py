@@ -14,6 +14,11 @@ from alembic.config import Config
 
 WRITE = "urban_write"
 RECYCLE_SECONDS = 1800
+# PostgreSQL connections a process may hold at once. The pool keeps each one it opens: a pool
+# that kept fewer than the server's threads use at once (32 by default) closed a connection at
+# nearly every tenth UpdateAsset under load and opened another, a new server process whose
+# statements are not prepared yet.
+POSTGRES_CONNECTIONS = 64
 # The database is down or out of reach: no request or change is to blame.
 DATABASE_UNAVAILABLE = (sa.exc.OperationalError, sa.exc.InterfaceError)
 
@@ -66,7 +71,11 @@ def create_engine(url: str, *, pre_ping: bool = True) -> sa.Engine:
     if url.startswith("sqlite"):
         return _sqlite_engine(url)
     return sa.create_engine(
-        url, pool_size=16, max_overflow=48, pool_pre_ping=pre_ping, pool_recycle=RECYCLE_SECONDS
+        url,
+        pool_size=POSTGRES_CONNECTIONS,
+        max_overflow=0,
+        pool_pre_ping=pre_ping,
+        pool_recycle=RECYCLE_SECONDS,
     )
 
 
