@@ -8,13 +8,16 @@ import re
 import shutil
 import subprocess
 import tempfile
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
 import psycopg
 import sqlalchemy as sa
 
+from bench.cpu import process_seconds
 from bench.pipes import PARENT
+from bench.postgres_cpu import BackendCpu
 
 PREPARE = """
 CREATE TABLE baseline_assets (LIKE assets INCLUDING ALL);
@@ -41,6 +44,7 @@ class Baseline:
     per_second: float
     mean_latency_ms: float
     clients: int
+    cpu_ms: float  # CPU a transaction: pgbench and its PostgreSQL backends together
 
 
 def available() -> bool:
@@ -73,8 +77,32 @@ def _run(url: sa.URL, assets: int, clients: int, seconds: float) -> Baseline:
             f"--host={url.host or '127.0.0.1'}", f"--port={url.port or 5432}",
             f"--username={url.username or 'postgres'}", url.database,
         ]  # fmt: skip
-        run = subprocess.run(command, capture_output=True, text=True, check=False)
-    tps, latency = _TPS.search(run.stdout), _LATENCY.search(run.stdout)
+        backends = BackendCpu(url.render_as_string(hide_password=False))
+        backends.start()
+        started = time.perf_counter()
+        run = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        used, elapsed = _cpu_before_the_end(run, backends, started, max(1, round(seconds)))
+        stdout, stderr = run.communicate()
+    tps, latency = _TPS.search(stdout), _LATENCY.search(stdout)
     if run.returncode != 0 or not tps:
-        raise RuntimeError(f"pgbench failed ({run.returncode}): {run.stdout}{run.stderr}")
-    return Baseline(float(tps.group(1)), float(latency.group(1)) if latency else 0.0, clients)
+        raise RuntimeError(f"pgbench failed ({run.returncode}): {stdout}{stderr}")
+    per_second = float(tps.group(1))
+    return Baseline(
+        per_second=per_second,
+        mean_latency_ms=float(latency.group(1)) if latency else 0.0,
+        clients=clients,
+        cpu_ms=1000 * used / (per_second * elapsed),
+    )
+
+
+def _cpu_before_the_end(run: subprocess.Popen, backends: BackendCpu, started: float, seconds):
+    """CPU seconds pgbench and the database's backends (its connections, counted from their
+    start) have used shortly before pgbench ends, and the seconds since it started: read while
+    they are all alive, so that no other database's work counts."""
+    time.sleep(max(0.5, seconds - 0.5))
+    backends.stop()
+    try:
+        pgbench = process_seconds(run.pid)
+    except OSError:  # it ended early: its figure is lost, the backends' kept
+        pgbench = 0.0
+    return pgbench + backends.seconds, time.perf_counter() - started

@@ -58,7 +58,8 @@ def test_every_benchmark_runs_and_prints_its_figures(tmp_path):
     assert "update_latency sqlite: UpdateAsset, 2 registry processes: " in run.stdout
     assert "risk_scrape sqlite: 3000 assets: scrape " in run.stdout
     assert "risk_delay sqlite: watch + SQLite: commit to metric over 50 revisions" in run.stdout
-    assert "bulk_places sqlite: with checks " in run.stdout
+    assert "bulk_places sqlite: medians of the rounds (1): with checks " in run.stdout
+    assert "bulk_places sqlite: goal throughput lost to the place checks <= 10.0 %: " in run.stdout
     assert "file_import sqlite: goal shapefile import rate ÷ CSV's >= 0.5: " in run.stdout
     assert "spatial_query sqlite: loaded 2000 assets" in run.stdout
     assert "spatial_query sqlite: bbox: bbox(" in run.stdout

@@ -15,6 +15,7 @@ from bench.client import RegistryClient
 from bench.cpu import CpuMeter
 from bench.figures import figure, goal, percentile
 from bench.load import LoadPlan, LoadResult, run_load
+from bench.postgres_cpu import BackendCpu
 from bench.registry_process import RegistryProcess
 from bench.results import add_series
 from bench.sizes import add_size_option
@@ -81,7 +82,8 @@ def _baseline(registry, database: str, names: list[str], options):
         database,
         f"baseline: pgbench, the same transaction shape (lock, update, append a change, "
         f"commit), {found.clients} clients: {found.per_second:.0f} transactions/s, mean "
-        f"{found.mean_latency_ms:.1f} ms",
+        f"{found.mean_latency_ms:.1f} ms; cpu {found.cpu_ms:.2f} ms a transaction (pgbench and "
+        "its backends)",
     )
     return found
 
@@ -102,6 +104,7 @@ def _serving(registry: RegistryProcess, processes: int):
 
 def _measure_updates(registry: RegistryProcess, database: str, names: list[str], options):
     meter = CpuMeter(registry.pid)
+    backends = BackendCpu(registry.database_url) if database == "postgres" else None
     plan = load_plan(registry, names, options, "UpdateAsset", one_field_update, options.duration)
     label = f"{NAME}-{database}-{registry.processes}"
 
@@ -109,12 +112,18 @@ def _measure_updates(registry: RegistryProcess, database: str, names: list[str],
     def window():
         with profiling.sampled(registry.pid, options.profile, label):
             meter.start()
+            if backends:
+                backends.start()
             yield
             meter.stop(options.duration)
+            if backends:
+                backends.stop()
 
     result = run_load(plan, window)
     rate, p99 = report(database, result, options.duration, plan, registry.processes)
     report_cpu(database, result, meter, options, "UpdateAsset")
+    if backends:
+        _report_call_cpu(database, registry.processes, result, meter, backends, options)
     if registry.processes == 1:
         cpu_ms = 1000 * meter.process_cores * options.duration / max(len(result.latencies), 1)
         goal(NAME, database, "registry CPU an UpdateAsset", cpu_ms, GOAL_UPDATE_CPU_MS,
@@ -137,6 +146,24 @@ def _measure_get_city(registry: RegistryProcess, database: str, options) -> None
          at_most=True)
 
 
+CALL_CPU_MS: dict[str, float] = {}  # database -> CPU an UpdateAsset: every process serving it
+
+
+def _report_call_cpu(database, processes, result: LoadResult, meter, backends, options) -> None:
+    """Where an UpdateAsset's CPU goes: registry, PostgreSQL and load generator, a call each."""
+    calls = max(len(result.latencies), 1)
+    measured_share = options.duration / (options.warmup + options.duration)
+    ms = {
+        "registry": 1000 * meter.process_cores * options.duration / calls,
+        "PostgreSQL backends": 1000 * backends.seconds / calls,
+        "load generator": 1000 * result.client_cpu_seconds * measured_share / calls,
+    }
+    CALL_CPU_MS[database] = total = sum(ms.values())
+    parts = ", ".join(f"{who} {value:.2f}" for who, value in ms.items())
+    figure(NAME, database, f"UpdateAsset, {_processes(processes)}: cpu a call {parts} ms; "
+                           f"{total:.2f} ms in all")
+
+
 def _report_goals(database: str, measured: dict[int, tuple[float, float]], baseline) -> None:
     most = max(measured)
     rate, p99 = measured[most]
@@ -144,10 +171,26 @@ def _report_goals(database: str, measured: dict[int, tuple[float, float]], basel
     add_series(f"{NAME} {database} processes", [[n, measured[n][0]] for n in sorted(measured)])
     if baseline is not None:
         add_series(f"{NAME} {database} pgbench", [[n, baseline.per_second] for n in measured])
+        _report_cpu_bound(database, baseline)
         goal(NAME, database, f"UpdateAsset rate ({most} processes) ÷ pgbench's",
              rate / baseline.per_second, GOAL_PGBENCH_SHARE)
     goal(NAME, database, f"UpdateAsset p99 ({most} processes)", p99, GOAL_P99_MS, unit=" ms",
          at_most=True)
+
+
+def _report_cpu_bound(database: str, baseline) -> None:
+    """The share of pgbench's rate the CPU costs allow when both fill the cores."""
+    if database not in CALL_CPU_MS:
+        return
+    ours, theirs = CALL_CPU_MS[database], baseline.cpu_ms
+    figure(
+        NAME,
+        database,
+        f"cpu an UpdateAsset {ours:.2f} ms in all against pgbench's {theirs:.2f} ms a "
+        f"transaction: on cores both fill, the rate reaches at most {theirs / ours:.2f} of "
+        f"pgbench's (the goal of {GOAL_PGBENCH_SHARE} needs at most "
+        f"{theirs / GOAL_PGBENCH_SHARE:.2f} ms a call)",
+    )
 
 
 def conclude(options) -> None:
@@ -209,6 +252,10 @@ def report_cpu(database, result: LoadResult, meter: CpuMeter, options, method, s
     figure(NAME, database, f"{method}: {used}; load generator {client_cores:.2f} cores")
 
 
+def _processes(count: int) -> str:
+    return f"{count} registry process{'es' if count > 1 else ''}"
+
+
 def report(database: str, result: LoadResult, seconds: float, plan: LoadPlan, processes: int):
     latencies = sorted(result.latencies)
     errors = sum(result.errors.values())
@@ -218,7 +265,7 @@ def report(database: str, result: LoadResult, seconds: float, plan: LoadPlan, pr
     figure(
         NAME,
         database,
-        f"UpdateAsset, {processes} registry process{'es' if processes > 1 else ''}: "
+        f"UpdateAsset, {_processes(processes)}: "
         f"{len(latencies)} calls in {seconds:.0f} s at concurrency {plan.workers} = "
         f"{rate:.0f} calls/s, p50 {p50:.1f} ms, p99 {p99:.1f} ms, errors {errors}"
         + (f" ({detail})" if detail else ""),

@@ -14,11 +14,6 @@ from alembic.config import Config
 
 WRITE = "urban_write"
 RECYCLE_SECONDS = 1800
-# PostgreSQL connections a process may hold at once. The pool keeps each one it opens: a pool
-# that kept fewer than the server's threads use at once (32 by default) closed a connection at
-# nearly every tenth UpdateAsset under load and opened another, a new server process whose
-# statements are not prepared yet.
-POSTGRES_CONNECTIONS = 64
 # The database is down or out of reach: no request or change is to blame.
 DATABASE_UNAVAILABLE = (sa.exc.OperationalError, sa.exc.InterfaceError)
 
@@ -65,6 +60,14 @@ _sqlite_write_locks: "weakref.WeakKeyDictionary[sa.Engine, WriterQueue]" = (
 )
 
 
+# A pool keeps open as many connections as threads may hold at once (a server's 32 workers and
+# its background threads): a pool that keeps fewer closes connections when a busy moment passes
+# and opens them again at the next, each time a new PostgreSQL backend with its statements
+# prepared anew, or an SQLite connection with an empty page cache.
+POOL_KEEPS = 40
+POOL_MOST = 64
+
+
 def create_engine(url: str, *, pre_ping: bool = True) -> sa.Engine:
     """`pre_ping=False` saves a round trip per checkout; a dead connection then fails the
     statement that uses it (callers map that to UNAVAILABLE) and the pool reconnects."""
@@ -72,8 +75,8 @@ def create_engine(url: str, *, pre_ping: bool = True) -> sa.Engine:
         return _sqlite_engine(url)
     return sa.create_engine(
         url,
-        pool_size=POSTGRES_CONNECTIONS,
-        max_overflow=0,
+        pool_size=POOL_KEEPS,
+        max_overflow=POOL_MOST - POOL_KEEPS,
         pool_pre_ping=pre_ping,
         pool_recycle=RECYCLE_SECONDS,
     )
@@ -85,8 +88,8 @@ def _sqlite_engine(url: str) -> sa.Engine:
         pathlib.Path(database).parent.mkdir(parents=True, exist_ok=True)
     engine = sa.create_engine(
         url,
-        pool_size=8,
-        max_overflow=56,
+        pool_size=POOL_KEEPS,
+        max_overflow=POOL_MOST - POOL_KEEPS,
         connect_args={"check_same_thread": False, "timeout": 30},
     )
     sa.event.listen(engine, "connect", _configure_sqlite_connection)

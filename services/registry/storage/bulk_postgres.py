@@ -8,7 +8,7 @@ import sqlalchemy as sa
 from psycopg import errors
 from psycopg.types.string import BytesBinaryDumper
 
-from services.registry.storage import sequencer
+from services.registry.storage import copy_binary, sequencer
 from services.registry.storage.bulk_writes import (
     AssetRow,
     ChangeContext,
@@ -33,14 +33,14 @@ _COPY_CHANGES = """
     COPY changes (revision, event_id, type, asset_name, city_code, asset_version, before, after,
                   commit_time, actor, request_id) FROM STDIN (FORMAT BINARY)
 """
-_CHANGE_TYPES = [
-    "int8", "text", "text", "text", "text", "int8", "bytea", "bytea", "timestamptz", "text",
-    "text",
-]  # fmt: skip
+_CHANGE_FIELDS = 11
+_CREATED, _UPDATED = copy_binary.text("created"), copy_binary.text("updated")
 
-# The stage of the assets that replace a stored row: the fields of AssetRow in their order.
+# The stage of the assets that replace a stored row: the fields of AssetRow in their order, but
+# for the parsed line, which the stage's text of the geometry gives.
+_STAGED_FIELDS = len(AssetRow._fields) - 1
 _STAGE = {
-    **dict.fromkeys(AssetRow._fields, "text"),
+    **dict.fromkeys(AssetRow._fields[:_STAGED_FIELDS], "text"),
     "version": "int8",
     "body": "bytea",
     "before": "bytea",
@@ -79,6 +79,7 @@ class PostgresBulkWriter:
         # COPY's bytea columns by the driver's own dumper, not the DB-API one in Python.
         self._cursor.adapters.register_dumper(None, BytesBinaryDumper)
         self._translated_errors = partial(translated_errors, connection, _CONFLICTS)
+        self._encoded_changes: tuple[list[AssetRow], list[bytes]] | None = None
 
     def stored(self, names: list[str]) -> dict[str, StoredRow]:
         with self._translated_errors():
@@ -104,18 +105,25 @@ class PostgresBulkWriter:
                 raise CreatedConcurrently(str(error)) from error
             self._update(replacing, context)
             self._cursor.execute("RELEASE SAVEPOINT store")
+        self._encoded_changes = rows, _change_tails(rows, context)
 
     def append_changes(self, rows: list[AssetRow], context: ChangeContext) -> None:
+        """The changes were encoded by `store`, but for their revisions, so that the batch's
+        turn holds the interpreter only to number them."""
+        stored, tails = self._encoded_changes or (None, None)
+        if stored is not rows:
+            tails = _change_tails(rows, context)
         with self._translated_errors():
             base = sequencer.number_pending_under_lock(self._connection)
-            self._copy(_COPY_CHANGES, _CHANGE_TYPES, _change_values(rows, base, context))
+            with self._cursor.copy(_COPY_CHANGES) as copy:
+                copy.write(copy_binary.numbered(tails, base + 1, _CHANGE_FIELDS))
             sequencer.move_head(self._connection, base + len(rows))
 
     def _insert(self, rows: list[AssetRow], context: ChangeContext) -> None:
         if not rows:
             return
         now = context.commit_time
-        geometries = ewkb([row.geojson for row in rows])
+        geometries = ewkb([row.geojson for row in rows], [row.line for row in rows])
         values = (
             (row.name, row.city_code, row.kind, row.status, row.district_code, row.external_id,
              _JSONB_VERSION + row.labels.encode(), row.version, False, now, now, row.body, shape)
@@ -127,7 +135,7 @@ class PostgresBulkWriter:
         if not rows:
             return
         self._cursor.execute(_CREATE_STAGE)
-        self._copy(_COPY_STAGE, _STAGE_TYPES, rows)
+        self._copy(_COPY_STAGE, _STAGE_TYPES, (row[:_STAGED_FIELDS] for row in rows))
         self._cursor.execute(_UPDATE_ASSETS, {"now": context.commit_time})
 
     def _copy(self, command: str, types: list[str], values) -> None:
@@ -137,12 +145,16 @@ class PostgresBulkWriter:
                 copy.write_row(row)
 
 
-def _change_values(rows: list[AssetRow], base: int, context: ChangeContext):
-    """Each row's change, numbered from `base` + 1 in the batch's order."""
-    shared = (context.commit_time, context.actor, context.request_id)
-    revisions = range(base + 1, base + 1 + len(rows))
-    return (
-        (revision, event_id, "updated" if row.before else "created", row.name, row.city_code,
-         row.version, row.before, row.body, *shared)
-        for revision, event_id, row in zip(revisions, event_ids(len(rows)), rows, strict=True)
+def _change_tails(rows: list[AssetRow], context: ChangeContext) -> list[bytes]:
+    """Each row's change in COPY's binary form, but for its revision (see copy_binary)."""
+    text, int8, bytea = copy_binary.text, copy_binary.int8, copy_binary.bytea
+    shared = b"".join(
+        (copy_binary.timestamptz(context.commit_time), text(context.actor),
+         text(context.request_id))
     )  # fmt: skip
+    return [
+        b"".join((text(event_id), _UPDATED if row.before else _CREATED, text(row.name),
+                  text(row.city_code), int8(row.version), bytea(row.before), bytea(row.body),
+                  shared))
+        for event_id, row in zip(event_ids(len(rows)), rows, strict=True)
+    ]  # fmt: skip

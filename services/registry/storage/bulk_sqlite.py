@@ -69,7 +69,8 @@ class SqliteBulkWriter:
         keys = [row.version for row in rows]  # see spatial: a box's key is its write's version
         replaced = [row.name for row in rows if row.row_exists]
         with self._translated_errors():
-            boxes = spatial.index_boxes(self._cursor, geojsons, keys, replaced)
+            lines = [row.line for row in rows]
+            boxes = spatial.index_boxes(self._cursor, geojsons, keys, replaced, lines)
             keyed = [
                 _stored_values(row, now, row.version if row.geojson else None, box)
                 for row, box in zip(rows, boxes, strict=True)

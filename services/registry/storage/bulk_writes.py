@@ -36,6 +36,9 @@ class AssetRow(NamedTuple):
     before: bytes | None  # the stored asset it replaces; None when it creates one
     row_exists: bool  # a row, perhaps a deleted asset's, is there to update
     geojson: str | None  # its geometry's text; None when it has none
+    # When its geometry is a line string already parsed: its positions as little-endian float64
+    # longitude, latitude pairs, which spare the writer parsing the text again.
+    line: bytes | None = None
 
 
 class StoredRow(NamedTuple):

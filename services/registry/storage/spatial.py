@@ -8,6 +8,8 @@ in no order made every insert touch a page of its own). The boxes give candidate
 places then test exactly.
 """
 
+import struct
+
 import numpy
 import shapely
 import sqlalchemy as sa
@@ -72,19 +74,36 @@ class GeometryColumn(sa.types.TypeDecorator):
 
 def copy_text(geojsons: list[str | None]) -> list[str | None]:
     """The geometries as hex EWKB, which COPY's text format accepts for a geometry column."""
-    return ewkb(geojsons, as_hex=True)
+    return [shape.hex() if shape else None for shape in ewkb(geojsons)]
 
 
-def ewkb(geojsons: list[str | None], as_hex: bool = False) -> list:
+def ewkb(geojsons: list[str | None], lines: list[bytes | None] | None = None) -> list:
     """The geometries as the column stores them (as _FromGeoJSON makes them: 2D, with the SRID)
-    in EWKB, which COPY's binary format takes as it is; hex text with `as_hex`. None where there
-    is none."""
-    present = [text for text in geojsons if text]
-    if not present:
-        return [None] * len(geojsons)
-    shapes = shapely.set_srid(shapely.force_2d(shapely.from_geojson(present)), SRID)
-    encoded = iter(shapely.to_wkb(shapes, hex=as_hex, include_srid=True).tolist())
-    return [next(encoded) if text else None for text in geojsons]
+    in EWKB, which COPY's binary format takes as it is. None where there is none. `lines`: the
+    positions of those that are 2D line strings parsed already (as bulk_writes.AssetRow.line),
+    encoded without parsing their text again."""
+    lines = lines or [None] * len(geojsons)
+    unparsed = [text for text, line in zip(geojsons, lines, strict=True) if text and not line]
+    parsed = iter(_parsed_ewkb(unparsed))
+    return [
+        _LINE_HEADER.pack(1, _LINE_WITH_SRID, SRID, len(line) // 16) + line
+        if line
+        else (next(parsed) if text else None)
+        for text, line in zip(geojsons, lines, strict=True)
+    ]
+
+
+# Little-endian (1), the type of a line string (2) with the flag saying an SRID follows, the
+# SRID, the count of positions.
+_LINE_HEADER = struct.Struct("<BIII")
+_LINE_WITH_SRID = 2 | 0x20000000
+
+
+def _parsed_ewkb(geojsons: list[str]) -> list[bytes]:
+    if not geojsons:
+        return []
+    shapes = shapely.set_srid(shapely.force_2d(shapely.from_geojson(geojsons)), SRID)
+    return shapely.to_wkb(shapes, include_srid=True).tolist()
 
 
 class PostgisMissing(RuntimeError):
@@ -125,23 +144,57 @@ _DELETE_BOX_OF = f"DELETE FROM {BOX_TABLE} WHERE id = (SELECT geometry FROM asse
 _INSERT_BOX = f"INSERT INTO {BOX_TABLE} (id, west, east, south, north) VALUES (?, ?, ?, ?, ?)"
 
 
-def bounds_of(geojsons: list[str | None]) -> list[tuple[float, float, float, float] | None]:
-    """(west, south, east, north) of each geometry; None where there is none."""
-    present = [text for text in geojsons if text]
-    if not present:
-        return [None] * len(geojsons)
-    found = iter(shapely.bounds(shapely.from_geojson(present)).tolist())
-    return [tuple(next(found)) if text else None for text in geojsons]
+def bounds_of(
+    geojsons: list[str | None], lines: list[bytes | None] | None = None
+) -> list[tuple[float, float, float, float] | None]:
+    """(west, south, east, north) of each geometry; None where there is none. `lines`: as for
+    ewkb, the line strings parsed already, whose texts need no parsing again."""
+    lines = lines or [None] * len(geojsons)
+    unparsed = [text for text, line in zip(geojsons, lines, strict=True) if text and not line]
+    parsed = iter(_parsed_bounds(unparsed))
+    known = iter(_line_bounds([line for line in lines if line]))
+    return [
+        next(known) if line else (next(parsed) if text else None)
+        for text, line in zip(geojsons, lines, strict=True)
+    ]
 
 
-def index_boxes(cursor, geojsons: list[str | None], keys: list[int], replaced: list[str] = ()):
+def _parsed_bounds(geojsons: list[str]) -> list[tuple]:
+    if not geojsons:
+        return []
+    return list(map(tuple, shapely.bounds(shapely.from_geojson(geojsons)).tolist()))
+
+
+def _line_bounds(lines: list[bytes]) -> list[tuple]:
+    """The boxes of line strings given as packed longitude, latitude pairs, all at once."""
+    if not lines:
+        return []
+    positions = numpy.frombuffer(b"".join(lines), dtype="<f8").reshape(-1, 2)
+    counts = numpy.fromiter(map(len, lines), numpy.intp, len(lines)) // 16
+    starts = numpy.zeros(len(lines), dtype=numpy.intp)
+    numpy.cumsum(counts[:-1], out=starts[1:])
+    longitudes, latitudes = positions[:, 0], positions[:, 1]
+    boxes = numpy.column_stack(
+        (numpy.minimum.reduceat(longitudes, starts), numpy.minimum.reduceat(latitudes, starts),
+         numpy.maximum.reduceat(longitudes, starts), numpy.maximum.reduceat(latitudes, starts))
+    )  # fmt: skip
+    return list(map(tuple, boxes.tolist()))
+
+
+def index_boxes(
+    cursor,
+    geojsons: list[str | None],
+    keys: list[int],
+    replaced: list[str] = (),
+    lines: list[bytes | None] | None = None,
+):
     """Puts the geometries' boxes in the R*Tree (on SQLite's DB-API cursor) under their keys,
     first removing the boxes that the stored rows of the `replaced` names hold (call before
     those rows change). Returns each geometry's (west, south, east, north), None where there
-    is none."""
+    is none. `lines`: as for bounds_of."""
     if replaced:
         cursor.executemany(_DELETE_BOX_OF, [(name,) for name in replaced])
-    boxes = bounds_of(geojsons)
+    boxes = bounds_of(geojsons, lines)
     rows = [
         (key, west, east, south, north)
         for key, (west, south, east, north) in _with_boxes(keys, boxes)

@@ -32,6 +32,9 @@ class Columns:
     geojsons: list[str]
     labels: list  # the label maps
     label_keys: list[str]  # repr of each label map: equal keys, equal labels
+    # Each geometry's positions when the checks parsed it as a line string (little-endian
+    # float64 longitude, latitude pairs), else None; None for all when not given.
+    lines: list[bytes | None] | None = None
 
     @classmethod
     def of(cls, assets: list[resources_pb2.Asset]) -> "Columns":
@@ -47,6 +50,9 @@ class Columns:
             labels=labels,
             label_keys=list(map(repr, labels)),
         )
+
+    def line(self, position: int) -> bytes | None:
+        return self.lines[position] if self.lines else None
 
     def read(self, assets: list[resources_pb2.Asset], field: str) -> list:
         """The column of `field`: one of these, or read from `assets` now."""

@@ -11,7 +11,8 @@ import datetime
 from services.common.errors import invalid
 from services.registry.app.batch_checks import batch_parent, item_violations
 from services.registry.app.bulk.columns import Columns
-from services.registry.app.bulk.quick_checks import CityLookup, quick_districts
+from services.registry.app.bulk.quick_checks import CityLookup, quick_placement
+from services.registry.app.bulk.quick_geometry import packed_lines
 from services.registry.domain.placement import derived_district
 from urban.registry.v1 import registry_service_pb2 as api
 
@@ -22,16 +23,19 @@ def checked_columns(
     request: api.ImportAssetsRequest, city_of: CityLookup, today: datetime.date
 ) -> Columns:
     """The batch's columns, or InvalidArgument naming every violation. Assets without a district
-    get the one their geometry lies in, in the columns and in the messages."""
+    get the one their geometry lies in, in the columns and in the messages. The line strings
+    the checks parsed are kept in the columns, for the writer."""
     parent_code = batch_parent(request, city_of, MAX_ASSETS)
     assets = list(request.assets)
     columns = Columns.of(assets)
-    districts = quick_districts(assets, columns, parent_code, city_of, today)
-    if districts is None:
+    placement = quick_placement(assets, columns, parent_code, city_of, today)
+    if placement is None:
         violations = item_violations(assets, parent_code, city_of, today)
         if violations:
             raise invalid(violations)
-        districts = _districts(columns, city_of)
+        return _with_districts(assets, columns, _districts(columns, city_of))
+    districts, lines = placement
+    columns = dataclasses.replace(columns, lines=packed_lines(lines, len(assets)))
     return _with_districts(assets, columns, districts)
 
 

@@ -10,6 +10,8 @@
   go on, a wait the database cannot see;
 - the caller's thread yields each batch's answer as soon as its commit is done.
 
+While a stream runs, threads hand the GIL over sooner (gil_handover.py).
+
 At most `ahead` batches are taken from the stream before their answers have been given, which
 bounds memory however fast the client sends. A refused batch ends the stream after the answers
 of the batches before it, and nothing after it is committed.
@@ -23,6 +25,7 @@ from dataclasses import dataclass, field
 from itertools import count
 
 from services.common.errors import DomainError
+from services.registry.app.bulk.gil_handover import quick_gil_handover
 
 _END = object()
 Turn = Callable[[], None]  # returns once the batch before has committed; raises if it failed
@@ -72,14 +75,15 @@ class BatchPipeline:
         stopping = threading.Event()
         writer = ThreadPoolExecutor(self._writers, thread_name_prefix="import-writer")
         reader = _Reader(self._prepare, iter(requests), outcomes, room, stopping, writer)
-        threading.Thread(target=reader.read_all, name="import-reader", daemon=True).start()
-        try:
-            while (outcome := outcomes.get()) is not _END:
-                yield _answer(outcome)
-                room.release()
-        finally:
-            stopping.set()
-            writer.shutdown(wait=True, cancel_futures=True)
+        with quick_gil_handover():
+            threading.Thread(target=reader.read_all, name="import-reader", daemon=True).start()
+            try:
+                while (outcome := outcomes.get()) is not _END:
+                    yield _answer(outcome)
+                    room.release()
+            finally:
+                stopping.set()
+                writer.shutdown(wait=True, cancel_futures=True)
 
 
 @dataclass

@@ -154,6 +154,7 @@ class ImportPlan:
             replaced,
             change.row_exists,
             columns.geojsons[position] or None,
+            columns.line(position),
         )
 
 

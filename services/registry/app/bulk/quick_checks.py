@@ -15,7 +15,7 @@ from operator import attrgetter
 from google.protobuf.descriptor import FieldDescriptor
 
 from services.registry.app.bulk.columns import Columns
-from services.registry.app.bulk.quick_geometry import sorted_geometries
+from services.registry.app.bulk.quick_geometry import Lines, sorted_geometries
 from services.registry.app.bulk.quick_places import placed_districts
 from services.registry.app.bulk.quick_specs import specs_pass, strings_pass
 from services.registry.domain.cities import City
@@ -45,6 +45,19 @@ def quick_districts(
     today: datetime.date,
 ) -> list[str] | None:
     """The district each asset is stored with when the batch is certainly valid, else None."""
+    placement = quick_placement(assets, columns, parent_code, city_of, today)
+    return placement[0] if placement else None
+
+
+def quick_placement(
+    assets: list[resources_pb2.Asset],
+    columns: Columns,
+    parent_code: str | None,
+    city_of: CityLookup,
+    today: datetime.date,
+) -> tuple[list[str], Lines] | None:
+    """When the batch is certainly valid, the district each asset is stored with and the line
+    strings parsed on the way; else None."""
     passes = (
         _names_pass(columns, parent_code, city_of)
         and None not in set(columns.kinds)
@@ -58,7 +71,8 @@ def quick_districts(
     unchecked, lines = sorted_geometries(columns.kinds, columns.geojsons)
     if any(check_geojson(columns.geojsons[p], columns.kinds[p]) for p in unchecked):
         return None
-    return placed_districts(assets, columns, lines, city_of)
+    districts = placed_districts(assets, columns, lines, city_of)
+    return None if districts is None else (districts, lines)
 
 
 def _names_pass(columns: Columns, parent_code: str | None, city_of: CityLookup) -> bool:

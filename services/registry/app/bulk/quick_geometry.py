@@ -59,6 +59,18 @@ class Lines:
 NO_LINES = Lines([], np.empty(0), np.empty(0), np.empty(0, dtype=np.intp), np.empty((0, 2)))
 
 
+def packed_lines(lines: Lines, count: int) -> list[bytes | None]:
+    """Each of `count` positions' line string as little-endian float64 longitude, latitude
+    pairs; None where no line was vouched for."""
+    packed = lines.numbers.astype("<f8", copy=False).tobytes()
+    width = 8 * NUMBERS_A_POSITION
+    bounds = [*(lines.starts * width).tolist(), len(packed)]
+    each: list[bytes | None] = [None] * count
+    for position, start, end in zip(lines.positions, bounds, bounds[1:], strict=False):
+        each[position] = packed[start:end]
+    return each
+
+
 def unchecked_geometries(kinds: list, texts: list[str]) -> list[int]:
     """Positions of the geometries this check cannot vouch for: check_geojson must see them."""
     return sorted_geometries(kinds, texts)[0]
