@@ -1,6 +1,7 @@
 """Field mask paths in either spelling: proto field names (`pipe_segment.length_m`) or the JSON
 names clients in other languages use (`pipeSegment.lengthM`)."""
 
+import functools
 from collections.abc import Iterable
 
 from google.protobuf.descriptor import Descriptor, FieldDescriptor
@@ -12,6 +13,7 @@ def proto_name_paths(paths: Iterable[str], message: Descriptor) -> list[str]:
     return [_proto_name_path(path, message) for path in paths]
 
 
+@functools.lru_cache(maxsize=1024)  # clients send the same few paths again and again
 def _proto_name_path(path: str, message: Descriptor) -> str:
     segments = path.split(".")
     named: list[str] = []

@@ -18,11 +18,16 @@ def districts_of(city: City) -> tuple[Division, ...]:
 
 
 def district_codes(city: City) -> frozenset[str]:
-    return frozenset(division.code for division in districts_of(city))
+    return _district_codes(city.code, city.is_prefecture)
 
 
 def district_belongs_to(district_code: str, city: City) -> bool:
     return district_code in district_codes(city)
+
+
+@functools.cache
+def _district_codes(city_code: str, is_prefecture: bool) -> frozenset[str]:
+    return frozenset(division.code for division in _districts(city_code, is_prefecture))
 
 
 @functools.cache

@@ -1,5 +1,6 @@
 """Partial updates of assets by field mask (AIP-134, AIP-161)."""
 
+import functools
 from collections.abc import Iterable
 
 from google.protobuf.field_mask_pb2 import FieldMask
@@ -71,6 +72,7 @@ def _check_paths(paths: list[str], stored_kind: str | None) -> None:
         raise invalid(violations)
 
 
+@functools.lru_cache(maxsize=1024)  # clients send the same few paths again and again
 def _path_problem(path: str, stored_kind: str | None) -> str | None:
     top = path.split(".")[0]
     if top in KINDS and top != stored_kind:

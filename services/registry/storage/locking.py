@@ -3,20 +3,14 @@
 import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import ARRAY
 
-from services.registry.storage import row_mapping, unary_postgres
+from services.registry.storage import row_mapping, unary_postgres, unary_sqlite
 from services.registry.storage.row_mapping import StoredAsset
-from services.registry.storage.schema import asset_version_sequence, assets, counters
+from services.registry.storage.schema import asset_version_sequence, assets
 
 _LOCK_ASSETS = (
     sa.select(assets.c.name, assets.c.body, assets.c.deleted)
     .where(assets.c.name.in_(sa.bindparam("names", expanding=True)))
     .order_by(assets.c.name)
-    .with_for_update()
-)
-# One name, the common case, without expanding a list into the statement at every call.
-_LOCK_ASSET = (
-    sa.select(assets.c.name, assets.c.body, assets.c.deleted)
-    .where(assets.c.name == sa.bindparam("name"))
     .with_for_update()
 )
 
@@ -34,12 +28,6 @@ _LOCK_ASSETS_TAKING_VERSIONS = sa.select(
     _locked, asset_version_sequence.next_value().label("next_version")
 )
 _TAKE_VERSIONS = sa.text("SELECT nextval('asset_version') FROM generate_series(1, :count)")
-_ADVANCE_VERSION_COUNTER = (
-    counters.update()
-    .where(counters.c.name == "asset_version")
-    .values(value=counters.c.value + sa.bindparam("count"))
-    .returning(counters.c.value)
-)
 
 
 class AssetLocks:
@@ -53,8 +41,11 @@ class AssetLocks:
     def lock(self, names: list[str]) -> dict[str, StoredAsset]:
         """Stored rows (tombstones included) for `names`, locked until the transaction ends."""
         wanted = sorted(set(names))
+        if not self._postgres and len(wanted) == 1:
+            stored = unary_sqlite.read_one(self._connection, wanted[0])
+            return {} if stored is None else {wanted[0]: stored}
         if not self._postgres:
-            rows = self._connection.execute(*_lock_statement(wanted))
+            rows = self._connection.execute(_LOCK_ASSETS, {"names": wanted})
             return {row.name: row_mapping.stored_asset(row) for row in rows}
         if len(wanted) == 1:
             return self._lock_one(wanted[0])
@@ -80,11 +71,5 @@ class AssetLocks:
         return [self._taken_versions.pop(name) for name in names]
 
     def _counted_versions(self, count: int) -> list[int]:
-        last = self._connection.scalar(_ADVANCE_VERSION_COUNTER, {"count": count})
+        last = unary_sqlite.advance_versions(self._connection, count)
         return list(range(last - count + 1, last + 1))
-
-
-def _lock_statement(names: list[str]) -> tuple[sa.Select, dict]:
-    if len(names) == 1:
-        return _LOCK_ASSET, {"name": names[0]}
-    return _LOCK_ASSETS, {"names": names}

@@ -50,6 +50,7 @@ def _update(columns: list[str]) -> str:
 _UPDATE = _update(_COLUMNS)
 # An asset keeping its geometry: the GeoJSON is not parsed again, nor its index entry touched.
 _UPDATE_KEEPING_GEOMETRY = _update([c for c in _COLUMNS if c != "geometry"])
+_CURSOR = "urban_unary_cursor"  # in the pooled connection's info
 
 
 def lock_one(connection: sa.Connection, name: str) -> tuple[StoredAsset | None, int]:
@@ -83,7 +84,18 @@ def save_one(connection: sa.Connection, row: dict, change: dict, *, created: boo
 def _cursor(connection: sa.Connection) -> Iterator[psycopg.Cursor]:
     """A cursor in the connection's transaction; its errors raised as SQLAlchemy's are."""
     try:
-        with connection.connection.driver_connection.cursor() as cursor:
-            yield cursor
+        yield _kept_cursor(connection)
     except psycopg.Error as error:
         raise sa.exc.DBAPIError.instance(None, None, error, psycopg.Error) from error
+
+
+def _kept_cursor(connection: sa.Connection) -> psycopg.Cursor:
+    """The cursor kept with the pooled connection (a connection replaced by the pool starts
+    without one): a new cursor a statement, with its adapters looked up anew, cost about as
+    much as the statement's own conversions."""
+    kept = connection.connection.info
+    driver = connection.connection.driver_connection
+    cursor = kept.get(_CURSOR)
+    if cursor is None or cursor.closed or cursor.connection is not driver:
+        cursor = kept[_CURSOR] = driver.cursor()
+    return cursor

@@ -10,7 +10,14 @@ from contextlib import contextmanager
 import sqlalchemy as sa
 
 from services.registry.domain.cities import City
-from services.registry.storage import cities_store, remembered, row_mapping, spatial, unary_postgres
+from services.registry.storage import (
+    cities_store,
+    remembered,
+    row_mapping,
+    spatial,
+    unary_postgres,
+    unary_sqlite,
+)
 from services.registry.storage.bulk_postgres import PostgresBulkWriter
 from services.registry.storage.bulk_sqlite import SqliteBulkWriter
 from services.registry.storage.bulk_writes import BulkWriter
@@ -77,7 +84,9 @@ class WriteSession:
             self._update_assets(_UPDATE_ASSET, updated)
         else:
             self._save_boxed(created, updated)
-        if change_rows:
+        if len(change_rows) == 1 and not self._postgres:
+            unary_sqlite.append_change(self._connection, change_rows[0])
+        elif change_rows:
             self._insert(_APPEND_CHANGES, change_rows)
 
     def _save_boxed(self, created: list[dict], updated: list[dict]) -> None:
@@ -88,7 +97,10 @@ class WriteSession:
             (keeping if kept else moving).append(row)
         self._insert_assets(self._index_boxes(created, False))
         self._update_assets(_UPDATE_ASSET, self._index_boxes(moving, True))
-        self._update_assets(_UPDATE_ASSET_KEEPING_BOX, keeping)
+        if len(keeping) == 1:
+            unary_sqlite.update_keeping_box(self._connection, keeping[0])
+        else:
+            self._update_assets(_UPDATE_ASSET_KEEPING_BOX, keeping)
 
     def _update_assets(self, statement: sa.Update, rows: list[dict]) -> None:
         if rows:
