@@ -19,7 +19,7 @@ TINY_RUN = [
     "--scrape-assets", "3000", "--scrape-small-assets", "300", "--scrape-runs", "2",
     "--query-runs", "1", "--delay-rate", "50", "--delay-duration", "1", "--delay-assets", "16",
     "--delay-senders", "4", "--poll-interval", "0.02", "--places-count", "500",
-    "--places-rounds", "1", "--file-import-count", "300",
+    "--places-rounds", "2", "--file-import-count", "300",
     "--spatial-count", "2000", "--spatial-repeats", "2", "--bulk-count", "2000",
     "--progress-assets", "500", "--progress-fill", "sql", "--registry-processes", "1,2",
     "--floor-duration", "1",
@@ -58,7 +58,7 @@ def test_every_benchmark_runs_and_prints_its_figures(tmp_path):
     assert "update_latency sqlite: UpdateAsset, 2 registry processes: " in run.stdout
     assert "risk_scrape sqlite: 3000 assets: scrape " in run.stdout
     assert "risk_delay sqlite: watch + SQLite: commit to metric over 50 revisions" in run.stdout
-    assert "bulk_places sqlite: medians of the rounds (1): with checks " in run.stdout
+    assert "bulk_places sqlite: 2 rounds: with checks " in run.stdout
     assert "bulk_places sqlite: goal throughput lost to the place checks <= 10.0 %: " in run.stdout
     assert "file_import sqlite: goal shapefile import rate ÷ CSV's >= 0.5: " in run.stdout
     assert "spatial_query sqlite: loaded 2000 assets" in run.stdout
