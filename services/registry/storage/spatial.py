@@ -82,15 +82,22 @@ def ewkb(geojsons: list[str | None], lines: list[bytes | None] | None = None) ->
     in EWKB, which COPY's binary format takes as it is. None where there is none. `lines`: the
     positions of those that are 2D line strings parsed already (as bulk_writes.AssetRow.line),
     encoded without parsing their text again."""
+    return _each(geojsons, lines, _lines_ewkb, _parsed_ewkb)
+
+
+def _each(geojsons: list[str | None], lines: list[bytes | None] | None, of_lines, of_texts):
+    """`of_lines` of the line strings parsed already and `of_texts` of the other geometries'
+    texts, each called once for all of its geometries, merged back in order; None where there
+    is no geometry."""
     lines = lines or [None] * len(geojsons)
-    unparsed = [text for text, line in zip(geojsons, lines, strict=True) if text and not line]
-    parsed = iter(_parsed_ewkb(unparsed))
-    return [
-        _LINE_HEADER.pack(1, _LINE_WITH_SRID, SRID, len(line) // 16) + line
-        if line
-        else (next(parsed) if text else None)
-        for text, line in zip(geojsons, lines, strict=True)
-    ]
+    pairs = list(zip(geojsons, lines, strict=True))
+    known = iter(of_lines([line for _, line in pairs if line]))
+    parsed = iter(of_texts([text for text, line in pairs if text and not line]))
+    return [next(known) if line else (next(parsed) if text else None) for text, line in pairs]
+
+
+def _lines_ewkb(lines: list[bytes]) -> list[bytes]:
+    return [_LINE_HEADER.pack(1, _LINE_WITH_SRID, SRID, len(line) // 16) + line for line in lines]
 
 
 # Little-endian (1), the type of a line string (2) with the flag saying an SRID follows, the
@@ -149,14 +156,7 @@ def bounds_of(
 ) -> list[tuple[float, float, float, float] | None]:
     """(west, south, east, north) of each geometry; None where there is none. `lines`: as for
     ewkb, the line strings parsed already, whose texts need no parsing again."""
-    lines = lines or [None] * len(geojsons)
-    unparsed = [text for text, line in zip(geojsons, lines, strict=True) if text and not line]
-    parsed = iter(_parsed_bounds(unparsed))
-    known = iter(_line_bounds([line for line in lines if line]))
-    return [
-        next(known) if line else (next(parsed) if text else None)
-        for text, line in zip(geojsons, lines, strict=True)
-    ]
+    return _each(geojsons, lines, _line_bounds, _parsed_bounds)
 
 
 def _parsed_bounds(geojsons: list[str]) -> list[tuple]:

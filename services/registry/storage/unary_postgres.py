@@ -10,6 +10,7 @@ import psycopg
 import sqlalchemy as sa
 from psycopg.types.json import Jsonb
 
+from services.common.sql import driver_errors_as_sqlalchemy
 from services.registry.storage import row_mapping
 from services.registry.storage.conflicts import WriteConflict
 from services.registry.storage.row_mapping import StoredAsset
@@ -83,10 +84,8 @@ def save_one(connection: sa.Connection, row: dict, change: dict, *, created: boo
 @contextmanager
 def _cursor(connection: sa.Connection) -> Iterator[psycopg.Cursor]:
     """A cursor in the connection's transaction; its errors raised as SQLAlchemy's are."""
-    try:
+    with driver_errors_as_sqlalchemy(connection):
         yield _kept_cursor(connection)
-    except psycopg.Error as error:
-        raise sa.exc.DBAPIError.instance(None, None, error, psycopg.Error) from error
 
 
 def _kept_cursor(connection: sa.Connection) -> psycopg.Cursor:

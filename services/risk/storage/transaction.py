@@ -60,22 +60,18 @@ class ReadModelTransaction:
         """Waits for the writers' `lock` (on PostgreSQL; SQLite's write transactions are
         exclusive already), then reads the feed state and the stored versions of `names`: in
         one round trip on PostgreSQL."""
-        columns, mapped = read_model_sql.STORED_VERSIONS
-        if self._connection.dialect.name == "postgresql":
-            state, rows = pipelined.state_and_rows_named(
-                self._connection, names, columns, lock=lock
-            )
-            return state, mapped(rows)
-        return self._state_and_named(names, read_model_sql.STORED_VERSIONS)
+        return self._state_and_named(names, read_model_sql.STORED_VERSIONS, lock)
 
     def state_and_assets(self, names: set[str]) -> tuple[FeedState, dict[str, AssetVersion]]:
         """The feed state and the stored rows of `names` (in one round trip on PostgreSQL)."""
         return self._state_and_named(names, read_model_sql.STORED_ASSETS)
 
-    def _state_and_named(self, names: set[str], read) -> tuple:
+    def _state_and_named(self, names: set[str], read, lock: int | None = None) -> tuple:
         columns, mapped = read
         if self._connection.dialect.name == "postgresql":
-            state, rows = pipelined.state_and_rows_named(self._connection, names, columns)
+            state, rows = pipelined.state_and_rows_named(
+                self._connection, names, columns, lock=lock
+            )
             return state, mapped(rows)
         return self.state(), mapped(read_model_sql.rows_named(self._connection, names, columns))
 
