@@ -51,13 +51,13 @@ def _update(columns: list[str]) -> str:
 _UPDATE = _update(_COLUMNS)
 # An asset keeping its geometry: the GeoJSON is not parsed again, nor its index entry touched.
 _UPDATE_KEEPING_GEOMETRY = _update([c for c in _COLUMNS if c != "geometry"])
-_CURSOR = "urban_unary_cursor"  # in the pooled connection's info
+_CURSORS = "urban_unary_cursors"  # in the pooled connection's info: statement -> cursor
 
 
 def lock_one(connection: sa.Connection, name: str) -> tuple[StoredAsset | None, int]:
     """The stored row of `name` (a tombstone too), locked until the transaction ends, or None;
     and a new version for it."""
-    with _cursor(connection) as cursor:
+    with _cursor(connection, _LOCK) as cursor:
         cursor.execute(_LOCK, {"name": name})
         row = cursor.fetchone()
     if row is None:
@@ -75,26 +75,29 @@ def save_one(connection: sa.Connection, row: dict, change: dict, *, created: boo
     parameters["labels"] = Jsonb(row["labels"])
     parameters.update((f"change_{column}", change[column]) for column in _CHANGE_COLUMNS)
     try:
-        with _cursor(connection) as cursor:
+        with _cursor(connection, statement) as cursor:
             cursor.execute(statement, parameters)
     except sa.exc.IntegrityError as error:
         raise WriteConflict("an asset was created concurrently") from error
 
 
 @contextmanager
-def _cursor(connection: sa.Connection) -> Iterator[psycopg.Cursor]:
-    """A cursor in the connection's transaction; its errors raised as SQLAlchemy's are."""
+def _cursor(connection: sa.Connection, statement: str) -> Iterator[psycopg.Cursor]:
+    """The cursor that runs `statement` in the connection's transaction; its errors raised as
+    SQLAlchemy's are."""
     with driver_errors_as_sqlalchemy(connection):
-        yield _kept_cursor(connection)
+        yield _kept_cursor(connection, statement)
 
 
-def _kept_cursor(connection: sa.Connection) -> psycopg.Cursor:
-    """The cursor kept with the pooled connection (a connection replaced by the pool starts
-    without one): a new cursor a statement, with its adapters looked up anew, cost about as
-    much as the statement's own conversions."""
-    kept = connection.connection.info
+def _kept_cursor(connection: sa.Connection, statement: str) -> psycopg.Cursor:
+    """The cursor kept with the pooled connection for `statement` (a connection replaced by the
+    pool starts without any). A cursor keeps the adapters it looked up for its parameters and
+    columns only while it runs the same statement again: one cursor for every statement looked
+    them up anew each time, as a new cursor does, which cost about as much as the statement's
+    own conversions."""
+    kept = connection.connection.info.setdefault(_CURSORS, {})
     driver = connection.connection.driver_connection
-    cursor = kept.get(_CURSOR)
+    cursor = kept.get(statement)
     if cursor is None or cursor.closed or cursor.connection is not driver:
-        cursor = kept[_CURSOR] = driver.cursor()
+        cursor = kept[statement] = driver.cursor()
     return cursor
