@@ -70,11 +70,12 @@ def _order(pairs: int) -> list[str]:
 def _raw_round(benchmark: str, database: str, raw: RawPath, number: int) -> RawResult:
     load = load_average()
     result = raw.load(str(number))
+    checkpointed = _checkpoint(result.checkpoint_seconds)
     figure(
         benchmark,
         database,
         f"round {number}, raw: {result.rows} rows in {result.seconds:.2f} s = {result.rate:.0f} "
-        f"rows/s ({result.cpu_us:.1f} µs database cpu a row); {load} at start",
+        f"rows/s ({result.cpu_us:.1f} µs database cpu a row){checkpointed}; {load} at start",
     )
     return result
 
@@ -83,7 +84,7 @@ def _import_round(
     benchmark: str, database: str, batches: list[bytes], number: int, profile: str | None
 ) -> Pass:
     with fresh_registry(database) as registry:
-        checkpoint(database)
+        checkpointed = checkpoint(database)
         result = measured_pass(registry, database, batches, f"round-{number}", profile)
     postgres = f" + {result.database_us:.1f} µs PostgreSQL" if result.database_us else ""
     figure(
@@ -91,6 +92,10 @@ def _import_round(
         database,
         f"round {number}, ImportAssets into a fresh database: {result.assets} assets in "
         f"{result.stream.seconds:.2f} s = {result.rate:.0f} assets/s ({result.registry_us:.1f} µs "
-        f"registry{postgres} cpu an asset); {result.load} at start",
+        f"registry{postgres} cpu an asset){_checkpoint(checkpointed)}; {result.load} at start",
     )
     return result
+
+
+def _checkpoint(seconds: float) -> str:
+    return f"; CHECKPOINT before it {seconds:.2f} s" if seconds else ""

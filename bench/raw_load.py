@@ -23,6 +23,7 @@ class RawResult:
     rows: int
     seconds: float
     cpu_seconds: float  # the database's: the backend for PostgreSQL, this process for SQLite
+    checkpoint_seconds: float = 0.0  # PostgreSQL's CHECKPOINT just before, not timed
 
     @property
     def rate(self) -> float:
@@ -58,7 +59,7 @@ class PostgresRaw:
         with psycopg.connect(self._conninfo) as connection:
             connection.execute(f"CREATE TABLE {table} (LIKE assets INCLUDING ALL)")
             connection.commit()
-            checkpoint("postgres")
+            checkpointed = checkpoint("postgres")
             backend = connection.info.backend_pid
             cpu, started = process_seconds(backend), time.perf_counter()
             with connection.cursor().copy(f"COPY {table} FROM STDIN (FORMAT BINARY)") as copy:
@@ -66,7 +67,8 @@ class PostgresRaw:
                     copy.write(block)
             connection.commit()
             seconds = time.perf_counter() - started
-            result = RawResult(self._rows, seconds, process_seconds(backend) - cpu)
+            cpu = process_seconds(backend) - cpu
+            result = RawResult(self._rows, seconds, cpu, checkpointed)
             connection.execute(f"DROP TABLE {table}")
             return result
 
