@@ -19,6 +19,7 @@ applied the load, and ImportAssets against the database's fastest raw path.
 memory covers the first load and the resend.
 """
 
+import argparse
 import math
 import time
 from contextlib import nullcontext
@@ -60,11 +61,18 @@ def add_options(parser) -> None:
     )
     parser.add_argument(
         "--bulk-rounds",
-        type=int,
+        type=_at_least_one,
         default=2,
         help="rounds of each side for the goal's ratio, alternating raw, import, import, raw, "
         "... (%(default)s)",
     )
+
+
+def _at_least_one(text: str) -> int:
+    rounds = int(text)
+    if rounds < 1:
+        raise argparse.ArgumentTypeError("at least 1")
+    return rounds
 
 
 @dataclass

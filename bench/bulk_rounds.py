@@ -51,7 +51,7 @@ def alternating_rounds(
     vacuumed(source.database_url)
     raw = raw_path(source.database_url, source.log_path.parent)
     rounds = Rounds([], [])
-    for number, side in enumerate(_order(pairs), start=1):
+    for number, side in enumerate(round_order(pairs), start=1):
         if side == "raw":
             rounds.raws.append(_raw_round(benchmark, database, raw, number))
         else:
@@ -59,7 +59,7 @@ def alternating_rounds(
     return rounds
 
 
-def _order(pairs: int) -> list[str]:
+def round_order(pairs: int) -> list[str]:
     """raw, import, import, raw, raw, import, ...: each pair in the other order than the last."""
     sides = []
     for pair in range(pairs):
