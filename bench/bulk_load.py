@@ -1,5 +1,5 @@
-"""A city's first load through ImportAssets, its nightly resend, the same rows through the
-database's fastest raw path, and how soon the risk service had applied the load.
+"""A city's first load through ImportAssets, its nightly resend, how soon the risk service had
+applied the load, and ImportAssets against the database's fastest raw path.
 
 1. `--bulk-count` pipe segments, serialized beforehand in batches of `--bulk-batch-size`, are
    streamed to the registry; every one must be created with one change each.
@@ -9,17 +9,17 @@ database's fastest raw path, and how soon the risk service had applied the load.
    the change log's head must not move.
 4. With `--bulk-risk after` a risk service starts only now, on an empty read model: how long it
    took to apply the head.
-5. The rows the registry stored are loaded into a fresh table through COPY (PostgreSQL) or
-   executemany in one transaction (SQLite). The goal, ImportAssets at half the raw rate, is
-   measured without a risk service beside the load, as the raw path has none: with
-   `--bulk-risk none` or `after` the first load's rate; with `following` (the default) the
-   ratio of that load is printed as information, and the first load is made once more into a
-   fresh database with no risk service, whose rate the goal takes.
+5. The goal, ImportAssets at half the raw rate, from `--bulk-rounds` alternating rounds of each
+   side (bulk_rounds.py): the rows the registry stored, loaded into a fresh table through COPY
+   (PostgreSQL) or executemany in one transaction (SQLite), and the first load made again into
+   a fresh database with a registry of its own and no risk service, as the raw path has none.
+   The first load's ratio to the raw rounds is printed as information.
 
 `--profile DIR` records the registry with py-spy during each pass. The registry's peak resident
-memory covers both passes.
+memory covers the first load and the resend.
 """
 
+import argparse
 import math
 import time
 from contextlib import nullcontext
@@ -27,13 +27,11 @@ from dataclasses import dataclass
 
 from bench.bulk_passes import Pass, measured_pass, report_pass
 from bench.bulk_risk import MODES, CatchUp, after_following, following, started_afterwards
+from bench.bulk_rounds import Rounds, alternating_rounds
 from bench.client import RegistryClient
 from bench.figures import figure, goal
-from bench.fresh import fresh_registry
 from bench.import_stream import serialized_batches
-from bench.machine import load_average
 from bench.process_memory import PeakMemory
-from bench.raw_load import RawResult, raw_load
 from bench.registry_process import RegistryProcess
 from bench.results import add_series
 from bench.revision_poller import RevisionPoller
@@ -61,6 +59,20 @@ def add_options(parser) -> None:
         default="following",
         help="a risk service follows the load, starts after it, or is left out (%(default)s)",
     )
+    parser.add_argument(
+        "--bulk-rounds",
+        type=_at_least_one,
+        default=2,
+        help="rounds of each side for the goal's ratio, alternating raw, import, import, raw, "
+        "... (%(default)s)",
+    )
+
+
+def _at_least_one(text: str) -> int:
+    rounds = int(text)
+    if rounds < 1:
+        raise argparse.ArgumentTypeError("at least 1")
+    return rounds
 
 
 @dataclass
@@ -84,11 +96,10 @@ def run(registry: RegistryProcess, database: str, options) -> bool:
     if outcome.catch_up:
         figure(NAME, database, outcome.catch_up.description)
     report_goals(database, outcome, memory.peak_mib)
-    raw = raw_load(registry.database_url, registry.log_path.parent)
-    report_raw(database, raw, outcome, options.bulk_risk)
-    if options.bulk_risk == "following":
-        alone = load_alone(database, batches, options.profile)
-        report_ratio(database, alone.rate, raw.rate, "none")
+    rounds = alternating_rounds(
+        f"{NAME} raw", database, registry, batches, options.bulk_rounds, options.profile
+    )
+    report_ratio(database, rounds, outcome.first, options.bulk_risk)
     if outcome.applied is not None:
         keep_timeline(database, outcome)
     return outcome.checked
@@ -104,15 +115,6 @@ def prepared_batches(database: str, options) -> list[bytes]:
         f"{options.bulk_batch_size} in {time.perf_counter() - started:.0f} s (not measured)",
     )
     return batches
-
-
-def load_alone(database: str, batches: list[bytes], profile: str | None) -> Pass:
-    """The first load again, into a fresh database with no risk service beside it, as the raw
-    path has none: what the goal's ratio to the raw path is measured with."""
-    with fresh_registry(database) as registry:
-        alone = measured_pass(registry, database, batches, "alone", profile)
-    report_pass(f"{NAME} alone", database, alone)
-    return alone
 
 
 def load_and_resend(
@@ -178,38 +180,29 @@ def _since(started: float, points: list[tuple[float, int]]) -> list[list[float]]
     return [[round(at - started, 3), count] for at, count in points]
 
 
-def report_raw(database: str, raw: RawResult, outcome: Outcome, risk: str) -> None:
-    raw_us = 1e6 * raw.cpu_seconds / raw.rows
+def report_ratio(database: str, rounds: Rounds, first: Pass, risk: str) -> None:
+    sides = len(rounds.imports), len(rounds.raws)
     figure(
         f"{NAME} raw",
         database,
-        f"{raw.rows} rows in {raw.seconds:.1f} s = {raw.rate:.0f} rows/s "
-        f"({raw_us:.1f} µs database cpu per row); {load_average()}",
+        f"cpu a row over the rounds: raw {rounds.raw_cpu_us:.1f} µs, ImportAssets "
+        f"{rounds.import_cpu_us:.1f} µs (registry{' + PostgreSQL' if first.database_us else ''})"
+        f" = {rounds.raw_cpu_us / rounds.import_cpu_us:.2f} (information, little changed by the "
+        "machine's load)",
     )
-    first = outcome.first
-    import_us = first.registry_us + (first.database_us or 0.0)
-    figure(
-        f"{NAME} raw",
-        database,
-        f"cpu a row: raw {raw_us:.1f} µs, ImportAssets {import_us:.1f} µs (registry"
-        f"{' + PostgreSQL' if first.database_us else ''}) = {raw_us / import_us:.2f} "
-        "(information, little changed by the machine's load)",
-    )
-    report_ratio(database, first.rate, raw.rate, risk)
-
-
-def report_ratio(database: str, rate: float, raw_rate: float, risk: str) -> None:
-    """The goal is measured without a risk service following the load, since the raw path runs
-    without one: with `--bulk-risk following` the ratio is information only."""
-    ratio = rate / raw_rate
     following = " with the risk service following" if risk == "following" else ""
     figure(
         f"{NAME} raw",
         database,
-        f"ImportAssets {rate:.0f} assets/s (change log included){following} / raw "
-        f"{raw_rate:.0f} rows/s = {ratio:.2f}",
+        f"first load {first.rate:.0f} assets/s{following} / raw {rounds.raw_rate:.0f} rows/s = "
+        f"{first.rate / rounds.raw_rate:.2f} (information)",
+    )
+    figure(
+        f"{NAME} raw",
+        database,
+        f"means of {sides[0]} import and {sides[1]} raw rounds: ImportAssets "
+        f"{rounds.import_rate:.0f} assets/s (change log included) / raw {rounds.raw_rate:.0f} "
+        f"rows/s = {rounds.ratio:.2f}",
     )
     path = "COPY" if database == "postgres" else "executemany"
-    if following:
-        return
-    goal(NAME, database, f"ImportAssets rate ÷ raw {path}", ratio, GOAL_RAW_RATIO)
+    goal(NAME, database, f"ImportAssets rate ÷ raw {path}", rounds.ratio, GOAL_RAW_RATIO)

@@ -1,6 +1,7 @@
 """A fresh database per benchmark: a PostgreSQL database or an SQLite file, removed afterwards."""
 
 import os
+import time
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -40,3 +41,32 @@ def _postgres_database() -> Iterator[str]:
                 connection.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
     finally:
         admin.dispose()
+
+
+def checkpoint(kind: str) -> float:
+    """On PostgreSQL, writes out every dirty buffer of the server now (a CHECKPOINT), so that
+    what earlier work left behind is not paid for by the next measured pass; nothing on
+    SQLite, whose files are each a benchmark's own. Returns the seconds it took."""
+    if kind != "postgres":
+        return 0.0
+    admin = sa.create_engine(POSTGRES_ADMIN_URL, isolation_level="AUTOCOMMIT")
+    try:
+        with admin.connect() as connection:
+            started = time.perf_counter()
+            connection.execute(sa.text("CHECKPOINT"))
+            return time.perf_counter() - started
+    finally:
+        admin.dispose()
+
+
+def vacuumed(database_url: str) -> None:
+    """On PostgreSQL, vacuums and analyses the tables a load filled, now rather than when
+    autovacuum would, in the middle of a later measured pass."""
+    if not database_url.startswith("postgresql"):
+        return
+    engine = sa.create_engine(database_url, isolation_level="AUTOCOMMIT")
+    try:
+        with engine.connect() as connection:
+            connection.execute(sa.text("VACUUM (ANALYZE) assets, changes"))
+    finally:
+        engine.dispose()

@@ -22,7 +22,7 @@ def sampled(pid: int, directory: str | None, label: str) -> Iterator[None]:
         return
     executable = py_spy()
     if executable is None:
-        raise RuntimeError("--profile needs py-spy: .venv/bin/pip install py-spy")
+        raise RuntimeError("--profile needs py-spy (a dev dependency): make .venv/.installed")
     output = Path(directory) / f"{label}.txt"
     output.parent.mkdir(parents=True, exist_ok=True)
     command = [executable, "record", "--pid", str(pid), "--format", "raw", "--output", str(output)]

@@ -1,16 +1,19 @@
 """The fastest raw path of each database for the rows the registry stored: PostgreSQL's COPY
 (binary, into a fresh table like `assets`, indexes included) and SQLite's executemany in one
-transaction (into a fresh file with the same table and indexes). Only the load is timed."""
+transaction (into a fresh file with the same table and indexes). The rows are read once; each
+load goes into a fresh table (or file) of its own, and only the load is timed."""
 
 import sqlite3
 import time
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Protocol
 
 import psycopg
 import sqlalchemy as sa
 
 from bench.cpu import process_seconds
+from bench.databases import checkpoint
 
 BLOCK_BYTES = 8 * 1024 * 1024
 
@@ -20,32 +23,54 @@ class RawResult:
     rows: int
     seconds: float
     cpu_seconds: float  # the database's: the backend for PostgreSQL, this process for SQLite
+    checkpoint_seconds: float = 0.0  # PostgreSQL's CHECKPOINT just before, not timed
 
     @property
     def rate(self) -> float:
         return self.rows / self.seconds
 
+    @property
+    def cpu_us(self) -> float:
+        return 1e6 * self.cpu_seconds / self.rows
 
-def raw_load(database_url: str, workdir: Path) -> RawResult:
+
+class RawPath(Protocol):
+    def load(self, label: str) -> RawResult:
+        """The rows loaded once more, into a fresh table named after `label`."""
+
+
+def raw_path(database_url: str, workdir: Path) -> RawPath:
+    """The rows of the registry's `assets` at `database_url`, read now, ready to be loaded."""
     if database_url.startswith("sqlite"):
-        return _sqlite(Path(sa.engine.make_url(database_url).database), workdir / "raw.db")
-    return _postgres(database_url.replace("postgresql+psycopg://", "postgresql://", 1))
+        return SqliteRaw(Path(sa.engine.make_url(database_url).database), workdir)
+    return PostgresRaw(database_url.replace("postgresql+psycopg://", "postgresql://", 1))
 
 
-def _postgres(conninfo: str) -> RawResult:
-    with psycopg.connect(conninfo) as connection:
-        blocks, rows = _copied_out(connection)
-        connection.execute("CREATE TABLE raw_assets (LIKE assets INCLUDING ALL)")
-        connection.commit()
-        backend = connection.info.backend_pid
-        cpu, started = process_seconds(backend), time.perf_counter()
-        with connection.cursor().copy("COPY raw_assets FROM STDIN (FORMAT BINARY)") as copy:
-            for block in blocks:
-                copy.write(block)
-        connection.commit()
-        result = RawResult(rows, time.perf_counter() - started, process_seconds(backend) - cpu)
-        connection.execute("DROP TABLE raw_assets")
-        return result
+class PostgresRaw:
+    def __init__(self, conninfo: str):
+        self._conninfo = conninfo
+        with psycopg.connect(conninfo) as connection:
+            self._blocks, self._rows = _copied_out(connection)
+
+    def load(self, label: str) -> RawResult:
+        """A CHECKPOINT first, as before each measured import: what earlier work left dirty
+        is written out before the clock starts, on either side."""
+        table = f"raw_assets_{label}"
+        with psycopg.connect(self._conninfo) as connection:
+            connection.execute(f"CREATE TABLE {table} (LIKE assets INCLUDING ALL)")
+            connection.commit()
+            checkpointed = checkpoint("postgres")
+            backend = connection.info.backend_pid
+            cpu, started = process_seconds(backend), time.perf_counter()
+            with connection.cursor().copy(f"COPY {table} FROM STDIN (FORMAT BINARY)") as copy:
+                for block in self._blocks:
+                    copy.write(block)
+            connection.commit()
+            seconds = time.perf_counter() - started
+            cpu = process_seconds(backend) - cpu
+            result = RawResult(self._rows, seconds, cpu, checkpointed)
+            connection.execute(f"DROP TABLE {table}")
+            return result
 
 
 def _copied_out(connection: psycopg.Connection) -> tuple[list[bytes], int]:
@@ -63,17 +88,30 @@ def _copied_out(connection: psycopg.Connection) -> tuple[list[bytes], int]:
     return blocks, rows
 
 
-def _sqlite(source: Path, target: Path) -> RawResult:
-    with sqlite3.connect(source) as registry:
-        rows = registry.execute("SELECT * FROM assets").fetchall()
-        schema = registry.execute(
-            "SELECT sql FROM sqlite_master WHERE tbl_name = 'assets' AND sql IS NOT NULL"
-        ).fetchall()
-    raw = sqlite3.connect(target, isolation_level=None)
-    try:
+class SqliteRaw:
+    def __init__(self, source: Path, workdir: Path):
+        self._workdir = workdir
+        with sqlite3.connect(source) as registry:
+            self._rows = registry.execute("SELECT * FROM assets").fetchall()
+            self._schema = registry.execute(
+                "SELECT sql FROM sqlite_master WHERE tbl_name = 'assets' AND sql IS NOT NULL"
+            ).fetchall()
+
+    def load(self, label: str) -> RawResult:
+        target = self._workdir / f"raw-{label}.db"
+        raw = sqlite3.connect(target, isolation_level=None)
+        try:
+            return self._loaded(raw)
+        finally:
+            raw.close()
+            for path in (target, *(Path(f"{target}{end}") for end in ("-wal", "-shm"))):
+                path.unlink(missing_ok=True)
+
+    def _loaded(self, raw: sqlite3.Connection) -> RawResult:
+        rows = self._rows
         for pragma in ("journal_mode=WAL", "synchronous=NORMAL"):  # as the registry sets them
             raw.execute(f"PRAGMA {pragma}")
-        for (statement,) in schema:
+        for (statement,) in self._schema:
             raw.execute(statement)
         insert = f"INSERT INTO assets VALUES ({', '.join('?' * len(rows[0]))})"
         cpu, started = time.process_time(), time.perf_counter()
@@ -81,5 +119,3 @@ def _sqlite(source: Path, target: Path) -> RawResult:
         raw.executemany(insert, rows)
         raw.execute("COMMIT")
         return RawResult(len(rows), time.perf_counter() - started, time.process_time() - cpu)
-    finally:
-        raw.close()

@@ -7,6 +7,7 @@ import sys
 
 import pytest
 
+from bench.bulk_rounds import round_order
 from bench.figures import percentile
 from bench.pipes import pipe_segments
 from bench.service_process import REPOSITORY_ROOT
@@ -37,6 +38,12 @@ def test_percentile_is_nearest_rank():
     assert (percentile(values, 0.5), percentile(values, 0.99), percentile([], 0.5)) == (50, 99, 0)
 
 
+def test_bulk_rounds_alternate_raw_and_import_abba():
+    assert round_order(1) == ["raw", "import"]
+    assert round_order(2) == ["raw", "import", "import", "raw"]
+    assert round_order(4) == ["raw", "import", "import", "raw"] * 2
+
+
 RUN_SECONDS = 900  # every benchmark once, on a machine that other work may keep busy
 
 
@@ -63,6 +70,8 @@ def test_every_benchmark_runs_and_prints_its_figures(tmp_path):
     assert "file_import sqlite: goal shapefile import rate ÷ CSV's >= 0.5: " in run.stdout
     assert "spatial_query sqlite: loaded 2000 assets" in run.stdout
     assert "spatial_query sqlite: bbox: bbox(" in run.stdout
+    assert "bulk_load raw sqlite: round 4, raw: 2000 rows in " in run.stdout
+    assert "bulk_load raw sqlite: means of 2 import and 2 raw rounds: " in run.stdout
     assert "bulk_load sqlite: goal ImportAssets rate ÷ raw executemany >= 0.5: " in run.stdout
     assert "server_floor none: aio server, empty GetCity: " in run.stdout
     assert "server_floor none: sync-batch server, empty GetCity: " in run.stdout

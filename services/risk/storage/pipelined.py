@@ -1,7 +1,8 @@
 """Reads and writes on PostgreSQL in few round trips: what a scrape reads (rollups, cities,
 per-city times, feed state) and what a batch's preparation and commit read first (the feed
 state and stored rows or versions) as one message of several statements; what a small batch
-writes in one pipeline, each table's rows travelling as one parameter of one statement.
+writes in one pipeline, each table's rows travelling as one parameter of one statement (a large
+batch's too, but for its per-asset rows, which go by COPY).
 
 Each statement alone is a round trip, and a batch of a few changes made a dozen of them (the
 rows through a staging table, then the rollups, district rollups, per-city times and the feed

@@ -92,7 +92,8 @@ class ReadModelTransaction:
     ) -> None:
         """A batch's writes: its rows (`new_rows` of names this transaction found no row for),
         the deltas to the rollups and to the district rollups, the per-city change times and
-        the feed state. A small batch on PostgreSQL goes in one round trip."""
+        the feed state. A small batch on PostgreSQL goes in one round trip; a larger one's rows
+        go by COPY, and the rest in one round trip after them."""
         deltas, district_deltas = rollup_deltas
         if pipelined.fits(self._connection, len(rows) + len(new_rows)):
             pipelined.write_batch(
@@ -102,6 +103,11 @@ class ReadModelTransaction:
             return
         self.write_assets(rows)
         self.write_new_assets(new_rows)
+        if self._connection.dialect.name == "postgresql":
+            pipelined.write_batch(
+                self._connection, [], deltas, district_deltas, last_change, feed_state
+            )
+            return
         self.add_to_rollups(deltas)
         self.add_to_district_rollups(district_deltas)
         self.advance_city_changes(last_change)
