@@ -70,12 +70,12 @@ def round_order(pairs: int) -> list[str]:
 def _raw_round(benchmark: str, database: str, raw: RawPath, number: int) -> RawResult:
     load = load_average()
     result = raw.load(str(number))
-    checkpointed = _checkpoint(result.checkpoint_seconds)
+    note = _checkpoint_note(result.checkpoint_seconds)
     figure(
         benchmark,
         database,
         f"round {number}, raw: {result.rows} rows in {result.seconds:.2f} s = {result.rate:.0f} "
-        f"rows/s ({result.cpu_us:.1f} µs database cpu a row){checkpointed}; {load} at start",
+        f"rows/s ({result.cpu_us:.1f} µs database cpu a row){note}; {load} at start",
     )
     return result
 
@@ -92,10 +92,10 @@ def _import_round(
         database,
         f"round {number}, ImportAssets into a fresh database: {result.assets} assets in "
         f"{result.stream.seconds:.2f} s = {result.rate:.0f} assets/s ({result.registry_us:.1f} µs "
-        f"registry{postgres} cpu an asset){_checkpoint(checkpointed)}; {result.load} at start",
+        f"registry{postgres} cpu an asset){_checkpoint_note(checkpointed)}; {result.load} at start",
     )
     return result
 
 
-def _checkpoint(seconds: float) -> str:
+def _checkpoint_note(seconds: float) -> str:
     return f"; CHECKPOINT before it {seconds:.2f} s" if seconds else ""

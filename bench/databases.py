@@ -49,24 +49,23 @@ def checkpoint(kind: str) -> float:
     SQLite, whose files are each a benchmark's own. Returns the seconds it took."""
     if kind != "postgres":
         return 0.0
-    admin = sa.create_engine(POSTGRES_ADMIN_URL, isolation_level="AUTOCOMMIT")
-    try:
-        with admin.connect() as connection:
-            started = time.perf_counter()
-            connection.execute(sa.text("CHECKPOINT"))
-            return time.perf_counter() - started
-    finally:
-        admin.dispose()
+    return _autocommit(POSTGRES_ADMIN_URL, "CHECKPOINT")
 
 
 def vacuumed(database_url: str) -> None:
     """On PostgreSQL, vacuums and analyses the tables a load filled, now rather than when
     autovacuum would, in the middle of a later measured pass."""
-    if not database_url.startswith("postgresql"):
-        return
-    engine = sa.create_engine(database_url, isolation_level="AUTOCOMMIT")
+    if database_url.startswith("postgresql"):
+        _autocommit(database_url, "VACUUM (ANALYZE) assets, changes")
+
+
+def _autocommit(url: str, statement: str) -> float:
+    """Runs `statement` outside a transaction, as CHECKPOINT and VACUUM must; its seconds."""
+    engine = sa.create_engine(url, isolation_level="AUTOCOMMIT")
     try:
         with engine.connect() as connection:
-            connection.execute(sa.text("VACUUM (ANALYZE) assets, changes"))
+            started = time.perf_counter()
+            connection.execute(sa.text(statement))
+            return time.perf_counter() - started
     finally:
         engine.dispose()

@@ -95,17 +95,14 @@ class ReadModelTransaction:
         the feed state. A small batch on PostgreSQL goes in one round trip; a larger one's rows
         go by COPY, and the rest in one round trip after them."""
         deltas, district_deltas = rollup_deltas
-        if pipelined.fits(self._connection, len(rows) + len(new_rows)):
-            pipelined.write_batch(
-                self._connection, rows + new_rows, deltas, district_deltas, last_change,
-                feed_state,
-            )
-            return
-        self.write_assets(rows)
-        self.write_new_assets(new_rows)
+        small = pipelined.fits(self._connection, len(rows) + len(new_rows))
+        if not small:
+            self.write_assets(rows)
+            self.write_new_assets(new_rows)
         if self._connection.dialect.name == "postgresql":
             pipelined.write_batch(
-                self._connection, [], deltas, district_deltas, last_change, feed_state
+                self._connection, rows + new_rows if small else [], deltas, district_deltas,
+                last_change, feed_state,
             )
             return
         self.add_to_rollups(deltas)
