@@ -17,7 +17,7 @@ from services.registry.storage.conflicts import retryable_as_conflict
 from services.registry.storage.head_notices import HeadNotices
 from services.registry.storage.remembered import RememberedResponse
 from services.registry.storage.savepoints import Savepoints
-from services.registry.storage.sequencer import sequence_pending
+from services.registry.storage.sequencer import Revisions, sequence_pending
 from services.registry.storage.spatial import require_postgis
 from services.registry.storage.writes import WriteSession
 from urban.registry.v1 import resources_pb2
@@ -50,8 +50,17 @@ class RegistryStorage:
             yield WriteSession(connection)
 
     @contextmanager
+    def writing_numbered(self) -> Iterator[WriteSession]:
+        """A write transaction whose changes take their revisions as they are appended; call
+        `settle_revisions` after its last write."""
+        with retryable_as_conflict(), transaction(self.engine, write=True) as connection:
+            yield WriteSession(connection, Revisions(connection))
+
+    @contextmanager
     def writing_together(self) -> Iterator[Savepoints]:
-        """One write transaction for several writes, each in a savepoint of its own."""
+        """One write transaction for several writes, each in a savepoint of its own, whose
+        changes take their revisions as they are appended; call `settle_revisions` after the
+        last write."""
         with self.writing() as session:
             yield Savepoints(session.connection)
 

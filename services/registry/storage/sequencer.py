@@ -86,11 +86,50 @@ def sequence_pending(engine: sa.Engine, limit: int = 20_000, *, known_pending: b
         if not pending:
             return head
     with transaction(engine, write=True) as connection:
-        base = connection.scalar(_LOCK_HEAD)
-        numbered = connection.execute(_NUMBER, {"base": base, "limit": limit}).rowcount
-        if numbered:
-            move_head(connection, base + numbered)
-        return base + numbered
+        return number_pending(connection, limit)
+
+
+def number_pending(connection: sa.Connection, limit: int = _EVERY) -> int:
+    """Inside a write transaction: numbers up to `limit` changes waiting, moves the head past
+    them and returns it. The transaction holds the head's row lock until it ends."""
+    base = connection.scalar(_LOCK_HEAD)
+    numbered = connection.execute(_NUMBER, {"base": base, "limit": limit}).rowcount
+    if numbered:
+        move_head(connection, base + numbered)
+    return base + numbered
+
+
+class Revisions:
+    """Revisions for the changes one write transaction appends, given as it appends them, so
+    that no pass has to number them afterwards. The first one takes the head's row lock (on
+    SQLite the transaction's write lock holds it already) and numbers every change waiting, so
+    the transaction's own follow every change committed before it; `settle` moves the head past
+    the last one given, before the commit."""
+
+    def __init__(self, connection: sa.Connection):
+        self._connection = connection
+        self._numbered: int | None = None  # the head once the changes waiting were numbered
+        self._last: int | None = None  # the last revision given
+
+    def take(self, count: int) -> range:
+        if self._last is None:
+            self._numbered = self._last = number_pending(self._connection)
+        first = self._last + 1
+        self._last += count
+        return range(first, self._last + 1)
+
+    def mark(self) -> tuple[int | None, int | None]:
+        """Where a savepoint begins, for `undo_to` when it is rolled back."""
+        return self._numbered, self._last
+
+    def undo_to(self, mark: tuple[int | None, int | None]) -> None:
+        self._numbered, self._last = mark
+
+    def settle(self) -> int | None:
+        """Moves the head past the last revision given; the head, None when none was given."""
+        if self._last is not None and self._last != self._numbered:
+            move_head(self._connection, self._last)
+        return self._last
 
 
 def _sequence_on_postgres(engine: sa.Engine, limit: int) -> int:

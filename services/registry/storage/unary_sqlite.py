@@ -25,7 +25,7 @@ _KEPT_COLUMNS = tuple(
 _UPDATE_KEEPING_BOX = (
     f"UPDATE assets SET {', '.join(f'{c} = ?' for c in _KEPT_COLUMNS)} WHERE name = ?"
 )
-_CHANGE_COLUMNS = tuple(c.name for c in changes.c if c.name not in ("id", "revision"))
+_CHANGE_COLUMNS = tuple(c.name for c in changes.c if c.name != "id")
 _APPEND = (
     f"INSERT INTO changes ({', '.join(_CHANGE_COLUMNS)}) "
     f"VALUES ({', '.join('?' for _ in _CHANGE_COLUMNS)})"

@@ -14,6 +14,7 @@ from services.registry.storage import (
     cities_store,
     remembered,
     row_mapping,
+    sequencer,
     spatial,
     unary_postgres,
     unary_sqlite,
@@ -52,8 +53,11 @@ _COPY_FROM = 2  # rows from which COPY costs less than an INSERT per row (Postgr
 class WriteSession:
     """Operations inside one write transaction; the caller commits by leaving the block."""
 
-    def __init__(self, connection: sa.Connection):
+    def __init__(self, connection: sa.Connection, revisions: sequencer.Revisions | None = None):
+        """`revisions`: the changes take their revisions as they are appended (see
+        sequencer.Revisions); without, the sequencer numbers them after the commit."""
         self._connection = connection
+        self._revisions = revisions
         self._postgres = connection.dialect.name == "postgresql"
         self._locks = AssetLocks(connection)
         self._locked_geometries: dict[str, str | None] = {}  # name: as its row holds it
@@ -76,6 +80,10 @@ class WriteSession:
     ) -> None:
         """Stores asset rows, `created` ones under names that had no row, and appends changes."""
         change_rows = [row_mapping.change_row(change) for change in new_changes]
+        if self._revisions is not None and change_rows:
+            revisions = self._revisions.take(len(change_rows))
+            for row, revision in zip(change_rows, revisions, strict=True):
+                row["revision"] = revision
         if self._postgres and len(created) + len(updated) == 1 and len(change_rows) == 1:
             self._save_one_with_change(created, updated, change_rows[0])
             return
@@ -109,6 +117,8 @@ class WriteSession:
     def _index_boxes(self, rows: list[dict], stored: bool) -> list[dict]:
         """SQLite: puts the rows' boxes in the R*Tree, removing those of the `stored` rows they
         replace; the rows to store, keyed to them (see spatial: the key is the write's version)."""
+        if not rows:
+            return []
         geojsons = [row["geometry"] for row in rows]
         keys = [row["version"] for row in rows]
         replaced = [row["name"] for row in rows] if stored else []
@@ -140,6 +150,11 @@ class WriteSession:
         if rows:
             with _conflict_if_created_concurrently():
                 self._insert(_INSERT_ASSETS, rows)
+
+    def settle_revisions(self) -> int | None:
+        """After the last write of a session given `revisions`: the head moved past the
+        revisions its changes took (None when it appended none)."""
+        return self._revisions.settle()
 
     def bulk_writer(self) -> BulkWriter:
         """Writes a whole batch of imported assets with as few statements as the database allows."""
