@@ -114,9 +114,9 @@ class GroupCommit:
 
     def _commit_alone(self, waiting: _Waiting) -> None:
         try:
-            with self._storage.writing_numbered() as session:
+            with self._storage.writing_counted() as session:
                 waiting.result = waiting.context.run(waiting.write, session)
-                head = session.settle_revisions()
+                head = session.settle_counters()
         except BaseException as error:  # noqa: BLE001 - the caller's thread raises it
             waiting.error = error
         else:
@@ -127,7 +127,7 @@ class GroupCommit:
             with self._storage.writing_together() as savepoints:
                 for waiting in writes:  # in the order they came
                     _write_in_savepoint(savepoints, waiting)
-                head = savepoints.settle_revisions()
+                head = savepoints.settle_counters()
         except BaseException as error:  # noqa: BLE001 - nothing committed: each caller raises it
             for waiting in writes:
                 if waiting.error is None:

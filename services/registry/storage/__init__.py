@@ -17,9 +17,9 @@ from services.registry.storage.conflicts import retryable_as_conflict
 from services.registry.storage.head_notices import HeadNotices
 from services.registry.storage.remembered import RememberedResponse
 from services.registry.storage.savepoints import Savepoints
-from services.registry.storage.sequencer import Revisions, sequence_pending
+from services.registry.storage.sequencer import sequence_pending
 from services.registry.storage.spatial import require_postgis
-from services.registry.storage.writes import WriteSession
+from services.registry.storage.writes import WriteSession, write_counters
 from urban.registry.v1 import resources_pb2
 
 MIGRATIONS = pathlib.Path(__file__).parent / "migrations"
@@ -50,17 +50,17 @@ class RegistryStorage:
             yield WriteSession(connection)
 
     @contextmanager
-    def writing_numbered(self) -> Iterator[WriteSession]:
-        """A write transaction whose changes take their revisions as they are appended; call
-        `settle_revisions` after its last write."""
+    def writing_counted(self) -> Iterator[WriteSession]:
+        """A write transaction (SQLite) whose changes take their revisions and assets their
+        versions as they are written (counted.py); call `settle_counters` after its last
+        write."""
         with retryable_as_conflict(), transaction(self.engine, write=True) as connection:
-            yield WriteSession(connection, Revisions(connection))
+            yield WriteSession(connection, write_counters(connection))
 
     @contextmanager
     def writing_together(self) -> Iterator[Savepoints]:
-        """One write transaction for several writes, each in a savepoint of its own, whose
-        changes take their revisions as they are appended; call `settle_revisions` after the
-        last write."""
+        """One write transaction (SQLite) for several writes, each in a savepoint of its own,
+        counted as `writing_counted`'s; call `settle_counters` after the last write."""
         with self.writing() as session:
             yield Savepoints(session.connection)
 

@@ -6,9 +6,8 @@ from contextlib import contextmanager
 import sqlalchemy as sa
 
 from services.common.sql import driver_errors_as_sqlalchemy
-from services.registry.storage import sequencer
 from services.registry.storage.conflicts import retryable_as_conflict
-from services.registry.storage.writes import WriteSession
+from services.registry.storage.writes import WriteSession, write_counters
 
 _ESTABLISH = "SAVEPOINT one_write"
 _UNDO = "ROLLBACK TO SAVEPOINT one_write"  # the savepoint stays, ready for the next write
@@ -27,7 +26,7 @@ class Savepoints:
     def __init__(self, connection: sa.Connection):
         self._connection = connection
         self._driver = connection.connection.driver_connection
-        self._revisions = sequencer.Revisions(connection)
+        self._counters = write_counters(connection)
         self._established = False
         self._holds_a_write = False
 
@@ -36,20 +35,20 @@ class Savepoints:
         """A session for one write: whatever it raises undoes its own statements only, and the
         transaction goes on. TransactionLost when the transaction cannot go on."""
         self._establish()
-        mark = self._revisions.mark()
+        mark = self._counters.mark()
         try:
             with retryable_as_conflict():
-                yield WriteSession(self._connection, self._revisions)
+                yield WriteSession(self._connection, self._counters)
         except BaseException:
             self._run(_UNDO)
-            self._revisions.undo_to(mark)
+            self._counters.undo_to(mark)
             raise
         self._holds_a_write = True
 
-    def settle_revisions(self) -> int | None:
-        """After the last write: the head moved past the revisions the kept writes' changes took
-        (see sequencer.Revisions); None when they appended none."""
-        return self._revisions.settle()
+    def settle_counters(self) -> int | None:
+        """After the last write: stores the revisions and versions the kept writes took (see
+        counted.py); the head revision, None when they appended no change."""
+        return self._counters.settle()
 
     def _establish(self) -> None:
         if not self._established:

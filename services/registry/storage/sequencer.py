@@ -12,6 +12,7 @@ the lock is granted, so it sees every row that committed before.
 import sqlalchemy as sa
 
 from services.common.sql import transaction
+from services.registry.storage.counted import Counted
 from services.registry.storage.schema import changes, counters
 
 _HEAD = counters.c.name == "revision"
@@ -99,37 +100,12 @@ def number_pending(connection: sa.Connection, limit: int = _EVERY) -> int:
     return base + numbered
 
 
-class Revisions:
+def revisions(connection: sa.Connection) -> Counted:
     """Revisions for the changes one write transaction appends, given as it appends them, so
-    that no pass has to number them afterwards. The first one takes the head's row lock (on
-    SQLite the transaction's write lock holds it already) and numbers every change waiting, so
-    the transaction's own follow every change committed before it; `settle` moves the head past
-    the last one given, before the commit."""
-
-    def __init__(self, connection: sa.Connection):
-        self._connection = connection
-        self._numbered: int | None = None  # the head once the changes waiting were numbered
-        self._last: int | None = None  # the last revision given
-
-    def take(self, count: int) -> range:
-        if self._last is None:
-            self._numbered = self._last = number_pending(self._connection)
-        first = self._last + 1
-        self._last += count
-        return range(first, self._last + 1)
-
-    def mark(self) -> tuple[int | None, int | None]:
-        """Where a savepoint begins, for `undo_to` when it is rolled back."""
-        return self._numbered, self._last
-
-    def undo_to(self, mark: tuple[int | None, int | None]) -> None:
-        self._numbered, self._last = mark
-
-    def settle(self) -> int | None:
-        """Moves the head past the last revision given; the head, None when none was given."""
-        if self._last is not None and self._last != self._numbered:
-            move_head(self._connection, self._last)
-        return self._last
+    that no pass numbers them afterwards: the first takes the head's row lock (on SQLite the
+    transaction's write lock holds it already) and numbers every change waiting, so that the
+    transaction's own follow every change committed before it."""
+    return Counted(lambda: number_pending(connection), lambda head: move_head(connection, head))
 
 
 def _sequence_on_postgres(engine: sa.Engine, limit: int) -> int:

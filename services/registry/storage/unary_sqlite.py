@@ -10,11 +10,14 @@ import sqlalchemy as sa
 
 from services.common.sql import driver_errors_as_sqlalchemy
 from services.registry.storage import row_mapping
+from services.registry.storage.counted import Counted
 from services.registry.storage.row_mapping import StoredAsset
 from services.registry.storage.schema import assets, changes
 from services.registry.storage.spatial import BOX_COLUMNS
 
 _READ = "SELECT body, deleted FROM assets WHERE name = ?"
+_READ_VERSIONS = "SELECT value FROM counters WHERE name = 'asset_version'"
+_STORE_VERSIONS = "UPDATE counters SET value = ? WHERE name = 'asset_version'"
 _ADVANCE_VERSIONS = (
     "UPDATE counters SET value = value + ? WHERE name = 'asset_version' RETURNING value"
 )
@@ -45,6 +48,14 @@ def read_one(connection: sa.Connection, name: str) -> StoredAsset | None:
 def advance_versions(connection: sa.Connection, count: int) -> int:
     """Moves the version counter on by `count`; its new value."""
     return _run(connection, _ADVANCE_VERSIONS, (count,)).fetchone()[0]
+
+
+def versions(connection: sa.Connection) -> Counted:
+    """The version counter, advanced in memory and stored once (see counted.py)."""
+    return Counted(
+        lambda: _run(connection, _READ_VERSIONS, ()).fetchone()[0],
+        lambda last: _run(connection, _STORE_VERSIONS, (last,)),
+    )
 
 
 def update_keeping_box(connection: sa.Connection, row: dict) -> None:

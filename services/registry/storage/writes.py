@@ -24,6 +24,7 @@ from services.registry.storage.bulk_sqlite import SqliteBulkWriter
 from services.registry.storage.bulk_writes import BulkWriter
 from services.registry.storage.conflicts import WriteConflict
 from services.registry.storage.copying import copy_rows
+from services.registry.storage.counted import WriteCounters
 from services.registry.storage.locking import AssetLocks
 from services.registry.storage.remembered import RememberedResponse
 from services.registry.storage.row_mapping import ChangeLogEntry, StoredAsset
@@ -53,13 +54,13 @@ _COPY_FROM = 2  # rows from which COPY costs less than an INSERT per row (Postgr
 class WriteSession:
     """Operations inside one write transaction; the caller commits by leaving the block."""
 
-    def __init__(self, connection: sa.Connection, revisions: sequencer.Revisions | None = None):
-        """`revisions`: the changes take their revisions as they are appended (see
-        sequencer.Revisions); without, the sequencer numbers them after the commit."""
+    def __init__(self, connection: sa.Connection, counters: WriteCounters | None = None):
+        """`counters`: changes take their revisions and assets their versions as they are
+        written (counted.py; SQLite); without, the sequencer numbers changes after the commit."""
         self._connection = connection
-        self._revisions = revisions
+        self._counters = counters
         self._postgres = connection.dialect.name == "postgresql"
-        self._locks = AssetLocks(connection)
+        self._locks = AssetLocks(connection, counters.versions if counters else None)
         self._locked_geometries: dict[str, str | None] = {}  # name: as its row holds it
 
     def lock_assets(self, names: list[str]) -> dict[str, StoredAsset]:
@@ -80,8 +81,8 @@ class WriteSession:
     ) -> None:
         """Stores asset rows, `created` ones under names that had no row, and appends changes."""
         change_rows = [row_mapping.change_row(change) for change in new_changes]
-        if self._revisions is not None and change_rows:
-            revisions = self._revisions.take(len(change_rows))
+        if self._counters is not None and change_rows:
+            revisions = self._counters.revisions.take(len(change_rows))
             for row, revision in zip(change_rows, revisions, strict=True):
                 row["revision"] = revision
         if self._postgres and len(created) + len(updated) == 1 and len(change_rows) == 1:
@@ -151,10 +152,10 @@ class WriteSession:
             with _conflict_if_created_concurrently():
                 self._insert(_INSERT_ASSETS, rows)
 
-    def settle_revisions(self) -> int | None:
-        """After the last write of a session given `revisions`: the head moved past the
-        revisions its changes took (None when it appended none)."""
-        return self._revisions.settle()
+    def settle_counters(self) -> int | None:
+        """After the last write of a session given `counters`: stores them; the head revision
+        (None when no change was appended)."""
+        return self._counters.settle()
 
     def bulk_writer(self) -> BulkWriter:
         """Writes a whole batch of imported assets with as few statements as the database allows."""
@@ -181,6 +182,11 @@ class WriteSession:
     @property
     def connection(self) -> sa.Connection:
         return self._connection
+
+
+def write_counters(connection: sa.Connection) -> WriteCounters:
+    """Revisions and versions one SQLite write transaction gives as it writes (counted.py)."""
+    return WriteCounters(sequencer.revisions(connection), unary_sqlite.versions(connection))
 
 
 def _stored(row: dict) -> dict:

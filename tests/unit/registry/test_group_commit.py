@@ -14,7 +14,7 @@ from services.registry.app.group_commit import GroupCommit
 class _Session(list):
     """What one write stages."""
 
-    def settle_revisions(self) -> int:
+    def settle_counters(self) -> int:
         return len(self)
 
 
@@ -28,7 +28,7 @@ class _Savepoints:
         yield own
         self._staged.extend(own)
 
-    def settle_revisions(self) -> int:
+    def settle_counters(self) -> int:
         return len(self._staged)
 
 
@@ -39,7 +39,7 @@ class _Storage:
         self.fail_commits = False
 
     @contextmanager
-    def writing_numbered(self):
+    def writing_counted(self):
         staged = _Session()
         yield staged
         self._commit(staged)
