@@ -12,7 +12,6 @@ the lock is granted, so it sees every row that committed before.
 import sqlalchemy as sa
 
 from services.common.sql import transaction
-from services.registry.storage.counted import Counted
 from services.registry.storage.schema import changes, counters
 
 _HEAD = counters.c.name == "revision"
@@ -98,14 +97,6 @@ def number_pending(connection: sa.Connection, limit: int = _EVERY) -> int:
     if numbered:
         move_head(connection, base + numbered)
     return base + numbered
-
-
-def revisions(connection: sa.Connection) -> Counted:
-    """Revisions for the changes one write transaction appends, given as it appends them, so
-    that no pass numbers them afterwards: the first takes the head's row lock (on SQLite the
-    transaction's write lock holds it already) and numbers every change waiting, so that the
-    transaction's own follow every change committed before it."""
-    return Counted(lambda: number_pending(connection), lambda head: move_head(connection, head))
 
 
 def _sequence_on_postgres(engine: sa.Engine, limit: int) -> int:

@@ -14,7 +14,6 @@ from services.registry.storage import (
     cities_store,
     remembered,
     row_mapping,
-    sequencer,
     spatial,
     unary_postgres,
     unary_sqlite,
@@ -186,7 +185,7 @@ class WriteSession:
 
 def write_counters(connection: sa.Connection) -> WriteCounters:
     """Revisions and versions one SQLite write transaction gives as it writes (counted.py)."""
-    return WriteCounters(sequencer.revisions(connection), unary_sqlite.versions(connection))
+    return WriteCounters(unary_sqlite.revisions(connection), unary_sqlite.versions(connection))
 
 
 def _stored(row: dict) -> dict:
