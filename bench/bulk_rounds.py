@@ -92,9 +92,20 @@ def _import_round(
         database,
         f"round {number}, ImportAssets into a fresh database: {result.assets} assets in "
         f"{result.stream.seconds:.2f} s = {result.rate:.0f} assets/s ({result.registry_us:.1f} µs "
-        f"registry{postgres} cpu an asset){_checkpoint_note(checkpointed)}; {result.load} at start",
+        f"registry{postgres} cpu an asset){_checkpoint_note(checkpointed)}{_pace_note(result)}; "
+        f"{result.load} at start",
     )
     return result
+
+
+def _pace_note(result: Pass) -> str:
+    pace = result.stream.pace()
+    if pace is None:
+        return ""
+    return (
+        f"; first answer after {pace.first_answer:.2f} s, then one every "
+        f"{1000 * pace.steady_interval:.0f} ms: {pace.beyond_steady:.2f} s beyond that pace"
+    )
 
 
 def _checkpoint_note(seconds: float) -> str:

@@ -24,6 +24,23 @@ class StreamResult:
     ended_at: float  # time.time() when the last batch was answered
     answered: list[tuple[float, int]] = field(default_factory=list)  # (time.time(), assets)
 
+    def pace(self) -> "Pace | None":
+        """How the answers came: the first one, the steady interval between the later ones, and
+        what the stream took beyond that interval for each batch (None under 6 batches)."""
+        started = self.ended_at - self.seconds
+        times = [at - started for at, _ in self.answered]
+        if len(times) < 6:
+            return None
+        steady = (times[-2] - times[2]) / (len(times) - 4)  # third to last-but-one answer
+        return Pace(times[0], steady, self.seconds - len(times) * steady)
+
+
+@dataclass(frozen=True)
+class Pace:
+    first_answer: float  # seconds after the stream's start
+    steady_interval: float  # seconds between answers once the stream is under way
+    beyond_steady: float  # the stream's seconds beyond a batch an interval: filling and draining
+
 
 def serialized_batches(count: int, batch_size: int, seed: int = 2024) -> list[bytes]:
     """The pipe segments of bench.pipes.pipe_segments(count, seed), as ImportAssetsRequest bytes

@@ -1,10 +1,11 @@
 """Applying a batch of changes to per-asset versions, guarded by each asset's version."""
 
+import operator
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
-from services.risk.domain.district_rollups import district_contribution
+from services.risk.domain.district_rollups import district_keys
 from services.risk.domain.facts import AssetFacts, Change
 from services.risk.domain.rollups import RollupKey, add_into
 from services.risk.domain.scoring import Scoring
@@ -50,6 +51,9 @@ class BatchOutcome:
     newest_commit_time: float = 0.0
 
 
+_REVISION = operator.attrgetter("revision")
+
+
 def apply_batch(
     scoring: Scoring, stored: Mapping[str, AssetVersion], changes: Iterable[Change]
 ) -> BatchOutcome:
@@ -59,7 +63,7 @@ def apply_batch(
     a skipped or reordered event the two can differ, and only the stored one was ever added.
     """
     outcome = BatchOutcome()
-    for change in sorted(changes, key=lambda c: c.revision):
+    for change in sorted(changes, key=_REVISION):
         current = outcome.written.get(change.asset_name) or stored.get(change.asset_name)
         if current is not None and current.supersedes(change):
             outcome.skipped += 1
@@ -73,13 +77,9 @@ def _apply_one(
 ) -> None:
     previous = current.facts if current else None
     if previous is not None:  # nothing to take out of a new asset's rollups
-        withdrawn = scoring.contribution(previous)
-        add_into(outcome.deltas, withdrawn, -1.0)
-        add_into(outcome.district_deltas, district_contribution(previous, withdrawn), -1.0)
+        _add_contribution(scoring, outcome, previous, -1.0)
     if change.after is not None:
-        added = scoring.contribution(change.after)
-        add_into(outcome.deltas, added)
-        add_into(outcome.district_deltas, district_contribution(change.after, added))
+        _add_contribution(scoring, outcome, change.after, 1.0)
     outcome.written[change.asset_name] = AssetVersion(
         change.asset_name, change.version, change.after, change.revision
     )
@@ -89,3 +89,16 @@ def _apply_one(
         outcome.last_change[city] = commit_time
     if commit_time > outcome.newest_commit_time:
         outcome.newest_commit_time = commit_time
+
+
+def _add_contribution(
+    scoring: Scoring, outcome: BatchOutcome, facts: AssetFacts, sign: float
+) -> None:
+    """Adds (sign 1) or takes out (-1) what `facts` contribute to their city's rollups and
+    their district's, without building the district's contribution apart."""
+    counted = scoring.contribution(facts)
+    add_into(outcome.deltas, counted, sign)
+    district_deltas = outcome.district_deltas
+    for key, value in zip(district_keys(counted, facts.district), counted.values(), strict=True):
+        if key:
+            district_deltas[key] = district_deltas.get(key, 0.0) + sign * value

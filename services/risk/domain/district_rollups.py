@@ -36,8 +36,14 @@ def district_contribution(
     """What `facts`, which add `counted` to their city's rollups, add to their district's."""
     if facts is None:
         return {}
-    keys = _district_keys(tuple(counted), facts.district)
+    keys = district_keys(counted, facts.district)
     return {key: value for key, value in zip(keys, counted.values(), strict=True) if key}
+
+
+def district_keys(counted: Mapping[RollupKey, float], district: str) -> tuple[RollupKey, ...]:
+    """The district's key for each of `counted`'s city keys, in their order; "" for keys no
+    district counts."""
+    return _district_keys(tuple(counted), district)
 
 
 @functools.lru_cache(maxsize=16384)

@@ -108,7 +108,7 @@ class Change:
 
 def city_of(asset_name: str) -> str:
     """The city code in `cities/{code}/assets/{id}`."""
-    parts = asset_name.split("/")
+    parts = asset_name.split("/", 2)
     return parts[1] if len(parts) > 1 and parts[0] == "cities" else ""
 
 

@@ -12,6 +12,7 @@ from services.risk.domain.facts import AssetFacts
 
 DEFAULT_PATH = Path(__file__).resolve().parent.parent / "rules" / "pipe_criteria.yaml"
 LEVELS = ("low", "moderate", "significant", "major")
+AGES_CLASSED = 200  # older pipes are keyed by their age itself
 
 
 def level_rank(level: str) -> int:
@@ -116,6 +117,10 @@ class PipeRules:
     _by_network: dict[str, tuple[Criterion, ...]] = field(init=False, repr=False)
 
     _inputs: Callable[[AssetFacts], tuple] = field(init=False, repr=False, compare=False)
+    # network → for each age below AGES_CLASSED, the youngest age the rules treat alike
+    _age_classes: dict[str, tuple[int, ...]] = field(
+        default_factory=dict, init=False, repr=False, compare=False
+    )
 
     def __post_init__(self):
         networks = {network for c in self.criteria for network in c.networks}
@@ -124,13 +129,37 @@ class PipeRules:
         read_by_criteria = {
             _CONDITION_FIELDS.get(key, key) for c in self.criteria for key in c.when
         }
-        read = ("awaiting_renovation", *sorted(_TABLE_INPUTS | read_by_criteria))
-        object.__setattr__(self, "_inputs", operator.attrgetter(*read))
+        read = set(_TABLE_INPUTS | read_by_criteria)
+        if not any("commissioned_year" in c.when for c in self.criteria):
+            read.discard("commissioned_year")  # read as the age's class instead
+        inputs = operator.attrgetter("awaiting_renovation", *sorted(read))
+        object.__setattr__(self, "_inputs", inputs)
 
-    def inputs(self, pipe: AssetFacts) -> tuple:
-        """Everything about the pipe that evaluate() reads: pipes equal in these are assessed
-        alike in any one year."""
-        return self._inputs(pipe)
+    def inputs(self, pipe: AssetFacts, year: int) -> tuple:
+        """Everything about the pipe that evaluate() reads in `year`: pipes equal in these are
+        assessed alike. The age is given by its class: most pipes share one with many others."""
+        return *self._inputs(pipe), self._age_class(pipe, year)
+
+    def _age_class(self, pipe: AssetFacts, year: int) -> int | None:
+        age = pipe.age_in(year)
+        if age is None or age >= AGES_CLASSED:
+            return age
+        classes = self._age_classes.get(pipe.network)
+        if classes is None:
+            classes = self._age_classes[pipe.network] = self._classes_of_ages(pipe.network)
+        return classes[age]
+
+    def _classes_of_ages(self, network: str) -> tuple[int, ...]:
+        """Ages alike in every `min_age` condition and in the likelihood's age points fall in
+        one class, named by its youngest age."""
+        least_ages = sorted({c.when["min_age"] for c in self.criteria if "min_age" in c.when})
+        youngest: dict[tuple, int] = {}
+        return tuple(
+            youngest.setdefault(
+                (*(age >= least for least in least_ages), self._points_at_age(network, age)), age
+            )
+            for age in range(AGES_CLASSED)
+        )
 
     def evaluate(self, pipe: AssetFacts, year: int) -> PipeAssessment:
         criteria, age = self._by_network.get(pipe.network, ()), pipe.age_in(year)
@@ -155,8 +184,10 @@ class PipeRules:
         return _clamp(points)
 
     def _age_points(self, pipe: AssetFacts, year: int) -> int:
-        age = pipe.age_in(year)
-        threshold = self.likelihood_table["age_threshold_years"].get(pipe.network)
+        return self._points_at_age(pipe.network, pipe.age_in(year))
+
+    def _points_at_age(self, network: str, age: int | None) -> int:
+        threshold = self.likelihood_table["age_threshold_years"].get(network)
         if age is None or not threshold:
             return self.likelihood_table["unknown_age_points"]
         ratio = age / threshold

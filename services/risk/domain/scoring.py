@@ -22,7 +22,7 @@ class Scoring:
     def assess(self, facts: AssetFacts | None) -> PipeAssessment | None:
         if facts is None or facts.kind != PIPE_SEGMENT:
             return None
-        inputs = self.rules.inputs(facts)
+        inputs = self.rules.inputs(facts, self.year)
         assessment = self._known.get(inputs)
         if assessment is None:
             if len(self._known) >= KNOWN_ASSESSMENTS:

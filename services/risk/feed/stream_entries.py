@@ -13,8 +13,7 @@ from services.common.change_stream import (
     source_of,
 )
 from services.risk.domain.facts import Change
-from services.risk.feed import translate
-from urban.registry.v1 import resources_pb2
+from services.risk.feed import change_messages, translate
 
 log = logging.getLogger(__name__)
 CLAIM_IDLE_MS = 30_000
@@ -123,7 +122,7 @@ class StreamEntries:
 
     def _entry(self, entry_id: bytes, fields: dict) -> Entry:
         try:
-            change = translate.change(resources_pb2.AssetChange.FromString(fields[b"change"]))
+            change = translate.change(change_messages.AssetChange.FromString(fields[b"change"]))
         except Exception:  # unreadable: it will be parked on its first failure
             log.exception("entry %s of %s is not a change", entry_id, self._stream)
             change = None

@@ -138,3 +138,16 @@ def test_a_bad_matrix_is_refused():
     with pytest.raises(ValueError, match="5×5"):
         pipe_rules_from_dict(data)
     assert set(LEVELS) == {"low", "moderate", "significant", "major"}
+
+
+@pytest.mark.parametrize("network", ["gas", "water_supply", "sewage", "heating", "unspecified"])
+def test_pipes_of_one_age_class_are_assessed_alike(network):
+    """inputs() gives the age as its class: every pipe keyed alike is assessed alike."""
+    assessed, years = {}, (*range(1800, 2026), 0)
+    for year in years:
+        for material, hazard_assessed in (("steel", True), ("gray_cast_iron", False)):
+            facts = pipe(network=network, material=material, commissioned_year=year,
+                         hazard_assessed=hazard_assessed)  # fmt: skip
+            assessment = RULES.evaluate(facts, YEAR)
+            assert assessed.setdefault(RULES.inputs(facts, YEAR), assessment) == assessment
+    assert len(assessed) < len(years) / 2  # far fewer classes than ages

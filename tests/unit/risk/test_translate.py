@@ -5,6 +5,7 @@ from google.protobuf.timestamp_pb2 import Timestamp
 from google.type.date_pb2 import Date
 
 from services.risk.domain.facts import AssetFacts
+from services.risk.feed import change_messages
 from services.risk.feed.translate import asset_facts, change, city_facts, short_name, snapshot
 from urban.registry.v1 import resources_pb2 as pb
 
@@ -144,3 +145,20 @@ def test_the_creation_day_is_the_day_in_china_standard_time():
     asset.create_time.FromSeconds(1_735_660_800)  # 2024-12-31 16:00 UTC, midnight in Zhejiang
     assert asset_facts(asset).created_on == date(2025, 1, 1)
     assert asset_facts(pipe_asset()).created_on is None
+
+
+@pytest.mark.parametrize(
+    "kind", [pb.CHANGE_TYPE_CREATED, pb.CHANGE_TYPE_UPDATED, pb.CHANGE_TYPE_DELETED]
+)
+def test_a_change_parsed_without_labels_and_before_translates_as_the_whole_message(kind):
+    labelled = pipe_asset()
+    labelled.labels["source"] = "hangzhou-gis"
+    labelled.create_time.FromSeconds(1_750_000_000)
+    message = pb.AssetChange(
+        revision=9, event_id="e9", type=kind, asset_name=PIPE_NAME, before=labelled,
+        after=labelled if kind != pb.CHANGE_TYPE_DELETED else None,
+        commit_time=Timestamp(seconds=100, nanos=5), actor="gis", asset_version=3,
+    )  # fmt: skip
+    parsed = change_messages.AssetChange.FromString(message.SerializeToString())
+    assert not hasattr(parsed, "before") and "labels" not in parsed.after.DESCRIPTOR.fields_by_name
+    assert change(parsed) == change(message)
