@@ -55,7 +55,9 @@ class Registry:
         self.feed = ChangeFeed(self.storage)
         self.head_notices = self.storage.head_notices(self.feed.moved_to)
         self.cities = CityDirectory(self.storage)
-        self.transactions = transactions = Transactions(self.storage, self.feed.committed)
+        self.transactions = transactions = Transactions(
+            self.storage, self.feed.committed, self.feed.moved_to
+        )
         assets = AssetUseCases(self.storage, self.cities, transactions, today)
         self.calls = RegistryCalls(
             assets,

@@ -25,25 +25,34 @@ MOST_WRITES_A_TRANSACTION = 64
 Write = Callable[[WriteSession], Any]
 
 
+def _held_lock() -> threading.Lock:
+    lock = threading.Lock()
+    lock.acquire()
+    return lock
+
+
 @dataclass
 class _Waiting:
     write: Write
     context: contextvars.Context
-    done: threading.Event = field(default_factory=threading.Event)
+    # Released once answered: a lock wakes its one waiter for less than an Event's condition.
+    answered: threading.Lock = field(default_factory=_held_lock)
     result: Any = None
     error: BaseException | None = None
 
     def outcome(self):
-        self.done.wait()
+        self.answered.acquire()
         if self.error is not None:
             raise self.error
         return self.result
 
 
 class GroupCommit:
-    """Runs writes in the writer thread; `on_commit` after each commit that changed anything."""
+    """Runs writes in the writer thread. A transaction's changes take their revisions as they
+    are appended; `on_commit(head)` after each commit that appended any, with the head revision
+    that commit moved to."""
 
-    def __init__(self, storage: RegistryStorage, on_commit: Callable[[], None]):
+    def __init__(self, storage: RegistryStorage, on_commit: Callable[[int], None]):
         self._storage = storage
         self._on_commit = on_commit
         self._queue: deque[_Waiting] = deque()
@@ -101,29 +110,34 @@ class GroupCommit:
                 self._commit_together(writes)
         finally:
             for waiting in writes:
-                waiting.done.set()
+                waiting.answered.release()
 
     def _commit_alone(self, waiting: _Waiting) -> None:
         try:
-            with self._storage.writing() as session:
+            with self._storage.writing_counted() as session:
                 waiting.result = waiting.context.run(waiting.write, session)
+                head = session.settle_counters()
         except BaseException as error:  # noqa: BLE001 - the caller's thread raises it
             waiting.error = error
         else:
-            self._on_commit()
+            self._committed(head)
 
     def _commit_together(self, writes: list[_Waiting]) -> None:
         try:
             with self._storage.writing_together() as savepoints:
                 for waiting in writes:  # in the order they came
                     _write_in_savepoint(savepoints, waiting)
+                head = savepoints.settle_counters()
         except BaseException as error:  # noqa: BLE001 - nothing committed: each caller raises it
             for waiting in writes:
                 if waiting.error is None:
                     waiting.error = error
             return
-        if any(waiting.error is None for waiting in writes):
-            self._on_commit()
+        self._committed(head)
+
+    def _committed(self, head: int | None) -> None:
+        if head is not None:
+            self._on_commit(head)
 
 
 def _write_in_savepoint(savepoints: Savepoints, waiting: _Waiting) -> None:

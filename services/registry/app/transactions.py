@@ -21,12 +21,19 @@ MAX_ATTEMPTS = 8
 
 
 class Transactions:
-    """Runs write plans; calls `on_commit` after each commit so the change log moves on."""
+    """Runs write plans; after each commit calls `on_commit` so the change log moves on, or
+    `numbered(head)` when the transaction numbered its changes itself (writes committed
+    together)."""
 
-    def __init__(self, storage: RegistryStorage, on_commit: Callable[[], None]):
+    def __init__(
+        self,
+        storage: RegistryStorage,
+        on_commit: Callable[[], None],
+        numbered: Callable[[int], None],
+    ):
         self._storage = storage
         self._on_commit = on_commit
-        self._together = GroupCommit(storage, on_commit) if storage.commits_together else None
+        self._together = GroupCommit(storage, numbered) if storage.commits_together else None
 
     def stop(self) -> None:
         """Answers the writes waiting to commit together and ends their thread."""

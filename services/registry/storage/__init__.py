@@ -19,7 +19,7 @@ from services.registry.storage.remembered import RememberedResponse
 from services.registry.storage.savepoints import Savepoints
 from services.registry.storage.sequencer import sequence_pending
 from services.registry.storage.spatial import require_postgis
-from services.registry.storage.writes import WriteSession
+from services.registry.storage.writes import WriteSession, write_counters
 from urban.registry.v1 import resources_pb2
 
 MIGRATIONS = pathlib.Path(__file__).parent / "migrations"
@@ -50,8 +50,17 @@ class RegistryStorage:
             yield WriteSession(connection)
 
     @contextmanager
+    def writing_counted(self) -> Iterator[WriteSession]:
+        """A write transaction (SQLite) whose changes take their revisions and assets their
+        versions as they are written (counted.py); call `settle_counters` after its last
+        write."""
+        with retryable_as_conflict(), transaction(self.engine, write=True) as connection:
+            yield WriteSession(connection, write_counters(connection))
+
+    @contextmanager
     def writing_together(self) -> Iterator[Savepoints]:
-        """One write transaction for several writes, each in a savepoint of its own."""
+        """One write transaction (SQLite) for several writes, each in a savepoint of its own,
+        counted as `writing_counted`'s; call `settle_counters` after the last write."""
         with self.writing() as session:
             yield Savepoints(session.connection)
 

@@ -4,6 +4,7 @@ import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import ARRAY
 
 from services.registry.storage import row_mapping, unary_postgres, unary_sqlite
+from services.registry.storage.counted import Counted
 from services.registry.storage.row_mapping import StoredAsset
 from services.registry.storage.schema import asset_version_sequence, assets
 
@@ -33,8 +34,10 @@ _TAKE_VERSIONS = sa.text("SELECT nextval('asset_version') FROM generate_series(1
 class AssetLocks:
     """The asset rows one write transaction holds, and versions for what it writes."""
 
-    def __init__(self, connection: sa.Connection):
+    def __init__(self, connection: sa.Connection, versions: Counted | None = None):
+        """`versions`: SQLite's version counter as the transaction counts it (counted.py)."""
         self._connection = connection
+        self._versions = versions
         self._postgres = connection.dialect.name == "postgresql"
         self._taken_versions: dict[str, int] = {}
 
@@ -71,5 +74,7 @@ class AssetLocks:
         return [self._taken_versions.pop(name) for name in names]
 
     def _counted_versions(self, count: int) -> list[int]:
+        if self._versions is not None:
+            return list(self._versions.take(count))
         last = unary_sqlite.advance_versions(self._connection, count)
         return list(range(last - count + 1, last + 1))

@@ -88,7 +88,9 @@ def stored_asset_of(body: bytes, deleted: bool) -> StoredAsset:
 
 
 def change_row(change: ChangeLogEntry) -> dict:
+    """The row to append; its revision is given later (see sequencer.py)."""
     return {
+        "revision": None,
         "event_id": str(uuid.uuid4()),
         "type": CHANGE_TYPES[change.type],
         "asset_name": change.asset_name,

@@ -7,7 +7,7 @@ import sqlalchemy as sa
 
 from services.common.sql import driver_errors_as_sqlalchemy
 from services.registry.storage.conflicts import retryable_as_conflict
-from services.registry.storage.writes import WriteSession
+from services.registry.storage.writes import WriteSession, write_counters
 
 _ESTABLISH = "SAVEPOINT one_write"
 _UNDO = "ROLLBACK TO SAVEPOINT one_write"  # the savepoint stays, ready for the next write
@@ -26,6 +26,7 @@ class Savepoints:
     def __init__(self, connection: sa.Connection):
         self._connection = connection
         self._driver = connection.connection.driver_connection
+        self._counters = write_counters(connection)
         self._established = False
         self._holds_a_write = False
 
@@ -34,13 +35,20 @@ class Savepoints:
         """A session for one write: whatever it raises undoes its own statements only, and the
         transaction goes on. TransactionLost when the transaction cannot go on."""
         self._establish()
+        mark = self._counters.mark()
         try:
             with retryable_as_conflict():
-                yield WriteSession(self._connection)
+                yield WriteSession(self._connection, self._counters)
         except BaseException:
             self._run(_UNDO)
+            self._counters.undo_to(mark)
             raise
         self._holds_a_write = True
+
+    def settle_counters(self) -> int | None:
+        """After the last write: stores the revisions and versions the kept writes took (see
+        counted.py); the head revision, None when they appended no change."""
+        return self._counters.settle()
 
     def _establish(self) -> None:
         if not self._established:

@@ -9,12 +9,20 @@ from collections.abc import Callable, Iterable
 import sqlalchemy as sa
 
 from services.common.sql import driver_errors_as_sqlalchemy
-from services.registry.storage import row_mapping
+from services.registry.storage import row_mapping, sequencer
+from services.registry.storage.counted import Counted
 from services.registry.storage.row_mapping import StoredAsset
 from services.registry.storage.schema import assets, changes
 from services.registry.storage.spatial import BOX_COLUMNS
 
 _READ = "SELECT body, deleted FROM assets WHERE name = ?"
+_READ_VERSIONS = "SELECT value FROM counters WHERE name = 'asset_version'"
+_STORE_VERSIONS = "UPDATE counters SET value = ? WHERE name = 'asset_version'"
+_PEEK_HEAD = (
+    "SELECT value, EXISTS (SELECT 1 FROM changes WHERE revision IS NULL) "
+    "FROM counters WHERE name = 'revision'"
+)
+_STORE_HEAD = "UPDATE counters SET value = ? WHERE name = 'revision'"
 _ADVANCE_VERSIONS = (
     "UPDATE counters SET value = value + ? WHERE name = 'asset_version' RETURNING value"
 )
@@ -25,7 +33,7 @@ _KEPT_COLUMNS = tuple(
 _UPDATE_KEEPING_BOX = (
     f"UPDATE assets SET {', '.join(f'{c} = ?' for c in _KEPT_COLUMNS)} WHERE name = ?"
 )
-_CHANGE_COLUMNS = tuple(c.name for c in changes.c if c.name not in ("id", "revision"))
+_CHANGE_COLUMNS = tuple(c.name for c in changes.c if c.name != "id")
 _APPEND = (
     f"INSERT INTO changes ({', '.join(_CHANGE_COLUMNS)}) "
     f"VALUES ({', '.join('?' for _ in _CHANGE_COLUMNS)})"
@@ -45,6 +53,29 @@ def read_one(connection: sa.Connection, name: str) -> StoredAsset | None:
 def advance_versions(connection: sa.Connection, count: int) -> int:
     """Moves the version counter on by `count`; its new value."""
     return _run(connection, _ADVANCE_VERSIONS, (count,)).fetchone()[0]
+
+
+def versions(connection: sa.Connection) -> Counted:
+    """The version counter, advanced in memory and stored once (see counted.py)."""
+    return Counted(
+        lambda: _run(connection, _READ_VERSIONS, ()).fetchone()[0],
+        lambda last: _run(connection, _STORE_VERSIONS, (last,)),
+    )
+
+
+def revisions(connection: sa.Connection) -> Counted:
+    """The change log's head, advanced in memory as changes are appended and stored once (see
+    counted.py). The transaction's write lock holds the head; changes other transactions
+    committed without a revision are numbered first, so that this one's follow them."""
+    return Counted(
+        lambda: _head_after_waiting_changes(connection),
+        lambda head: _run(connection, _STORE_HEAD, (head,)),
+    )
+
+
+def _head_after_waiting_changes(connection: sa.Connection) -> int:
+    head, waiting = _run(connection, _PEEK_HEAD, ()).fetchone()
+    return sequencer.number_pending(connection) if waiting else head
 
 
 def update_keeping_box(connection: sa.Connection, row: dict) -> None:

@@ -23,6 +23,7 @@ from services.registry.storage.bulk_sqlite import SqliteBulkWriter
 from services.registry.storage.bulk_writes import BulkWriter
 from services.registry.storage.conflicts import WriteConflict
 from services.registry.storage.copying import copy_rows
+from services.registry.storage.counted import WriteCounters
 from services.registry.storage.locking import AssetLocks
 from services.registry.storage.remembered import RememberedResponse
 from services.registry.storage.row_mapping import ChangeLogEntry, StoredAsset
@@ -52,10 +53,13 @@ _COPY_FROM = 2  # rows from which COPY costs less than an INSERT per row (Postgr
 class WriteSession:
     """Operations inside one write transaction; the caller commits by leaving the block."""
 
-    def __init__(self, connection: sa.Connection):
+    def __init__(self, connection: sa.Connection, counters: WriteCounters | None = None):
+        """`counters`: changes take their revisions and assets their versions as they are
+        written (counted.py; SQLite); without, the sequencer numbers changes after the commit."""
         self._connection = connection
+        self._counters = counters
         self._postgres = connection.dialect.name == "postgresql"
-        self._locks = AssetLocks(connection)
+        self._locks = AssetLocks(connection, counters.versions if counters else None)
         self._locked_geometries: dict[str, str | None] = {}  # name: as its row holds it
 
     def lock_assets(self, names: list[str]) -> dict[str, StoredAsset]:
@@ -76,6 +80,10 @@ class WriteSession:
     ) -> None:
         """Stores asset rows, `created` ones under names that had no row, and appends changes."""
         change_rows = [row_mapping.change_row(change) for change in new_changes]
+        if self._counters is not None and change_rows:
+            revisions = self._counters.revisions.take(len(change_rows))
+            for row, revision in zip(change_rows, revisions, strict=True):
+                row["revision"] = revision
         if self._postgres and len(created) + len(updated) == 1 and len(change_rows) == 1:
             self._save_one_with_change(created, updated, change_rows[0])
             return
@@ -109,6 +117,8 @@ class WriteSession:
     def _index_boxes(self, rows: list[dict], stored: bool) -> list[dict]:
         """SQLite: puts the rows' boxes in the R*Tree, removing those of the `stored` rows they
         replace; the rows to store, keyed to them (see spatial: the key is the write's version)."""
+        if not rows:
+            return []
         geojsons = [row["geometry"] for row in rows]
         keys = [row["version"] for row in rows]
         replaced = [row["name"] for row in rows] if stored else []
@@ -141,6 +151,11 @@ class WriteSession:
             with _conflict_if_created_concurrently():
                 self._insert(_INSERT_ASSETS, rows)
 
+    def settle_counters(self) -> int | None:
+        """After the last write of a session given `counters`: stores them; the head revision
+        (None when no change was appended)."""
+        return self._counters.settle()
+
     def bulk_writer(self) -> BulkWriter:
         """Writes a whole batch of imported assets with as few statements as the database allows."""
         if self._postgres:
@@ -166,6 +181,11 @@ class WriteSession:
     @property
     def connection(self) -> sa.Connection:
         return self._connection
+
+
+def write_counters(connection: sa.Connection) -> WriteCounters:
+    """Revisions and versions one SQLite write transaction gives as it writes (counted.py)."""
+    return WriteCounters(unary_sqlite.revisions(connection), unary_sqlite.versions(connection))
 
 
 def _stored(row: dict) -> dict:

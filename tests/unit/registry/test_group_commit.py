@@ -11,15 +11,25 @@ from services.common.errors import Unavailable
 from services.registry.app.group_commit import GroupCommit
 
 
+class _Session(list):
+    """What one write stages."""
+
+    def settle_counters(self) -> int:
+        return len(self)
+
+
 class _Savepoints:
     def __init__(self, staged: list):
         self._staged = staged
 
     @contextmanager
     def write(self):
-        own: list = []
+        own = _Session()
         yield own
         self._staged.extend(own)
+
+    def settle_counters(self) -> int:
+        return len(self._staged)
 
 
 class _Storage:
@@ -29,8 +39,8 @@ class _Storage:
         self.fail_commits = False
 
     @contextmanager
-    def writing(self):
-        staged: list = []
+    def writing_counted(self):
+        staged = _Session()
         yield staged
         self._commit(staged)
 
@@ -80,7 +90,7 @@ class _HeldWrite:
 def _together(storage: _Storage, writes: list) -> list:
     """Outcomes of `writes`, all queued while the writer is busy with a first write, so that
     they share one transaction."""
-    group = GroupCommit(storage, lambda: None)
+    group = GroupCommit(storage, lambda head: None)
     held = _HeldWrite()
 
     def outcome(write):
@@ -119,7 +129,7 @@ def test_no_write_is_answered_as_done_when_its_commit_fails(storage):
 
 
 def test_a_lone_write_does_not_wait_for_company(storage):
-    group = GroupCommit(storage, lambda: None)
+    group = GroupCommit(storage, lambda head: None)
     started = time.monotonic()
     assert group.run(_staging("alone")) == "alone"
     assert time.monotonic() - started < 1
@@ -127,7 +137,7 @@ def test_a_lone_write_does_not_wait_for_company(storage):
 
 
 def test_stopping_answers_the_writes_waiting_then_ends_the_writer(storage):
-    group = GroupCommit(storage, lambda: None)
+    group = GroupCommit(storage, lambda head: None)
     held = _HeldWrite()
 
     with ThreadPoolExecutor(3) as pool:
