@@ -60,8 +60,10 @@ def _await(condition, service, seconds: float) -> None:
 
 def _on_new_connection(address: str, token: str, call):
     """`call(stub, metadata)` over a channel of its own: each is a new connection, which the
-    kernel hands to either process."""
-    with grpc.insecure_channel(address) as channel:
+    kernel hands to either process. A local subchannel pool keeps grpc from reusing another
+    channel's connection that has not closed yet."""
+    options = [("grpc.use_local_subchannel_pool", 1)]
+    with grpc.insecure_channel(address, options=options) as channel:
         stub = registry_service_pb2_grpc.RegistryServiceStub(channel)
         return call(stub, client_auth_metadata(token))
 
