@@ -49,7 +49,8 @@ assets = sa.Table(
 )
 
 # The change log and outbox. Writers append rows with no revision; the sequencer numbers them
-# in the order they became visible, which is commit order.
+# in the order they became visible, which is commit order. (SQLite's group commit and the bulk
+# writers, holding the only write transaction, number their own: counted.py, bulk_writes.py.)
 changes = sa.Table(
     "changes",
     metadata,
