@@ -86,17 +86,11 @@ def sequence_pending(engine: sa.Engine, limit: int = 20_000, *, known_pending: b
         if not pending:
             return head
     with transaction(engine, write=True) as connection:
-        return number_pending(connection, limit)
-
-
-def number_pending(connection: sa.Connection, limit: int = _EVERY) -> int:
-    """Inside a write transaction: numbers up to `limit` changes waiting, moves the head past
-    them and returns it. The transaction holds the head's row lock until it ends."""
-    base = connection.scalar(_LOCK_HEAD)
-    numbered = connection.execute(_NUMBER, {"base": base, "limit": limit}).rowcount
-    if numbered:
-        move_head(connection, base + numbered)
-    return base + numbered
+        base = connection.scalar(_LOCK_HEAD)
+        numbered = connection.execute(_NUMBER, {"base": base, "limit": limit}).rowcount
+        if numbered:
+            move_head(connection, base + numbered)
+        return base + numbered
 
 
 def _sequence_on_postgres(engine: sa.Engine, limit: int) -> int:

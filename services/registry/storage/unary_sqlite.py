@@ -66,7 +66,8 @@ def versions(connection: sa.Connection) -> Counted:
 def revisions(connection: sa.Connection) -> Counted:
     """The change log's head, advanced in memory as changes are appended and stored once (see
     counted.py). The transaction's write lock holds the head; changes other transactions
-    committed without a revision are numbered first, so that this one's follow them."""
+    committed without a revision are numbered first, so that this one's follow them (the head
+    past them is stored with this transaction's own)."""
     return Counted(
         lambda: _head_after_waiting_changes(connection),
         lambda head: _run(connection, _STORE_HEAD, (head,)),
@@ -75,7 +76,7 @@ def revisions(connection: sa.Connection) -> Counted:
 
 def _head_after_waiting_changes(connection: sa.Connection) -> int:
     head, waiting = _run(connection, _PEEK_HEAD, ()).fetchone()
-    return sequencer.number_pending(connection) if waiting else head
+    return sequencer.number_pending_under_lock(connection) if waiting else head
 
 
 def update_keeping_box(connection: sa.Connection, row: dict) -> None:
