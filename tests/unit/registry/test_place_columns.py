@@ -6,7 +6,7 @@ import json
 import numpy as np
 import pytest
 import shapely
-from hypothesis import assume, given, settings
+from hypothesis import assume, example, given, settings
 from hypothesis import strategies as st
 from pyproj import Geod
 
@@ -161,11 +161,15 @@ def test_a_degenerate_line_is_settled_where_its_one_point_is():
     east=st.floats(-0.03, 0.03),
     north=st.floats(-0.03, 0.03),
 )
+@example(longitude=0.5, latitude=0.5, east=1e-14, north=0.0)
 def test_metres_at_most_is_never_shorter_than_the_true_distance(longitude, latitude, east, north):
     start_longitude = LONGITUDE_RANGE[0] + longitude * (LONGITUDE_RANGE[1] - LONGITUDE_RANGE[0])
     start_latitude = LATITUDE_RANGE[0] + latitude * (LATITUDE_RANGE[1] - LATITUDE_RANGE[0] - 0.03)
-    true = GEOD.inv(start_longitude, start_latitude, start_longitude + east, start_latitude + north)
-    assert metres_at_most(abs(east), abs(north)) >= true[2]
+    end_longitude, end_latitude = start_longitude + east, start_latitude + north
+    true = GEOD.inv(start_longitude, start_latitude, end_longitude, end_latitude)
+    # The offset as made: adding a tiny one to a coordinate rounds it (1e-14 to 1.4e-14).
+    made = abs(end_longitude - start_longitude), abs(end_latitude - start_latitude)
+    assert metres_at_most(*made) >= true[2]
 
 
 def _scale_errors():
