@@ -155,3 +155,15 @@ def test_stopping_answers_the_writes_waiting_then_ends_the_writer(storage):
     with pytest.raises(Unavailable, match="shutting down"):
         group.run(_staging("late"))
     assert storage.committed == ["queued"]
+
+
+def test_each_commit_reports_the_head_it_numbered_its_changes_up_to(storage):
+    heads: list[int] = []
+    group = GroupCommit(storage, heads.append)
+    group.run(_staging("a"))
+    group.run(_staging("b"))
+    storage.fail_commits = True
+    with pytest.raises(ConnectionError):
+        group.run(_staging("c"))
+    group.stop()
+    assert heads == [1, 2]
