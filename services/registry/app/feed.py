@@ -1,4 +1,6 @@
-"""The change feed: numbers committed changes in commit order and wakes the watchers."""
+"""The change feed: numbers committed changes in commit order and wakes the watchers. On
+SQLite, whose write transactions number their own changes, its sequencer follows the head that
+other processes move."""
 
 import logging
 import threading
@@ -30,7 +32,8 @@ class ChangeFeed:
         self._sequencer.start()
 
     def committed(self) -> None:
-        """Called after every commit that appended changes."""
+        """Called after every commit that left changes to the sequencer (PostgreSQL); a commit
+        that numbered its own tells `moved_to`."""
         self._wake.set()
 
     def stop(self) -> None:

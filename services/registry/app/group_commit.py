@@ -114,26 +114,24 @@ class GroupCommit:
 
     def _commit_alone(self, waiting: _Waiting) -> None:
         try:
-            with self._storage.writing_counted() as session:
+            with self._storage.writing() as session:
                 waiting.result = waiting.context.run(waiting.write, session)
-                head = session.settle_counters()
         except BaseException as error:  # noqa: BLE001 - the caller's thread raises it
             waiting.error = error
         else:
-            self._committed(head)
+            self._committed(session.numbered_head)
 
     def _commit_together(self, writes: list[_Waiting]) -> None:
         try:
             with self._storage.writing_together() as savepoints:
                 for waiting in writes:  # in the order they came
                     _write_in_savepoint(savepoints, waiting)
-                head = savepoints.settle_counters()
         except BaseException as error:  # noqa: BLE001 - nothing committed: each caller raises it
             for waiting in writes:
                 if waiting.error is None:
                     waiting.error = error
             return
-        self._committed(head)
+        self._committed(savepoints.numbered_head)
 
     def _committed(self, head: int | None) -> None:
         if head is not None:

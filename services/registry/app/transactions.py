@@ -21,9 +21,8 @@ MAX_ATTEMPTS = 8
 
 
 class Transactions:
-    """Runs write plans; after each commit calls `on_commit` so the change log moves on, or
-    `numbered(head)` when the transaction numbered its changes itself (writes committed
-    together)."""
+    """Runs write plans; after each commit calls `numbered(head)` when the transaction numbered
+    its changes itself (SQLite), or `on_commit` so that the sequencer numbers them."""
 
     def __init__(
         self,
@@ -33,6 +32,7 @@ class Transactions:
     ):
         self._storage = storage
         self._on_commit = on_commit
+        self._numbered = numbered
         self._together = GroupCommit(storage, numbered) if storage.commits_together else None
 
     def stop(self) -> None:
@@ -74,8 +74,14 @@ class Transactions:
         with self._storage.writing() as session:
             response, wrote = self._write(plan, call, replayable, session)
         if wrote:
-            self._on_commit()
+            self._committed(session)
         return response
+
+    def _committed(self, session: WriteSession) -> None:
+        if session.numbered_head is not None:
+            self._numbered(session.numbered_head)
+        elif not session.numbers_changes:
+            self._on_commit()
 
     @staticmethod
     def _write(plan, call: Call, replayable: Replayable, session: WriteSession):

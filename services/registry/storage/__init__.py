@@ -14,6 +14,7 @@ from services.registry.storage import checkpoints, cities_store, identity, reads
 from services.registry.storage.change_encoding import SerializedChange
 from services.registry.storage.checkpoints import LogPosition
 from services.registry.storage.conflicts import retryable_as_conflict
+from services.registry.storage.counted import WriteCounters
 from services.registry.storage.head_notices import HeadNotices
 from services.registry.storage.remembered import RememberedResponse
 from services.registry.storage.savepoints import Savepoints
@@ -46,23 +47,36 @@ class RegistryStorage:
 
     @contextmanager
     def writing(self) -> Iterator[WriteSession]:
-        with retryable_as_conflict(), transaction(self.engine, write=True) as connection:
-            yield WriteSession(connection)
-
-    @contextmanager
-    def writing_counted(self) -> Iterator[WriteSession]:
-        """A write transaction (SQLite) whose changes take their revisions and assets their
-        versions as they are written (counted.py); call `settle_counters` after its last
-        write."""
-        with retryable_as_conflict(), transaction(self.engine, write=True) as connection:
-            yield WriteSession(connection, write_counters(connection))
+        """One write transaction, committed when the block ends normally. On SQLite its
+        changes take their revisions as they are appended and its assets their versions as
+        they are written, both stored once just before the commit (`numbered_head` then says
+        where it moved the log's head); on PostgreSQL the sequencer numbers the changes after
+        the commit."""
+        with self._write_transaction() as (connection, counters):
+            yield WriteSession(connection, counters)
 
     @contextmanager
     def writing_together(self) -> Iterator[Savepoints]:
         """One write transaction (SQLite) for several writes, each in a savepoint of its own,
-        counted as `writing_counted`'s; call `settle_counters` after the last write."""
-        with self.writing() as session:
-            yield Savepoints(session.connection)
+        numbered and committed as `writing`'s."""
+        with self._write_transaction() as (connection, counters):
+            yield Savepoints(connection, counters)
+
+    @contextmanager
+    def _write_transaction(self) -> Iterator[tuple[sa.Connection, WriteCounters | None]]:
+        """SQLite runs one write transaction at a time, across processes too (the writer queue
+        of services.common.sql), so revisions given inside it follow commit order."""
+        with retryable_as_conflict(), transaction(self.engine, write=True) as connection:
+            counters = write_counters(connection) if self.numbers_own_changes else None
+            yield connection, counters
+            if counters is not None:
+                counters.settle()
+
+    @property
+    def numbers_own_changes(self) -> bool:
+        """Whether a write transaction numbers its own changes (SQLite) rather than leaving
+        them to the sequencer (PostgreSQL, whose writers commit side by side)."""
+        return self.engine.dialect.name == "sqlite"
 
     @property
     def commits_together(self) -> bool:

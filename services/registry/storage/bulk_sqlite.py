@@ -7,7 +7,7 @@ from functools import partial
 
 import sqlalchemy as sa
 
-from services.registry.storage import sequencer, spatial
+from services.registry.storage import spatial
 from services.registry.storage.bulk_writes import (
     AssetRow,
     ChangeContext,
@@ -15,13 +15,11 @@ from services.registry.storage.bulk_writes import (
     event_ids,
     translated_errors,
 )
+from services.registry.storage.counted import WriteCounters
 from services.registry.storage.schema import changes
 
 _STORED = """
     SELECT name, body, deleted FROM assets WHERE name IN (SELECT value FROM json_each(?))
-"""
-_TAKE_VERSIONS = """
-    UPDATE counters SET value = value + ? WHERE name = 'asset_version' RETURNING value
 """
 # Both take the values of _stored_values.
 _INSERT_ASSET = """
@@ -46,8 +44,11 @@ _APPEND_CHANGE = """
 
 
 class SqliteBulkWriter:
-    def __init__(self, connection: sa.Connection):
+    def __init__(self, connection: sa.Connection, counters: WriteCounters):
+        """`counters`: the transaction's revisions and versions (counted.py), stored when it
+        settles them."""
         self._connection = connection
+        self._counters = counters
         self._cursor = connection.connection.driver_connection.cursor()
         self._translated_errors = partial(translated_errors, connection, (sqlite3.IntegrityError,))
         # Times are stored as SQLAlchemy stores them, so that the ordinary reads understand them.
@@ -59,9 +60,7 @@ class SqliteBulkWriter:
             return {name: StoredRow(body, bool(deleted)) for name, body, deleted in rows}
 
     def new_versions(self, count: int) -> list[int]:
-        with self._translated_errors():
-            (last,) = self._cursor.execute(_TAKE_VERSIONS, [count]).fetchone()
-        return list(range(last - count + 1, last + 1))
+        return list(self._counters.versions.take(count))
 
     def store(self, rows: list[AssetRow], context: ChangeContext) -> None:
         now = self._time_text(context.commit_time)
@@ -85,16 +84,14 @@ class SqliteBulkWriter:
             self._append_changes(rows, context, self._time_text(context.commit_time))
 
     def _append_changes(self, rows: list[AssetRow], context: ChangeContext, now: str) -> None:
-        base = sequencer.number_pending_under_lock(self._connection)
+        revisions = self._counters.revisions.take(len(rows))
         shared = (now, context.actor, context.request_id)
-        revisions = range(base + 1, base + 1 + len(rows))
         changes = [
             (revision, event_id, "updated" if row.before else "created", row.name,
              row.city_code, row.version, row.before, row.body, *shared)
             for revision, event_id, row in zip(revisions, event_ids(len(rows)), rows, strict=True)
         ]  # fmt: skip
         self._cursor.executemany(_APPEND_CHANGE, changes)
-        sequencer.move_head(self._connection, base + len(rows))
 
 
 def _stored_values(row: AssetRow, now: str, box_key: int | None, box: tuple | None) -> tuple:

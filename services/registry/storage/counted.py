@@ -46,6 +46,7 @@ class WriteCounters:
     def __init__(self, revisions: Counted, versions: Counted):
         self.revisions = revisions
         self.versions = versions
+        self.head: int | None = None  # once settled: the head revision, if a change was appended
 
     def mark(self) -> tuple[Mark, Mark]:
         return self.revisions.mark(), self.versions.mark()
@@ -54,7 +55,7 @@ class WriteCounters:
         self.revisions.undo_to(mark[0])
         self.versions.undo_to(mark[1])
 
-    def settle(self) -> int | None:
-        """Stores both; the head revision (None when no change was appended)."""
+    def settle(self) -> None:
+        """Stores both, just before the commit."""
         self.versions.settle()
-        return self.revisions.settle()
+        self.head = self.revisions.settle()

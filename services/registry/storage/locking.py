@@ -35,7 +35,8 @@ class AssetLocks:
     """The asset rows one write transaction holds, and versions for what it writes."""
 
     def __init__(self, connection: sa.Connection, versions: Counted | None = None):
-        """`versions`: SQLite's version counter as the transaction counts it (counted.py)."""
+        """`versions`: SQLite's version counter as the transaction counts it (counted.py);
+        PostgreSQL takes versions from its sequence."""
         self._connection = connection
         self._versions = versions
         self._postgres = connection.dialect.name == "postgresql"
@@ -66,15 +67,9 @@ class AssetLocks:
     def new_versions(self, names: list[str]) -> list[int]:
         """A new version for each of `names`, higher than any version it had before."""
         if not self._postgres:
-            return self._counted_versions(len(names))
+            return list(self._versions.take(len(names)))
         missing = [name for name in names if name not in self._taken_versions]
         if missing:
             taken = self._connection.scalars(_TAKE_VERSIONS, {"count": len(missing)})
             self._taken_versions.update(zip(missing, taken, strict=True))
         return [self._taken_versions.pop(name) for name in names]
-
-    def _counted_versions(self, count: int) -> list[int]:
-        if self._versions is not None:
-            return list(self._versions.take(count))
-        last = unary_sqlite.advance_versions(self._connection, count)
-        return list(range(last - count + 1, last + 1))

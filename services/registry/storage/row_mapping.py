@@ -27,7 +27,8 @@ class StoredAsset:
 
 @dataclass(frozen=True)
 class ChangeLogEntry:
-    """A change to append to the log; the sequencer gives it its revision after commit.
+    """A change to append to the log; its revision is given as it is appended (SQLite) or by
+    the sequencer after commit (PostgreSQL).
     `before` and `after` are serialized assets, None where there is no asset."""
 
     type: int
@@ -88,7 +89,7 @@ def stored_asset_of(body: bytes, deleted: bool) -> StoredAsset:
 
 
 def change_row(change: ChangeLogEntry) -> dict:
-    """The row to append; its revision is given later (see sequencer.py)."""
+    """The row to append, without its revision (see WriteSession.save and sequencer.py)."""
     return {
         "revision": None,
         "event_id": str(uuid.uuid4()),

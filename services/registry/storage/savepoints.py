@@ -7,7 +7,8 @@ import sqlalchemy as sa
 
 from services.common.sql import driver_errors_as_sqlalchemy
 from services.registry.storage.conflicts import retryable_as_conflict
-from services.registry.storage.writes import WriteSession, write_counters
+from services.registry.storage.counted import WriteCounters
+from services.registry.storage.writes import WriteSession
 
 _ESTABLISH = "SAVEPOINT one_write"
 _UNDO = "ROLLBACK TO SAVEPOINT one_write"  # the savepoint stays, ready for the next write
@@ -23,10 +24,10 @@ class Savepoints:
     the next one begins (the savepoint released and a new one established); the last is kept
     by the commit."""
 
-    def __init__(self, connection: sa.Connection):
+    def __init__(self, connection: sa.Connection, counters: WriteCounters):
         self._connection = connection
         self._driver = connection.connection.driver_connection
-        self._counters = write_counters(connection)
+        self._counters = counters
         self._established = False
         self._holds_a_write = False
 
@@ -45,10 +46,11 @@ class Savepoints:
             raise
         self._holds_a_write = True
 
-    def settle_counters(self) -> int | None:
-        """After the last write: stores the revisions and versions the kept writes took (see
-        counted.py); the head revision, None when they appended no change."""
-        return self._counters.settle()
+    @property
+    def numbered_head(self) -> int | None:
+        """Once committed: the head revision the kept writes moved the log to (None when they
+        appended no change). Revisions a write undone had taken are given again."""
+        return self._counters.head
 
     def _establish(self) -> None:
         if not self._established:

@@ -48,9 +48,11 @@ assets = sa.Table(
     sa.Index("assets_by_geometry", "geometry", postgresql_using="gist"),
 )
 
-# The change log and outbox. Writers append rows with no revision; the sequencer numbers them
-# in the order they became visible, which is commit order. (SQLite's group commit and the bulk
-# writers, holding the only write transaction, number their own: counted.py, bulk_writes.py.)
+# The change log and outbox. On PostgreSQL writers append rows with no revision and the
+# sequencer numbers them in the order they became visible, which is commit order (PostgreSQL's
+# bulk writer numbers its own under the head's lock). On SQLite, which runs one write
+# transaction at a time, every write transaction numbers its own as it appends them and stores
+# the head once before it commits (counted.py, RegistryStorage.writing).
 changes = sa.Table(
     "changes",
     metadata,
@@ -76,8 +78,8 @@ changes = sa.Table(
     sa.Index("changes_by_asset", "asset_name", "revision"),
 )
 
-# Single-row counters: `revision` (last revision given by the sequencer; its row lock serialises
-# sequencers) and, on SQLite, `asset_version` (PostgreSQL uses the asset_version sequence).
+# Single-row counters: `revision` (the last revision given; its row lock serialises those who
+# number changes) and, on SQLite, `asset_version` (PostgreSQL uses the asset_version sequence).
 counters = sa.Table(
     "counters",
     metadata,

@@ -1,12 +1,19 @@
 """Numbers committed changes in the order they became visible: that order is commit order.
 
-Writers append change rows without a revision and commit concurrently. The sequencer, holding
-the `revision` counter's row lock, numbers every row it can see; a row that commits later can
-only be numbered by a later pass, so it gets a higher revision. Within a pass rows are numbered
-by insertion id, which for one asset follows its commit order (writers hold the asset's lock).
+On PostgreSQL, writers append change rows without a revision and commit concurrently. The
+sequencer, holding the `revision` counter's row lock, numbers every row it can see; a row that
+commits later can only be numbered by a later pass, so it gets a higher revision. Within a pass
+rows are numbered by insertion id, which for one asset follows its commit order (writers hold
+the asset's lock).
 
 Taking the lock is a statement of its own: the numbering statement that follows starts after
 the lock is granted, so it sees every row that committed before.
+
+On SQLite every write transaction numbers its own changes as it appends them (counted.py:
+SQLite runs one write transaction at a time, across processes too). There the sequencer's pass
+reads the head that other processes moved, and numbers only rows a process of an earlier
+release left without a revision; a write transaction that finds such rows numbers them first
+(`number_pending_under_lock`).
 """
 
 import sqlalchemy as sa

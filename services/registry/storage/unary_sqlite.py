@@ -1,8 +1,9 @@
-"""SQLite: one asset read, the version counter moved, an asset kept in place updated and one
-change appended, on the driver's own connection inside SQLAlchemy's transaction. These are a
-single-asset write's statements; run through SQLAlchemy's Core they cost the group-commit
-writer more than the rest of the write. Values are converted by the columns' own SQLAlchemy
-types, so the rows hold exactly what Core would have stored."""
+"""SQLite: one asset read, an asset kept in place updated, one change appended, and the
+counters a write transaction reads once and stores once (counted.py), on the driver's own
+connection inside SQLAlchemy's transaction. These are a single-asset write's statements; run
+through SQLAlchemy's Core they cost the group-commit writer more than the rest of the write.
+Values are converted by the columns' own SQLAlchemy types, so the rows hold exactly what Core
+would have stored."""
 
 from collections.abc import Callable, Iterable
 
@@ -23,9 +24,6 @@ _PEEK_HEAD = (
     "FROM counters WHERE name = 'revision'"
 )
 _STORE_HEAD = "UPDATE counters SET value = ? WHERE name = 'revision'"
-_ADVANCE_VERSIONS = (
-    "UPDATE counters SET value = value + ? WHERE name = 'asset_version' RETURNING value"
-)
 # An asset keeping its geometry keeps its box and the box's key (storage.writes).
 _KEPT_COLUMNS = tuple(
     c.name for c in assets.c if c.name not in {"name", "geometry", *BOX_COLUMNS}
@@ -48,11 +46,6 @@ def read_one(connection: sa.Connection, name: str) -> StoredAsset | None:
     holds every row."""
     row = _run(connection, _READ, (name,)).fetchone()
     return None if row is None else row_mapping.stored_asset_of(row[0], bool(row[1]))
-
-
-def advance_versions(connection: sa.Connection, count: int) -> int:
-    """Moves the version counter on by `count`; its new value."""
-    return _run(connection, _ADVANCE_VERSIONS, (count,)).fetchone()[0]
 
 
 def versions(connection: sa.Connection) -> Counted:

@@ -55,7 +55,8 @@ class WriteSession:
 
     def __init__(self, connection: sa.Connection, counters: WriteCounters | None = None):
         """`counters`: changes take their revisions and assets their versions as they are
-        written (counted.py; SQLite); without, the sequencer numbers changes after the commit."""
+        written, stored when the transaction settles them (counted.py; SQLite); without, the
+        sequencer numbers changes after the commit."""
         self._connection = connection
         self._counters = counters
         self._postgres = connection.dialect.name == "postgresql"
@@ -151,16 +152,21 @@ class WriteSession:
             with _conflict_if_created_concurrently():
                 self._insert(_INSERT_ASSETS, rows)
 
-    def settle_counters(self) -> int | None:
-        """After the last write of a session given `counters`: stores them; the head revision
-        (None when no change was appended)."""
-        return self._counters.settle()
+    @property
+    def numbers_changes(self) -> bool:
+        """Whether this transaction numbers its own changes (else the sequencer does)."""
+        return self._counters is not None
+
+    @property
+    def numbered_head(self) -> int | None:
+        """Once committed: the head revision it moved the log to, if it numbered changes."""
+        return self._counters.head if self._counters is not None else None
 
     def bulk_writer(self) -> BulkWriter:
         """Writes a whole batch of imported assets with as few statements as the database allows."""
         if self._postgres:
             return PostgresBulkWriter(self._connection)
-        return SqliteBulkWriter(self._connection)
+        return SqliteBulkWriter(self._connection, self._counters)
 
     def remember_response(
         self, actor: str, request_id: str, method: str, response: bytes, cities: Iterable[str]

@@ -7,17 +7,9 @@ from functools import partial
 
 import grpc
 import pytest
-import sqlalchemy as sa
 from google.protobuf.field_mask_pb2 import FieldMask
 
-from services.common.auth import Principal
-from services.registry.app.assets import AssetUseCases
-from services.registry.app.cities import CityDirectory
 from services.registry.app.group_commit import GroupCommit
-from services.registry.app.rights import Call
-from services.registry.app.transactions import Transactions
-from services.registry.storage import RegistryStorage
-from services.registry.storage.schema import changes
 from tests.builders import pipe
 from urban.registry.v1 import registry_service_pb2 as api
 from urban.registry.v1 import resources_pb2 as r
@@ -142,33 +134,3 @@ def test_a_write_undone_after_its_change_was_appended_leaves_no_gap(admin, toget
     changed = admin.ListChanges(api.ListChangesRequest(start_revision=head + 1)).changes
     assert [change.asset_name for change in changed] == names[1:]
     assert [change.revision for change in changed] == [head + 1, head + 2]
-
-
-def test_writes_committed_together_follow_the_changes_still_waiting_for_a_revision(sqlite_url):
-    """A batch leaves its changes for the sequencer to number (none runs here); a write
-    committed together afterwards numbers them first and takes the revision after them."""
-    storage = RegistryStorage(sqlite_url)
-    storage.prepare()
-    heads: list[int] = []
-    transactions = Transactions(storage, lambda: None, heads.append)
-    assets = AssetUseCases(storage, CityDirectory(storage), transactions)
-    call = Call(Principal("tester", frozenset({"admin"})), frozenset({"330100"}))
-    names = [f"{CITY}/assets/p{index}" for index in range(3)]
-    try:
-        assets.batch_upsert(
-            api.BatchUpsertAssetsRequest(parent=CITY, assets=[pipe(name) for name in names]), call
-        )
-        waiting = _revisions(storage)
-        assets.update(_label(names[1], "1"), call)
-        numbered = _revisions(storage)
-    finally:
-        transactions.stop()
-        storage.close()
-    assert waiting == [None, None, None]
-    assert numbered == [1, 2, 3, 4]
-    assert heads == [4]
-
-
-def _revisions(storage: RegistryStorage) -> list[int | None]:
-    with storage.reading() as connection:
-        return list(connection.scalars(sa.select(changes.c.revision).order_by(changes.c.id)))

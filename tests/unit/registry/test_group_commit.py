@@ -14,11 +14,12 @@ from services.registry.app.group_commit import GroupCommit
 class _Session(list):
     """What one write stages."""
 
-    def settle_counters(self) -> int:
-        return len(self)
+    numbered_head: int | None = None
 
 
 class _Savepoints:
+    numbered_head: int | None = None
+
     def __init__(self, staged: list):
         self._staged = staged
 
@@ -28,9 +29,6 @@ class _Savepoints:
         yield own
         self._staged.extend(own)
 
-    def settle_counters(self) -> int:
-        return len(self._staged)
-
 
 class _Storage:
     def __init__(self):
@@ -39,22 +37,25 @@ class _Storage:
         self.fail_commits = False
 
     @contextmanager
-    def writing_counted(self):
+    def writing(self):
         staged = _Session()
         yield staged
-        self._commit(staged)
+        staged.numbered_head = self._commit(staged)
 
     @contextmanager
     def writing_together(self):
         staged: list = []
-        yield _Savepoints(staged)
-        self._commit(staged)
+        savepoints = _Savepoints(staged)
+        yield savepoints
+        savepoints.numbered_head = self._commit(staged)
 
-    def _commit(self, staged: list) -> None:
+    def _commit(self, staged: list) -> int:
+        """The head the commit moved to: one revision a staged write."""
         if self.fail_commits:
             raise ConnectionError("the commit failed")
         self.committed.extend(staged)
         self.commits += 1
+        return len(self.committed)
 
 
 def _staging(value):
@@ -154,3 +155,15 @@ def test_stopping_answers_the_writes_waiting_then_ends_the_writer(storage):
     with pytest.raises(Unavailable, match="shutting down"):
         group.run(_staging("late"))
     assert storage.committed == ["queued"]
+
+
+def test_each_commit_reports_the_head_it_numbered_its_changes_up_to(storage):
+    heads: list[int] = []
+    group = GroupCommit(storage, heads.append)
+    group.run(_staging("a"))
+    group.run(_staging("b"))
+    storage.fail_commits = True
+    with pytest.raises(ConnectionError):
+        group.run(_staging("c"))
+    group.stop()
+    assert heads == [1, 2]
