@@ -1,12 +1,11 @@
 """The floor a gRPC server model sets: GetCity answered by a servicer that does nothing (a fixed
 answer, no interceptors, no database), on grpcio's synchronous server (with the default
-scheduling policy, and under SCHED_BATCH as the registry runs; on `ThreadPoolExecutor`, and
-under SCHED_BATCH on the registry's own `WorkerPool`) and on grpc.aio's, under the
+scheduling policy, and under SCHED_BATCH as the registry runs) and on grpc.aio's, under the
 same closed-loop load as `update_latency`. The server's CPU a call is the least any handler
 on that model can cost.
 
-`python -m bench.server_floor serve sync|sync-batch|sync-pool|aio PORT` runs one such server
-(the benchmark starts it).
+`python -m bench.server_floor serve sync|sync-batch|aio PORT` runs one such server (the benchmark
+starts it).
 """
 
 import asyncio
@@ -24,12 +23,11 @@ from bench.figures import figure
 from bench.load import LoadPlan, run_load
 from bench.update_latency import city_request, dividing_process_count
 from services.common.scheduling import batch_scheduling
-from services.common.worker_pool import WorkerPool
 from urban.registry.v1 import registry_service_pb2_grpc
 from urban.registry.v1 import resources_pb2 as r
 
 NAME = "server_floor"
-MODELS = ("sync", "sync-batch", "sync-pool", "aio")
+MODELS = ("sync", "sync-batch", "aio")
 THREADS = 32  # the registry's own pool: 16 stream slots and 16 unary workers
 STARTUP_SECONDS = 30
 CITY = "cities/hangzhou"
@@ -114,8 +112,8 @@ class _EmptyAsyncRegistry(registry_service_pb2_grpc.RegistryServiceServicer):
         return r.City(name=request.name, display_name="Hangzhou")
 
 
-def _serve_sync(port: int, pool) -> None:
-    server = grpc.server(pool)
+def _serve_sync(port: int) -> None:
+    server = grpc.server(futures.ThreadPoolExecutor(max_workers=THREADS))
     registry_service_pb2_grpc.add_RegistryServiceServicer_to_server(_EmptyRegistry(), server)
     server.add_insecure_port(f"127.0.0.1:{port}")
     server.start()
@@ -133,11 +131,9 @@ async def _serve_aio(port: int) -> None:
 
 if __name__ == "__main__":
     _, model, port_text = sys.argv[1:4]
-    if model in ("sync-batch", "sync-pool"):
+    if model == "sync-batch":
         batch_scheduling()
-    if model == "sync-pool":
-        _serve_sync(int(port_text), WorkerPool(THREADS))
-    elif model.startswith("sync"):
-        _serve_sync(int(port_text), futures.ThreadPoolExecutor(max_workers=THREADS))
+    if model.startswith("sync"):
+        _serve_sync(int(port_text))
     else:
         asyncio.run(_serve_aio(int(port_text)))

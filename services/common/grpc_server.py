@@ -30,7 +30,6 @@ from services.common.server_limits import ServerLimits
 from services.common.stream_caps import StreamCapInterceptor, StreamSlots
 from services.common.tls import ServerTls
 from services.common.unary_calls import UnaryCallInterceptor
-from services.common.worker_pool import WorkerPool
 
 _LOG = logging.getLogger(__name__)
 MAX_SEND_BYTES = 2**31 - 1  # answers are bounded by their pages' own limits
@@ -82,9 +81,10 @@ class GrpcServer:
         stream_caps = StreamCapInterceptor(self.stream_slots, domain)
         interceptors = [unary, metrics, auth, sizes, stream_caps, rate_limits, errors]
         self.handlers = InterceptedHandlers(interceptors)
-        self._workers = WorkerPool(limits.workers, thread_name_prefix=f"{service}-rpc")
         self._server = grpc.server(
-            self._workers,
+            futures.ThreadPoolExecutor(
+                max_workers=limits.workers, thread_name_prefix=f"{service}-rpc"
+            ),
             interceptors=interceptors,
             options=[
                 ("grpc.max_send_message_length", MAX_SEND_BYTES),
@@ -167,7 +167,6 @@ class GrpcServer:
         for hook in on_shutdown:
             _run_hook(hook)
         self._server.stop(grace_seconds).wait()
-        self._workers.shutdown(wait=True)
         if self._health_server is not None:
             self._health_server.stop(0).wait()
         _LOG.info("%s gRPC stopped", self._service)
