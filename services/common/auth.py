@@ -126,40 +126,31 @@ class TokenStore:
         self._lock = threading.Lock()
         self._signature = self._initial_signature()
         self._entries = load_entries(self._path)
-        self._known: dict[str, _KnownToken] = {}  # token -> what it was when last found
         warn_if_others_can_read(self._path)
         self._next_check = clock() + reload_interval_seconds
 
     def authenticate(self, token: str) -> Principal:
-        """The token's caller. A token that held is remembered with the entries it was found
-        in, so the next call of the same token, while those entries are current, costs a
-        lookup instead of a hash and a pass over every entry; its expiry is still checked."""
         if not token:
             raise Unauthenticated(
                 "missing credentials: send 'authorization: Bearer <token>' metadata",
                 reason="TOKEN_MISSING",
             )
-        self._reload_if_changed()
-        entries = self._entries
-        known = self._known.get(token)
-        if known is None or known.entries is not entries:
-            known = self._look_up(token, entries)
-        if known.expires is not None and datetime.now(UTC) >= known.expires:
-            raise Unauthenticated("token expired", reason="TOKEN_EXPIRED")
-        return known.principal
-
-    def _look_up(self, token: str, entries: tuple[TokenEntry, ...]) -> "_KnownToken":
-        entry = _find(entries, hash_token(token))
+        entry = self._find(hash_token(token))
         if entry is None:
             raise Unauthenticated("unknown token", reason="TOKEN_UNKNOWN")
         if entry.revoked:
             raise Unauthenticated("token revoked", reason="TOKEN_REVOKED")
-        principal = Principal(entry.name, entry.scopes, entry.rate_limit_per_second)
-        known = _KnownToken(entries, principal, entry.expires)
-        if len(self._known) >= _KNOWN_TOKENS:
-            self._known = {}
-        self._known[token] = known
-        return known
+        if entry.is_expired(datetime.now(UTC)):
+            raise Unauthenticated("token expired", reason="TOKEN_EXPIRED")
+        return Principal(entry.name, entry.scopes, entry.rate_limit_per_second)
+
+    def _find(self, digest: str) -> TokenEntry | None:
+        self._reload_if_changed()
+        found = None
+        for entry in self._entries:
+            if hmac.compare_digest(entry.sha256, digest):
+                found = entry
+        return found
 
     def _reload_if_changed(self) -> None:
         now = self._clock()
@@ -194,22 +185,3 @@ class TokenStore:
     def _file_signature(self) -> tuple[int, int, int]:
         stat = self._path.stat()
         return stat.st_mtime_ns, stat.st_size, stat.st_ino
-
-
-_KNOWN_TOKENS = 1024  # tokens remembered; more start the set afresh
-
-
-@dataclass(frozen=True)
-class _KnownToken:
-    entries: tuple[TokenEntry, ...]  # the tokens file's entries it was found in
-    principal: Principal
-    expires: datetime | None
-
-
-def _find(entries: tuple[TokenEntry, ...], digest: str) -> TokenEntry | None:
-    """Compares with every entry, in constant time each, whichever matches."""
-    found = None
-    for entry in entries:
-        if hmac.compare_digest(entry.sha256, digest):
-            found = entry
-    return found

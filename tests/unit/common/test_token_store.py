@@ -189,36 +189,3 @@ def test_rewriting_the_file_keeps_its_mode_and_owner(tokens_path):
     add_token(tokens_path, "second", ["assets.read:*"])
     status = tokens_path.stat()
     assert (status.st_mode & 0o777, status.st_gid) == (0o640, 12345)
-
-
-def test_a_remembered_token_gives_the_same_caller_until_the_file_changes(tokens_path):
-    write_tokens(tokens_path, entry())
-    store = TokenStore(tokens_path, reload_interval_seconds=0)
-    first = store.authenticate(TOKEN)
-    assert store.authenticate(TOKEN) is first
-    write_tokens(tokens_path, entry(scopes=["assets.read:*"]))
-    bump_mtime(tokens_path)
-    assert store.authenticate(TOKEN).scopes == {"assets.read:*"}
-
-
-def test_a_remembered_token_is_refused_once_it_expires(tokens_path, monkeypatch):
-    expires = datetime.now(UTC) + timedelta(minutes=1)
-    write_tokens(tokens_path, entry(expires=expires.isoformat()))
-    store = TokenStore(tokens_path)
-    assert store.authenticate(TOKEN).name == "hangzhou-gis-sync"
-
-    class Later(datetime):
-        @classmethod
-        def now(cls, tz=None):
-            return expires + timedelta(seconds=1)
-
-    monkeypatch.setattr("services.common.auth.datetime", Later)
-    assert rejection_reason(store, TOKEN) == "TOKEN_EXPIRED"
-
-
-def test_an_unknown_token_is_refused_every_time(tokens_path):
-    write_tokens(tokens_path, entry())
-    store = TokenStore(tokens_path)
-    store.authenticate(TOKEN)
-    assert rejection_reason(store, "urt_someone-else") == "TOKEN_UNKNOWN"
-    assert rejection_reason(store, "urt_someone-else") == "TOKEN_UNKNOWN"
