@@ -48,10 +48,9 @@ def prepared(
     for name, version in outcome.written.items():
         (known if name in stored else new).append(version)
     basis = {name: row.held for name, row in stored.items()}
-    rows_of = ReadModelStore.rows_of
-    return PreparedBatch(
-        changes, scoring.year, basis, outcome, rows_of(scoring, known), rows_of(scoring, new)
-    )
+    rows = ReadModelStore.rows_of(scoring, known, outcome.assessments)
+    new_rows = ReadModelStore.rows_of(scoring, new, outcome.assessments)
+    return PreparedBatch(changes, scoring.year, basis, outcome, rows, new_rows)
 
 
 def write(

@@ -7,7 +7,8 @@ from typing import NamedTuple
 
 from services.risk.domain.district_rollups import district_keys
 from services.risk.domain.facts import AssetFacts, Change
-from services.risk.domain.rollups import RollupKey, add_into
+from services.risk.domain.pipe_rules import PipeAssessment
+from services.risk.domain.rollups import RollupKey, add_into, contribution
 from services.risk.domain.scoring import Scoring
 
 
@@ -42,7 +43,12 @@ class AssetVersion:
 
 @dataclass
 class BatchOutcome:
+    """What a batch writes: `written` by name, each with its facts' assessment in
+    `assessments` (None for a deletion or an asset other than a pipe), the rollups' deltas,
+    and the newest commit time by city."""
+
     written: dict[str, AssetVersion] = field(default_factory=dict)
+    assessments: dict[str, PipeAssessment | None] = field(default_factory=dict)
     deltas: dict[RollupKey, float] = field(default_factory=dict)
     district_deltas: dict[RollupKey, float] = field(default_factory=dict)
     last_change: dict[str, float] = field(default_factory=dict)
@@ -77,12 +83,13 @@ def _apply_one(
 ) -> None:
     previous = current.facts if current else None
     if previous is not None:  # nothing to take out of a new asset's rollups
-        _add_contribution(scoring, outcome, previous, -1.0)
-    if change.after is not None:
-        _add_contribution(scoring, outcome, change.after, 1.0)
-    outcome.written[change.asset_name] = AssetVersion(
-        change.asset_name, change.version, change.after, change.revision
-    )
+        _add_contribution(scoring, outcome, previous, scoring.assess(previous), -1.0)
+    after, name = change.after, change.asset_name
+    assessment = scoring.assess(after)  # assessed once: its row reads it from the outcome
+    if after is not None:
+        _add_contribution(scoring, outcome, after, assessment, 1.0)
+    outcome.written[name] = AssetVersion(name, change.version, after, change.revision)
+    outcome.assessments[name] = assessment
     outcome.applied += 1
     city, commit_time = change.city, change.commit_time
     if commit_time > outcome.last_change.get(city, 0.0):
@@ -92,11 +99,16 @@ def _apply_one(
 
 
 def _add_contribution(
-    scoring: Scoring, outcome: BatchOutcome, facts: AssetFacts, sign: float
+    scoring: Scoring,
+    outcome: BatchOutcome,
+    facts: AssetFacts,
+    assessment: PipeAssessment | None,
+    sign: float,
 ) -> None:
-    """Adds (sign 1) or takes out (-1) what `facts` contribute to their city's rollups and
-    their district's, without building the district's contribution apart."""
-    counted = scoring.contribution(facts)
+    """Adds (sign 1) or takes out (-1) what `facts`, assessed as `assessment`, contribute to
+    their city's rollups and their district's, without building the district's contribution
+    apart."""
+    counted = contribution(facts, assessment, scoring.plan)
     add_into(outcome.deltas, counted, sign)
     district_deltas = outcome.district_deltas
     for key, value in zip(district_keys(counted, facts.district), counted.values(), strict=True):

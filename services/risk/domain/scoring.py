@@ -15,8 +15,8 @@ class Scoring:
     rules: PipeRules
     plan: Plan
     year: int
-    # Assessments by what the rules read of a pipe: a batch assesses each pipe twice (its
-    # contribution, then its row), and many pipes of a city share material, age and size.
+    # Assessments by what the rules read of a pipe: many pipes of a city share material, age
+    # and size, and an update withdraws what its stored version contributed.
     _known: dict = field(default_factory=dict, init=False, repr=False)
 
     def assess(self, facts: AssetFacts | None) -> PipeAssessment | None:

@@ -1,6 +1,6 @@
 """Whole-table work: rebuilding from a listing, rescoring, and recomputing to verify."""
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 
 import sqlalchemy as sa
 
@@ -9,6 +9,7 @@ from services.risk.domain.dated import flattened, group_assets
 from services.risk.domain.day_buckets import Buckets
 from services.risk.domain.district_rollups import district_contribution
 from services.risk.domain.facts import AssetFacts, Snapshot
+from services.risk.domain.pipe_rules import PipeAssessment
 from services.risk.domain.rollups import add_into
 from services.risk.domain.scoring import Scoring
 from services.risk.domain.verification import VerifyReport, compare
@@ -40,9 +41,17 @@ class Totals:
         districts.replace_district_rollups(connection, self.district_rollups)
 
 
-def rows_of(scoring: Scoring, versions: Iterable[AssetVersion]) -> list[read_model_sql.AssetRow]:
-    """The per-asset rows of these versions."""
-    return [read_model_sql.asset_row(v, scoring.assess(v.facts), scoring.plan) for v in versions]
+def rows_of(
+    scoring: Scoring,
+    versions: Iterable[AssetVersion],
+    assessments: Mapping[str, PipeAssessment | None] | None = None,
+) -> list[read_model_sql.AssetRow]:
+    """The per-asset rows of these versions; their facts' assessments are taken from
+    `assessments` by name (a batch's outcome holds them already), or else made here."""
+    plan, asset_row = scoring.plan, read_model_sql.asset_row
+    if assessments is None:
+        return [asset_row(v, scoring.assess(v.facts), plan) for v in versions]
+    return [asset_row(v, assessments[v.name], plan) for v in versions]
 
 
 def rebuild_from_listing(

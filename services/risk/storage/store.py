@@ -1,6 +1,6 @@
 """The read model's database: opened and migrated once, then one transaction at a time."""
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 
 import sqlalchemy as sa
@@ -8,6 +8,7 @@ import sqlalchemy as sa
 from services.common.sql import DATABASE_UNAVAILABLE
 from services.risk.domain.batch import AssetVersion, HeldVersion
 from services.risk.domain.feed_state import FeedState
+from services.risk.domain.pipe_rules import PipeAssessment
 from services.risk.domain.scoring import Scoring
 from services.risk.storage import engine as db
 from services.risk.storage import rebuild
@@ -61,6 +62,11 @@ class ReadModelStore:
             yield ReadModelTransaction(connection)
 
     @staticmethod
-    def rows_of(scoring: Scoring, versions: Iterable[AssetVersion]) -> list[AssetRow]:
-        """The per-asset rows of these versions, computed before any transaction."""
-        return rebuild.rows_of(scoring, versions)
+    def rows_of(
+        scoring: Scoring,
+        versions: Iterable[AssetVersion],
+        assessments: Mapping[str, PipeAssessment | None] | None = None,
+    ) -> list[AssetRow]:
+        """The per-asset rows of these versions, computed before any transaction (with the
+        assessments of their facts by name, when known)."""
+        return rebuild.rows_of(scoring, versions, assessments)

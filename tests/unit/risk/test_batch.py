@@ -12,6 +12,7 @@ from services.risk.domain.pipe_rules import load_pipe_rules
 from services.risk.domain.plan import load_plan
 from services.risk.domain.rollups import add_into, differences, total
 from services.risk.domain.scoring import Scoring
+from services.risk.storage.rebuild import rows_of
 from tests.unit.risk.builders import created, deleted, pipe, renovation, updated, zone
 
 SCORING = Scoring(load_pipe_rules(), load_plan(), 2025)
@@ -126,3 +127,31 @@ def test_an_asset_a_listing_no_longer_held_ignores_history_but_not_a_recreation(
     recreated = Change(101, facts.name, facts, version=120)
     outcome = apply_batch(SCORING, stored, [history_before_listing, recreated])
     assert (outcome.applied, outcome.skipped) == (1, 1)
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.lists(st.tuples(facts_strategy, st.booleans()), max_size=25), st.randoms())
+def test_each_written_version_carries_the_assessment_of_its_facts(events, rng: random.Random):
+    changes, _ = history(events)
+    rng.shuffle(changes)
+    outcome = apply_batch(SCORING, {}, changes)
+    assert outcome.assessments.keys() == outcome.written.keys()
+    for name, version in outcome.written.items():
+        assert outcome.assessments[name] == SCORING.assess(version.facts)
+
+
+def test_rows_built_from_a_batchs_assessments_equal_rows_assessed_afresh():
+    old_iron = pipe("g1", material="gray_cast_iron", commissioned_year=1970, length_m=300.0)
+    changes = [
+        created(1, old_iron),
+        created(2, pipe("g2")),
+        updated(3, pipe("g2", status="renovated", renovation_completion_date=date(2025, 3, 1))),
+        created(4, renovation("old_compound", "c1", status="started")),
+        created(5, zone("z1", assessed=20)),
+        deleted(6, pipe("g2")),
+    ]
+    outcome = apply_batch(SCORING, {}, changes)
+    versions = list(outcome.written.values())
+    assert outcome.assessments["cities/330100/assets/g1"] is not None
+    given_rows = rows_of(SCORING, versions, outcome.assessments)
+    assert given_rows == rows_of(SCORING, versions)

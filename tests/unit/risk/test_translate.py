@@ -1,3 +1,4 @@
+import dataclasses
 from datetime import date
 
 import pytest
@@ -162,3 +163,39 @@ def test_a_change_parsed_without_labels_and_before_translates_as_the_whole_messa
     parsed = change_messages.AssetChange.FromString(message.SerializeToString())
     assert not hasattr(parsed, "before") and "labels" not in parsed.after.DESCRIPTOR.fields_by_name
     assert change(parsed) == change(message)
+
+
+SPEC_KINDS = [field.name for field in pb.Asset.DESCRIPTOR.oneofs_by_name["spec"].fields]
+
+
+@pytest.mark.parametrize("kind", SPEC_KINDS)
+def test_each_kind_reads_every_fact_its_spec_names_and_leaves_the_others_default(kind):
+    """Every field of the spec set to a value other than its default; the facts read by
+    name, one at a time, as the reference."""
+    asset = pb.Asset(name="cities/330200/assets/a-1", district_code="330203")
+    asset.create_time.FromSeconds(1_735_660_800)
+    spec = getattr(asset, kind)
+    expected = {"name": asset.name, "city": "330200", "kind": kind, "district": "330203",
+                "created_on": date(2025, 1, 1)}  # fmt: skip
+    fact_names = {field.name for field in dataclasses.fields(AssetFacts)}
+    for number, field in enumerate(spec.DESCRIPTOR.fields, start=1):
+        read = _set_to_something(spec, field, number)
+        if field.name in fact_names:
+            expected[field.name] = read
+    assert asset_facts(asset) == AssetFacts(**expected)
+
+
+def _set_to_something(spec, field, number: int):
+    """Sets the field to a value told apart from the others; returns it as a fact reads it."""
+    if field.enum_type is not None:
+        value = field.enum_type.values[-1]
+        setattr(spec, field.name, value.number)
+        return short_name(field.enum_type, value.number)
+    if field.message_type is not None:
+        getattr(spec, field.name).CopyFrom(Date(year=2020, month=number % 12 + 1, day=number))
+        return date(2020, number % 12 + 1, number)
+    value = {bool: True, int: number, float: number + 0.5, str: f"text {number}"}[
+        type(getattr(spec, field.name))
+    ]
+    setattr(spec, field.name, value)
+    return value
