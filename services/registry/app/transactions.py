@@ -80,7 +80,7 @@ class Transactions:
     def _committed(self, session: WriteSession) -> None:
         if session.numbered_head is not None:
             self._numbered(session.numbered_head)
-        elif not session.numbers_changes:
+        elif not self._storage.numbers_own_changes:
             self._on_commit()
 
     @staticmethod

@@ -153,11 +153,6 @@ class WriteSession:
                 self._insert(_INSERT_ASSETS, rows)
 
     @property
-    def numbers_changes(self) -> bool:
-        """Whether this transaction numbers its own changes (else the sequencer does)."""
-        return self._counters is not None
-
-    @property
     def numbered_head(self) -> int | None:
         """Once committed: the head revision it moved the log to, if it numbered changes."""
         return self._counters.head if self._counters is not None else None
