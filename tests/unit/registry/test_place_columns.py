@@ -162,9 +162,13 @@ def test_a_degenerate_line_is_settled_where_its_one_point_is():
     north=st.floats(-0.03, 0.03),
 )
 @example(longitude=0.5, latitude=0.5, east=1e-14, north=0.0)
+@example(longitude=0.0, latitude=0.0, east=0.029296875, north=-0.00390625)
 def test_metres_at_most_is_never_shorter_than_the_true_distance(longitude, latitude, east, north):
     start_longitude = LONGITUDE_RANGE[0] + longitude * (LONGITUDE_RANGE[1] - LONGITUDE_RANGE[0])
-    start_latitude = LATITUDE_RANGE[0] + latitude * (LATITUDE_RANGE[1] - LATITUDE_RANGE[0] - 0.03)
+    # Both ends inside the latitude range the bound is stated for, whichever way `north` goes.
+    start_latitude = (
+        LATITUDE_RANGE[0] + 0.03 + latitude * (LATITUDE_RANGE[1] - LATITUDE_RANGE[0] - 0.06)
+    )
     end_longitude, end_latitude = start_longitude + east, start_latitude + north
     true = GEOD.inv(start_longitude, start_latitude, end_longitude, end_latitude)
     # The offset as made: adding a tiny one to a coordinate rounds it (1e-14 to 1.4e-14).
