@@ -24,15 +24,16 @@ def database_url(sqlite_url) -> str:
 
 @pytest.fixture
 def together(monkeypatch) -> dict:
-    """The writer waits until `expected` writes are queued (10 s at most) before it takes them;
-    `sizes` records how many each transaction held."""
+    """The writer waits until `expected` writes are queued (10 s at most, or until the registry
+    stops) before it takes them; `sizes` records how many each transaction held."""
     gathering = {"expected": 1, "sizes": [], "queue": []}
     take, commit = GroupCommit._next_writes, GroupCommit._commit
 
     def gathered(self):
         gathering["queue"] = self._queue
         deadline = time.monotonic() + 10
-        while len(self._queue) < gathering["expected"] and time.monotonic() < deadline:
+        while (len(self._queue) < gathering["expected"] and not self._stopping
+               and time.monotonic() < deadline):
             time.sleep(0.002)
         return take(self)
 
@@ -127,7 +128,10 @@ def test_a_write_undone_after_its_change_was_appended_leaves_no_gap(admin, toget
         while not together["queue"]:
             time.sleep(0.001)
         time.sleep(0.5)
-        kept = [pool.submit(admin.UpdateAsset, _label(name, "1")) for name in names[1:]]
+        kept = [pool.submit(admin.UpdateAsset, _label(names[1], "1"))]
+        while len(together["queue"]) < 2:  # queued before the last, so in this order
+            time.sleep(0.001)
+        kept.append(pool.submit(admin.UpdateAsset, _label(names[2], "1")))
         assert late.result() == grpc.StatusCode.DEADLINE_EXCEEDED
         [future.result() for future in kept]
     assert max(together["sizes"]) == 3
