@@ -1,6 +1,6 @@
-"""AssetFacts to and from the compact JSON kept in each per-asset row."""
+"""AssetFacts to and from the compact JSON kept in each per-asset row: only the facts that
+differ from their defaults, dates as ISO 8601 (orjson writes a date so)."""
 
-import operator
 from dataclasses import MISSING, fields
 from datetime import date
 
@@ -9,22 +9,31 @@ import orjson
 from services.risk.domain.facts import AssetFacts
 
 _FIELDS = fields(AssetFacts)
-_NAMES = tuple(f.name for f in _FIELDS)
-_DEFAULTS = tuple(f.default for f in _FIELDS)  # MISSING for the fields every asset has
 _DATE_FIELDS = frozenset(f.name for f in _FIELDS if f.type == (date | None))
-_VALUES = operator.attrgetter(*_NAMES)
-assert MISSING not in (None, "", 0)
 
 
-def encode(facts: AssetFacts) -> str:
-    """Only the fields that differ from their defaults; dates as ISO 8601 (orjson writes a
-    date so)."""
-    kept = {
-        name: value
-        for name, value, default in zip(_NAMES, _VALUES(facts), _DEFAULTS, strict=True)
-        if value != default
-    }
-    return orjson.dumps(kept).decode()
+def _encoder():
+    """One function that reads each fact by name and keeps it unless it is its default (as
+    `dataclasses` writes an `__init__`): a loop zipping the values with their defaults cost
+    2.4 times as much, about half of a per-asset row."""
+    scope = {"dumps": orjson.dumps}
+    lines = ["def encode(facts):", "    kept = {}"]
+    for index, field in enumerate(_FIELDS):
+        if field.default is MISSING:
+            lines.append(f"    kept[{field.name!r}] = facts.{field.name}")
+            continue
+        scope[f"default_{index}"] = field.default
+        lines += [
+            f"    value = facts.{field.name}",
+            f"    if value != default_{index}:",
+            f"        kept[{field.name!r}] = value",
+        ]
+    lines.append("    return dumps(kept).decode()")
+    exec(compile("\n".join(lines), "<encode AssetFacts>", "exec"), scope)  # noqa: S102 - ours
+    return scope["encode"]
+
+
+encode = _encoder()
 
 
 def decode(text: str) -> AssetFacts:
