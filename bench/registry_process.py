@@ -1,5 +1,6 @@
 """The registry as a separate process on free ports: started, awaited until SERVING, stopped."""
 
+import os
 import re
 from pathlib import Path
 
@@ -15,7 +16,8 @@ _ALL_SERVING = re.compile(r"registry serving from (\d+) processes")
 
 class RegistryProcess(ServiceProcess):
     """`python -m services.registry` over `database_url`, with one admin token, serving from
-    `processes` processes."""
+    `processes` processes, each kept to one CPU (URBAN_REGISTRY_CPU_AFFINITY, `auto` unless the
+    benchmark's environment says otherwise)."""
 
     module = "services.registry"
     label = "the registry"
@@ -36,6 +38,7 @@ class RegistryProcess(ServiceProcess):
             "URBAN_REGISTRY_DATABASE_URL": self.database_url,
             "URBAN_AUTH_TOKENS_FILE": str(self.tokens_path),
             "URBAN_REGISTRY_PROCESSES": str(self.processes),
+            "URBAN_REGISTRY_CPU_AFFINITY": os.environ.get("URBAN_REGISTRY_CPU_AFFINITY", "auto"),
         }
 
     def await_ready(self) -> None:

@@ -1,11 +1,11 @@
 """The floor a gRPC server model sets: GetCity answered by a servicer that does nothing (a fixed
 answer, no interceptors, no database), on grpcio's synchronous server (with the default
-scheduling policy, and under SCHED_BATCH as the registry runs) and on grpc.aio's, under the
-same closed-loop load as `update_latency`. The server's CPU a call is the least any handler
-on that model can cost.
+scheduling policy, under SCHED_BATCH, and under SCHED_BATCH kept to one CPU as the registry
+runs in the benchmarks) and on grpc.aio's, under the same closed-loop load as
+`update_latency`. The server's CPU a call is the least any handler on that model can cost.
 
-`python -m bench.server_floor serve sync|sync-batch|aio PORT` runs one such server (the benchmark
-starts it).
+`python -m bench.server_floor serve MODEL PORT` runs one such server, MODEL one of `MODELS`
+(the benchmark starts it).
 """
 
 import asyncio
@@ -22,12 +22,13 @@ from bench.cpu import CpuMeter
 from bench.figures import figure
 from bench.load import LoadPlan, run_load
 from bench.update_latency import city_request, dividing_process_count
+from services.common.cpu_affinity import allowed_cpus, keep_to_one_cpu
 from services.common.scheduling import batch_scheduling
 from urban.registry.v1 import registry_service_pb2_grpc
 from urban.registry.v1 import resources_pb2 as r
 
 NAME = "server_floor"
-MODELS = ("sync", "sync-batch", "aio")
+MODELS = ("sync", "sync-batch", "sync-batch-one-cpu", "aio")
 THREADS = 32  # the registry's own pool: 16 stream slots and 16 unary workers
 STARTUP_SECONDS = 30
 CITY = "cities/hangzhou"
@@ -131,8 +132,10 @@ async def _serve_aio(port: int) -> None:
 
 if __name__ == "__main__":
     _, model, port_text = sys.argv[1:4]
-    if model == "sync-batch":
+    if model.startswith("sync-batch"):
         batch_scheduling()
+    if model == "sync-batch-one-cpu":
+        keep_to_one_cpu(allowed_cpus(), 1)
     if model.startswith("sync"):
         _serve_sync(int(port_text))
     else:

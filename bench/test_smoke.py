@@ -75,6 +75,7 @@ def test_every_benchmark_runs_and_prints_its_figures(tmp_path):
     assert "bulk_load sqlite: goal ImportAssets rate ÷ raw executemany >= 0.5: " in run.stdout
     assert "server_floor none: aio server, empty GetCity: " in run.stdout
     assert "server_floor none: sync-batch server, empty GetCity: " in run.stdout
+    assert "server_floor none: sync-batch-one-cpu server, empty GetCity: " in run.stdout
     assert "\ngoals (quick sizes):\nbenchmark " in run.stdout
     assert "risk_delay sqlite: took " in run.stdout and "\ntotal: " in run.stdout
     assert json.loads(results.read_text())["goals"]

@@ -6,6 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
+from services.common.cpu_affinity import keep_to_one_cpu
 from services.common.heap import settle_after_start
 from services.common.logging_setup import configure_logging
 from services.common.scheduling import batch_scheduling
@@ -24,6 +25,7 @@ def serve() -> int:
             return serve_from_processes(settings, settings.processes)
         except GroupFailed as error:
             sys.exit(f"registry: {error}")
+    keep_to_one_cpu(settings.cpus, 1)
     registry = Registry(settings)
     try:
         registry.start()

@@ -4,6 +4,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from services.common.config import Address, ServiceSettings, env
+from services.common.cpu_affinity import allowed_cpus, parse_cpus
 from services.common.processes import process_count
 from services.registry.api.stalled_watchers import DEFAULT_STALL_SECONDS
 
@@ -16,6 +17,7 @@ class RegistrySettings(ServiceSettings):
     max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES  # pages of ListChanges and ListAssets
     http_listen: Address = Address("127.0.0.1", 0)  # Connect and gRPC-Web
     processes: int = 1  # serving the same ports (services.registry.process_group)
+    cpus: tuple[int, ...] = ()  # each process kept to one of them in turn; () none
     watch_stall_seconds: float = DEFAULT_STALL_SECONDS  # a watch whose reader takes nothing ends
 
     @classmethod
@@ -25,6 +27,7 @@ class RegistrySettings(ServiceSettings):
             max_response_bytes=_response_bytes(),
             http_listen=Address.parse(env("URBAN_REGISTRY_HTTP_LISTEN", "127.0.0.1:8081")),
             processes=process_count(env("URBAN_REGISTRY_PROCESSES", "1")),
+            cpus=parse_cpus(env("URBAN_REGISTRY_CPU_AFFINITY", "none"), allowed_cpus()),
             watch_stall_seconds=_stall_seconds(),
         )
 

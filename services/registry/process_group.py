@@ -25,6 +25,7 @@ from pathlib import Path
 from prometheus_client import CollectorRegistry
 
 from services.common.config import Address
+from services.common.cpu_affinity import keep_to_one_cpu
 from services.common.heap import settle_after_start
 from services.common.logging_setup import configure_logging
 from services.common.merged_metrics import MergedMetrics
@@ -86,7 +87,8 @@ class _Member:
         context = multiprocessing.get_context("spawn")
         self._answers, sender = context.Pipe(duplex=False)
         self.process = context.Process(
-            target=serve_member, args=(settings, group, sender), name=f"registry-{number}"
+            target=serve_member, args=(settings, group, sender, number),
+            name=f"registry-{number}",
         )
         self.process.start()
         sender.close()
@@ -108,12 +110,13 @@ class _Member:
             os.kill(self.process.pid, signal.SIGTERM)
 
 
-def serve_member(settings: RegistrySettings, group: ProcessGroup, answers) -> None:
-    """One process of the group (the target of each child process)."""
+def serve_member(settings: RegistrySettings, group: ProcessGroup, answers, number: int) -> None:
+    """Process `number` (from 1) of the group (the target of each child process)."""
     from services.registry.storage.spatial import PostgisMissing
     from services.registry.wiring import Registry
 
     configure_logging("registry")
+    keep_to_one_cpu(settings.cpus, number)
     registry = Registry(settings, group=group)
     try:
         registry.start()

@@ -1,10 +1,13 @@
 """URBAN_REGISTRY_PROCESSES: one port served from several processes, their metrics on one
-port, rate limits shared between them, and SQLite writers of all of them taking turns."""
+port, rate limits shared between them, SQLite writers of all of them taking turns, and each
+kept to a CPU of its own (URBAN_REGISTRY_CPU_AFFINITY)."""
 
+import os
 import re
 import threading
 import time
 import urllib.request
+from pathlib import Path
 
 import grpc
 import pytest
@@ -172,3 +175,34 @@ def test_rate_limits_are_shared_by_the_processes_without_redis(tmp_path, sqlite_
     assert admitted <= burst + int(elapsed * rate) + 1
     assert set(outcomes) == {grpc.StatusCode.OK, grpc.StatusCode.RESOURCE_EXHAUSTED}
     assert _requests_counted(merged, "GetCity", "RESOURCE_EXHAUSTED") == CONNECTIONS - admitted
+
+
+@pytest.mark.skipif(len(os.sched_getaffinity(0)) < 2, reason="needs two CPUs")
+def test_with_cpu_affinity_auto_each_process_keeps_to_a_cpu_of_its_own(tmp_path, sqlite_url,
+                                                                        tokens):
+    tokens_file, _ = tokens
+    service, _ = _two_processes(
+        tmp_path, sqlite_url, tokens_file, URBAN_REGISTRY_CPU_AFFINITY="auto"
+    )
+    try:
+        children = map(_cpus_of_threads, _children(service.process.pid))
+        kept = sorted((cpus for cpus in children if len(cpus) == 1), key=min)
+    finally:
+        service.stop()
+    first, second = sorted(os.sched_getaffinity(0))[:2]
+    assert kept == [{first}, {second}], service.log()
+    assert f"serving process 1 keeps to CPU {first}" in service.log()
+    assert f"serving process 2 keeps to CPU {second}" in service.log()
+
+
+def _children(pid: int) -> list[int]:
+    children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+    return [int(child) for child in children]
+
+
+def _cpus_of_threads(pid: int) -> set[int]:
+    """The CPUs the threads of process `pid` may run on, together."""
+    cpus: set[int] = set()
+    for thread in os.listdir(f"/proc/{pid}/task"):
+        cpus |= os.sched_getaffinity(int(thread))
+    return cpus

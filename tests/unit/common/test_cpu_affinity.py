@@ -1,0 +1,80 @@
+import os
+import subprocess
+import sys
+
+import pytest
+
+from services.common.cpu_affinity import keep_to_one_cpu, parse_cpus
+
+ALLOWED = (0, 1, 2, 3)
+
+
+@pytest.mark.parametrize("text", ["", "none", " None "])
+def test_none_keeps_no_process_to_a_cpu(text):
+    assert parse_cpus(text, ALLOWED) == ()
+
+
+def test_auto_takes_every_cpu_the_process_may_run_on_in_order():
+    assert parse_cpus("auto", ALLOWED) == ALLOWED
+
+
+def test_listed_cpus_are_taken_in_the_order_given():
+    assert parse_cpus("3,1", ALLOWED) == (3, 1)
+
+
+@pytest.mark.parametrize("text", ["0;1", "first", "1,", "1.5"])
+def test_anything_else_is_refused_with_the_setting_named(text):
+    with pytest.raises(ValueError, match="URBAN_REGISTRY_CPU_AFFINITY must be none, auto or"):
+        parse_cpus(text, ALLOWED)
+
+
+def test_a_cpu_the_process_may_not_run_on_is_refused():
+    with pytest.raises(ValueError, match=r"CPU 4, 9 is not one this process may run on \(0, 1"):
+        parse_cpus("0,9,4", ALLOWED)
+
+
+def test_no_cpus_leaves_the_process_as_it_was():
+    before = os.sched_getaffinity(0)
+    assert keep_to_one_cpu((), 1) is None
+    assert os.sched_getaffinity(0) == before
+
+
+_PROGRAM = """
+import os, sys, threading
+from services.common.cpu_affinity import keep_to_one_cpu
+started, done = threading.Event(), threading.Event()
+seen = {}
+def before():
+    started.set()
+    done.wait()
+    seen["before"] = os.sched_getaffinity(0)
+thread = threading.Thread(target=before)
+thread.start()
+started.wait()
+cpus = tuple(int(cpu) for cpu in sys.argv[1].split(","))
+chosen = keep_to_one_cpu(cpus, int(sys.argv[2]))
+later = threading.Thread(target=lambda: seen.__setitem__("after", os.sched_getaffinity(0)))
+later.start(); later.join()
+done.set(); thread.join()
+print(chosen, *(sorted(cpus) for cpus in (os.sched_getaffinity(0), seen["before"], seen["after"])))
+"""
+
+
+def _kept(cpus: tuple[int, ...], number: int) -> str:
+    argument = ",".join(map(str, cpus))
+    return subprocess.run(
+        [sys.executable, "-c", _PROGRAM, argument, str(number)],
+        capture_output=True, text=True, check=True,
+    ).stdout.strip()
+
+
+def test_every_thread_and_every_later_one_keeps_to_the_process_cpu():
+    last = max(os.sched_getaffinity(0))
+    assert _kept((last,), 1) == f"{last} [{last}] [{last}] [{last}]"
+
+
+@pytest.mark.skipif(len(os.sched_getaffinity(0)) < 2, reason="needs two CPUs")
+def test_the_processes_take_the_cpus_in_turn():
+    first, second = sorted(os.sched_getaffinity(0))[:2]
+    assert _kept((first, second), 2).split()[0] == str(second)
+    assert _kept((first, second), 3).split()[0] == str(first)
