@@ -14,12 +14,16 @@ _LOG = logging.getLogger(__name__)
 
 
 def allowed_cpus() -> tuple[int, ...]:
+    """The CPUs this process may run on; none where the system does not say (not Linux)."""
+    if not hasattr(os, "sched_getaffinity"):
+        return ()
     return tuple(sorted(os.sched_getaffinity(0)))
 
 
 def parse_cpus(text: str, allowed: tuple[int, ...]) -> tuple[int, ...]:
     """The CPUs the serving processes keep to in turn: none for `none` (or empty), every CPU
-    in `allowed` for `auto`, or the listed ones (`0,2`), each of which must be allowed."""
+    in `allowed` for `auto` (none where the system keeps no CPUs apart), or the listed ones
+    (`0,2`), each of which must be allowed."""
     text = text.strip().lower()
     if text in ("", "none"):
         return ()
@@ -31,6 +35,8 @@ def parse_cpus(text: str, allowed: tuple[int, ...]) -> tuple[int, ...]:
         raise ValueError(
             f"{VARIABLE} must be none, auto or CPU numbers separated by commas, not {text!r}"
         ) from None
+    if not allowed:
+        raise ValueError(f"{VARIABLE}: this system cannot keep a process to given CPUs; use none")
     refused = sorted(set(cpus) - set(allowed))
     if refused:
         raise ValueError(
@@ -43,7 +49,7 @@ def parse_cpus(text: str, allowed: tuple[int, ...]) -> tuple[int, ...]:
 def keep_to_one_cpu(cpus: tuple[int, ...], number: int) -> int | None:
     """Keeps every thread of this process, and those it starts later, to the CPU of serving
     process `number` (from 1): the CPUs are taken in turn. None when `cpus` is empty."""
-    if not cpus:
+    if not cpus or not hasattr(os, "sched_setaffinity"):
         return None
     cpu = cpus[(number - 1) % len(cpus)]
     for thread in _threads():

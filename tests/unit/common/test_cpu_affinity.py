@@ -4,6 +4,7 @@ import sys
 
 import pytest
 
+from services.common import cpu_affinity
 from services.common.cpu_affinity import keep_to_one_cpu, parse_cpus
 
 ALLOWED = (0, 1, 2, 3)
@@ -31,6 +32,18 @@ def test_anything_else_is_refused_with_the_setting_named(text):
 def test_a_cpu_the_process_may_not_run_on_is_refused():
     with pytest.raises(ValueError, match=r"CPU 4, 9 is not one this process may run on \(0, 1"):
         parse_cpus("0,9,4", ALLOWED)
+
+
+def test_where_the_system_keeps_no_cpus_apart_auto_keeps_to_none_and_a_list_is_refused(
+    monkeypatch,
+):
+    monkeypatch.delattr(os, "sched_getaffinity")
+    monkeypatch.delattr(os, "sched_setaffinity")
+    allowed = cpu_affinity.allowed_cpus()
+    assert allowed == () and parse_cpus("auto", allowed) == ()
+    with pytest.raises(ValueError, match="this system cannot keep a process to given CPUs"):
+        parse_cpus("0", allowed)
+    assert keep_to_one_cpu((0,), 1) is None
 
 
 def test_no_cpus_leaves_the_process_as_it_was():
