@@ -6,12 +6,15 @@ import sqlite3
 
 import sqlalchemy as sa
 
+from bench.registry_process import cpu_affinity
+
 
 def describe(postgres_admin_url: str) -> str:
     return (
         f"machine: {cpu_model()}, {os.cpu_count()} cores, {memory_gib():.1f} GiB, "
         f"Python {platform.python_version()}, SQLite {sqlite3.sqlite_version}, "
-        f"PostgreSQL {postgres_version(postgres_admin_url)}; {load_average()}"
+        f"PostgreSQL {postgres_version(postgres_admin_url)}; registry processes' CPU affinity "
+        f"{cpu_affinity()}; {load_average()}"
     )
 
 

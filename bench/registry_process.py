@@ -14,10 +14,15 @@ _LISTENING = re.compile(r"registry gRPC listening on (\S+)")
 _ALL_SERVING = re.compile(r"registry serving from (\d+) processes")
 
 
+def cpu_affinity() -> str:
+    """URBAN_REGISTRY_CPU_AFFINITY of the registries the benchmarks start: `auto` unless the
+    benchmark's environment gives another value."""
+    return os.environ.get("URBAN_REGISTRY_CPU_AFFINITY") or "auto"
+
+
 class RegistryProcess(ServiceProcess):
     """`python -m services.registry` over `database_url`, with one admin token, serving from
-    `processes` processes, each kept to one CPU (URBAN_REGISTRY_CPU_AFFINITY, `auto` unless the
-    benchmark's environment says otherwise)."""
+    `processes` processes, each kept to one CPU as `cpu_affinity()` says."""
 
     module = "services.registry"
     label = "the registry"
@@ -38,7 +43,7 @@ class RegistryProcess(ServiceProcess):
             "URBAN_REGISTRY_DATABASE_URL": self.database_url,
             "URBAN_AUTH_TOKENS_FILE": str(self.tokens_path),
             "URBAN_REGISTRY_PROCESSES": str(self.processes),
-            "URBAN_REGISTRY_CPU_AFFINITY": os.environ.get("URBAN_REGISTRY_CPU_AFFINITY", "auto"),
+            "URBAN_REGISTRY_CPU_AFFINITY": cpu_affinity(),
         }
 
     def await_ready(self) -> None:
