@@ -9,6 +9,8 @@ anyway; several processes (URBAN_REGISTRY_PROCESSES) use several CPUs, each its 
 import logging
 import os
 
+from services.common.scheduling import every_thread
+
 VARIABLE = "URBAN_REGISTRY_CPU_AFFINITY"
 _LOG = logging.getLogger(__name__)
 
@@ -52,17 +54,10 @@ def keep_to_one_cpu(cpus: tuple[int, ...], number: int) -> int | None:
     if not cpus or not hasattr(os, "sched_setaffinity"):
         return None
     cpu = cpus[(number - 1) % len(cpus)]
-    for thread in _threads():
+    for thread in every_thread():
         try:
             os.sched_setaffinity(thread, {cpu})
         except OSError as error:  # a thread that ended meanwhile
             _LOG.debug("thread %s left on its CPUs: %s", thread, error)
     _LOG.info("serving process %d keeps to CPU %d", number, cpu)
     return cpu
-
-
-def _threads() -> list[int]:
-    try:
-        return [int(tid) for tid in os.listdir("/proc/self/task")]
-    except OSError:
-        return [0]

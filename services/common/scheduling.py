@@ -18,12 +18,16 @@ def batch_scheduling() -> None:
     policy = getattr(os, "SCHED_BATCH", None)
     if policy is None:
         return
-    try:
-        threads = [int(tid) for tid in os.listdir("/proc/self/task")]
-    except OSError:
-        threads = [0]
-    for tid in threads:
+    for tid in every_thread():
         try:
             os.sched_setscheduler(tid, policy, os.sched_param(0))
         except OSError as error:  # e.g. a thread that ended meanwhile, or a container's policy
             _LOG.debug("thread %s keeps its scheduling policy: %s", tid, error)
+
+
+def every_thread() -> list[int]:
+    """The ids of this process's threads (Linux); else 0, the calling thread."""
+    try:
+        return [int(tid) for tid in os.listdir("/proc/self/task")]
+    except OSError:
+        return [0]

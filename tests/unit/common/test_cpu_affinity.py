@@ -1,11 +1,10 @@
 import os
-import subprocess
-import sys
 
 import pytest
 
 from services.common import cpu_affinity
 from services.common.cpu_affinity import keep_to_one_cpu, parse_cpus
+from tests.unit.common.every_thread import called_beside_threads
 
 ALLOWED = (0, 1, 2, 3)
 
@@ -52,33 +51,14 @@ def test_no_cpus_leaves_the_process_as_it_was():
     assert os.sched_getaffinity(0) == before
 
 
-_PROGRAM = """
-import os, sys, threading
-from services.common.cpu_affinity import keep_to_one_cpu
-started, done = threading.Event(), threading.Event()
-seen = {}
-def before():
-    started.set()
-    done.wait()
-    seen["before"] = os.sched_getaffinity(0)
-thread = threading.Thread(target=before)
-thread.start()
-started.wait()
-cpus = tuple(int(cpu) for cpu in sys.argv[1].split(","))
-chosen = keep_to_one_cpu(cpus, int(sys.argv[2]))
-later = threading.Thread(target=lambda: seen.__setitem__("after", os.sched_getaffinity(0)))
-later.start(); later.join()
-done.set(); thread.join()
-print(chosen, *(sorted(cpus) for cpus in (os.sched_getaffinity(0), seen["before"], seen["after"])))
-"""
-
-
 def _kept(cpus: tuple[int, ...], number: int) -> str:
-    argument = ",".join(map(str, cpus))
-    return subprocess.run(
-        [sys.executable, "-c", _PROGRAM, argument, str(number)],
-        capture_output=True, text=True, check=True,
-    ).stdout.strip()
+    result, readings = called_beside_threads(
+        "from services.common.cpu_affinity import keep_to_one_cpu",
+        "keep_to_one_cpu(tuple(int(cpu) for cpu in sys.argv[1].split(',')), int(sys.argv[2]))",
+        "sorted(os.sched_getaffinity(0))",
+        ",".join(map(str, cpus)), str(number),
+    )
+    return " ".join([result, *readings])
 
 
 def test_every_thread_and_every_later_one_keeps_to_the_process_cpu():

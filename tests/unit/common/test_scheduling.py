@@ -1,36 +1,18 @@
 import os
-import subprocess
-import sys
 
 import pytest
 
 from services.common.scheduling import batch_scheduling
-
-_PROGRAM = """
-import os, threading
-from services.common.scheduling import batch_scheduling
-started, done = threading.Event(), threading.Event()
-policies = {}
-def before():
-    started.set()
-    done.wait()
-    policies["before"] = os.sched_getscheduler(0)
-thread = threading.Thread(target=before)
-thread.start()
-started.wait()
-batch_scheduling()
-later = threading.Thread(target=lambda: policies.__setitem__("after", os.sched_getscheduler(0)))
-later.start(); later.join()
-done.set(); thread.join()
-print(os.sched_getscheduler(0), policies["before"], policies["after"])
-"""
+from tests.unit.common.every_thread import called_beside_threads
 
 
 @pytest.mark.skipif(not hasattr(os, "SCHED_BATCH"), reason="Linux only")
 def test_every_thread_and_every_later_one_runs_under_batch_scheduling():
-    out = subprocess.run(
-        [sys.executable, "-c", _PROGRAM], capture_output=True, text=True, check=True
-    ).stdout.split()
+    _, out = called_beside_threads(
+        "from services.common.scheduling import batch_scheduling",
+        "batch_scheduling()",
+        "os.sched_getscheduler(0)",
+    )
     assert out == [str(os.SCHED_BATCH)] * 3
 
 
