@@ -10,6 +10,10 @@ MAX_MESSAGE_BYTES = 64 * 1024 * 1024
 CHANNEL_OPTIONS = [
     ("grpc.max_send_message_length", MAX_MESSAGE_BYTES),
     ("grpc.max_receive_message_length", MAX_MESSAGE_BYTES),
+    # A connection of its own: grpc otherwise gives every channel of a process to the same
+    # address one shared connection, so a registry serving from several processes would get
+    # each load process's calls on one of them, however many clients that process runs.
+    ("grpc.use_local_subchannel_pool", 1),
 ]
 
 

@@ -1,5 +1,7 @@
 """Closed-loop load from several processes, each running several threads, each thread with its
-own channel and its own assets, so the measure is the server's and not one client thread's."""
+own channel, its own connection (bench.client) and its own assets, so the measure is the
+server's and not one client thread's, and a registry serving from several processes gets the
+threads' connections spread over them as the kernel spreads any clients'."""
 
 import multiprocessing
 import threading
