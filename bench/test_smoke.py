@@ -4,15 +4,21 @@ import datetime
 import json
 import subprocess
 import sys
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import ExitStack
 
+import grpc
 import pytest
 
 from bench.bulk_rounds import round_order
+from bench.client import RegistryClient
 from bench.figures import percentile
 from bench.pipes import pipe_segments
 from bench.service_process import REPOSITORY_ROOT
 from services.registry.domain.cities import REFERENCE_CITIES
 from services.registry.domain.validation import validate_asset
+from urban.registry.v1 import registry_service_pb2 as api
+from urban.registry.v1 import registry_service_pb2_grpc, resources_pb2
 
 TINY_RUN = [
     "--databases", "sqlite", "--count", "1500", "--duration", "1", "--warmup", "0.5",
@@ -25,6 +31,32 @@ TINY_RUN = [
     "--progress-assets", "500", "--progress-fill", "sql", "--registry-processes", "1,2",
     "--floor-duration", "1",
 ]  # fmt: skip
+
+
+class PeersSeen(registry_service_pb2_grpc.RegistryServiceServicer):
+    def __init__(self):
+        self.peers = set()
+
+    def GetCity(self, request: api.GetCityRequest, context) -> resources_pb2.City:
+        self.peers.add(context.peer())
+        return resources_pb2.City(name=request.name)
+
+
+def test_clients_in_one_process_each_have_a_connection_of_their_own():
+    """So that the load threads spread over a registry's processes as separate clients do."""
+    servicer = PeersSeen()
+    server = grpc.server(ThreadPoolExecutor(max_workers=2))
+    registry_service_pb2_grpc.add_RegistryServiceServicer_to_server(servicer, server)
+    port = server.add_insecure_port("127.0.0.1:0")
+    server.start()
+    try:
+        with ExitStack() as clients:
+            for _ in range(3):
+                client = clients.enter_context(RegistryClient(f"127.0.0.1:{port}", "token"))
+                client.call("GetCity", api.GetCityRequest(name="cities/330100"), timeout=10)
+    finally:
+        server.stop(None)
+    assert len(servicer.peers) == 3
 
 
 def test_generated_pipes_are_valid():
