@@ -155,6 +155,11 @@ def test_a_degenerate_line_is_settled_where_its_one_point_is():
     assert check_geojson(json.dumps({"type": "LineString", "coordinates": island}), None) == []
 
 
+# GeographicLib's inverse solution (pyproj's Geod) is accurate to 15 nm: an offset of 7e-15
+# degrees north, 0.8 nm long, came out as 1.4 nm.
+GEODESIC_ERROR_METRES = 15e-9
+
+
 @given(
     longitude=st.floats(0, 1),
     latitude=st.floats(0, 1),
@@ -163,6 +168,7 @@ def test_a_degenerate_line_is_settled_where_its_one_point_is():
 )
 @example(longitude=0.5, latitude=0.5, east=1e-14, north=0.0)
 @example(longitude=0.0, latitude=0.0, east=0.029296875, north=-0.00390625)
+@example(longitude=0.0, latitude=0.9375, east=0.0, north=-7.882549242725952e-15)
 def test_metres_at_most_is_never_shorter_than_the_true_distance(longitude, latitude, east, north):
     start_longitude = LONGITUDE_RANGE[0] + longitude * (LONGITUDE_RANGE[1] - LONGITUDE_RANGE[0])
     # Both ends inside the latitude range the bound is stated for, whichever way `north` goes.
@@ -173,7 +179,7 @@ def test_metres_at_most_is_never_shorter_than_the_true_distance(longitude, latit
     true = GEOD.inv(start_longitude, start_latitude, end_longitude, end_latitude)
     # The offset as made: adding a tiny one to a coordinate rounds it (1e-14 to 1.4e-14).
     made = abs(end_longitude - start_longitude), abs(end_latitude - start_latitude)
-    assert metres_at_most(*made) >= true[2]
+    assert metres_at_most(*made) >= true[2] - GEODESIC_ERROR_METRES
 
 
 def _scale_errors():
