@@ -13,6 +13,7 @@ from grpc_health.v1 import health, health_pb2, health_pb2_grpc
 from prometheus_client import CollectorRegistry
 
 from services.common.auth import TokenStore
+from services.common.call_slots import CallSlots
 from services.common.config import Address
 from services.common.connect_bridge import ConnectService, InterceptedHandlers
 from services.common.http_server import client_disconnected
@@ -76,7 +77,7 @@ class GrpcServer:
         errors = ErrorInterceptor(domain, unavailable_errors)
         unary = UnaryCallInterceptor(
             lambda method: self.handlers.service_handler(method),
-            metrics, auth, sizes, rate_limits, errors,
+            metrics, auth, sizes, rate_limits, errors, CallSlots(limits.unary_workers),
         )
         stream_caps = StreamCapInterceptor(self.stream_slots, domain)
         interceptors = [unary, metrics, auth, sizes, stream_caps, rate_limits, errors]

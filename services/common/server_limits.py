@@ -18,7 +18,7 @@ def _number(name: str, default: float) -> float:
 class ServerLimits:
     max_streams: int = 16  # open streaming calls in this process
     max_streams_per_token: int = 4  # open streaming calls of one token in this process
-    unary_workers: int = 16  # threads for unary calls and health, beyond the streams' own
+    unary_workers: int = 16  # unary calls running at once, on threads beyond the streams' own
     token_recheck_seconds: float = 30.0  # an open stream's token is checked again this often
     max_connection_age_seconds: float = 1800.0
     max_connection_age_grace_seconds: float = 30.0

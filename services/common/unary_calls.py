@@ -5,8 +5,12 @@ same order and through the same objects (metrics outermost, then the token, the 
 limit, the caller's rate limit, domain errors to statuses), but the service's own handler is
 wrapped once per method and caller and kept, instead of six times a call by six interceptors:
 for most calls the chain's levels cost more than its checks. Streams, health checks,
-reflection and a call whose token does not hold go down the chain, which answers them."""
+reflection and a call whose token does not hold go down the chain, which answers them.
 
+A call past the checks runs in one of the process's slots for unary calls (call_slots.py), for
+which it waits in arrival order, within its deadline."""
+
+import threading
 import time
 from collections.abc import Callable
 
@@ -14,6 +18,8 @@ import grpc
 
 from services.common.auth import Principal, reset_principal, set_principal
 from services.common.auth_interceptor import AuthInterceptor
+from services.common.call_slots import CallSlots
+from services.common.errors import DeadlineExceeded
 from services.common.interceptors import ErrorInterceptor, reject_if_malformed
 from services.common.message_sizes import MessageSizeInterceptor, OversizedRequest
 from services.common.method_handlers import is_infrastructure_method
@@ -23,6 +29,7 @@ from services.common.rpc_metrics import MetricsInterceptor
 ServiceHandler = Callable[[str], grpc.RpcMethodHandler | None]
 _KEPT_CALLERS = 256  # wrappings kept for one method; more callers start the set afresh
 _OK, _UNKNOWN = grpc.StatusCode.OK, grpc.StatusCode.UNKNOWN
+_NO_TURN = "the deadline passed while the call waited for its turn; nothing was changed"
 
 
 class UnaryCallInterceptor(grpc.ServerInterceptor):
@@ -36,8 +43,10 @@ class UnaryCallInterceptor(grpc.ServerInterceptor):
         sizes: MessageSizeInterceptor,
         rate_limits: RateLimitInterceptor,
         errors: ErrorInterceptor,
+        slots: CallSlots,
     ) -> None:
         self._service_handler = service_handler
+        self._slots = slots
         self._metrics = metrics
         self._auth = auth
         self._sizes = sizes
@@ -77,6 +86,7 @@ class UnaryCallInterceptor(grpc.ServerInterceptor):
         abort_oversized = self._sizes.abort_oversized
         admit = self._rate_limits.admit if self._rate_limits.limits(principal) else None
         translate = self._errors.abort
+        slots = self._slots
 
         def answer(request, context):
             started = time.perf_counter()
@@ -88,7 +98,12 @@ class UnaryCallInterceptor(grpc.ServerInterceptor):
                     admit(context, principal, cost_of(request))
                 try:
                     reject_if_malformed(request)
-                    response = behavior(request, context)
+                    if not slots.take(_wait_allowed(context)):
+                        raise DeadlineExceeded(_NO_TURN)
+                    try:
+                        response = behavior(request, context)
+                    finally:
+                        slots.give_back()
                 except Exception as error:
                     translate(context, method, error)
                     response = None
@@ -104,6 +119,13 @@ class UnaryCallInterceptor(grpc.ServerInterceptor):
 
 
 _UNSEEN = object()
+
+
+def _wait_allowed(context) -> float | None:
+    """Seconds left before the call's deadline; None without one (grpc then gives a time far
+    beyond any wait a lock allows)."""
+    remaining = context.time_remaining()
+    return None if remaining is None or remaining >= threading.TIMEOUT_MAX else remaining
 
 
 class _UnaryMethod:

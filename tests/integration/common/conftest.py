@@ -1,3 +1,4 @@
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 import grpc
@@ -9,6 +10,7 @@ from services.common.auth import TokenStore
 from services.common.config import Address
 from services.common.grpc_server import GrpcServer
 from services.common.message_sizes import ReceiveLimits
+from services.common.server_limits import ServerLimits
 from services.common.token_file import hash_token
 from tests.integration.common.fake_registry import DatabaseDown, FakeRegistryServicer
 from urban.registry.v1 import registry_service_pb2_grpc
@@ -47,8 +49,9 @@ def tokens_path(tmp_path):
 LARGE_REQUEST_BYTES = 64 * 1024 * 1024
 
 
-@pytest.fixture
-def running(tokens_path):
+@contextmanager
+def serving_fake_registry(tokens_path, limits: ServerLimits | None = None):
+    """The fake registry servicer on a GrpcServer at a free port, stopped afterwards."""
     metrics = CollectorRegistry()
     server = GrpcServer(
         "registry",
@@ -56,6 +59,7 @@ def running(tokens_path):
         metrics_registry=metrics,
         unavailable_errors=(DatabaseDown,),
         receive_limits=ReceiveLimits({"GetAsset": LARGE_REQUEST_BYTES}),
+        limits=limits,
     )
     server.add_service(
         FakeRegistryServicer(),
@@ -63,8 +67,16 @@ def running(tokens_path):
         REGISTRY_SERVICE,
     )
     port = server.start(Address.parse("127.0.0.1:0"))
-    yield RunningServer(server, port, metrics)
-    server.stop(0)
+    try:
+        yield RunningServer(server, port, metrics)
+    finally:
+        server.stop(0)
+
+
+@pytest.fixture
+def running(tokens_path):
+    with serving_fake_registry(tokens_path) as server:
+        yield server
 
 
 @pytest.fixture
