@@ -28,16 +28,25 @@ def one_slot(tokens_path):
         yield server
 
 
-def stub_of(server) -> registry_service_pb2_grpc.RegistryServiceStub:
-    channel = grpc.insecure_channel(server.target)
-    return registry_service_pb2_grpc.RegistryServiceStub(channel)
+@pytest.fixture
+def stub_of():
+    """A stub on a channel of its own to a server, closed after the test."""
+    channels = []
+
+    def stub(server) -> registry_service_pb2_grpc.RegistryServiceStub:
+        channels.append(grpc.insecure_channel(server.target))
+        return registry_service_pb2_grpc.RegistryServiceStub(channels[-1])
+
+    yield stub
+    for channel in channels:
+        channel.close()
 
 
 def slow_calls(stub, count: int) -> list[grpc.Future]:
     return [stub.GetAsset.future(asset("slow"), metadata=ADMIN, timeout=10) for _ in range(count)]
 
 
-def test_calls_beyond_the_slots_wait_for_a_turn_and_are_all_answered(two_slots):
+def test_calls_beyond_the_slots_wait_for_a_turn_and_are_all_answered(two_slots, stub_of):
     stub = stub_of(two_slots)
     started = time.monotonic()
     calls = slow_calls(stub, 4)
@@ -46,7 +55,7 @@ def test_calls_beyond_the_slots_wait_for_a_turn_and_are_all_answered(two_slots):
     assert time.monotonic() - started >= 2 * SLOW_CALL_SECONDS  # two at a time, in two turns
 
 
-def test_health_checks_and_streams_never_wait_for_a_slot(two_slots):
+def test_health_checks_and_streams_never_wait_for_a_slot(two_slots, stub_of):
     stub = stub_of(two_slots)
     calls = slow_calls(stub, 4)
     time.sleep(SLOW_CALL_SECONDS / 5)
@@ -63,7 +72,9 @@ def test_health_checks_and_streams_never_wait_for_a_slot(two_slots):
         call.result(timeout=10)
 
 
-def test_a_call_whose_deadline_passes_while_it_waits_is_refused_and_frees_its_place(one_slot):
+def test_a_call_whose_deadline_passes_while_it_waits_is_refused_and_frees_its_place(
+    one_slot, stub_of
+):
     stub = stub_of(one_slot)
     running = slow_calls(stub, 1)[0]
     time.sleep(SLOW_CALL_SECONDS / 5)
