@@ -136,4 +136,10 @@ def _wait_until_serving(service: RunningService) -> None:
         return (grpc_port and metrics_port) and (int(grpc_port[1]), int(metrics_port[1]))
 
     service.grpc_port, service.metrics_port = wait_until(ports_logged, START_TIMEOUT_SECONDS)
-    wait_until(lambda: is_serving(service.grpc_target), START_TIMEOUT_SECONDS)
+    try:
+        wait_until(lambda: is_serving(service.grpc_target), START_TIMEOUT_SECONDS)
+    except AssertionError as error:
+        raise AssertionError(
+            f"{service.name} never reported SERVING at {service.grpc_target}:\n"
+            f"{service.log_text()}"
+        ) from error
