@@ -4,13 +4,11 @@ import time
 import pytest
 
 from services.common.call_slots import CallSlots
+from tests.waiting import wait_until
 
 
 def waiting_for(slots: CallSlots, count: int) -> None:
-    deadline = time.monotonic() + 5
-    while slots.waiting < count:
-        assert time.monotonic() < deadline, f"{slots.waiting} waiting, not {count}"
-        time.sleep(0.001)
+    wait_until(lambda: slots.waiting >= count, timeout=5, interval=0.001)
 
 
 def test_calls_take_free_slots_without_waiting():
